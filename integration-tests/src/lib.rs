@@ -1,0 +1,1 @@
+//! Multi-contract scenarios and real-VM harness for the SPICE suite.

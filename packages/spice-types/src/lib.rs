@@ -1,0 +1,14 @@
+//! Types and helpers every SPICE contract shares: event naming, pagination bounds,
+//! and the validation rules for the config values that recur across contracts
+//! (basis points, fractions, denoms, time windows).
+
+pub mod events;
+pub mod pagination;
+pub mod validation;
+
+pub use events::{spice_event, ContractTag};
+pub use pagination::{page_limit, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT};
+pub use validation::{
+    validate_bps, validate_denom, validate_denoms, validate_fraction, validate_min_seconds,
+    ValidationError, BPS_DENOMINATOR,
+};
