@@ -1,0 +1,151 @@
+use cosmwasm_std::{Api, Decimal, DepsMut, Env, MessageInfo, Response, Uint128};
+use spice_types::{
+    spice_event, validate_bps, validate_denom, validate_fraction, validate_min_seconds,
+};
+
+use crate::contract::{CONTRACT_NAME, CONTRACT_VERSION, TAG};
+use crate::error::ContractError;
+use crate::msg::{ConfigUpdate, InstantiateMsg, MigrateMsg};
+use crate::state::{Config, CONFIG};
+
+/// Osmosis keeps 48 h of TWAP history; a window under 10 minutes is cheap to manipulate.
+pub const MIN_TWAP_WINDOW_SECONDS: u64 = 600;
+pub const MIN_EPOCH_SECONDS: u64 = 600;
+pub const MAX_SLIPPAGE_PERCENT: u64 = 10;
+pub const MAX_KEEPER_BOUNTY_BPS: u16 = 500;
+
+/// Config as it arrives in a message, before its addresses and bounds are checked.
+struct UncheckedConfig {
+    spice_token: String,
+    spice_denom: String,
+    twap_window_seconds: u64,
+    max_slippage: Decimal,
+    max_spot_deviation: Decimal,
+    keeper_bounty_bps: u16,
+    cooldown_seconds: u64,
+    per_call_cap: Uint128,
+    epoch_cap: Uint128,
+    epoch_seconds: u64,
+}
+
+/// The one validation both instantiate and `update_config` go through.
+fn validate(api: &dyn Api, c: UncheckedConfig) -> Result<Config, ContractError> {
+    validate_denom(&c.spice_denom)?;
+    validate_min_seconds(
+        "twap_window_seconds",
+        c.twap_window_seconds,
+        MIN_TWAP_WINDOW_SECONDS,
+    )?;
+    validate_min_seconds("epoch_seconds", c.epoch_seconds, MIN_EPOCH_SECONDS)?;
+    let max = Decimal::percent(MAX_SLIPPAGE_PERCENT);
+    validate_fraction("max_slippage", c.max_slippage, max)?;
+    validate_fraction("max_spot_deviation", c.max_spot_deviation, max)?;
+    validate_bps(
+        "keeper_bounty_bps",
+        c.keeper_bounty_bps,
+        MAX_KEEPER_BOUNTY_BPS,
+    )?;
+    if c.per_call_cap.is_zero() {
+        return Err(ContractError::ZeroPerCallCap);
+    }
+    if c.epoch_cap < c.per_call_cap {
+        return Err(ContractError::EpochCapBelowPerCallCap {
+            epoch_cap: c.epoch_cap,
+            per_call_cap: c.per_call_cap,
+        });
+    }
+    Ok(Config {
+        spice_token: api.addr_validate(&c.spice_token)?,
+        spice_denom: c.spice_denom,
+        twap_window_seconds: c.twap_window_seconds,
+        max_slippage: c.max_slippage,
+        max_spot_deviation: c.max_spot_deviation,
+        keeper_bounty_bps: c.keeper_bounty_bps,
+        cooldown_seconds: c.cooldown_seconds,
+        per_call_cap: c.per_call_cap,
+        epoch_cap: c.epoch_cap,
+        epoch_seconds: c.epoch_seconds,
+    })
+}
+
+pub fn instantiate(
+    mut deps: DepsMut,
+    _env: Env,
+    info: MessageInfo,
+    msg: InstantiateMsg,
+) -> Result<Response, ContractError> {
+    let config = validate(
+        deps.api,
+        UncheckedConfig {
+            spice_token: msg.spice_token,
+            spice_denom: msg.spice_denom,
+            twap_window_seconds: msg.twap_window_seconds,
+            max_slippage: msg.max_slippage,
+            max_spot_deviation: msg.max_spot_deviation,
+            keeper_bounty_bps: msg.keeper_bounty_bps,
+            cooldown_seconds: msg.cooldown_seconds,
+            per_call_cap: msg.per_call_cap,
+            epoch_cap: msg.epoch_cap,
+            epoch_seconds: msg.epoch_seconds,
+        },
+    )?;
+    let owner = msg.owner.unwrap_or_else(|| info.sender.to_string());
+    let governance = spice_governance::initialize(deps.branch(), &owner, msg.guardian.as_deref())?;
+    CONFIG.save(deps.storage, &config)?;
+    spice_governance::set_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    Ok(Response::new().add_event(
+        spice_event(TAG, "instantiate")
+            .add_attributes(governance)
+            .add_attribute("spice_token", config.spice_token.as_str())
+            .add_attribute("spice_denom", &config.spice_denom),
+    ))
+}
+
+pub fn update(
+    deps: DepsMut,
+    info: MessageInfo,
+    update: ConfigUpdate,
+) -> Result<Response, ContractError> {
+    spice_governance::assert_owner(deps.storage, &info.sender)?;
+    let current = CONFIG.load(deps.storage)?;
+    let config = validate(
+        deps.api,
+        UncheckedConfig {
+            spice_token: update
+                .spice_token
+                .unwrap_or_else(|| current.spice_token.into_string()),
+            spice_denom: update.spice_denom.unwrap_or(current.spice_denom),
+            twap_window_seconds: update
+                .twap_window_seconds
+                .unwrap_or(current.twap_window_seconds),
+            max_slippage: update.max_slippage.unwrap_or(current.max_slippage),
+            max_spot_deviation: update
+                .max_spot_deviation
+                .unwrap_or(current.max_spot_deviation),
+            keeper_bounty_bps: update
+                .keeper_bounty_bps
+                .unwrap_or(current.keeper_bounty_bps),
+            cooldown_seconds: update.cooldown_seconds.unwrap_or(current.cooldown_seconds),
+            per_call_cap: update.per_call_cap.unwrap_or(current.per_call_cap),
+            epoch_cap: update.epoch_cap.unwrap_or(current.epoch_cap),
+            epoch_seconds: update.epoch_seconds.unwrap_or(current.epoch_seconds),
+        },
+    )?;
+    CONFIG.save(deps.storage, &config)?;
+    Ok(Response::new().add_event(
+        spice_event(TAG, "update_config")
+            .add_attribute("sender", info.sender.as_str())
+            .add_attribute("per_call_cap", config.per_call_cap)
+            .add_attribute("epoch_cap", config.epoch_cap),
+    ))
+}
+
+pub fn migrate(deps: DepsMut, _msg: MigrateMsg) -> Result<Response, ContractError> {
+    let from = spice_governance::ensure_migratable(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    spice_governance::set_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    Ok(Response::new().add_event(
+        spice_event(TAG, "migrate")
+            .add_attribute("from_version", from)
+            .add_attribute("to_version", CONTRACT_VERSION),
+    ))
+}

@@ -1,0 +1,201 @@
+use cosmwasm_std::testing::{message_info, mock_dependencies, mock_env, MockApi};
+use cosmwasm_std::{from_json, Addr, Decimal, Uint128};
+use spice_governance::testing::{assert_no_key_prefixes, check_governance_wiring, EntryPoints};
+use spice_governance::GovernanceError;
+use spice_types::ValidationError;
+
+use crate::contract::{self, CONTRACT_NAME};
+use crate::msg::{ConfigUpdate, ExecuteMsg, InstantiateMsg, QueryMsg};
+use crate::state::{Config, STORAGE_KEYS};
+use crate::ContractError;
+
+type Mutation = fn(&mut InstantiateMsg);
+
+fn valid_msg(api: &MockApi, owner: &Addr, guardian: &Addr) -> InstantiateMsg {
+    let token = api.addr_make("spice_token");
+    InstantiateMsg {
+        owner: Some(owner.to_string()),
+        guardian: Some(guardian.to_string()),
+        spice_token: token.to_string(),
+        spice_denom: format!("factory/{token}/uspice"),
+        twap_window_seconds: 1_800,
+        max_slippage: Decimal::percent(2),
+        max_spot_deviation: Decimal::percent(3),
+        keeper_bounty_bps: 20,
+        cooldown_seconds: 3_600,
+        per_call_cap: Uint128::new(1_000_000_000),
+        epoch_cap: Uint128::new(10_000_000_000),
+        epoch_seconds: 86_400,
+    }
+}
+
+#[test]
+fn governance_follows_the_suite_rules() {
+    check_governance_wiring(
+        EntryPoints {
+            instantiate: contract::instantiate,
+            execute: contract::execute,
+            query: contract::query,
+            migrate: contract::migrate,
+            contract_name: CONTRACT_NAME,
+            event_prefix: "spice.buyback.",
+        },
+        valid_msg,
+    );
+}
+
+#[test]
+fn storage_keys_do_not_collide() {
+    assert_no_key_prefixes(STORAGE_KEYS);
+}
+
+#[test]
+fn instantiate_stores_validated_config() {
+    let mut deps = mock_dependencies();
+    let owner = deps.api.addr_make("owner");
+    let guardian = deps.api.addr_make("guardian");
+    let msg = valid_msg(&deps.api, &owner, &guardian);
+    contract::instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), msg).unwrap();
+    let config: Config =
+        from_json(contract::query(deps.as_ref(), mock_env(), QueryMsg::Config {}).unwrap())
+            .unwrap();
+    assert_eq!(config.spice_token, deps.api.addr_make("spice_token"));
+    assert_eq!(config.epoch_cap, Uint128::new(10_000_000_000));
+}
+
+#[test]
+fn instantiate_refuses_each_invalid_field() {
+    let api = MockApi::default();
+    let owner = api.addr_make("owner");
+    let guardian = api.addr_make("guardian");
+    let cases: Vec<(Mutation, ContractError)> = vec![
+        (
+            |m| m.twap_window_seconds = 0,
+            ValidationError::WindowTooShort {
+                field: "twap_window_seconds".into(),
+                value: 0,
+                min: 600,
+            }
+            .into(),
+        ),
+        (
+            |m| m.epoch_seconds = 599,
+            ValidationError::WindowTooShort {
+                field: "epoch_seconds".into(),
+                value: 599,
+                min: 600,
+            }
+            .into(),
+        ),
+        (
+            |m| m.max_slippage = Decimal::percent(11),
+            ValidationError::FractionTooHigh {
+                field: "max_slippage".into(),
+                value: Decimal::percent(11),
+                max: Decimal::percent(10),
+            }
+            .into(),
+        ),
+        (
+            |m| m.keeper_bounty_bps = 10_000,
+            ValidationError::BpsTooHigh {
+                field: "keeper_bounty_bps".into(),
+                value: 10_000,
+                max: 500,
+            }
+            .into(),
+        ),
+        (
+            |m| m.per_call_cap = Uint128::zero(),
+            ContractError::ZeroPerCallCap,
+        ),
+        (
+            |m| m.epoch_cap = Uint128::new(999_999_999),
+            ContractError::EpochCapBelowPerCallCap {
+                epoch_cap: Uint128::new(999_999_999),
+                per_call_cap: Uint128::new(1_000_000_000),
+            },
+        ),
+        (
+            |m| m.spice_denom = "sp".into(),
+            ValidationError::InvalidDenom {
+                denom: "sp".into(),
+                reason: "must be 3 to 128 characters long".into(),
+            }
+            .into(),
+        ),
+    ];
+    for (mutate, expected) in cases {
+        let mut deps = mock_dependencies();
+        let mut msg = valid_msg(&api, &owner, &guardian);
+        mutate(&mut msg);
+        let err = contract::instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), msg)
+            .unwrap_err();
+        assert_eq!(err, expected);
+    }
+}
+
+#[test]
+fn instantiate_refuses_unvalidated_token_address() {
+    let mut deps = mock_dependencies();
+    let owner = deps.api.addr_make("owner");
+    let guardian = deps.api.addr_make("guardian");
+    let mut msg = valid_msg(&deps.api, &owner, &guardian);
+    msg.spice_token = "spice_token".into();
+    let err = contract::instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), msg)
+        .unwrap_err();
+    assert!(matches!(err, ContractError::Std(_)));
+}
+
+#[test]
+fn update_config_is_owner_only_and_validated_like_instantiate() {
+    let mut deps = mock_dependencies();
+    let owner = deps.api.addr_make("owner");
+    let guardian = deps.api.addr_make("guardian");
+    let msg = valid_msg(&deps.api, &owner, &guardian);
+    contract::instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), msg).unwrap();
+
+    let smaller_calls = ExecuteMsg::UpdateConfig(ConfigUpdate {
+        per_call_cap: Some(Uint128::new(5_000)),
+        ..Default::default()
+    });
+    let err = contract::execute(
+        deps.as_mut(),
+        mock_env(),
+        message_info(&guardian, &[]),
+        smaller_calls.clone(),
+    )
+    .unwrap_err();
+    assert!(matches!(
+        err,
+        ContractError::Governance(GovernanceError::Ownership(_))
+    ));
+
+    // The update is checked against the fields it leaves alone too.
+    let above_epoch = ExecuteMsg::UpdateConfig(ConfigUpdate {
+        per_call_cap: Some(Uint128::new(20_000_000_000)),
+        ..Default::default()
+    });
+    let err = contract::execute(
+        deps.as_mut(),
+        mock_env(),
+        message_info(&owner, &[]),
+        above_epoch,
+    )
+    .unwrap_err();
+    assert!(matches!(err, ContractError::EpochCapBelowPerCallCap { .. }));
+
+    let res = contract::execute(
+        deps.as_mut(),
+        mock_env(),
+        message_info(&owner, &[]),
+        smaller_calls,
+    )
+    .unwrap();
+    assert_eq!(res.events[0].ty, "spice.buyback.update_config");
+    let config: Config =
+        from_json(contract::query(deps.as_ref(), mock_env(), QueryMsg::Config {}).unwrap())
+            .unwrap();
+    assert_eq!(config.per_call_cap, Uint128::new(5_000));
+    assert_eq!(config.cooldown_seconds, 3_600);
+}

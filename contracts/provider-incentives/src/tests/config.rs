@@ -1,0 +1,187 @@
+use cosmwasm_std::testing::{message_info, mock_dependencies, mock_env, MockApi};
+use cosmwasm_std::{from_json, Addr, Timestamp};
+use spice_governance::testing::{assert_no_key_prefixes, check_governance_wiring, EntryPoints};
+use spice_governance::GovernanceError;
+use spice_types::ValidationError;
+
+use crate::contract::{self, CONTRACT_NAME};
+use crate::msg::{ConfigUpdate, ExecuteMsg, InstantiateMsg, QueryMsg};
+use crate::state::{Config, STORAGE_KEYS};
+use crate::ContractError;
+
+type Mutation = Box<dyn Fn(&mut InstantiateMsg)>;
+
+fn valid_msg(api: &MockApi, owner: &Addr, guardian: &Addr) -> InstantiateMsg {
+    InstantiateMsg {
+        owner: Some(owner.to_string()),
+        guardian: Some(guardian.to_string()),
+        reward_denoms: vec!["uosmo".into()],
+        genesis_time: None,
+        epoch_seconds: 604_800,
+        report_window_seconds: 86_400,
+        dispute_window_seconds: 172_800,
+        oracles: ["oracle1", "oracle2", "oracle3"]
+            .iter()
+            .map(|o| api.addr_make(o).to_string())
+            .collect(),
+        oracle_quorum: 2,
+        auditors: vec![api.addr_make("auditor").to_string()],
+        escrow: None,
+    }
+}
+
+#[test]
+fn governance_follows_the_suite_rules() {
+    check_governance_wiring(
+        EntryPoints {
+            instantiate: contract::instantiate,
+            execute: contract::execute,
+            query: contract::query,
+            migrate: contract::migrate,
+            contract_name: CONTRACT_NAME,
+            event_prefix: "spice.incentives.",
+        },
+        valid_msg,
+    );
+}
+
+#[test]
+fn storage_keys_do_not_collide() {
+    assert_no_key_prefixes(STORAGE_KEYS);
+}
+
+#[test]
+fn instantiate_defaults_genesis_to_block_time() {
+    let mut deps = mock_dependencies();
+    let owner = deps.api.addr_make("owner");
+    let guardian = deps.api.addr_make("guardian");
+    let msg = valid_msg(&deps.api, &owner, &guardian);
+    let env = mock_env();
+    contract::instantiate(deps.as_mut(), env.clone(), message_info(&owner, &[]), msg).unwrap();
+    let config: Config =
+        from_json(contract::query(deps.as_ref(), env.clone(), QueryMsg::Config {}).unwrap())
+            .unwrap();
+    assert_eq!(config.genesis_time, env.block.time);
+    assert_eq!(config.oracles.len(), 3);
+    assert_eq!(config.oracle_quorum, 2);
+}
+
+#[test]
+fn instantiate_refuses_each_invalid_field() {
+    let api = MockApi::default();
+    let owner = api.addr_make("owner");
+    let guardian = api.addr_make("guardian");
+    let oracle1 = api.addr_make("oracle1").to_string();
+    let cases: Vec<(Mutation, ContractError)> = vec![
+        (
+            Box::new(|m| m.oracle_quorum = 0),
+            ContractError::QuorumOutOfRange {
+                quorum: 0,
+                oracles: 3,
+            },
+        ),
+        (
+            Box::new(|m| m.oracle_quorum = 4),
+            ContractError::QuorumOutOfRange {
+                quorum: 4,
+                oracles: 3,
+            },
+        ),
+        (
+            Box::new(|m| m.epoch_seconds = 3_599),
+            ValidationError::WindowTooShort {
+                field: "epoch_seconds".into(),
+                value: 3_599,
+                min: 3_600,
+            }
+            .into(),
+        ),
+        (
+            Box::new(|m| m.reward_denoms = vec![]),
+            ValidationError::Empty {
+                field: "reward_denoms".into(),
+            }
+            .into(),
+        ),
+        (
+            Box::new(move |m| m.oracles[1] = m.oracles[0].clone()),
+            ContractError::DuplicateAddress {
+                field: "oracles".into(),
+                address: oracle1.clone(),
+            },
+        ),
+        (
+            Box::new(|m| m.auditors = vec![MockApi::default().addr_make("a").to_string(); 33]),
+            ContractError::TooManyAddresses {
+                field: "auditors".into(),
+                count: 33,
+                max: 32,
+            },
+        ),
+    ];
+    for (mutate, expected) in cases {
+        let mut deps = mock_dependencies();
+        let mut msg = valid_msg(&api, &owner, &guardian);
+        mutate(&mut msg);
+        let err = contract::instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), msg)
+            .unwrap_err();
+        assert_eq!(err, expected);
+    }
+}
+
+#[test]
+fn update_config_is_owner_only_keeps_schedule_and_checks_quorum() {
+    let mut deps = mock_dependencies();
+    let owner = deps.api.addr_make("owner");
+    let guardian = deps.api.addr_make("guardian");
+    let mut msg = valid_msg(&deps.api, &owner, &guardian);
+    msg.genesis_time = Some(Timestamp::from_seconds(1_700_000_000));
+    contract::instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), msg).unwrap();
+
+    let one_oracle = vec![deps.api.addr_make("oracle9").to_string()];
+    let shrink = ExecuteMsg::UpdateConfig(ConfigUpdate {
+        oracles: Some(one_oracle.clone()),
+        ..Default::default()
+    });
+    let err = contract::execute(
+        deps.as_mut(),
+        mock_env(),
+        message_info(&guardian, &[]),
+        shrink.clone(),
+    )
+    .unwrap_err();
+    assert!(matches!(
+        err,
+        ContractError::Governance(GovernanceError::Ownership(_))
+    ));
+    // One oracle cannot satisfy the stored quorum of two.
+    let err = contract::execute(deps.as_mut(), mock_env(), message_info(&owner, &[]), shrink)
+        .unwrap_err();
+    assert_eq!(
+        err,
+        ContractError::QuorumOutOfRange {
+            quorum: 2,
+            oracles: 1
+        }
+    );
+
+    let shrink_with_quorum = ExecuteMsg::UpdateConfig(ConfigUpdate {
+        oracles: Some(one_oracle),
+        oracle_quorum: Some(1),
+        ..Default::default()
+    });
+    let res = contract::execute(
+        deps.as_mut(),
+        mock_env(),
+        message_info(&owner, &[]),
+        shrink_with_quorum,
+    )
+    .unwrap();
+    assert_eq!(res.events[0].ty, "spice.incentives.update_config");
+    let config: Config =
+        from_json(contract::query(deps.as_ref(), mock_env(), QueryMsg::Config {}).unwrap())
+            .unwrap();
+    assert_eq!(config.oracle_quorum, 1);
+    assert_eq!(config.genesis_time, Timestamp::from_seconds(1_700_000_000));
+    assert_eq!(config.epoch_seconds, 604_800);
+}

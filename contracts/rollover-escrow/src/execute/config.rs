@@ -1,0 +1,122 @@
+use cosmwasm_std::{Api, DepsMut, Env, MessageInfo, Response};
+use spice_types::{spice_event, validate_bps, validate_denoms};
+
+use crate::contract::{CONTRACT_NAME, CONTRACT_VERSION, TAG};
+use crate::error::ContractError;
+use crate::msg::{ConfigUpdate, InstantiateMsg, MigrateMsg};
+use crate::state::{Config, CONFIG};
+
+pub const MAX_TAKE_FEE_BPS: u16 = 1_000;
+pub const MAX_KEEPER_BOUNTY_BPS: u16 = 500;
+
+/// Config as it arrives in a message, before its addresses and bounds are checked.
+struct UncheckedConfig {
+    accepted_denoms: Vec<String>,
+    take_fee_bps: u16,
+    fee_collector: String,
+    grace_period_blocks: u64,
+    heartbeat_timeout_blocks: u64,
+    order_book: Option<String>,
+    keeper_bounty_bps: u16,
+}
+
+/// The one validation both instantiate and `update_config` go through.
+fn validate(api: &dyn Api, c: UncheckedConfig) -> Result<Config, ContractError> {
+    validate_denoms("accepted_denoms", &c.accepted_denoms)?;
+    validate_bps("take_fee_bps", c.take_fee_bps, MAX_TAKE_FEE_BPS)?;
+    validate_bps(
+        "keeper_bounty_bps",
+        c.keeper_bounty_bps,
+        MAX_KEEPER_BOUNTY_BPS,
+    )?;
+    if c.heartbeat_timeout_blocks == 0 {
+        return Err(ContractError::ZeroHeartbeatTimeout);
+    }
+    Ok(Config {
+        accepted_denoms: c.accepted_denoms,
+        take_fee_bps: c.take_fee_bps,
+        fee_collector: api.addr_validate(&c.fee_collector)?,
+        grace_period_blocks: c.grace_period_blocks,
+        heartbeat_timeout_blocks: c.heartbeat_timeout_blocks,
+        order_book: c.order_book.map(|a| api.addr_validate(&a)).transpose()?,
+        keeper_bounty_bps: c.keeper_bounty_bps,
+    })
+}
+
+pub fn instantiate(
+    mut deps: DepsMut,
+    _env: Env,
+    info: MessageInfo,
+    msg: InstantiateMsg,
+) -> Result<Response, ContractError> {
+    let config = validate(
+        deps.api,
+        UncheckedConfig {
+            accepted_denoms: msg.accepted_denoms,
+            take_fee_bps: msg.take_fee_bps,
+            fee_collector: msg.fee_collector,
+            grace_period_blocks: msg.grace_period_blocks,
+            heartbeat_timeout_blocks: msg.heartbeat_timeout_blocks,
+            order_book: msg.order_book,
+            keeper_bounty_bps: msg.keeper_bounty_bps,
+        },
+    )?;
+    let owner = msg.owner.unwrap_or_else(|| info.sender.to_string());
+    let governance = spice_governance::initialize(deps.branch(), &owner, msg.guardian.as_deref())?;
+    CONFIG.save(deps.storage, &config)?;
+    spice_governance::set_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    Ok(Response::new().add_event(
+        spice_event(TAG, "instantiate")
+            .add_attributes(governance)
+            .add_attribute("fee_collector", config.fee_collector.as_str())
+            .add_attribute("take_fee_bps", config.take_fee_bps.to_string()),
+    ))
+}
+
+pub fn update(
+    deps: DepsMut,
+    info: MessageInfo,
+    update: ConfigUpdate,
+) -> Result<Response, ContractError> {
+    spice_governance::assert_owner(deps.storage, &info.sender)?;
+    let current = CONFIG.load(deps.storage)?;
+    let config = validate(
+        deps.api,
+        UncheckedConfig {
+            accepted_denoms: update.accepted_denoms.unwrap_or(current.accepted_denoms),
+            take_fee_bps: update.take_fee_bps.unwrap_or(current.take_fee_bps),
+            fee_collector: update
+                .fee_collector
+                .unwrap_or_else(|| current.fee_collector.into_string()),
+            grace_period_blocks: update
+                .grace_period_blocks
+                .unwrap_or(current.grace_period_blocks),
+            heartbeat_timeout_blocks: update
+                .heartbeat_timeout_blocks
+                .unwrap_or(current.heartbeat_timeout_blocks),
+            order_book: update
+                .order_book
+                .or_else(|| current.order_book.map(|a| a.into_string())),
+            keeper_bounty_bps: update
+                .keeper_bounty_bps
+                .unwrap_or(current.keeper_bounty_bps),
+        },
+    )?;
+    CONFIG.save(deps.storage, &config)?;
+    Ok(Response::new().add_event(
+        spice_event(TAG, "update_config")
+            .add_attribute("sender", info.sender.as_str())
+            .add_attribute("fee_collector", config.fee_collector.as_str())
+            .add_attribute("take_fee_bps", config.take_fee_bps.to_string()),
+    ))
+}
+
+pub fn migrate(deps: DepsMut, _msg: MigrateMsg) -> Result<Response, ContractError> {
+    let from = spice_governance::ensure_migratable(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    spice_governance::set_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    Ok(Response::new().add_event(
+        spice_event(TAG, "migrate")
+            .add_attribute("from_version", from)
+            .add_attribute("to_version", CONTRACT_VERSION),
+    ))
+}
