@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Every check the suite has, in the order a failure is cheapest to find.
+# Installs what it needs (Debian's wasm toolchain, binaryen, cosmwasm-check) on a fresh machine.
+#
+#   scripts/test.sh                        the whole suite (CI runs exactly this)
+#   PROPTEST_CASES=10000 scripts/test.sh   the deep property-test pass
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+started=$(date +%s)
+step() {
+  local name=$1
+  shift
+  local t0
+  t0=$(date +%s)
+  echo "==> $name"
+  "$@"
+  echo "<== $name ($(($(date +%s) - t0)) s)"
+}
+
+step "format" cargo fmt --all -- --check
+step "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
+step "schemas match the code" scripts/schema.sh --check
+# The real-VM tests in integration-tests load these artifacts, so they are built first.
+step "wasm artifacts" scripts/build-wasm.sh --locked
+step "tests (unit, multi-test, real VM)" cargo test --workspace --locked
+
+echo "scripts/test.sh: all checks passed in $(($(date +%s) - started)) s"
