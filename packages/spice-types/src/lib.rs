@@ -3,10 +3,12 @@
 //! (basis points, fractions, denoms, time windows).
 
 pub mod events;
+pub mod hooks;
 pub mod pagination;
 pub mod validation;
 
 pub use events::{spice_event, ContractTag};
+pub use hooks::IncentivesHookMsg;
 pub use pagination::{page_limit, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT};
 pub use validation::{
     validate_bps, validate_denom, validate_denoms, validate_fraction, validate_min_seconds,
