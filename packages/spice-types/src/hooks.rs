@@ -2,7 +2,7 @@
 //! other's.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{to_json_binary, Addr, CosmosMsg, StdResult, Uint128, WasmMsg};
+use cosmwasm_std::{to_json_binary, Addr, Coin, CosmosMsg, Decimal, StdResult, Uint128, WasmMsg};
 
 /// rollover-escrow → provider-incentives: a provider was paid for serving a lease.
 /// provider-incentives accepts it only from its configured escrow and counts it as verified
@@ -32,10 +32,80 @@ impl IncentivesHookMsg {
     }
 }
 
+/// A standby provider for a lease, in the order it takes over.
+#[cw_serde]
+pub struct BackupProvider {
+    pub provider: String,
+    /// What this provider is paid per block once it serves the lease, in the lease's denom
+    /// (fractional: fractions carry over between settlements, never dropped).
+    pub price_per_block: Decimal,
+}
+
+/// order-book (or a tenant) → rollover-escrow: open a lease funded by the attached coin,
+/// which must be exactly one coin of `denom` (the initial deposit).
+///
+/// - Sent by a tenant: `tenant` is omitted or equal to the sender; the lease waits for the
+///   provider's `accept_lease`.
+/// - Sent by the escrow's configured order book on a match: `tenant` names the order's owner
+///   (who gets every refund), and the lease starts at once, since the provider agreed by posting
+///   its offer.
+///
+/// JSON: `{"open_lease":{"tenant":…,"provider":"…","price_per_block":"0.5","denom":"…",
+/// "backups":[…],"spec_ref":…,"order_id":…}}`.
+#[cw_serde]
+pub struct OpenLeaseMsg {
+    pub tenant: Option<String>,
+    pub provider: String,
+    pub price_per_block: Decimal,
+    pub denom: String,
+    pub backups: Vec<BackupProvider>,
+    /// Free-form reference to the resource spec (e.g. the order book's order id or a hash).
+    pub spec_ref: Option<String>,
+    /// The order this lease fills, when opened by the order book.
+    pub order_id: Option<u64>,
+}
+
+#[cw_serde]
+pub enum EscrowOpenLease {
+    OpenLease(OpenLeaseMsg),
+}
+
+impl OpenLeaseMsg {
+    /// The message that opens this lease with `deposit` as its first deposit.
+    pub fn into_cosmos_msg(self, escrow: &Addr, deposit: Coin) -> StdResult<CosmosMsg> {
+        Ok(WasmMsg::Execute {
+            contract_addr: escrow.to_string(),
+            msg: to_json_binary(&EscrowOpenLease::OpenLease(self))?,
+            funds: vec![deposit],
+        }
+        .into())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use cosmwasm_std::to_json_string;
+
+    #[test]
+    fn open_lease_json_is_what_the_escrow_parses() {
+        let msg = EscrowOpenLease::OpenLease(OpenLeaseMsg {
+            tenant: Some("osmo1t".into()),
+            provider: "osmo1p".into(),
+            price_per_block: Decimal::percent(50),
+            denom: "uakt".into(),
+            backups: vec![BackupProvider {
+                provider: "osmo1b".into(),
+                price_per_block: Decimal::one(),
+            }],
+            spec_ref: None,
+            order_id: Some(3),
+        });
+        assert_eq!(
+            to_json_string(&msg).unwrap(),
+            r#"{"open_lease":{"tenant":"osmo1t","provider":"osmo1p","price_per_block":"0.5","denom":"uakt","backups":[{"provider":"osmo1b","price_per_block":"1"}],"spec_ref":null,"order_id":3}}"#
+        );
+    }
 
     #[test]
     fn lease_settled_json_is_flat_snake_case() {

@@ -8,7 +8,7 @@ pub mod pagination;
 pub mod validation;
 
 pub use events::{spice_event, ContractTag};
-pub use hooks::IncentivesHookMsg;
+pub use hooks::{BackupProvider, EscrowOpenLease, IncentivesHookMsg, OpenLeaseMsg};
 pub use pagination::{page_limit, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT};
 pub use validation::{
     validate_bps, validate_denom, validate_denoms, validate_fraction, validate_min_seconds,
