@@ -82,6 +82,30 @@ impl OpenLeaseMsg {
     }
 }
 
+/// order-book → provider-incentives query: is this provider audited, and how?
+/// JSON: `{"provider_audit":{"provider":"…"}}`, answered with [`ProviderAuditResponse`].
+#[cw_serde]
+pub enum ProviderAuditQuery {
+    ProviderAudit { provider: String },
+}
+
+#[cw_serde]
+pub struct ProviderAuditResponse {
+    pub provider: String,
+    pub registered: bool,
+    /// `None` until an auditor has audited the provider.
+    pub tier: Option<u32>,
+    /// Attributes the auditors signed for this provider, as (key, value) pairs, and who signed.
+    pub attributes: Vec<AuditedAttribute>,
+}
+
+#[cw_serde]
+pub struct AuditedAttribute {
+    pub key: String,
+    pub value: String,
+    pub auditor: String,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

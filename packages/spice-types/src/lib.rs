@@ -8,7 +8,10 @@ pub mod pagination;
 pub mod validation;
 
 pub use events::{spice_event, ContractTag};
-pub use hooks::{BackupProvider, EscrowOpenLease, IncentivesHookMsg, OpenLeaseMsg};
+pub use hooks::{
+    AuditedAttribute, BackupProvider, EscrowOpenLease, IncentivesHookMsg, OpenLeaseMsg,
+    ProviderAuditQuery, ProviderAuditResponse,
+};
 pub use pagination::{page_limit, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT};
 pub use validation::{
     validate_bps, validate_denom, validate_denoms, validate_fraction, validate_min_seconds,
