@@ -1,4 +1,5 @@
 use cosmwasm_std::{OverflowError, StdError, Uint128};
+use cw_utils::PaymentError;
 use spice_governance::GovernanceError;
 use thiserror::Error;
 
@@ -31,6 +32,91 @@ pub enum ContractError {
     #[error("SPICE's supply is capped: mint.cap must be set when a minter is given")]
     UncappedMinter,
 
-    #[error("marketing info is not supported yet; instantiate without `marketing`")]
-    MarketingNotSupported,
+    #[error("amount must be above zero")]
+    InvalidZeroAmount,
+
+    #[error("{address} holds {available}, {needed} is needed")]
+    InsufficientBalance {
+        address: String,
+        needed: Uint128,
+        available: Uint128,
+    },
+
+    #[error("minting {amount} would bring everything ever minted to {would_be}, above the cap {cap}; burns never free room")]
+    CannotExceedCap {
+        amount: Uint128,
+        would_be: Uint128,
+        cap: Uint128,
+    },
+
+    #[error("{sender} is not the minter")]
+    NotMinter { sender: String },
+
+    #[error("minting has been renounced")]
+    NoMinter,
+
+    #[error("{sender} is not the marketing address")]
+    NotMarketing { sender: String },
+
+    #[error("cannot set an allowance for your own account")]
+    CannotSetOwnAccount,
+
+    #[error("the allowance's expiration is already in the past")]
+    InvalidExpiration,
+
+    #[error("{spender} has no allowance from {owner}")]
+    NoAllowance { owner: String, spender: String },
+
+    #[error("the allowance of {spender} from {owner} has expired")]
+    AllowanceExpired { owner: String, spender: String },
+
+    #[error("the allowance of {spender} from {owner} is {available}, {needed} is needed")]
+    InsufficientAllowance {
+        owner: String,
+        spender: String,
+        needed: Uint128,
+        available: Uint128,
+    },
+
+    #[error("the logo is {size} bytes; at most {max} bytes are allowed")]
+    LogoTooBig { size: usize, max: usize },
+
+    #[error("an embedded SVG logo must start with an XML preamble or an <svg> tag")]
+    InvalidXmlPreamble,
+
+    #[error("an embedded PNG logo must start with the PNG signature")]
+    InvalidPngHeader,
+
+    #[error("the token has no embedded logo")]
+    NoEmbeddedLogo,
+
+    #[error("the native twin is already enabled as {denom}")]
+    NativeAlreadyEnabled { denom: String },
+
+    #[error("the native twin is not enabled yet")]
+    NativeNotEnabled,
+
+    #[error("subdenom {subdenom:?} must be 1 to 44 characters from a-z, A-Z, 0-9 and . _ -")]
+    InvalidSubdenom { subdenom: String },
+
+    #[error("attach exactly the denom creation fee {expected:?}; got {received:?}")]
+    CreationFeeMismatch {
+        expected: Vec<String>,
+        received: Vec<String>,
+    },
+
+    #[error("attach only native SPICE ({denom}): {reason}")]
+    InvalidNativeFunds { denom: String, reason: String },
+
+    #[error("this message takes no funds")]
+    UnexpectedFunds,
+}
+
+impl ContractError {
+    pub fn native_funds(denom: &str, err: PaymentError) -> Self {
+        ContractError::InvalidNativeFunds {
+            denom: denom.to_string(),
+            reason: err.to_string(),
+        }
+    }
 }

@@ -1,29 +1,23 @@
-use cosmwasm_std::{Deps, StdResult};
-use cw20::{BalanceResponse, TokenInfoResponse};
+use cosmwasm_std::{Addr, Deps, Order, StdResult};
+use cw20::{
+    AllAccountsResponse, AllAllowancesResponse, AllSpenderAllowancesResponse, AllowanceInfo,
+    AllowanceResponse, BalanceResponse, DownloadLogoResponse, EmbeddedLogo, Logo,
+    MarketingInfoResponse, MinterResponse, SpenderAllowanceInfo, TokenInfoResponse,
+};
+use cw_storage_plus::Bound;
+use spice_types::page_limit;
 
-use crate::msg::TokenConfigResponse;
-use crate::state::{SupplyTotals, BALANCES, SUPPLY, TOKEN_INFO};
+use crate::error::ContractError;
+use crate::msg::{
+    BurnStatsResponse, BurnerInfo, BurnersResponse, SupplyResponse, TokenConfigResponse,
+};
+use crate::state::{
+    ALLOWANCES, ALLOWANCES_BY_SPENDER, BALANCES, BURNERS, LEDGER, LOGO, MARKETING_INFO, NATIVE,
+    TOKEN_INFO,
+};
 
-pub fn config(deps: Deps) -> StdResult<TokenConfigResponse> {
-    let info = TOKEN_INFO.load(deps.storage)?;
-    let supply = SUPPLY.load(deps.storage)?;
-    Ok(TokenConfigResponse {
-        name: info.name,
-        symbol: info.symbol,
-        decimals: info.decimals,
-        cap: supply.cap,
-        minter: info.minter.map(|m| m.into_string()),
-    })
-}
-
-pub fn token_info(deps: Deps) -> StdResult<TokenInfoResponse> {
-    let info = TOKEN_INFO.load(deps.storage)?;
-    Ok(TokenInfoResponse {
-        name: info.name,
-        symbol: info.symbol,
-        decimals: info.decimals,
-        total_supply: SUPPLY.load(deps.storage)?.cw20_supply,
-    })
+fn start_bound(deps: Deps, start_after: Option<String>) -> StdResult<Option<Addr>> {
+    start_after.map(|a| deps.api.addr_validate(&a)).transpose()
 }
 
 pub fn balance(deps: Deps, address: String) -> StdResult<BalanceResponse> {
@@ -35,6 +29,180 @@ pub fn balance(deps: Deps, address: String) -> StdResult<BalanceResponse> {
     })
 }
 
-pub fn supply(deps: Deps) -> StdResult<SupplyTotals> {
-    SUPPLY.load(deps.storage)
+pub fn token_info(deps: Deps) -> StdResult<TokenInfoResponse> {
+    let info = TOKEN_INFO.load(deps.storage)?;
+    Ok(TokenInfoResponse {
+        name: info.name,
+        symbol: info.symbol,
+        decimals: info.decimals,
+        total_supply: LEDGER.load(deps.storage)?.cw20_supply,
+    })
+}
+
+/// `null` once minting is renounced, as cw20-base answers.
+pub fn minter(deps: Deps) -> StdResult<Option<MinterResponse>> {
+    let info = TOKEN_INFO.load(deps.storage)?;
+    let cap = LEDGER.load(deps.storage)?.cap;
+    Ok(info.minter.map(|m| MinterResponse {
+        minter: m.into_string(),
+        cap: Some(cap),
+    }))
+}
+
+pub fn allowance(deps: Deps, owner: String, spender: String) -> StdResult<AllowanceResponse> {
+    let owner = deps.api.addr_validate(&owner)?;
+    let spender = deps.api.addr_validate(&spender)?;
+    Ok(ALLOWANCES
+        .may_load(deps.storage, (&owner, &spender))?
+        .unwrap_or_default())
+}
+
+pub fn all_allowances(
+    deps: Deps,
+    owner: String,
+    start_after: Option<String>,
+    limit: Option<u32>,
+) -> StdResult<AllAllowancesResponse> {
+    let owner = deps.api.addr_validate(&owner)?;
+    let start = start_bound(deps, start_after)?;
+    let allowances = ALLOWANCES
+        .prefix(&owner)
+        .range(
+            deps.storage,
+            start.as_ref().map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(page_limit(limit))
+        .map(|item| {
+            item.map(|(spender, a)| AllowanceInfo {
+                spender: spender.into_string(),
+                allowance: a.allowance,
+                expires: a.expires,
+            })
+        })
+        .collect::<StdResult<_>>()?;
+    Ok(AllAllowancesResponse { allowances })
+}
+
+pub fn all_spender_allowances(
+    deps: Deps,
+    spender: String,
+    start_after: Option<String>,
+    limit: Option<u32>,
+) -> StdResult<AllSpenderAllowancesResponse> {
+    let spender = deps.api.addr_validate(&spender)?;
+    let start = start_bound(deps, start_after)?;
+    let allowances = ALLOWANCES_BY_SPENDER
+        .prefix(&spender)
+        .range(
+            deps.storage,
+            start.as_ref().map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(page_limit(limit))
+        .map(|item| {
+            item.map(|(owner, a)| SpenderAllowanceInfo {
+                owner: owner.into_string(),
+                allowance: a.allowance,
+                expires: a.expires,
+            })
+        })
+        .collect::<StdResult<_>>()?;
+    Ok(AllSpenderAllowancesResponse { allowances })
+}
+
+pub fn all_accounts(
+    deps: Deps,
+    start_after: Option<String>,
+    limit: Option<u32>,
+) -> StdResult<AllAccountsResponse> {
+    let start = start_bound(deps, start_after)?;
+    let accounts = BALANCES
+        .keys(
+            deps.storage,
+            start.as_ref().map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(page_limit(limit))
+        .map(|item| item.map(Addr::into_string))
+        .collect::<StdResult<_>>()?;
+    Ok(AllAccountsResponse { accounts })
+}
+
+pub fn marketing_info(deps: Deps) -> StdResult<MarketingInfoResponse> {
+    Ok(MARKETING_INFO.may_load(deps.storage)?.unwrap_or_default())
+}
+
+pub fn download_logo(deps: Deps) -> Result<DownloadLogoResponse, ContractError> {
+    match LOGO.may_load(deps.storage)? {
+        Some(Logo::Embedded(EmbeddedLogo::Svg(data))) => Ok(DownloadLogoResponse {
+            mime_type: "image/svg+xml".into(),
+            data,
+        }),
+        Some(Logo::Embedded(EmbeddedLogo::Png(data))) => Ok(DownloadLogoResponse {
+            mime_type: "image/png".into(),
+            data,
+        }),
+        Some(Logo::Url(_)) | None => Err(ContractError::NoEmbeddedLogo),
+    }
+}
+
+pub fn config(deps: Deps) -> StdResult<TokenConfigResponse> {
+    let info = TOKEN_INFO.load(deps.storage)?;
+    Ok(TokenConfigResponse {
+        name: info.name,
+        symbol: info.symbol,
+        decimals: info.decimals,
+        cap: LEDGER.load(deps.storage)?.cap,
+        minter: info.minter.map(Addr::into_string),
+        native: NATIVE.may_load(deps.storage)?,
+    })
+}
+
+pub fn supply(deps: Deps) -> StdResult<SupplyResponse> {
+    let ledger = LEDGER.load(deps.storage)?;
+    Ok(SupplyResponse {
+        cap: ledger.cap,
+        minted: ledger.minted,
+        burned: ledger.burned(),
+        cw20_supply: ledger.cw20_supply,
+        native_supply: ledger.native_supply,
+    })
+}
+
+pub fn burn_stats(deps: Deps) -> StdResult<BurnStatsResponse> {
+    let ledger = LEDGER.load(deps.storage)?;
+    Ok(BurnStatsResponse {
+        cw20_burn: ledger.burned_cw20,
+        cw20_burn_from: ledger.burned_cw20_from,
+        native: ledger.burned_native,
+        total: ledger.burned(),
+    })
+}
+
+pub fn burners(
+    deps: Deps,
+    start_after: Option<String>,
+    limit: Option<u32>,
+) -> StdResult<BurnersResponse> {
+    let start = start_bound(deps, start_after)?;
+    let burners = BURNERS
+        .range(
+            deps.storage,
+            start.as_ref().map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(page_limit(limit))
+        .map(|item| {
+            item.map(|(address, burned)| BurnerInfo {
+                address: address.into_string(),
+                burned,
+            })
+        })
+        .collect::<StdResult<_>>()?;
+    Ok(BurnersResponse { burners })
 }

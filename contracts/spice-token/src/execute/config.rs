@@ -3,8 +3,9 @@ use spice_types::spice_event;
 
 use crate::contract::{CONTRACT_NAME, CONTRACT_VERSION, TAG};
 use crate::error::ContractError;
+use crate::execute::{marketing, native};
 use crate::msg::{InstantiateMsg, MigrateMsg};
-use crate::state::{SupplyTotals, TokenInfo, BALANCES, SUPPLY, TOKEN_INFO};
+use crate::state::{Ledger, TokenInfo, BALANCES, LEDGER, TOKEN_INFO};
 
 /// cw20-base's rules, so every cw20 tool that accepts cw20-base accepts SPICE.
 fn validate_token_info(msg: &InstantiateMsg) -> Result<(), ContractError> {
@@ -33,13 +34,13 @@ fn validate_token_info(msg: &InstantiateMsg) -> Result<(), ContractError> {
 
 pub fn instantiate(
     mut deps: DepsMut,
-    _env: Env,
+    env: Env,
     info: MessageInfo,
     msg: InstantiateMsg,
 ) -> Result<Response, ContractError> {
     validate_token_info(&msg)?;
-    if msg.marketing.is_some() {
-        return Err(ContractError::MarketingNotSupported);
+    if msg.native.is_none() && !info.funds.is_empty() {
+        return Err(ContractError::UnexpectedFunds);
     }
 
     let mut supply = Uint128::zero();
@@ -77,20 +78,32 @@ pub fn instantiate(
             minter: minter.clone(),
         },
     )?;
-    SUPPLY.save(
+    LEDGER.save(
         deps.storage,
-        &SupplyTotals {
+        &Ledger {
             cap,
             minted: supply,
-            burned: Uint128::zero(),
             cw20_supply: supply,
             native_supply: Uint128::zero(),
+            burned_cw20: Uint128::zero(),
+            burned_cw20_from: Uint128::zero(),
+            burned_native: Uint128::zero(),
         },
     )?;
+    if let Some(info) = msg.marketing {
+        marketing::instantiate_marketing(deps.storage, deps.api, info)?;
+    }
     let owner = msg.owner.unwrap_or_else(|| info.sender.to_string());
     let governance = spice_governance::initialize(deps.branch(), &owner, msg.guardian.as_deref())?;
     spice_governance::set_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
-    Ok(Response::new().add_event(
+    let mut response = Response::new();
+    if let Some(enable) = msg.native {
+        let (msgs, native) = native::enable_native_msgs(deps.branch(), &env, &info.funds, enable)?;
+        response = response
+            .add_messages(msgs)
+            .add_event(spice_event(TAG, "enable_native").add_attribute("denom", native.denom));
+    }
+    Ok(response.add_event(
         spice_event(TAG, "instantiate")
             .add_attributes(governance)
             .add_attribute("cap", cap)

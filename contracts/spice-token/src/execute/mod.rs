@@ -1,1 +1,6 @@
+pub mod allowances;
+pub mod balances;
 pub mod config;
+pub mod cw20;
+pub mod marketing;
+pub mod native;

@@ -4,8 +4,8 @@ use cw20::{BalanceResponse, Cw20Coin, MinterResponse, TokenInfoResponse};
 use spice_governance::testing::{assert_no_key_prefixes, check_governance_wiring, EntryPoints};
 
 use crate::contract::{self, CONTRACT_NAME};
-use crate::msg::{InstantiateMarketingInfo, InstantiateMsg, QueryMsg, TokenConfigResponse};
-use crate::state::{SupplyTotals, STORAGE_KEYS};
+use crate::msg::{InstantiateMsg, QueryMsg, SupplyResponse, TokenConfigResponse};
+use crate::state::STORAGE_KEYS;
 use crate::ContractError;
 
 type Mutation = Box<dyn Fn(&mut InstantiateMsg)>;
@@ -32,6 +32,7 @@ fn valid_msg(api: &MockApi, owner: &Addr, guardian: &Addr) -> InstantiateMsg {
         marketing: None,
         owner: Some(owner.to_string()),
         guardian: Some(guardian.to_string()),
+        native: None,
     }
 }
 
@@ -102,10 +103,10 @@ fn supply_ledger_starts_balanced() {
     let guardian = deps.api.addr_make("guardian");
     let msg = valid_msg(&deps.api, &owner, &guardian);
     contract::instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), msg).unwrap();
-    let supply: SupplyTotals = query(deps.as_ref(), QueryMsg::Supply {});
+    let supply: SupplyResponse = query(deps.as_ref(), QueryMsg::Supply {});
     assert_eq!(
         supply,
-        SupplyTotals {
+        SupplyResponse {
             cap: Uint128::new(10_000),
             minted: Uint128::new(1_000),
             burned: Uint128::zero(),
@@ -127,7 +128,7 @@ fn without_minter_the_initial_supply_is_the_cap() {
     let mut msg = valid_msg(&deps.api, &owner, &guardian);
     msg.mint = None;
     contract::instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), msg).unwrap();
-    let supply: SupplyTotals = query(deps.as_ref(), QueryMsg::Supply {});
+    let supply: SupplyResponse = query(deps.as_ref(), QueryMsg::Supply {});
     assert_eq!(supply.cap, Uint128::new(1_000));
     assert_eq!(supply.minted, supply.cap);
 }
@@ -199,17 +200,6 @@ fn instantiate_refuses_each_invalid_field() {
             ContractError::DuplicateInitialBalanceAddress {
                 address: api.addr_make("alice").to_string(),
             },
-        ),
-        (
-            Box::new(|m| {
-                m.marketing = Some(InstantiateMarketingInfo {
-                    project: Some("spice".into()),
-                    description: None,
-                    marketing: None,
-                    logo: None,
-                })
-            }),
-            ContractError::MarketingNotSupported,
         ),
     ];
     for (mutate, expected) in cases {

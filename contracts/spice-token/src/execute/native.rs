@@ -1,0 +1,253 @@
+//! The tokenfactory twin: native SPICE (`factory/{contract}/{subdenom}`) that trades in
+//! Osmosis pools, convertible 1:1 with cw20 SPICE both ways.
+//!
+//! Trust: this contract is the denom's tokenfactory admin, and the chain lets an admin mint any
+//! amount and burn from any account. The contract never uses either power beyond this:
+//! it mints native SPICE only after burning the same amount of the caller's cw20 SPICE (so the
+//! cap still bounds everything), and burns native SPICE only from its own balance, which holds
+//! exactly what callers attached. It never changes the admin.
+
+use cosmwasm_std::{Coin, CosmosMsg, Deps, DepsMut, Env, MessageInfo, Response, Uint128};
+use osmosis_std::types::cosmos::bank::v1beta1::{DenomUnit, Metadata};
+use osmosis_std::types::cosmos::base::v1beta1::Coin as ProtoCoin;
+use osmosis_std::types::osmosis::tokenfactory::v1beta1::{
+    MsgBurn, MsgCreateDenom, MsgMint, MsgSetDenomMetadata, TokenfactoryQuerier,
+};
+use spice_types::spice_event;
+
+use crate::contract::TAG;
+use crate::error::ContractError;
+use crate::execute::balances::{credit, debit, nonzero, record_burner, update_ledger};
+use crate::msg::EnableNative;
+use crate::state::{NativeDenom, NATIVE, TOKEN_INFO};
+
+/// Osmosis' limit on a tokenfactory subdenom.
+pub const MAX_SUBDENOM_LEN: usize = 44;
+
+fn validate_subdenom(subdenom: &str) -> Result<(), ContractError> {
+    let ok = (1..=MAX_SUBDENOM_LEN).contains(&subdenom.len())
+        && subdenom
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'_' | b'-'));
+    if !ok {
+        return Err(ContractError::InvalidSubdenom {
+            subdenom: subdenom.to_string(),
+        });
+    }
+    Ok(())
+}
+
+fn coin_strings(coins: impl Iterator<Item = (String, String)>) -> Vec<String> {
+    let mut list: Vec<String> = coins
+        .map(|(amount, denom)| format!("{amount}{denom}"))
+        .collect();
+    list.sort();
+    list
+}
+
+/// The chain charges the creation fee from this contract, so the caller must attach exactly it.
+fn check_creation_fee(deps: Deps, funds: &[Coin]) -> Result<(), ContractError> {
+    let params = TokenfactoryQuerier::new(&deps.querier).params()?;
+    let expected = coin_strings(
+        params
+            .params
+            .map(|p| p.denom_creation_fee)
+            .unwrap_or_default()
+            .into_iter()
+            .map(|c| (c.amount, c.denom)),
+    );
+    let received = coin_strings(
+        funds
+            .iter()
+            .map(|c| (c.amount.to_string(), c.denom.clone())),
+    );
+    if expected != received {
+        return Err(ContractError::CreationFeeMismatch { expected, received });
+    }
+    Ok(())
+}
+
+/// Messages creating the denom and its metadata; shared by instantiate and `enable_native`.
+pub fn enable_native_msgs(
+    deps: DepsMut,
+    env: &Env,
+    funds: &[Coin],
+    enable: EnableNative,
+) -> Result<(Vec<CosmosMsg>, NativeDenom), ContractError> {
+    if let Some(existing) = NATIVE.may_load(deps.storage)? {
+        return Err(ContractError::NativeAlreadyEnabled {
+            denom: existing.denom,
+        });
+    }
+    validate_subdenom(&enable.subdenom)?;
+    check_creation_fee(deps.as_ref(), funds)?;
+    let contract = env.contract.address.to_string();
+    let native = NativeDenom {
+        denom: format!("factory/{contract}/{}", enable.subdenom),
+        subdenom: enable.subdenom,
+    };
+    NATIVE.save(deps.storage, &native)?;
+
+    let token = TOKEN_INFO.load(deps.storage)?;
+    let meta = enable.metadata.unwrap_or_default();
+    let display = meta.display.unwrap_or_else(|| token.symbol.to_lowercase());
+    let metadata = Metadata {
+        description: meta.description.unwrap_or_default(),
+        denom_units: vec![
+            DenomUnit {
+                denom: native.denom.clone(),
+                exponent: 0,
+                aliases: vec![],
+            },
+            DenomUnit {
+                denom: display.clone(),
+                exponent: u32::from(token.decimals),
+                aliases: vec![],
+            },
+        ],
+        base: native.denom.clone(),
+        display,
+        name: token.name,
+        symbol: token.symbol,
+        uri: meta.uri.unwrap_or_default(),
+        uri_hash: meta.uri_hash.unwrap_or_default(),
+    };
+    let msgs = vec![
+        MsgCreateDenom {
+            sender: contract.clone(),
+            subdenom: native.subdenom.clone(),
+        }
+        .into(),
+        MsgSetDenomMetadata {
+            sender: contract,
+            metadata: Some(metadata),
+        }
+        .into(),
+    ];
+    Ok((msgs, native))
+}
+
+pub fn enable(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    enable: EnableNative,
+) -> Result<Response, ContractError> {
+    spice_governance::assert_owner(deps.storage, &info.sender)?;
+    let (msgs, native) = enable_native_msgs(deps, &env, &info.funds, enable)?;
+    Ok(Response::new()
+        .add_messages(msgs)
+        .add_event(spice_event(TAG, "enable_native").add_attribute("denom", native.denom)))
+}
+
+fn native_denom(deps: Deps) -> Result<NativeDenom, ContractError> {
+    NATIVE
+        .may_load(deps.storage)?
+        .ok_or(ContractError::NativeNotEnabled)
+}
+
+/// Exactly one coin, of native SPICE, above zero.
+fn attached_native(info: &MessageInfo, denom: &str) -> Result<Uint128, ContractError> {
+    cw_utils::must_pay(info, denom).map_err(|e| ContractError::native_funds(denom, e))
+}
+
+fn proto_coin(amount: Uint128, denom: &str) -> Option<ProtoCoin> {
+    Some(ProtoCoin {
+        denom: denom.to_string(),
+        amount: amount.to_string(),
+    })
+}
+
+pub fn convert_to_native(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    amount: Uint128,
+    recipient: Option<String>,
+) -> Result<Response, ContractError> {
+    spice_governance::assert_not_paused(deps.storage)?;
+    nonzero(amount)?;
+    let native = native_denom(deps.as_ref())?;
+    let recipient = match recipient {
+        Some(r) => deps.api.addr_validate(&r)?,
+        None => info.sender.clone(),
+    };
+    debit(deps.storage, &info.sender, amount)?;
+    update_ledger(deps.storage, |ledger| {
+        ledger.cw20_supply = ledger.cw20_supply.checked_sub(amount)?;
+        ledger.native_supply = ledger.native_supply.checked_add(amount)?;
+        Ok(())
+    })?;
+    let mint = MsgMint {
+        sender: env.contract.address.to_string(),
+        amount: proto_coin(amount, &native.denom),
+        mint_to_address: recipient.to_string(),
+    };
+    Ok(Response::new().add_message(mint).add_event(
+        spice_event(TAG, "convert_to_native")
+            .add_attribute("sender", info.sender)
+            .add_attribute("recipient", recipient)
+            .add_attribute("amount", amount)
+            .add_attribute("denom", native.denom),
+    ))
+}
+
+pub fn convert_to_cw20(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    recipient: Option<String>,
+) -> Result<Response, ContractError> {
+    let native = native_denom(deps.as_ref())?;
+    let amount = attached_native(&info, &native.denom)?;
+    let recipient = match recipient {
+        Some(r) => deps.api.addr_validate(&r)?,
+        None => info.sender.clone(),
+    };
+    update_ledger(deps.storage, |ledger| {
+        ledger.native_supply = ledger.native_supply.checked_sub(amount)?;
+        ledger.cw20_supply = ledger.cw20_supply.checked_add(amount)?;
+        Ok(())
+    })?;
+    credit(deps.storage, &recipient, amount)?;
+    Ok(Response::new()
+        .add_message(burn_own(&env, amount, &native.denom))
+        .add_event(
+            spice_event(TAG, "convert_to_cw20")
+                .add_attribute("sender", info.sender)
+                .add_attribute("recipient", recipient)
+                .add_attribute("amount", amount)
+                .add_attribute("denom", native.denom),
+        ))
+}
+
+pub fn burn_native(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
+    let native = native_denom(deps.as_ref())?;
+    let amount = attached_native(&info, &native.denom)?;
+    let ledger = update_ledger(deps.storage, |ledger| {
+        ledger.native_supply = ledger.native_supply.checked_sub(amount)?;
+        ledger.burned_native = ledger.burned_native.checked_add(amount)?;
+        Ok(())
+    })?;
+    let burner_total = record_burner(deps.storage, &info.sender, amount)?;
+    Ok(Response::new()
+        .add_message(burn_own(&env, amount, &native.denom))
+        .add_event(
+            spice_event(TAG, "burn_native")
+                .add_attribute("burner", info.sender)
+                .add_attribute("amount", amount)
+                .add_attribute("burner_total", burner_total)
+                .add_attribute("total_burned", ledger.burned()),
+        ))
+}
+
+/// Burns from this contract's own balance only: an empty `burn_from_address` means the
+/// sender (this contract) on every Osmosis version.
+fn burn_own(env: &Env, amount: Uint128, denom: &str) -> CosmosMsg {
+    MsgBurn {
+        sender: env.contract.address.to_string(),
+        amount: proto_coin(amount, denom),
+        burn_from_address: String::new(),
+    }
+    .into()
+}
