@@ -37,15 +37,93 @@ pub fn execute(
         }
         ExecuteMsg::Pause {} => Ok(spice_governance::pause(TAG, deps, &env, &info)?),
         ExecuteMsg::Unpause {} => Ok(spice_governance::unpause(TAG, deps, &env, &info)?),
+        ExecuteMsg::OpenLease(msg) => execute::lease::open(deps, env, info, msg),
+        ExecuteMsg::AcceptLease { lease_id } => execute::lease::accept(deps, env, info, lease_id),
+        ExecuteMsg::Settle { lease_id } => execute::lease::settle_lease(deps, env, info, lease_id),
+        ExecuteMsg::Withdraw { lease_id } => execute::lease::withdraw(deps, env, info, lease_id),
+        ExecuteMsg::CloseLease { lease_id, reason } => {
+            execute::lease::close_lease(deps, env, info, lease_id, reason)
+        }
+        ExecuteMsg::Deposit { lease_id } => execute::funding::deposit(deps, env, info, lease_id),
+        ExecuteMsg::DepositFromGrant {
+            lease_id,
+            granter,
+            amount,
+        } => execute::funding::deposit_from_grant(deps, env, info, lease_id, granter, amount),
+        ExecuteMsg::FundBalance {} => execute::funding::fund_balance(deps, info),
+        ExecuteMsg::WithdrawBalance { denom, amount } => {
+            execute::funding::withdraw_balance(deps, info, denom, amount)
+        }
+        ExecuteMsg::Grant {
+            grantee,
+            spend_limit,
+            expiration,
+        } => execute::funding::grant(deps, env, info, grantee, spend_limit, expiration),
+        ExecuteMsg::Revoke { grantee } => execute::funding::revoke(deps, info, grantee),
+        ExecuteMsg::SetAutoTopUp {
+            lease_id,
+            target_runway_blocks,
+            source,
+        } => execute::funding::set_auto_top_up(deps, info, lease_id, target_runway_blocks, source),
+        ExecuteMsg::TopUp { lease_id } => execute::funding::top_up(deps, env, info, lease_id),
+        ExecuteMsg::Heartbeat { lease_id } => {
+            execute::rollover::heartbeat(deps, env, info, lease_id)
+        }
+        ExecuteMsg::ReportFailure { lease_id, reason } => {
+            execute::rollover::report_failure(deps, env, info, lease_id, reason)
+        }
+        ExecuteMsg::SetBackups { lease_id, backups } => {
+            execute::rollover::set_backups(deps, info, lease_id, backups)
+        }
+        ExecuteMsg::Rollover { lease_id } => execute::rollover::rollover(deps, env, info, lease_id),
+        ExecuteMsg::PostBond { lease_id } => execute::rollover::post_bond(deps, info, lease_id),
     }
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
     Ok(match msg {
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?)?,
         QueryMsg::Ownership {} => to_json_binary(&spice_governance::ownership(deps.storage)?)?,
         QueryMsg::PauseInfo {} => to_json_binary(&spice_governance::pause_info(deps.storage)?)?,
+        QueryMsg::Lease { lease_id } => to_json_binary(&query::lease(deps, env, lease_id)?)?,
+        QueryMsg::LeasesByTenant {
+            tenant,
+            start_after,
+            limit,
+        } => to_json_binary(&query::leases_by_tenant(
+            deps,
+            env,
+            tenant,
+            start_after,
+            limit,
+        )?)?,
+        QueryMsg::LeasesByProvider {
+            provider,
+            start_after,
+            limit,
+        } => to_json_binary(&query::leases_by_provider(
+            deps,
+            env,
+            provider,
+            start_after,
+            limit,
+        )?)?,
+        QueryMsg::LeasesBelowThreshold {
+            runway_blocks,
+            start_after,
+            limit,
+        } => to_json_binary(&query::leases_below_threshold(
+            deps,
+            env,
+            runway_blocks,
+            start_after,
+            limit,
+        )?)?,
+        QueryMsg::Grant { granter, grantee } => {
+            to_json_binary(&query::grant(deps, env, granter, grantee)?)?
+        }
+        QueryMsg::Balance { owner, denom } => to_json_binary(&query::balance(deps, owner, denom)?)?,
     })
 }
 

@@ -1,7 +1,11 @@
 use cosmwasm_schema::{cw_serde, QueryResponses};
+use cosmwasm_std::{Addr, Coin, Decimal, Uint128};
 use spice_governance::{OwnershipAction, PauseInfoResponse};
+use spice_types::{BackupProvider, OpenLeaseMsg};
 
-use crate::state::Config;
+use crate::state::{
+    AutoTopUp, Backup, Config, DepositEntry, Failure, LeaseStatus, ProviderTerm, TopUpSource,
+};
 
 #[cw_serde]
 pub struct InstantiateMsg {
@@ -23,6 +27,18 @@ pub struct InstantiateMsg {
     pub order_book: Option<String>,
     /// Keeper reward for a top-up, in bps of the amount moved, at most 500 bps.
     pub keeper_bounty_bps: u16,
+    /// provider-incentives, sent `lease_settled` on every provider payout. Default: none.
+    #[serde(default)]
+    pub incentives: Option<String>,
+    /// Accounts that may report failures and roll leases over. Default: none; at most 20.
+    #[serde(default)]
+    pub monitors: Option<Vec<String>>,
+    /// Longest standby list per lease. Default 5, at most 10.
+    #[serde(default)]
+    pub max_backups: Option<u32>,
+    /// Share of a provider bond slashed to the tenant on an attested failure. Default 10,000.
+    #[serde(default)]
+    pub bond_slash_bps: Option<u16>,
 }
 
 /// Each field left out keeps its value; the result is validated exactly like instantiate.
@@ -36,6 +52,14 @@ pub struct ConfigUpdate {
     pub heartbeat_timeout_blocks: Option<u64>,
     pub order_book: Option<String>,
     pub keeper_bounty_bps: Option<u16>,
+    #[serde(default)]
+    pub incentives: Option<String>,
+    #[serde(default)]
+    pub monitors: Option<Vec<String>>,
+    #[serde(default)]
+    pub max_backups: Option<u32>,
+    #[serde(default)]
+    pub bond_slash_bps: Option<u16>,
 }
 
 #[cw_serde]
@@ -45,11 +69,98 @@ pub enum ExecuteMsg {
     /// Two-step ownership transfer (cw-ownable): propose, accept, or renounce.
     UpdateOwnership(OwnershipAction),
     /// Owner only; `null` removes the guardian.
-    SetGuardian { guardian: Option<String> },
+    SetGuardian {
+        guardian: Option<String>,
+    },
     /// Owner or guardian.
     Pause {},
     /// Owner only.
     Unpause {},
+
+    /// A tenant (lease waits for `accept_lease`) or the order book (lease starts at once);
+    /// exactly one coin of `denom` attached as the first deposit.
+    OpenLease(OpenLeaseMsg),
+    /// The provider agrees to a tenant-opened lease; streaming starts this block.
+    AcceptLease {
+        lease_id: u64,
+    },
+    /// Anyone: pays the provider for the blocks since the last settlement (no-op twice a block).
+    Settle {
+        lease_id: u64,
+    },
+    /// The current provider: settles and pays out what it earned, minus the take fee.
+    Withdraw {
+        lease_id: u64,
+    },
+    /// Tenant (reason 1–9999), provider (10000–19999), or anyone with 20000+ once an
+    /// out-of-funds lease's grace period is over. Pays the provider, refunds depositors newest
+    /// deposit first.
+    CloseLease {
+        lease_id: u64,
+        reason: u32,
+    },
+    /// Anyone, one coin of the lease's denom; revives an out-of-funds lease within grace.
+    Deposit {
+        lease_id: u64,
+    },
+    /// A grantee moves `amount` of the granter's prefunded balance into a lease whose tenant is
+    /// the granter or the grantee.
+    DepositFromGrant {
+        lease_id: u64,
+        granter: String,
+        amount: Uint128,
+    },
+    /// Anyone: prefund a balance (one coin of an accepted denom) for grants and auto top-ups.
+    FundBalance {},
+    /// Take back prefunded balance (open while paused).
+    WithdrawBalance {
+        denom: String,
+        amount: Uint128,
+    },
+    /// Let `grantee` spend up to `spend_limit` of the sender's prefunded balance on leases.
+    Grant {
+        grantee: String,
+        spend_limit: Coin,
+        /// Block height from which the grant stops working.
+        expiration: Option<u64>,
+    },
+    Revoke {
+        grantee: String,
+    },
+    /// Tenant: keep the lease funded `target_runway_blocks` ahead from `source`; 0 turns it off.
+    SetAutoTopUp {
+        lease_id: u64,
+        target_runway_blocks: u64,
+        source: TopUpSource,
+    },
+    /// Anyone (keeper): top the lease up to its target runway; a bounty is paid from the source
+    /// only when funds moved.
+    TopUp {
+        lease_id: u64,
+    },
+    /// The current provider: proof of life.
+    Heartbeat {
+        lease_id: u64,
+    },
+    /// The tenant or a monitor, provider reason code (10000–19999).
+    ReportFailure {
+        lease_id: u64,
+        reason: u32,
+    },
+    /// Tenant: replace the ordered standby list.
+    SetBackups {
+        lease_id: u64,
+        backups: Vec<BackupProvider>,
+    },
+    /// Tenant, monitor, or anyone once heartbeats lapsed or a failure was reported: move the
+    /// lease to its next backup (or close it when none is left).
+    Rollover {
+        lease_id: u64,
+    },
+    /// The current provider stakes a bond (lease denom) slashed to the tenant on attested failure.
+    PostBond {
+        lease_id: u64,
+    },
 }
 
 #[cw_serde]
@@ -61,7 +172,106 @@ pub enum QueryMsg {
     Ownership {},
     #[returns(PauseInfoResponse)]
     PauseInfo {},
+    /// The lease as if settled at the current block.
+    #[returns(LeaseResponse)]
+    Lease { lease_id: u64 },
+    #[returns(LeasesResponse)]
+    LeasesByTenant {
+        tenant: String,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    /// Leases the provider currently serves (or last served, when closed).
+    #[returns(LeasesResponse)]
+    LeasesByProvider {
+        provider: String,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    /// Active or out-of-funds leases that run dry within `runway_blocks`, soonest first.
+    /// `start_after` is the last entry's `[depletion_height, lease_id]`.
+    #[returns(ThresholdResponse)]
+    LeasesBelowThreshold {
+        runway_blocks: u64,
+        start_after: Option<(u64, u64)>,
+        limit: Option<u32>,
+    },
+    #[returns(GrantResponse)]
+    Grant { granter: String, grantee: String },
+    #[returns(BalanceResponse)]
+    Balance { owner: String, denom: String },
 }
 
 #[cw_serde]
 pub struct MigrateMsg {}
+
+#[cw_serde]
+pub struct LeaseResponse {
+    pub id: u64,
+    pub tenant: Addr,
+    pub provider: Addr,
+    pub price_per_block: Decimal,
+    pub denom: String,
+    pub status: LeaseStatus,
+    pub opened_at: u64,
+    pub provider_since: u64,
+    pub settled_height: u64,
+    pub carry: Decimal,
+    pub balance: Uint128,
+    pub earned: Uint128,
+    /// Blocks left before funds run out (0 when out of funds; None when not streaming).
+    pub runway_blocks: Option<u64>,
+    pub depletion_height: Option<u64>,
+    pub total_deposited: Uint128,
+    pub total_paid: Uint128,
+    pub total_fees: Uint128,
+    pub total_refunded: Uint128,
+    pub bond: Uint128,
+    pub backups: Vec<Backup>,
+    pub history: Vec<ProviderTerm>,
+    pub rollovers: u32,
+    pub last_heartbeat: u64,
+    pub failure: Option<Failure>,
+    pub auto_top_up: Option<AutoTopUp>,
+    pub close_reason: Option<u32>,
+    pub closed_at: Option<u64>,
+    pub deposits: Vec<DepositEntry>,
+    pub spec_ref: Option<String>,
+    pub order_id: Option<u64>,
+}
+
+#[cw_serde]
+pub struct LeasesResponse {
+    pub leases: Vec<LeaseResponse>,
+}
+
+#[cw_serde]
+pub struct ThresholdEntry {
+    pub lease_id: u64,
+    pub depletion_height: u64,
+    pub runway_blocks: u64,
+    pub status: LeaseStatus,
+}
+
+#[cw_serde]
+pub struct ThresholdResponse {
+    pub leases: Vec<ThresholdEntry>,
+}
+
+#[cw_serde]
+pub struct GrantResponse {
+    pub granter: Addr,
+    pub grantee: Addr,
+    pub spend_limit: Option<Coin>,
+    pub spent: Uint128,
+    pub remaining: Uint128,
+    pub expiration: Option<u64>,
+    pub expired: bool,
+}
+
+#[cw_serde]
+pub struct BalanceResponse {
+    pub owner: Addr,
+    pub denom: String,
+    pub amount: Uint128,
+}

@@ -1,7 +1,198 @@
-use cosmwasm_std::{Deps, StdResult};
+use cosmwasm_std::{Deps, Env, Order, StdResult};
+use cw_storage_plus::Bound;
+use spice_types::page_limit;
 
-use crate::state::{Config, CONFIG};
+use crate::error::ContractError;
+use crate::execute::ledger::{depletion_height, load_lease, settle, Effects};
+use crate::msg::{
+    BalanceResponse, GrantResponse, LeaseResponse, LeasesResponse, ThresholdEntry,
+    ThresholdResponse,
+};
+use crate::state::{
+    leases, Config, Lease, LeaseStatus, BALANCES, CONFIG, DEPLETION, DEPOSITS, GRANTS,
+};
 
 pub fn config(deps: Deps) -> StdResult<Config> {
     CONFIG.load(deps.storage)
+}
+
+/// The lease as it would stand if settled now (lazy settlement, previewed).
+fn view(deps: Deps, env: &Env, mut lease: Lease) -> Result<LeaseResponse, ContractError> {
+    let now = env.block.height;
+    settle(&mut lease, now, &mut Effects::default())?;
+    let depletion = depletion_height(&lease)?;
+    let runway_blocks = depletion.map(|h| h.saturating_sub(now));
+    let deposits = DEPOSITS
+        .may_load(deps.storage, lease.id)?
+        .unwrap_or_default();
+    Ok(LeaseResponse {
+        id: lease.id,
+        tenant: lease.tenant,
+        provider: lease.provider,
+        price_per_block: lease.price_per_block,
+        denom: lease.denom,
+        status: lease.status,
+        opened_at: lease.opened_at,
+        provider_since: lease.provider_since,
+        settled_height: lease.settled_height,
+        carry: lease.carry,
+        balance: lease.balance,
+        earned: lease.earned,
+        runway_blocks,
+        depletion_height: depletion,
+        total_deposited: lease.total_deposited,
+        total_paid: lease.total_paid,
+        total_fees: lease.total_fees,
+        total_refunded: lease.total_refunded,
+        bond: lease.bond,
+        backups: lease.backups,
+        history: lease.history,
+        rollovers: lease.rollovers,
+        last_heartbeat: lease.last_heartbeat,
+        failure: lease.failure,
+        auto_top_up: lease.auto_top_up,
+        close_reason: lease.close_reason,
+        closed_at: lease.closed_at,
+        deposits,
+        spec_ref: lease.spec_ref,
+        order_id: lease.order_id,
+    })
+}
+
+pub fn lease(deps: Deps, env: Env, lease_id: u64) -> Result<LeaseResponse, ContractError> {
+    view(deps, &env, load_lease(deps.storage, lease_id)?)
+}
+
+pub fn leases_by_tenant(
+    deps: Deps,
+    env: Env,
+    tenant: String,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> Result<LeasesResponse, ContractError> {
+    let tenant = deps.api.addr_validate(&tenant)?;
+    let ids: Vec<u64> = leases()
+        .idx
+        .tenant
+        .prefix(tenant)
+        .keys(
+            deps.storage,
+            start_after.map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(page_limit(limit))
+        .collect::<StdResult<_>>()?;
+    page(deps, &env, ids)
+}
+
+pub fn leases_by_provider(
+    deps: Deps,
+    env: Env,
+    provider: String,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> Result<LeasesResponse, ContractError> {
+    let provider = deps.api.addr_validate(&provider)?;
+    let ids: Vec<u64> = leases()
+        .idx
+        .provider
+        .prefix(provider)
+        .keys(
+            deps.storage,
+            start_after.map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(page_limit(limit))
+        .collect::<StdResult<_>>()?;
+    page(deps, &env, ids)
+}
+
+fn page(deps: Deps, env: &Env, ids: Vec<u64>) -> Result<LeasesResponse, ContractError> {
+    let leases = ids
+        .into_iter()
+        .map(|id| view(deps, env, load_lease(deps.storage, id)?))
+        .collect::<Result<_, _>>()?;
+    Ok(LeasesResponse { leases })
+}
+
+/// Leases whose funds run out before `now + runway_blocks`, soonest first, read straight off
+/// the depletion index (no scan of healthy leases).
+pub fn leases_below_threshold(
+    deps: Deps,
+    env: Env,
+    runway_blocks: u64,
+    start_after: Option<(u64, u64)>,
+    limit: Option<u32>,
+) -> Result<ThresholdResponse, ContractError> {
+    let now = env.block.height;
+    let below = now.saturating_add(runway_blocks);
+    let min = start_after.map(Bound::exclusive);
+    let max = Some(Bound::exclusive((below, 0u64)));
+    let keys: Vec<(u64, u64)> = DEPLETION
+        .keys(deps.storage, min, max, Order::Ascending)
+        .take(page_limit(limit))
+        .collect::<StdResult<_>>()?;
+    let mut out = Vec::with_capacity(keys.len());
+    for (height, lease_id) in keys {
+        let status = load_lease(deps.storage, lease_id)?.status;
+        // An active lease whose depletion height has passed has run dry but not been touched yet.
+        let status = match status {
+            LeaseStatus::Active if height <= now => {
+                LeaseStatus::InsufficientFunds { since: height }
+            }
+            s => s,
+        };
+        out.push(ThresholdEntry {
+            lease_id,
+            depletion_height: height,
+            runway_blocks: height.saturating_sub(now),
+            status,
+        });
+    }
+    Ok(ThresholdResponse { leases: out })
+}
+
+pub fn grant(
+    deps: Deps,
+    env: Env,
+    granter: String,
+    grantee: String,
+) -> Result<GrantResponse, ContractError> {
+    let granter = deps.api.addr_validate(&granter)?;
+    let grantee = deps.api.addr_validate(&grantee)?;
+    let grant = GRANTS.may_load(deps.storage, (&granter, &grantee))?;
+    Ok(match grant {
+        Some(g) => GrantResponse {
+            remaining: g.spend_limit.amount.saturating_sub(g.spent),
+            expired: g.expiration.is_some_and(|e| env.block.height >= e),
+            spend_limit: Some(g.spend_limit),
+            spent: g.spent,
+            expiration: g.expiration,
+            granter,
+            grantee,
+        },
+        None => GrantResponse {
+            granter,
+            grantee,
+            spend_limit: None,
+            spent: Default::default(),
+            remaining: Default::default(),
+            expiration: None,
+            expired: false,
+        },
+    })
+}
+
+pub fn balance(deps: Deps, owner: String, denom: String) -> Result<BalanceResponse, ContractError> {
+    let owner = deps.api.addr_validate(&owner)?;
+    let amount = BALANCES
+        .may_load(deps.storage, (&owner, &denom))?
+        .unwrap_or_default();
+    Ok(BalanceResponse {
+        owner,
+        denom,
+        amount,
+    })
 }

@@ -1,6 +1,6 @@
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::Addr;
-use cw_storage_plus::Item;
+use cosmwasm_std::{Addr, Coin, Decimal, Uint128};
+use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
 
 #[cw_serde]
 pub struct Config {
@@ -11,10 +11,202 @@ pub struct Config {
     pub heartbeat_timeout_blocks: u64,
     pub order_book: Option<Addr>,
     pub keeper_bounty_bps: u16,
+    /// provider-incentives, told of every provider payout (`IncentivesHookMsg::LeaseSettled`).
+    #[serde(default)]
+    pub incentives: Option<Addr>,
+    /// Accounts that may report failures and roll leases over on tenants' behalf.
+    #[serde(default)]
+    pub monitors: Vec<Addr>,
+    /// Longest standby list a lease may carry (at most `MAX_BACKUPS`).
+    #[serde(default = "default_max_backups")]
+    pub max_backups: u32,
+    /// Share of a provider's bond paid to the tenant when a failure attested by someone other
+    /// than the tenant (a monitor's report or missed heartbeats) ends the provider's term.
+    #[serde(default = "default_bond_slash_bps")]
+    pub bond_slash_bps: u16,
+}
+
+pub fn default_max_backups() -> u32 {
+    5
+}
+
+pub fn default_bond_slash_bps() -> u16 {
+    10_000
+}
+
+/// Where a lease is in its life. Every change goes through `execute::lease::transition`.
+#[cw_serde]
+pub enum LeaseStatus {
+    /// Opened by a tenant; streams nothing until the provider's `accept_lease`.
+    Pending,
+    /// Streaming to the provider every block.
+    Active,
+    /// Funds ran out at `since` (the last block paid). A deposit by `since + grace_period_blocks`
+    /// revives the lease (and pays the provider for the gap); after that anyone may close it.
+    InsufficientFunds { since: u64 },
+    /// Terminal.
+    Closed,
+}
+
+impl LeaseStatus {
+    pub fn name(&self) -> &'static str {
+        match self {
+            LeaseStatus::Pending => "pending",
+            LeaseStatus::Active => "active",
+            LeaseStatus::InsufficientFunds { .. } => "insufficient_funds",
+            LeaseStatus::Closed => "closed",
+        }
+    }
+}
+
+#[cw_serde]
+pub struct Backup {
+    pub provider: Addr,
+    pub price_per_block: Decimal,
+}
+
+/// One provider's term on a lease, recorded when it ends.
+#[cw_serde]
+pub struct ProviderTerm {
+    pub provider: Addr,
+    pub price_per_block: Decimal,
+    pub from_height: u64,
+    pub to_height: u64,
+    pub reason: u32,
+}
+
+#[cw_serde]
+pub struct Failure {
+    pub reporter: Addr,
+    pub reason: u32,
+    pub height: u64,
+}
+
+#[cw_serde]
+pub enum TopUpSource {
+    /// The tenant's own prefunded balance (`fund_balance`).
+    Balance,
+    /// `granter`'s prefunded balance, through the grant `granter` gave the tenant.
+    Grant { granter: String },
+}
+
+#[cw_serde]
+pub enum StoredTopUpSource {
+    Balance,
+    Grant { granter: Addr },
+}
+
+#[cw_serde]
+pub struct AutoTopUp {
+    pub target_runway_blocks: u64,
+    pub source: StoredTopUpSource,
+}
+
+#[cw_serde]
+pub struct Lease {
+    pub id: u64,
+    pub tenant: Addr,
+    pub provider: Addr,
+    pub price_per_block: Decimal,
+    pub denom: String,
+    pub status: LeaseStatus,
+    pub opened_at: u64,
+    /// Height the current provider's term started (accept, order-book open or rollover).
+    pub provider_since: u64,
+    /// Streaming has paid every block up to here.
+    pub settled_height: u64,
+    /// Owed to the provider but below one base unit; always < 1. Carried between settlements
+    /// so `price × blocks` is paid exactly over time, never dropped.
+    pub carry: Decimal,
+    /// Held for future blocks (refundable to depositors).
+    pub balance: Uint128,
+    /// Settled to the current provider, not yet withdrawn.
+    pub earned: Uint128,
+    /// Blocks of service `earned` pays for.
+    pub earned_blocks: u64,
+    pub total_deposited: Uint128,
+    /// Gross paid out to providers (before take fees).
+    pub total_paid: Uint128,
+    pub total_fees: Uint128,
+    pub total_refunded: Uint128,
+    /// The current provider's bond for this lease, in the lease denom.
+    pub bond: Uint128,
+    pub backups: Vec<Backup>,
+    /// Ended provider terms, the most recent `MAX_HISTORY` kept (events carry them all).
+    pub history: Vec<ProviderTerm>,
+    pub rollovers: u32,
+    pub last_heartbeat: u64,
+    pub failure: Option<Failure>,
+    pub auto_top_up: Option<AutoTopUp>,
+    pub close_reason: Option<u32>,
+    pub closed_at: Option<u64>,
+    /// Mirror of this lease's key in `DEPLETION` (None when not indexed).
+    pub depletion_height: Option<u64>,
+    pub spec_ref: Option<String>,
+    pub order_id: Option<u64>,
+}
+
+#[cw_serde]
+pub enum DepositSource {
+    /// Coins sent with the message; refunded by bank transfer.
+    Bank,
+    /// Taken from the depositor's prefunded balance; refunded back into it.
+    Balance,
+    /// Taken from `depositor`'s prefunded balance through its grant to `grantee`; refunded into
+    /// the balance and restored to the grant.
+    Grant { grantee: Addr },
+}
+
+#[cw_serde]
+pub struct DepositEntry {
+    pub depositor: Addr,
+    pub source: DepositSource,
+    /// Still unspent. Deposits are spent oldest first, so newest entries are refunded first.
+    pub amount: Uint128,
+}
+
+#[cw_serde]
+pub struct Grant {
+    pub spend_limit: Coin,
+    pub spent: Uint128,
+    /// Block height from which the grant no longer works.
+    pub expiration: Option<u64>,
+}
+
+pub struct LeaseIndexes<'a> {
+    pub tenant: MultiIndex<'a, Addr, Lease, u64>,
+    pub provider: MultiIndex<'a, Addr, Lease, u64>,
+}
+
+impl IndexList<Lease> for LeaseIndexes<'_> {
+    fn get_indexes(&'_ self) -> Box<dyn Iterator<Item = &'_ dyn Index<Lease>> + '_> {
+        let v: Vec<&dyn Index<Lease>> = vec![&self.tenant, &self.provider];
+        Box::new(v.into_iter())
+    }
+}
+
+pub fn leases<'a>() -> IndexedMap<u64, Lease, LeaseIndexes<'a>> {
+    IndexedMap::new(
+        "ls",
+        LeaseIndexes {
+            tenant: MultiIndex::new(|_, l: &Lease| l.tenant.clone(), "ls", "it"),
+            provider: MultiIndex::new(|_, l: &Lease| l.provider.clone(), "ls", "ip"),
+        },
+    )
 }
 
 pub const CONFIG: Item<Config> = Item::new("cfg");
+pub const NEXT_LEASE_ID: Item<u64> = Item::new("nid");
+/// (depletion height, lease id) for every active or out-of-funds lease: monitors and keepers
+/// page through leases about to run dry without scanning all leases.
+pub const DEPLETION: Map<(u64, u64), ()> = Map::new("dh");
+/// Unspent deposits per lease, oldest first (at most `MAX_DEPOSIT_ENTRIES`).
+pub const DEPOSITS: Map<u64, Vec<DepositEntry>> = Map::new("dp");
+/// (granter, grantee) → grant.
+pub const GRANTS: Map<(&Addr, &Addr), Grant> = Map::new("gr");
+/// (owner, denom) → prefunded balance, the source for grants and auto top-ups.
+pub const BALANCES: Map<(&Addr, &str), Uint128> = Map::new("bl");
 
 /// Every storage key this contract writes, including the governance package's; a test checks
 /// that none is a prefix of another.
-pub const STORAGE_KEYS: &[&str] = &["cfg"];
+pub const STORAGE_KEYS: &[&str] = &["cfg", "nid", "ls", "it", "ip", "dh", "dp", "gr", "bl"];

@@ -1,13 +1,18 @@
 use cosmwasm_std::{Api, DepsMut, Env, MessageInfo, Response};
-use spice_types::{spice_event, validate_bps, validate_denoms};
+use spice_types::{spice_event, validate_bps, validate_denoms, BPS_DENOMINATOR};
 
 use crate::contract::{CONTRACT_NAME, CONTRACT_VERSION, TAG};
 use crate::error::ContractError;
 use crate::msg::{ConfigUpdate, InstantiateMsg, MigrateMsg};
-use crate::state::{Config, CONFIG};
+use crate::state::{default_bond_slash_bps, default_max_backups, Config, CONFIG, NEXT_LEASE_ID};
 
 pub const MAX_TAKE_FEE_BPS: u16 = 1_000;
 pub const MAX_KEEPER_BOUNTY_BPS: u16 = 500;
+/// Hard cap on `max_backups`: a rollover pops the front of the list and every settlement reads
+/// the lease, so the list stays small (10 × ~80 bytes) to keep each touch O(1) in gas.
+pub const MAX_BACKUPS: u32 = 10;
+/// Monitors are checked by a linear scan of the config, so their number is capped.
+pub const MAX_MONITORS: usize = 20;
 
 /// Config as it arrives in a message, before its addresses and bounds are checked.
 struct UncheckedConfig {
@@ -18,6 +23,10 @@ struct UncheckedConfig {
     heartbeat_timeout_blocks: u64,
     order_book: Option<String>,
     keeper_bounty_bps: u16,
+    incentives: Option<String>,
+    monitors: Vec<String>,
+    max_backups: u32,
+    bond_slash_bps: u16,
 }
 
 /// The one validation both instantiate and `update_config` go through.
@@ -29,8 +38,31 @@ fn validate(api: &dyn Api, c: UncheckedConfig) -> Result<Config, ContractError> 
         c.keeper_bounty_bps,
         MAX_KEEPER_BOUNTY_BPS,
     )?;
+    validate_bps("bond_slash_bps", c.bond_slash_bps, BPS_DENOMINATOR)?;
     if c.heartbeat_timeout_blocks == 0 {
         return Err(ContractError::ZeroHeartbeatTimeout);
+    }
+    if c.max_backups > MAX_BACKUPS {
+        return Err(ContractError::TooManyBackupsAllowed {
+            value: c.max_backups,
+            max: MAX_BACKUPS,
+        });
+    }
+    if c.monitors.len() > MAX_MONITORS {
+        return Err(ContractError::TooManyMonitors {
+            count: c.monitors.len(),
+            max: MAX_MONITORS,
+        });
+    }
+    let mut monitors = Vec::with_capacity(c.monitors.len());
+    for m in &c.monitors {
+        let m = api.addr_validate(m)?;
+        if monitors.contains(&m) {
+            return Err(ContractError::DuplicateMonitor {
+                monitor: m.into_string(),
+            });
+        }
+        monitors.push(m);
     }
     Ok(Config {
         accepted_denoms: c.accepted_denoms,
@@ -40,6 +72,10 @@ fn validate(api: &dyn Api, c: UncheckedConfig) -> Result<Config, ContractError> 
         heartbeat_timeout_blocks: c.heartbeat_timeout_blocks,
         order_book: c.order_book.map(|a| api.addr_validate(&a)).transpose()?,
         keeper_bounty_bps: c.keeper_bounty_bps,
+        incentives: c.incentives.map(|a| api.addr_validate(&a)).transpose()?,
+        monitors,
+        max_backups: c.max_backups,
+        bond_slash_bps: c.bond_slash_bps,
     })
 }
 
@@ -59,11 +95,16 @@ pub fn instantiate(
             heartbeat_timeout_blocks: msg.heartbeat_timeout_blocks,
             order_book: msg.order_book,
             keeper_bounty_bps: msg.keeper_bounty_bps,
+            incentives: msg.incentives,
+            monitors: msg.monitors.unwrap_or_default(),
+            max_backups: msg.max_backups.unwrap_or_else(default_max_backups),
+            bond_slash_bps: msg.bond_slash_bps.unwrap_or_else(default_bond_slash_bps),
         },
     )?;
     let owner = msg.owner.unwrap_or_else(|| info.sender.to_string());
     let governance = spice_governance::initialize(deps.branch(), &owner, msg.guardian.as_deref())?;
     CONFIG.save(deps.storage, &config)?;
+    NEXT_LEASE_ID.save(deps.storage, &1)?;
     spice_governance::set_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     Ok(Response::new().add_event(
         spice_event(TAG, "instantiate")
@@ -100,6 +141,18 @@ pub fn update(
             keeper_bounty_bps: update
                 .keeper_bounty_bps
                 .unwrap_or(current.keeper_bounty_bps),
+            incentives: update
+                .incentives
+                .or_else(|| current.incentives.map(|a| a.into_string())),
+            monitors: update.monitors.unwrap_or_else(|| {
+                current
+                    .monitors
+                    .into_iter()
+                    .map(|a| a.into_string())
+                    .collect()
+            }),
+            max_backups: update.max_backups.unwrap_or(current.max_backups),
+            bond_slash_bps: update.bond_slash_bps.unwrap_or(current.bond_slash_bps),
         },
     )?;
     CONFIG.save(deps.storage, &config)?;

@@ -1,1 +1,5 @@
 pub mod config;
+pub mod funding;
+pub mod lease;
+pub mod ledger;
+pub mod rollover;

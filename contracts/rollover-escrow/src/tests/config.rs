@@ -22,6 +22,10 @@ fn valid_msg(api: &MockApi, owner: &Addr, guardian: &Addr) -> InstantiateMsg {
         heartbeat_timeout_blocks: 100,
         order_book: Some(api.addr_make("order_book").to_string()),
         keeper_bounty_bps: 10,
+        incentives: Some(api.addr_make("incentives").to_string()),
+        monitors: Some(vec![api.addr_make("monitor").to_string()]),
+        max_backups: Some(5),
+        bond_slash_bps: Some(5_000),
     }
 }
 
@@ -101,6 +105,38 @@ fn instantiate_refuses_each_invalid_field() {
             |m| m.heartbeat_timeout_blocks = 0,
             ContractError::ZeroHeartbeatTimeout,
         ),
+        (
+            |m| m.max_backups = Some(11),
+            ContractError::TooManyBackupsAllowed { value: 11, max: 10 },
+        ),
+        (
+            |m| m.bond_slash_bps = Some(10_001),
+            ValidationError::BpsTooHigh {
+                field: "bond_slash_bps".into(),
+                value: 10_001,
+                max: 10_000,
+            }
+            .into(),
+        ),
+        (
+            |m| {
+                m.monitors = Some(
+                    (0..21)
+                        .map(|i| MockApi::default().addr_make(&format!("m{i}")).to_string())
+                        .collect(),
+                )
+            },
+            ContractError::TooManyMonitors { count: 21, max: 20 },
+        ),
+        (
+            |m| {
+                let a = MockApi::default().addr_make("m").to_string();
+                m.monitors = Some(vec![a.clone(), a]);
+            },
+            ContractError::DuplicateMonitor {
+                monitor: MockApi::default().addr_make("m").to_string(),
+            },
+        ),
     ];
     for (mutate, expected) in cases {
         let mut deps = mock_dependencies();
@@ -177,4 +213,50 @@ fn update_config_is_owner_only_and_validated_like_instantiate() {
     assert_eq!(config.take_fee_bps, 250);
     // Fields left out keep their values.
     assert_eq!(config.grace_period_blocks, 600);
+}
+
+#[test]
+fn instantiate_json_without_the_new_fields_still_parses_with_defaults() {
+    let mut deps = mock_dependencies();
+    let owner = deps.api.addr_make("owner");
+    let vault = deps.api.addr_make("vault");
+    let json = format!(
+        r#"{{"owner":null,"guardian":null,"accepted_denoms":["uakt"],"take_fee_bps":100,"fee_collector":"{vault}","grace_period_blocks":600,"heartbeat_timeout_blocks":100,"order_book":null,"keeper_bounty_bps":10}}"#
+    );
+    let msg: InstantiateMsg = from_json(json.as_bytes()).unwrap();
+    contract::instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), msg).unwrap();
+    let config: Config =
+        from_json(contract::query(deps.as_ref(), mock_env(), QueryMsg::Config {}).unwrap())
+            .unwrap();
+    assert_eq!(config.incentives, None);
+    assert!(config.monitors.is_empty());
+    assert_eq!(config.max_backups, 5);
+    assert_eq!(config.bond_slash_bps, 10_000);
+}
+
+#[test]
+fn update_config_replaces_monitors_and_keeps_incentives() {
+    let mut deps = mock_dependencies();
+    let owner = deps.api.addr_make("owner");
+    let guardian = deps.api.addr_make("guardian");
+    let msg = valid_msg(&deps.api, &owner, &guardian);
+    contract::instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), msg).unwrap();
+    let new_monitor = deps.api.addr_make("new_monitor");
+    contract::execute(
+        deps.as_mut(),
+        mock_env(),
+        message_info(&owner, &[]),
+        ExecuteMsg::UpdateConfig(ConfigUpdate {
+            monitors: Some(vec![new_monitor.to_string()]),
+            max_backups: Some(10),
+            ..Default::default()
+        }),
+    )
+    .unwrap();
+    let config: Config =
+        from_json(contract::query(deps.as_ref(), mock_env(), QueryMsg::Config {}).unwrap())
+            .unwrap();
+    assert_eq!(config.monitors, vec![new_monitor]);
+    assert_eq!(config.max_backups, 10);
+    assert_eq!(config.incentives, Some(deps.api.addr_make("incentives")));
 }

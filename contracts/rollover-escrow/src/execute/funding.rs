@@ -1,0 +1,405 @@
+//! Funding from others: deposits by anyone, prefunded balances, grants, and on-chain auto
+//! top-up.
+//!
+//! Model (Akash's authz deployment grants, on-chain): an account prefunds a balance in the
+//! escrow (`fund_balance`), then either tops up its own leases automatically (source `balance`)
+//! or grants another account the right to spend up to a limit of that balance (`grant`) on
+//! leases whose tenant is the granter (a helper managing the tenant's leases) or the grantee (a
+//! sponsor paying for the grantee's leases). A refund of a grant-funded deposit goes back into
+//! the granter's balance and restores the grant's remaining limit.
+
+use cosmwasm_std::{Coin, DepsMut, Env, MessageInfo, Response, Uint128};
+use spice_types::spice_event;
+
+use crate::contract::TAG;
+use crate::error::ContractError;
+use crate::execute::lease::{check_denom, unauthorized};
+use crate::execute::ledger::{
+    add_funds, cost_of_blocks, credit_balance, debit_balance, load_lease, mul_bps, nonpayable,
+    one_coin, save_lease, settle, wrong_status, Effects,
+};
+use crate::state::{
+    AutoTopUp, DepositEntry, DepositSource, Grant, LeaseStatus, StoredTopUpSource, TopUpSource,
+    BALANCES, CONFIG, GRANTS,
+};
+
+pub fn deposit(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    lease_id: u64,
+) -> Result<Response, ContractError> {
+    spice_governance::assert_not_paused(deps.storage)?;
+    let cfg = CONFIG.load(deps.storage)?;
+    let coin = one_coin(&info)?;
+    let mut lease = load_lease(deps.storage, lease_id)?;
+    if coin.denom != lease.denom {
+        return Err(ContractError::WrongDenom {
+            lease_id,
+            expected: lease.denom,
+            got: coin.denom,
+        });
+    }
+    let mut fx = Effects::default();
+    let entry = DepositEntry {
+        depositor: info.sender,
+        source: DepositSource::Bank,
+        amount: coin.amount,
+    };
+    add_funds(
+        deps.storage,
+        &mut lease,
+        &cfg,
+        entry,
+        env.block.height,
+        &mut fx,
+    )?;
+    save_lease(deps.storage, &mut lease)?;
+    Ok(fx.into_response())
+}
+
+/// Checks `granter`'s grant to `grantee` can spend `amount` of `denom` now; returns it.
+fn usable_grant(
+    deps: &DepsMut,
+    granter: &cosmwasm_std::Addr,
+    grantee: &cosmwasm_std::Addr,
+    now: u64,
+) -> Result<Grant, ContractError> {
+    let grant = GRANTS
+        .may_load(deps.storage, (granter, grantee))?
+        .ok_or_else(|| ContractError::GrantNotFound {
+            granter: granter.to_string(),
+            grantee: grantee.to_string(),
+        })?;
+    if let Some(expiration) = grant.expiration {
+        if now >= expiration {
+            return Err(ContractError::GrantExpired {
+                granter: granter.to_string(),
+                grantee: grantee.to_string(),
+                expiration,
+            });
+        }
+    }
+    Ok(grant)
+}
+
+pub fn deposit_from_grant(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    lease_id: u64,
+    granter: String,
+    amount: Uint128,
+) -> Result<Response, ContractError> {
+    spice_governance::assert_not_paused(deps.storage)?;
+    nonpayable(&info)?;
+    if amount.is_zero() {
+        return Err(ContractError::ZeroAmount);
+    }
+    let cfg = CONFIG.load(deps.storage)?;
+    let granter = deps.api.addr_validate(&granter)?;
+    let now = env.block.height;
+    let mut grant = usable_grant(&deps, &granter, &info.sender, now)?;
+    let mut lease = load_lease(deps.storage, lease_id)?;
+    if lease.tenant != granter && lease.tenant != info.sender {
+        return Err(ContractError::GrantNotForLease {
+            lease_id,
+            tenant: lease.tenant.into_string(),
+        });
+    }
+    if grant.spend_limit.denom != lease.denom {
+        return Err(ContractError::GrantDenomMismatch {
+            lease_id,
+            grant_denom: grant.spend_limit.denom,
+            lease_denom: lease.denom,
+        });
+    }
+    let remaining = grant.spend_limit.amount.saturating_sub(grant.spent);
+    if amount > remaining {
+        return Err(ContractError::GrantLimitExceeded {
+            granter: granter.to_string(),
+            grantee: info.sender.to_string(),
+            needed: amount,
+            remaining,
+        });
+    }
+    debit_balance(deps.storage, &granter, &lease.denom, amount)?;
+    grant.spent = grant.spent.checked_add(amount)?;
+    GRANTS.save(deps.storage, (&granter, &info.sender), &grant)?;
+    let mut fx = Effects::default();
+    let entry = DepositEntry {
+        depositor: granter,
+        source: DepositSource::Grant {
+            grantee: info.sender,
+        },
+        amount,
+    };
+    add_funds(deps.storage, &mut lease, &cfg, entry, now, &mut fx)?;
+    save_lease(deps.storage, &mut lease)?;
+    Ok(fx.into_response())
+}
+
+pub fn fund_balance(deps: DepsMut, info: MessageInfo) -> Result<Response, ContractError> {
+    spice_governance::assert_not_paused(deps.storage)?;
+    let cfg = CONFIG.load(deps.storage)?;
+    let coin = one_coin(&info)?;
+    check_denom(&cfg, &coin.denom)?;
+    credit_balance(deps.storage, &info.sender, &coin.denom, coin.amount)?;
+    Ok(Response::new().add_event(
+        spice_event(TAG, "fund_balance")
+            .add_attribute("owner", info.sender.as_str())
+            .add_attribute("amount", coin.amount)
+            .add_attribute("denom", coin.denom),
+    ))
+}
+
+/// An exit: open while paused.
+pub fn withdraw_balance(
+    deps: DepsMut,
+    info: MessageInfo,
+    denom: String,
+    amount: Uint128,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    if amount.is_zero() {
+        return Err(ContractError::ZeroAmount);
+    }
+    debit_balance(deps.storage, &info.sender, &denom, amount)?;
+    let mut fx = Effects::default();
+    fx.send(&info.sender, &denom, amount);
+    fx.event(
+        spice_event(TAG, "withdraw_balance")
+            .add_attribute("owner", info.sender.as_str())
+            .add_attribute("amount", amount)
+            .add_attribute("denom", denom),
+    );
+    Ok(fx.into_response())
+}
+
+pub fn grant(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    grantee: String,
+    spend_limit: Coin,
+    expiration: Option<u64>,
+) -> Result<Response, ContractError> {
+    spice_governance::assert_not_paused(deps.storage)?;
+    nonpayable(&info)?;
+    let cfg = CONFIG.load(deps.storage)?;
+    let grantee = deps.api.addr_validate(&grantee)?;
+    if grantee == info.sender {
+        return Err(ContractError::SelfGrant {
+            address: grantee.into_string(),
+        });
+    }
+    if spend_limit.amount.is_zero() {
+        return Err(ContractError::ZeroAmount);
+    }
+    check_denom(&cfg, &spend_limit.denom)?;
+    if let Some(expiration) = expiration {
+        if expiration <= env.block.height {
+            return Err(ContractError::ExpirationInPast {
+                expiration,
+                height: env.block.height,
+            });
+        }
+    }
+    // A new grant replaces the old one, with nothing spent under it yet.
+    GRANTS.save(
+        deps.storage,
+        (&info.sender, &grantee),
+        &Grant {
+            spend_limit: spend_limit.clone(),
+            spent: Uint128::zero(),
+            expiration,
+        },
+    )?;
+    Ok(Response::new().add_event(
+        spice_event(TAG, "grant")
+            .add_attribute("granter", info.sender.as_str())
+            .add_attribute("grantee", grantee.as_str())
+            .add_attribute("spend_limit", spend_limit.to_string())
+            .add_attribute(
+                "expiration",
+                expiration
+                    .map(|e| e.to_string())
+                    .unwrap_or_else(|| "none".into()),
+            ),
+    ))
+}
+
+/// Taking authority back is always open, also while paused.
+pub fn revoke(
+    deps: DepsMut,
+    info: MessageInfo,
+    grantee: String,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    let grantee = deps.api.addr_validate(&grantee)?;
+    if !GRANTS.has(deps.storage, (&info.sender, &grantee)) {
+        return Err(ContractError::GrantNotFound {
+            granter: info.sender.to_string(),
+            grantee: grantee.to_string(),
+        });
+    }
+    GRANTS.remove(deps.storage, (&info.sender, &grantee));
+    Ok(Response::new().add_event(
+        spice_event(TAG, "revoke")
+            .add_attribute("granter", info.sender.as_str())
+            .add_attribute("grantee", grantee.as_str()),
+    ))
+}
+
+pub fn set_auto_top_up(
+    deps: DepsMut,
+    info: MessageInfo,
+    lease_id: u64,
+    target_runway_blocks: u64,
+    source: TopUpSource,
+) -> Result<Response, ContractError> {
+    spice_governance::assert_not_paused(deps.storage)?;
+    nonpayable(&info)?;
+    let mut lease = load_lease(deps.storage, lease_id)?;
+    if info.sender != lease.tenant {
+        return Err(unauthorized(
+            &info,
+            "set auto top-up on",
+            lease_id,
+            "the tenant",
+        ));
+    }
+    if lease.status == LeaseStatus::Closed {
+        return Err(wrong_status(&lease, "open"));
+    }
+    let stored = match source {
+        TopUpSource::Balance => StoredTopUpSource::Balance,
+        TopUpSource::Grant { granter } => {
+            let granter = deps.api.addr_validate(&granter)?;
+            if !GRANTS.has(deps.storage, (&granter, &lease.tenant)) {
+                return Err(ContractError::GrantNotFound {
+                    granter: granter.into_string(),
+                    grantee: lease.tenant.into_string(),
+                });
+            }
+            StoredTopUpSource::Grant { granter }
+        }
+    };
+    let source_attr = match &stored {
+        StoredTopUpSource::Balance => "balance".to_string(),
+        StoredTopUpSource::Grant { granter } => format!("grant:{granter}"),
+    };
+    lease.auto_top_up = (target_runway_blocks > 0).then_some(AutoTopUp {
+        target_runway_blocks,
+        source: stored,
+    });
+    save_lease(deps.storage, &mut lease)?;
+    Ok(Response::new().add_event(
+        spice_event(TAG, "set_auto_top_up")
+            .add_attribute("lease_id", lease_id.to_string())
+            .add_attribute("tenant", lease.tenant.as_str())
+            .add_attribute("target_runway_blocks", target_runway_blocks.to_string())
+            .add_attribute("source", source_attr),
+    ))
+}
+
+/// Keeper action: idempotent (a lease already at its target moves nothing and pays nothing),
+/// O(1), and the bounty — `keeper_bounty_bps` of what moved, rounded down, drawn from the same
+/// source on top of the top-up — is paid only when funds moved.
+pub fn top_up(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    lease_id: u64,
+) -> Result<Response, ContractError> {
+    spice_governance::assert_not_paused(deps.storage)?;
+    nonpayable(&info)?;
+    let cfg = CONFIG.load(deps.storage)?;
+    let now = env.block.height;
+    let mut lease = load_lease(deps.storage, lease_id)?;
+    let auto = lease
+        .auto_top_up
+        .clone()
+        .ok_or(ContractError::NoAutoTopUp { lease_id })?;
+    let mut fx = Effects::default();
+    settle(&mut lease, now, &mut fx)?;
+    // Blocks to pay for: the target runway, plus (for an out-of-funds lease within grace) the
+    // blocks since it ran dry, which a revival pays the provider for.
+    let gap = match lease.status {
+        LeaseStatus::Closed => return Err(wrong_status(&lease, "open")),
+        LeaseStatus::InsufficientFunds { since } => now.saturating_sub(since),
+        LeaseStatus::Active | LeaseStatus::Pending => 0,
+    };
+    let target = cost_of_blocks(&lease, gap.saturating_add(auto.target_runway_blocks))?;
+    let needed = target.saturating_sub(lease.balance);
+
+    // What the source can give, and under which grant.
+    let (depositor, source, mut grant) = match &auto.source {
+        StoredTopUpSource::Balance => (lease.tenant.clone(), DepositSource::Balance, None),
+        StoredTopUpSource::Grant { granter } => {
+            let grant = GRANTS
+                .may_load(deps.storage, (granter, &lease.tenant))?
+                .filter(|g| {
+                    g.spend_limit.denom == lease.denom && g.expiration.is_none_or(|e| now < e)
+                });
+            (
+                granter.clone(),
+                DepositSource::Grant {
+                    grantee: lease.tenant.clone(),
+                },
+                Some(grant),
+            )
+        }
+    };
+    let mut available = BALANCES
+        .may_load(deps.storage, (&depositor, &lease.denom))?
+        .unwrap_or_default();
+    if let Some(g) = &grant {
+        let remaining = g
+            .as_ref()
+            .map(|g| g.spend_limit.amount.saturating_sub(g.spent))
+            .unwrap_or_default();
+        available = available.min(remaining);
+    }
+    let moved = needed.min(available);
+    if moved.is_zero() {
+        if !fx.events.is_empty() {
+            save_lease(deps.storage, &mut lease)?;
+        }
+        return Ok(fx
+            .into_response()
+            .add_attribute("lease_id", lease_id.to_string())
+            .add_attribute("moved", "0"));
+    }
+    // Rounded down: the keeper never gets more than its share, and never more than the source
+    // has left after the top-up.
+    let bounty = mul_bps(moved, cfg.keeper_bounty_bps, false)?.min(available.checked_sub(moved)?);
+    let spent = moved.checked_add(bounty)?;
+    debit_balance(deps.storage, &depositor, &lease.denom, spent)?;
+    if let Some(Some(g)) = grant.as_mut() {
+        g.spent = g.spent.checked_add(spent)?;
+        GRANTS.save(deps.storage, (&depositor, &lease.tenant), g)?;
+    }
+    let entry = DepositEntry {
+        depositor: depositor.clone(),
+        source,
+        amount: moved,
+    };
+    add_funds(deps.storage, &mut lease, &cfg, entry, now, &mut fx)?;
+    save_lease(deps.storage, &mut lease)?;
+    fx.send(&info.sender, &lease.denom, bounty);
+    fx.event(
+        spice_event(TAG, "top_up")
+            .add_attribute("lease_id", lease_id.to_string())
+            .add_attribute("keeper", info.sender.as_str())
+            .add_attribute("from", depositor.as_str())
+            .add_attribute("amount", moved)
+            .add_attribute("bounty", bounty)
+            .add_attribute("denom", &lease.denom)
+            .add_attribute(
+                "target_runway_blocks",
+                auto.target_runway_blocks.to_string(),
+            ),
+    );
+    Ok(fx.into_response())
+}

@@ -1,0 +1,606 @@
+//! The lease ledger every message goes through: exact lazy streaming, the status state machine,
+//! the depletion index, provider payouts and depositor refunds.
+
+use cosmwasm_std::{
+    Addr, BankMsg, Coin, CosmosMsg, Decimal, Event, MessageInfo, Response, StdError, Storage,
+    Uint128, Uint256,
+};
+use spice_types::{spice_event, IncentivesHookMsg, BPS_DENOMINATOR};
+
+use crate::contract::TAG;
+use crate::error::ContractError;
+use crate::state::{
+    leases, Config, DepositEntry, DepositSource, Lease, LeaseStatus, ProviderTerm, BALANCES,
+    DEPLETION, DEPOSITS, GRANTS,
+};
+
+/// Separate deposits a lease tracks for refunds. Deposits are spent oldest first and fully spent
+/// ones are dropped, and a deposit from the same depositor and source as the newest one merges
+/// into it, so 16 covers a tenant, its grant spenders and a few sponsors; the refund loop at
+/// close (one bank send or balance credit and at most one grant update each) stays bounded.
+pub const MAX_DEPOSIT_ENTRIES: usize = 16;
+/// Ended provider terms kept on the lease; older ones live on in `rollover`/`close_lease` events.
+pub const MAX_HISTORY: usize = 20;
+
+/// Reason codes, Akash's ranges: 1–9999 tenant, 10000–19999 provider, 20000+ network/contract.
+pub const TENANT_REASONS: (u32, u32) = (1, 9_999);
+pub const PROVIDER_REASONS: (u32, u32) = (10_000, 19_999);
+pub const NETWORK_REASONS: (u32, u32) = (20_000, u32::MAX);
+/// Rollover asked for by the tenant or a monitor without a reported failure.
+pub const REASON_ROLLOVER_REQUESTED: u32 = 10_001;
+/// The provider missed heartbeats beyond `heartbeat_timeout_blocks`.
+pub const REASON_MISSED_HEARTBEATS: u32 = 10_002;
+/// Funds ran out and the grace period passed.
+pub const REASON_INSUFFICIENT_FUNDS: u32 = 20_001;
+/// The provider failed and no backup was left.
+pub const REASON_NO_BACKUP_LEFT: u32 = 20_002;
+
+const ATOMICS_PER_UNIT: u128 = 1_000_000_000_000_000_000;
+
+/// Events and messages gathered while a message runs, returned as one response.
+#[derive(Default)]
+pub struct Effects {
+    pub events: Vec<Event>,
+    pub msgs: Vec<CosmosMsg>,
+}
+
+impl Effects {
+    pub fn event(&mut self, e: Event) {
+        self.events.push(e);
+    }
+
+    pub fn send(&mut self, to: &Addr, denom: &str, amount: Uint128) {
+        if !amount.is_zero() {
+            self.msgs.push(
+                BankMsg::Send {
+                    to_address: to.to_string(),
+                    amount: vec![Coin::new(amount, denom)],
+                }
+                .into(),
+            );
+        }
+    }
+
+    pub fn into_response(self) -> Response {
+        Response::new()
+            .add_events(self.events)
+            .add_messages(self.msgs)
+    }
+}
+
+pub fn in_range(reason: u32, range: (u32, u32)) -> bool {
+    reason >= range.0 && reason <= range.1
+}
+
+/// Exactly one non-zero coin.
+pub fn one_coin(info: &MessageInfo) -> Result<Coin, ContractError> {
+    match info.funds.as_slice() {
+        [coin] if coin.amount.is_zero() => Err(ContractError::ZeroAmount),
+        [coin] => Ok(coin.clone()),
+        other => Err(ContractError::ExpectedOneCoin { count: other.len() }),
+    }
+}
+
+pub fn nonpayable(info: &MessageInfo) -> Result<(), ContractError> {
+    if !info.funds.is_empty() {
+        return Err(ContractError::UnexpectedFunds {
+            count: info.funds.len(),
+        });
+    }
+    Ok(())
+}
+
+pub fn load_lease(storage: &dyn Storage, lease_id: u64) -> Result<Lease, ContractError> {
+    leases()
+        .may_load(storage, lease_id)?
+        .ok_or(ContractError::LeaseNotFound { lease_id })
+}
+
+/// Saves the lease and keeps its `DEPLETION` index entry in step with its balance, price and
+/// status. Every write of a lease goes through here.
+pub fn save_lease(storage: &mut dyn Storage, lease: &mut Lease) -> Result<(), ContractError> {
+    let new = depletion_height(lease)?;
+    if new != lease.depletion_height {
+        if let Some(old) = lease.depletion_height {
+            DEPLETION.remove(storage, (old, lease.id));
+        }
+        if let Some(h) = new {
+            DEPLETION.save(storage, (h, lease.id), &())?;
+        }
+        lease.depletion_height = new;
+    }
+    leases().save(storage, lease.id, lease)?;
+    Ok(())
+}
+
+/// The one place lease status changes. Allowed:
+/// pending → active (accept) | closed (withdrawn or refused);
+/// active → insufficient_funds (ran dry) | closed;
+/// insufficient_funds → active (revived within grace) | closed.
+pub fn transition(lease: &mut Lease, to: LeaseStatus) -> Result<(), ContractError> {
+    use LeaseStatus::*;
+    let allowed = matches!(
+        (&lease.status, &to),
+        (Pending, Active)
+            | (Pending, Closed)
+            | (Active, InsufficientFunds { .. })
+            | (Active, Closed)
+            | (InsufficientFunds { .. }, Active)
+            | (InsufficientFunds { .. }, Closed)
+    );
+    if !allowed {
+        return Err(ContractError::InvalidTransition {
+            lease_id: lease.id,
+            from: lease.status.name().to_string(),
+            to: to.name().to_string(),
+        });
+    }
+    lease.status = to;
+    Ok(())
+}
+
+pub fn wrong_status(lease: &Lease, needed: &str) -> ContractError {
+    ContractError::WrongStatus {
+        lease_id: lease.id,
+        status: lease.status.name().to_string(),
+        needed: needed.to_string(),
+    }
+}
+
+fn to_u128(v: Uint256) -> Result<Uint128, ContractError> {
+    Ok(Uint128::try_from(v).map_err(StdError::from)?)
+}
+
+/// How many whole blocks `balance` pays for: the largest `n` with
+/// `floor(carry + price × n) ≤ balance`, computed exactly in 10⁻¹⁸ units.
+pub fn affordable_blocks(
+    balance: Uint128,
+    carry: Decimal,
+    price: Decimal,
+) -> Result<u64, ContractError> {
+    if price.is_zero() {
+        return Ok(u64::MAX);
+    }
+    // carry + price·n < balance + 1  ⟺  price·n ≤ (balance + 1)·10¹⁸ − carry − 1 (in atomics).
+    let limit = Uint256::from(balance)
+        .checked_add(Uint256::one())?
+        .checked_mul(Uint256::from(ATOMICS_PER_UNIT))?
+        .checked_sub(Uint256::from(carry.atomics()))?
+        .checked_sub(Uint256::one())?;
+    let n = limit.checked_div(Uint256::from(price.atomics()))?;
+    Ok(Uint128::try_from(n)
+        .ok()
+        .and_then(|n| u64::try_from(n.u128()).ok())
+        .unwrap_or(u64::MAX))
+}
+
+/// `carry + price × blocks`, split into whole base units and the new sub-unit carry.
+pub fn owed(
+    carry: Decimal,
+    price: Decimal,
+    blocks: u64,
+) -> Result<(Uint256, Decimal), ContractError> {
+    let atoms = Uint256::from(price.atomics())
+        .checked_mul(Uint256::from(blocks))?
+        .checked_add(Uint256::from(carry.atomics()))?;
+    let unit = Uint256::from(ATOMICS_PER_UNIT);
+    let whole = atoms.checked_div(unit)?;
+    let rest = to_u128(atoms.checked_rem(unit)?)?;
+    Ok((whole, Decimal::new(rest)))
+}
+
+/// Whole units needed so the lease can stream `blocks` more blocks from its current state.
+pub fn cost_of_blocks(lease: &Lease, blocks: u64) -> Result<Uint128, ContractError> {
+    let (whole, _) = owed(lease.carry, lease.price_per_block, blocks)?;
+    to_u128(whole)
+}
+
+pub fn depletion_height(lease: &Lease) -> Result<Option<u64>, ContractError> {
+    Ok(match lease.status {
+        LeaseStatus::Active => {
+            let n = affordable_blocks(lease.balance, lease.carry, lease.price_per_block)?;
+            Some(lease.settled_height.saturating_add(n))
+        }
+        LeaseStatus::InsufficientFunds { since } => Some(since),
+        LeaseStatus::Pending | LeaseStatus::Closed => None,
+    })
+}
+
+/// Streams an active lease up to `to_height`: O(1), exact, lazy. The provider earns
+/// `floor(carry + price × blocks)` and the fraction is carried to the next settlement, so
+/// nothing is ever dropped; a second call at the same height finds zero blocks and does nothing.
+/// When the balance cannot pay for every block, the lease is paid up to the last whole block it
+/// can afford and enters `insufficient_funds` there; what is left (less than one block's price)
+/// stays in the balance — never paid out beyond what is held.
+pub fn settle(lease: &mut Lease, to_height: u64, fx: &mut Effects) -> Result<(), ContractError> {
+    if lease.status != LeaseStatus::Active || to_height <= lease.settled_height {
+        return Ok(());
+    }
+    let blocks = to_height - lease.settled_height;
+    let affordable = affordable_blocks(lease.balance, lease.carry, lease.price_per_block)?;
+    let paid_blocks = blocks.min(affordable);
+    let (whole, carry) = owed(lease.carry, lease.price_per_block, paid_blocks)?;
+    let amount = to_u128(whole)?;
+    lease.balance = lease.balance.checked_sub(amount)?;
+    lease.earned = lease.earned.checked_add(amount)?;
+    lease.earned_blocks = lease.earned_blocks.saturating_add(paid_blocks);
+    lease.carry = carry;
+    lease.settled_height = lease.settled_height.saturating_add(paid_blocks);
+    if paid_blocks > 0 {
+        fx.event(
+            spice_event(TAG, "settle")
+                .add_attribute("lease_id", lease.id.to_string())
+                .add_attribute("provider", lease.provider.as_str())
+                .add_attribute("amount", amount)
+                .add_attribute("denom", &lease.denom)
+                .add_attribute("blocks", paid_blocks.to_string())
+                .add_attribute("settled_height", lease.settled_height.to_string())
+                .add_attribute("carry", lease.carry.to_string()),
+        );
+    }
+    if paid_blocks < blocks {
+        let since = lease.settled_height;
+        transition(lease, LeaseStatus::InsufficientFunds { since })?;
+        fx.event(
+            spice_event(TAG, "insufficient_funds")
+                .add_attribute("lease_id", lease.id.to_string())
+                .add_attribute("tenant", lease.tenant.as_str())
+                .add_attribute("provider", lease.provider.as_str())
+                .add_attribute("since", since.to_string())
+                .add_attribute("balance", lease.balance)
+                .add_attribute("reason", REASON_INSUFFICIENT_FUNDS.to_string()),
+        );
+    }
+    Ok(())
+}
+
+/// `amount × bps / 10 000`, rounded up or down as the caller states.
+pub fn mul_bps(amount: Uint128, bps: u16, round_up: bool) -> Result<Uint128, ContractError> {
+    let num = Uint256::from(amount).checked_mul(Uint256::from(bps))?;
+    let den = Uint256::from(BPS_DENOMINATOR);
+    let mut q = num.checked_div(den)?;
+    if round_up && !num.checked_rem(den)?.is_zero() {
+        q = q.checked_add(Uint256::one())?;
+    }
+    to_u128(q)
+}
+
+/// Pays the current provider what it has earned: the take fee to the fee collector, the rest to
+/// the provider, and tells provider-incentives (when configured) what was earned and for how
+/// many blocks. Returns the gross amount.
+pub fn pay_provider(
+    lease: &mut Lease,
+    cfg: &Config,
+    fx: &mut Effects,
+) -> Result<Uint128, ContractError> {
+    let gross = lease.earned;
+    if gross.is_zero() {
+        return Ok(gross);
+    }
+    // The fee rounds up (in the protocol's favour); it never exceeds `gross` since
+    // take_fee_bps ≤ 1 000, so fee + net == gross: nothing beyond `earned` leaves.
+    let fee = mul_bps(gross, cfg.take_fee_bps, true)?;
+    let net = gross.checked_sub(fee)?;
+    fx.send(&lease.provider, &lease.denom, net);
+    fx.send(&cfg.fee_collector, &lease.denom, fee);
+    if let Some(incentives) = &cfg.incentives {
+        fx.msgs.push(
+            IncentivesHookMsg::LeaseSettled {
+                provider: lease.provider.to_string(),
+                lease_id: lease.id,
+                denom: lease.denom.clone(),
+                amount: gross,
+                blocks: lease.earned_blocks,
+            }
+            .into_cosmos_msg(incentives)?,
+        );
+    }
+    fx.event(
+        spice_event(TAG, "withdraw")
+            .add_attribute("lease_id", lease.id.to_string())
+            .add_attribute("provider", lease.provider.as_str())
+            .add_attribute("denom", &lease.denom)
+            .add_attribute("amount", gross)
+            .add_attribute("fee", fee)
+            .add_attribute("net", net)
+            .add_attribute("fee_collector", cfg.fee_collector.as_str())
+            .add_attribute("blocks", lease.earned_blocks.to_string()),
+    );
+    lease.total_paid = lease.total_paid.checked_add(net)?;
+    lease.total_fees = lease.total_fees.checked_add(fee)?;
+    lease.earned = Uint128::zero();
+    lease.earned_blocks = 0;
+    Ok(gross)
+}
+
+/// Whether the current provider's failure is attested by someone other than the tenant:
+/// a monitor's report, or missed heartbeats. Only then is its bond slashed.
+pub fn failure_attested(lease: &Lease, cfg: &Config, now: u64) -> bool {
+    let reported_by_monitor = lease
+        .failure
+        .as_ref()
+        .is_some_and(|f| cfg.monitors.contains(&f.reporter));
+    reported_by_monitor || heartbeat_timed_out(lease, cfg, now)
+}
+
+pub fn heartbeat_timed_out(lease: &Lease, cfg: &Config, now: u64) -> bool {
+    lease.status == LeaseStatus::Active
+        && now
+            > lease
+                .last_heartbeat
+                .saturating_add(cfg.heartbeat_timeout_blocks)
+}
+
+/// Ends the current provider's term: pays what it earned, slashes its bond to the tenant when
+/// the failure is attested (else returns it), and records the term in the history.
+pub fn end_provider_term(
+    lease: &mut Lease,
+    cfg: &Config,
+    reason: u32,
+    slash: bool,
+    now: u64,
+    fx: &mut Effects,
+) -> Result<(), ContractError> {
+    pay_provider(lease, cfg, fx)?;
+    if !lease.bond.is_zero() {
+        // Slash rounds down: the rest of the bond goes back to the provider, so exactly `bond`
+        // leaves.
+        let slashed = if slash {
+            mul_bps(lease.bond, cfg.bond_slash_bps, false)?
+        } else {
+            Uint128::zero()
+        };
+        let returned = lease.bond.checked_sub(slashed)?;
+        fx.send(&lease.tenant, &lease.denom, slashed);
+        fx.send(&lease.provider, &lease.denom, returned);
+        fx.event(
+            spice_event(TAG, "bond_settled")
+                .add_attribute("lease_id", lease.id.to_string())
+                .add_attribute("provider", lease.provider.as_str())
+                .add_attribute("tenant", lease.tenant.as_str())
+                .add_attribute("reason", reason.to_string())
+                .add_attribute("slashed", slashed)
+                .add_attribute("returned", returned)
+                .add_attribute("denom", &lease.denom),
+        );
+        lease.bond = Uint128::zero();
+    }
+    if lease.status != LeaseStatus::Pending {
+        if lease.history.len() >= MAX_HISTORY {
+            lease.history.remove(0);
+        }
+        lease.history.push(ProviderTerm {
+            provider: lease.provider.clone(),
+            price_per_block: lease.price_per_block,
+            from_height: lease.provider_since,
+            to_height: now,
+            reason,
+        });
+    }
+    Ok(())
+}
+
+/// Drops fully spent deposits (spent oldest first) so the entries add up to `balance`.
+fn prune_deposits(entries: &mut Vec<DepositEntry>, balance: Uint128) -> Result<(), ContractError> {
+    let mut covered = Uint128::zero();
+    let mut keep_from = entries.len();
+    for i in (0..entries.len()).rev() {
+        if covered >= balance {
+            break;
+        }
+        let take = entries[i].amount.min(balance.checked_sub(covered)?);
+        entries[i].amount = take;
+        covered = covered.checked_add(take)?;
+        keep_from = i;
+    }
+    entries.drain(..keep_from);
+    Ok(())
+}
+
+/// Adds funds to a lease: settles it first, refuses a closed lease or one past its grace period,
+/// records the deposit for refunds, and revives an out-of-funds lease (paying the provider for
+/// the blocks since it ran dry, as far as the new funds go).
+pub fn add_funds(
+    storage: &mut dyn Storage,
+    lease: &mut Lease,
+    cfg: &Config,
+    entry: DepositEntry,
+    now: u64,
+    fx: &mut Effects,
+) -> Result<(), ContractError> {
+    settle(lease, now, fx)?;
+    let revive = match lease.status {
+        LeaseStatus::Closed => return Err(wrong_status(lease, "open")),
+        LeaseStatus::InsufficientFunds { since } => {
+            let grace_ends = since.saturating_add(cfg.grace_period_blocks);
+            if now > grace_ends {
+                return Err(ContractError::GracePeriodOver {
+                    lease_id: lease.id,
+                    since,
+                    grace_ends,
+                });
+            }
+            true
+        }
+        LeaseStatus::Pending | LeaseStatus::Active => false,
+    };
+    let mut entries = DEPOSITS.may_load(storage, lease.id)?.unwrap_or_default();
+    prune_deposits(&mut entries, lease.balance)?;
+    fx.event(
+        spice_event(TAG, "deposit")
+            .add_attribute("lease_id", lease.id.to_string())
+            .add_attribute("depositor", entry.depositor.as_str())
+            .add_attribute("source", source_name(&entry.source))
+            .add_attribute("amount", entry.amount)
+            .add_attribute("denom", &lease.denom),
+    );
+    let amount = entry.amount;
+    match entries.last_mut() {
+        Some(last) if last.depositor == entry.depositor && last.source == entry.source => {
+            last.amount = last.amount.checked_add(amount)?;
+        }
+        _ => {
+            if entries.len() >= MAX_DEPOSIT_ENTRIES {
+                return Err(ContractError::TooManyDeposits {
+                    lease_id: lease.id,
+                    max: MAX_DEPOSIT_ENTRIES,
+                });
+            }
+            entries.push(entry);
+        }
+    }
+    DEPOSITS.save(storage, lease.id, &entries)?;
+    lease.balance = lease.balance.checked_add(amount)?;
+    lease.total_deposited = lease.total_deposited.checked_add(amount)?;
+    if revive {
+        transition(lease, LeaseStatus::Active)?;
+        fx.event(
+            spice_event(TAG, "revive")
+                .add_attribute("lease_id", lease.id.to_string())
+                .add_attribute("tenant", lease.tenant.as_str())
+                .add_attribute("provider", lease.provider.as_str())
+                .add_attribute("balance", lease.balance),
+        );
+        settle(lease, now, fx)?;
+    }
+    Ok(())
+}
+
+pub fn source_name(source: &DepositSource) -> String {
+    match source {
+        DepositSource::Bank => "bank".into(),
+        DepositSource::Balance => "balance".into(),
+        DepositSource::Grant { grantee } => format!("grant:{grantee}"),
+    }
+}
+
+/// Returns the whole balance to the depositors, newest deposit first (deposits are spent oldest
+/// first, so the newest are the ones still unspent). Coins sent with a deposit go back by bank
+/// transfer; deposits drawn from a prefunded balance go back into it, and grant spending is
+/// restored. Bounded by `MAX_DEPOSIT_ENTRIES`.
+pub fn refund_all(
+    storage: &mut dyn Storage,
+    lease: &mut Lease,
+    fx: &mut Effects,
+) -> Result<Uint128, ContractError> {
+    let entries = DEPOSITS.may_load(storage, lease.id)?.unwrap_or_default();
+    let mut left = lease.balance;
+    for entry in entries.iter().rev() {
+        if left.is_zero() {
+            break;
+        }
+        let amount = entry.amount.min(left);
+        left = left.checked_sub(amount)?;
+        match &entry.source {
+            DepositSource::Bank => fx.send(&entry.depositor, &lease.denom, amount),
+            DepositSource::Balance => {
+                credit_balance(storage, &entry.depositor, &lease.denom, amount)?
+            }
+            DepositSource::Grant { grantee } => {
+                credit_balance(storage, &entry.depositor, &lease.denom, amount)?;
+                let key = (&entry.depositor, grantee);
+                if let Some(mut grant) = GRANTS.may_load(storage, key)? {
+                    if grant.spend_limit.denom == lease.denom {
+                        grant.spent = grant.spent.saturating_sub(amount);
+                        GRANTS.save(storage, key, &grant)?;
+                    }
+                }
+            }
+        }
+        fx.event(
+            spice_event(TAG, "refund")
+                .add_attribute("lease_id", lease.id.to_string())
+                .add_attribute("depositor", entry.depositor.as_str())
+                .add_attribute("source", source_name(&entry.source))
+                .add_attribute("amount", amount)
+                .add_attribute("denom", &lease.denom),
+        );
+    }
+    // Entries always add up to at least the balance; anything not matched (never expected)
+    // goes to the tenant rather than staying stranded.
+    fx.send(&lease.tenant, &lease.denom, left);
+    let refunded = lease.balance;
+    lease.total_refunded = lease.total_refunded.checked_add(refunded)?;
+    lease.balance = Uint128::zero();
+    DEPOSITS.remove(storage, lease.id);
+    Ok(refunded)
+}
+
+pub fn credit_balance(
+    storage: &mut dyn Storage,
+    owner: &Addr,
+    denom: &str,
+    amount: Uint128,
+) -> Result<(), ContractError> {
+    let key = (owner, denom);
+    let current = BALANCES.may_load(storage, key)?.unwrap_or_default();
+    BALANCES.save(storage, key, &current.checked_add(amount)?)?;
+    Ok(())
+}
+
+pub fn debit_balance(
+    storage: &mut dyn Storage,
+    owner: &Addr,
+    denom: &str,
+    amount: Uint128,
+) -> Result<(), ContractError> {
+    let key = (owner, denom);
+    let available = BALANCES.may_load(storage, key)?.unwrap_or_default();
+    if available < amount {
+        return Err(ContractError::InsufficientBalance {
+            owner: owner.to_string(),
+            denom: denom.to_string(),
+            needed: amount,
+            available,
+        });
+    }
+    let rest = available.checked_sub(amount)?;
+    if rest.is_zero() {
+        BALANCES.remove(storage, key);
+    } else {
+        BALANCES.save(storage, key, &rest)?;
+    }
+    Ok(())
+}
+
+/// Closes the lease: streams it to `now`, ends the provider's term, refunds every depositor.
+pub fn close(
+    storage: &mut dyn Storage,
+    lease: &mut Lease,
+    cfg: &Config,
+    reason: u32,
+    slash: bool,
+    now: u64,
+    fx: &mut Effects,
+) -> Result<(), ContractError> {
+    end_provider_term(lease, cfg, reason, slash, now, fx)?;
+    finish_close(storage, lease, reason, now, fx)
+}
+
+/// Refunds every depositor and marks the lease closed, once the provider's term has ended.
+pub fn finish_close(
+    storage: &mut dyn Storage,
+    lease: &mut Lease,
+    reason: u32,
+    now: u64,
+    fx: &mut Effects,
+) -> Result<(), ContractError> {
+    // The carry (< 1 base unit owed to the provider) is never paid: only whole units are held,
+    // and they all go back to the depositors.
+    let refunded = refund_all(storage, lease, fx)?;
+    transition(lease, LeaseStatus::Closed)?;
+    lease.close_reason = Some(reason);
+    lease.closed_at = Some(now);
+    lease.auto_top_up = None;
+    lease.carry = Decimal::zero();
+    fx.event(
+        spice_event(TAG, "close_lease")
+            .add_attribute("lease_id", lease.id.to_string())
+            .add_attribute("tenant", lease.tenant.as_str())
+            .add_attribute("provider", lease.provider.as_str())
+            .add_attribute("reason", reason.to_string())
+            .add_attribute("refunded", refunded)
+            .add_attribute("denom", &lease.denom),
+    );
+    save_lease(storage, lease)
+}
