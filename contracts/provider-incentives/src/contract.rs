@@ -2,6 +2,8 @@
 use cosmwasm_std::entry_point;
 use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Response};
 
+use spice_types::IncentivesHookMsg;
+
 use crate::error::ContractError;
 use crate::msg::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 use crate::{execute, query};
@@ -28,6 +30,51 @@ pub fn execute(
     msg: ExecuteMsg,
 ) -> Result<Response, ContractError> {
     match msg {
+        ExecuteMsg::Fund { epoch } => execute::epochs::fund(deps, env, info, epoch),
+        ExecuteMsg::RegisterProvider {
+            info: provider_info,
+        } => execute::providers::register(deps, env, info, provider_info),
+        ExecuteMsg::AuditProvider {
+            provider,
+            tier,
+            attributes,
+        } => execute::providers::audit(deps, env, info, provider, tier, attributes),
+        ExecuteMsg::SubmitReport { epoch, entries } => {
+            execute::reports::submit_report(deps, env, info, epoch, entries)
+        }
+        ExecuteMsg::LeaseSettled {
+            provider,
+            lease_id,
+            denom,
+            amount,
+            blocks,
+        } => execute::reports::lease_settled(
+            deps,
+            env,
+            info,
+            IncentivesHookMsg::LeaseSettled {
+                provider,
+                lease_id,
+                denom,
+                amount,
+                blocks,
+            },
+        ),
+        ExecuteMsg::FinalizeEpoch { epoch } => execute::epochs::finalize(deps, env, epoch),
+        ExecuteMsg::Claim { epochs, limit } => {
+            execute::claims::claim(deps, env, info, epochs, limit)
+        }
+        ExecuteMsg::Dispute {
+            epoch,
+            provider,
+            reason,
+        } => execute::disputes::dispute(deps, env, info, epoch, provider, reason),
+        ExecuteMsg::ResolveDispute {
+            epoch,
+            provider,
+            outcome,
+            slash,
+        } => execute::disputes::resolve(deps, info, epoch, provider, outcome, slash),
         ExecuteMsg::UpdateConfig(update) => execute::config::update(deps, info, update),
         ExecuteMsg::UpdateOwnership(action) => Ok(spice_governance::update_ownership(
             TAG, deps, &env, &info, action,
@@ -41,11 +88,33 @@ pub fn execute(
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
     Ok(match msg {
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?)?,
         QueryMsg::Ownership {} => to_json_binary(&spice_governance::ownership(deps.storage)?)?,
         QueryMsg::PauseInfo {} => to_json_binary(&spice_governance::pause_info(deps.storage)?)?,
+        QueryMsg::Epoch { epoch } => to_json_binary(&query::epoch(deps, env, epoch)?)?,
+        QueryMsg::Provider { address } => to_json_binary(&query::provider(deps, address)?)?,
+        QueryMsg::Providers { start_after, limit } => {
+            to_json_binary(&query::providers(deps, start_after, limit)?)?
+        }
+        QueryMsg::PendingRewards {
+            provider,
+            start_after,
+            limit,
+        } => to_json_binary(&query::pending_rewards(
+            deps,
+            env,
+            provider,
+            start_after,
+            limit,
+        )?)?,
+        QueryMsg::ProviderAudit { provider } => {
+            to_json_binary(&query::provider_audit(deps, provider)?)?
+        }
+        QueryMsg::Dispute { epoch, provider } => {
+            to_json_binary(&query::dispute(deps, epoch, provider)?)?
+        }
     })
 }
 

@@ -1,8 +1,9 @@
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::Timestamp;
+use cosmwasm_std::{Coin, Decimal, Decimal256, Timestamp, Uint128};
 use spice_governance::{OwnershipAction, PauseInfoResponse};
+use spice_types::ProviderAuditResponse;
 
-use crate::state::Config;
+use crate::state::{Config, EpochStatus, ProviderInfo, SignedAttribute};
 
 #[cw_serde]
 pub struct InstantiateMsg {
@@ -28,6 +29,16 @@ pub struct InstantiateMsg {
     pub auditors: Vec<String>,
     /// The rollover-escrow whose settled leases count as utilization without oracles.
     pub escrow: Option<String>,
+    /// Weight multiplier per audited tier (tier 1 first); 1 to 10 tiers, each in (0, 10].
+    /// Defaults to `["1", "1.5", "2"]`.
+    pub tier_multipliers: Option<Vec<Decimal>>,
+    /// Denom providers bond in; must be one of `reward_denoms`. Fixed for life. Default: none
+    /// (registration takes no bond).
+    pub bond_denom: Option<String>,
+    /// Least bond a provider must hold; needs `bond_denom`. Default 0 (bond optional).
+    pub min_bond: Option<Uint128>,
+    /// Most entries one `submit_report` carries, 1 to 100. Default 50.
+    pub max_report_entries: Option<u32>,
 }
 
 /// Each field left out keeps its value; the result is validated exactly like instantiate.
@@ -42,10 +53,87 @@ pub struct ConfigUpdate {
     pub oracle_quorum: Option<u32>,
     pub auditors: Option<Vec<String>>,
     pub escrow: Option<String>,
+    pub tier_multipliers: Option<Vec<Decimal>>,
+    pub min_bond: Option<Uint128>,
+    pub max_report_entries: Option<u32>,
+}
+
+#[cw_serde]
+pub struct ReportEntry {
+    pub provider: String,
+    pub utilization_units: Uint128,
+}
+
+#[cw_serde]
+pub struct AttributeInput {
+    pub key: String,
+    pub value: String,
+}
+
+/// Inclusive range of epochs.
+#[cw_serde]
+pub struct EpochRange {
+    pub first: u64,
+    pub last: u64,
+}
+
+#[cw_serde]
+pub enum DisputeOutcome {
+    /// The reward goes back to the next unfinalized epoch's budget.
+    Clawback,
+    /// The provider may claim the reward again.
+    Release,
 }
 
 #[cw_serde]
 pub enum ExecuteMsg {
+    /// Anyone: adds the attached reward-denom coins to `epoch`'s budget (default: the current
+    /// epoch; only the current or a later epoch).
+    Fund { epoch: Option<u64> },
+    /// The sender registers (or updates) itself as a provider, attaching its bond if any.
+    RegisterProvider { info: ProviderInfo },
+    /// Auditors: sets the provider's tier (which multiplies its weight) and signed attributes.
+    AuditProvider {
+        provider: String,
+        tier: u32,
+        attributes: Vec<AttributeInput>,
+    },
+    /// Oracles: utilization per provider for `epoch`; each entry counts once `oracle_quorum`
+    /// oracles reported the same value.
+    SubmitReport {
+        epoch: u64,
+        entries: Vec<ReportEntry>,
+    },
+    /// The configured escrow only (`spice_types::IncentivesHookMsg`): a lease settlement counts
+    /// as `blocks` utilization units for the current epoch.
+    LeaseSettled {
+        provider: String,
+        lease_id: u64,
+        denom: String,
+        amount: Uint128,
+        blocks: u64,
+    },
+    /// Anyone, once the epoch's report window has closed: fixes its reward per weight unit.
+    FinalizeEpoch { epoch: u64 },
+    /// The sender claims its rewards over at most `limit` epochs (default 10, max 30), in
+    /// epoch order, optionally within `epochs`.
+    Claim {
+        epochs: Option<EpochRange>,
+        limit: Option<u32>,
+    },
+    /// Auditors, within the dispute window after finalization: holds the provider's reward.
+    Dispute {
+        epoch: u64,
+        provider: String,
+        reason: String,
+    },
+    /// Owner: settles a dispute, optionally slashing the provider's bond into the pool.
+    ResolveDispute {
+        epoch: u64,
+        provider: String,
+        outcome: DisputeOutcome,
+        slash: Option<Uint128>,
+    },
     /// Owner only.
     UpdateConfig(ConfigUpdate),
     /// Two-step ownership transfer (cw-ownable): propose, accept, or renounce.
@@ -67,6 +155,105 @@ pub enum QueryMsg {
     Ownership {},
     #[returns(PauseInfoResponse)]
     PauseInfo {},
+    #[returns(EpochResponse)]
+    Epoch { epoch: u64 },
+    #[returns(ProviderResponse)]
+    Provider { address: String },
+    #[returns(ProvidersResponse)]
+    Providers {
+        start_after: Option<String>,
+        limit: Option<u32>,
+    },
+    /// What the provider earned, per epoch, over at most `limit` epochs after `start_after`.
+    #[returns(PendingRewardsResponse)]
+    PendingRewards {
+        provider: String,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    /// `spice_types::ProviderAuditQuery`, asked by the order book.
+    #[returns(ProviderAuditResponse)]
+    ProviderAudit { provider: String },
+    #[returns(Option<DisputeResponse>)]
+    Dispute { epoch: u64, provider: String },
+}
+
+#[cw_serde]
+pub struct DenomRate {
+    pub denom: String,
+    /// Budget per weight unit, rounded down to 18 decimals (informational: claims use the exact
+    /// ratio `budget × weight / total_weight`).
+    pub reward_per_weight: Decimal256,
+}
+
+#[cw_serde]
+pub struct EpochResponse {
+    pub epoch: u64,
+    pub current_epoch: u64,
+    pub status: EpochStatus,
+    pub starts_at: Timestamp,
+    pub ends_at: Timestamp,
+    pub report_window_closes_at: Timestamp,
+    pub budget: Vec<Coin>,
+    pub total_weight: Uint128,
+    /// Empty until finalized, or when no weight was earned.
+    pub reward_per_weight: Vec<DenomRate>,
+    pub finalized_at: Option<Timestamp>,
+    /// Claims open (and the dispute window closes) at this time.
+    pub claimable_at: Option<Timestamp>,
+    pub settled_weight: Uint128,
+    pub settled: Vec<Coin>,
+    pub held: Vec<Coin>,
+    pub carried_out: Vec<Coin>,
+}
+
+#[cw_serde]
+pub struct ProviderResponse {
+    pub address: String,
+    pub info: ProviderInfo,
+    pub registered_at: Timestamp,
+    pub bond: Uint128,
+    pub tier: Option<u32>,
+    pub attributes: Vec<SignedAttribute>,
+    pub audited_at: Option<Timestamp>,
+    pub open_disputes: u32,
+}
+
+#[cw_serde]
+pub struct ProvidersResponse {
+    pub providers: Vec<ProviderResponse>,
+}
+
+#[cw_serde]
+pub struct EpochReward {
+    pub epoch: u64,
+    pub weight: Uint128,
+    pub status: EpochStatus,
+    /// Zero-free list; empty until the epoch is finalized.
+    pub rewards: Vec<Coin>,
+    /// Finalized and past the dispute window: `claim` pays it now.
+    pub claimable: bool,
+}
+
+#[cw_serde]
+pub struct PendingRewardsResponse {
+    pub provider: String,
+    /// Sum of the claimable epochs' rewards in this page.
+    pub claimable: Vec<Coin>,
+    pub epochs: Vec<EpochReward>,
+    /// Pass as `start_after` for the next page; `None` when this page is the last.
+    pub next_start_after: Option<u64>,
+}
+
+#[cw_serde]
+pub struct DisputeResponse {
+    pub epoch: u64,
+    pub provider: String,
+    pub weight: Uint128,
+    pub amounts: Vec<Coin>,
+    pub auditor: String,
+    pub reason: String,
+    pub raised_at: Timestamp,
 }
 
 #[cw_serde]

@@ -1,12 +1,24 @@
-use cosmwasm_std::{Addr, Api, DepsMut, Env, MessageInfo, Response, Timestamp};
+use cosmwasm_std::{Addr, Api, Decimal, DepsMut, Env, MessageInfo, Response, Timestamp, Uint128};
 use spice_types::{spice_event, validate_denoms, validate_min_seconds};
 
 use crate::contract::{CONTRACT_NAME, CONTRACT_VERSION, TAG};
 use crate::error::ContractError;
 use crate::msg::{ConfigUpdate, InstantiateMsg, MigrateMsg};
-use crate::state::{Config, CONFIG};
+use crate::state::{Config, CONFIG, NEXT_FINALIZE};
 
 pub const MIN_EPOCH_SECONDS: u64 = 3_600;
+/// Every epoch keeps a budget per reward denom; the cap bounds that list.
+pub const MAX_REWARD_DENOMS: u32 = 8;
+pub const MAX_TIERS: u32 = 10;
+/// A tier multiplies weight by at most this much.
+pub const MAX_TIER_MULTIPLIER: Decimal = Decimal::raw(10_000_000_000_000_000_000);
+pub const DEFAULT_MAX_REPORT_ENTRIES: u32 = 50;
+/// An oracle report is processed entry by entry in one transaction; the cap bounds its gas.
+pub const MAX_REPORT_ENTRIES: u32 = 100;
+
+fn default_tier_multipliers() -> Vec<Decimal> {
+    vec![Decimal::one(), Decimal::percent(150), Decimal::percent(200)]
+}
 /// Oracle and auditor lists are scanned when a report or audit arrives; a bound keeps that O(1).
 pub const MAX_ROLE_MEMBERS: u32 = 32;
 
@@ -21,6 +33,10 @@ struct UncheckedConfig {
     oracle_quorum: u32,
     auditors: Vec<String>,
     escrow: Option<String>,
+    tier_multipliers: Vec<Decimal>,
+    bond_denom: Option<String>,
+    min_bond: Uint128,
+    max_report_entries: u32,
 }
 
 fn validate_members(
@@ -51,8 +67,62 @@ fn validate_members(
 }
 
 /// The one validation both instantiate and `update_config` go through.
-fn validate(api: &dyn Api, c: UncheckedConfig) -> Result<Config, ContractError> {
+/// `previous_denoms` is the stored list on update: reward denoms may be added, never removed,
+/// so no budget ever holds a denom the config does not list.
+fn validate(
+    api: &dyn Api,
+    c: UncheckedConfig,
+    previous_denoms: &[String],
+) -> Result<Config, ContractError> {
     validate_denoms("reward_denoms", &c.reward_denoms)?;
+    let denom_count = u32::try_from(c.reward_denoms.len()).unwrap_or(u32::MAX);
+    if denom_count > MAX_REWARD_DENOMS {
+        return Err(ContractError::TooManyRewardDenoms {
+            count: denom_count,
+            max: MAX_REWARD_DENOMS,
+        });
+    }
+    if let Some(denom) = previous_denoms
+        .iter()
+        .find(|d| !c.reward_denoms.contains(d))
+    {
+        return Err(ContractError::RewardDenomRemoved {
+            denom: denom.clone(),
+        });
+    }
+    let tier_count = u32::try_from(c.tier_multipliers.len()).unwrap_or(u32::MAX);
+    if tier_count == 0 || tier_count > MAX_TIERS {
+        return Err(ContractError::TierCountOutOfRange {
+            count: tier_count,
+            max: MAX_TIERS,
+        });
+    }
+    for (tier, value) in (1u32..).zip(&c.tier_multipliers) {
+        if value.is_zero() || *value > MAX_TIER_MULTIPLIER {
+            return Err(ContractError::TierMultiplierOutOfRange {
+                tier,
+                value: *value,
+                max: MAX_TIER_MULTIPLIER,
+            });
+        }
+    }
+    if let Some(denom) = &c.bond_denom {
+        if !c.reward_denoms.contains(denom) {
+            return Err(ContractError::BondDenomNotRewarded {
+                denom: denom.clone(),
+            });
+        }
+    } else if !c.min_bond.is_zero() {
+        return Err(ContractError::MinBondWithoutDenom {
+            min_bond: c.min_bond,
+        });
+    }
+    if c.max_report_entries == 0 || c.max_report_entries > MAX_REPORT_ENTRIES {
+        return Err(ContractError::MaxReportEntriesOutOfRange {
+            value: c.max_report_entries,
+            max: MAX_REPORT_ENTRIES,
+        });
+    }
     validate_min_seconds("epoch_seconds", c.epoch_seconds, MIN_EPOCH_SECONDS)?;
     let oracles = validate_members(api, "oracles", &c.oracles)?;
     let auditors = validate_members(api, "auditors", &c.auditors)?;
@@ -73,6 +143,10 @@ fn validate(api: &dyn Api, c: UncheckedConfig) -> Result<Config, ContractError> 
         oracle_quorum: c.oracle_quorum,
         auditors,
         escrow: c.escrow.map(|a| api.addr_validate(&a)).transpose()?,
+        tier_multipliers: c.tier_multipliers,
+        bond_denom: c.bond_denom,
+        min_bond: c.min_bond,
+        max_report_entries: c.max_report_entries,
     })
 }
 
@@ -94,11 +168,20 @@ pub fn instantiate(
             oracle_quorum: msg.oracle_quorum,
             auditors: msg.auditors,
             escrow: msg.escrow,
+            tier_multipliers: msg
+                .tier_multipliers
+                .unwrap_or_else(default_tier_multipliers),
+            bond_denom: msg.bond_denom,
+            min_bond: msg.min_bond.unwrap_or_default(),
+            max_report_entries: msg.max_report_entries.unwrap_or(DEFAULT_MAX_REPORT_ENTRIES),
         },
+        &[],
     )?;
     let owner = msg.owner.unwrap_or_else(|| info.sender.to_string());
     let governance = spice_governance::initialize(deps.branch(), &owner, msg.guardian.as_deref())?;
     CONFIG.save(deps.storage, &config)?;
+    // Epochs finalize in order from epoch 0.
+    NEXT_FINALIZE.save(deps.storage, &0)?;
     spice_governance::set_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     Ok(Response::new().add_event(
         spice_event(TAG, "instantiate")
@@ -116,6 +199,7 @@ pub fn update(
 ) -> Result<Response, ContractError> {
     spice_governance::assert_owner(deps.storage, &info.sender)?;
     let current = CONFIG.load(deps.storage)?;
+    let previous_denoms = current.reward_denoms.clone();
     let to_strings = |list: Vec<Addr>| list.into_iter().map(Addr::into_string).collect();
     let config = validate(
         deps.api,
@@ -139,7 +223,14 @@ pub fn update(
             escrow: update
                 .escrow
                 .or_else(|| current.escrow.map(Addr::into_string)),
+            tier_multipliers: update.tier_multipliers.unwrap_or(current.tier_multipliers),
+            bond_denom: current.bond_denom,
+            min_bond: update.min_bond.unwrap_or(current.min_bond),
+            max_report_entries: update
+                .max_report_entries
+                .unwrap_or(current.max_report_entries),
         },
+        &previous_denoms,
     )?;
     CONFIG.save(deps.storage, &config)?;
     Ok(Response::new().add_event(

@@ -1,1 +1,6 @@
+pub mod claims;
 pub mod config;
+pub mod disputes;
+pub mod epochs;
+pub mod providers;
+pub mod reports;

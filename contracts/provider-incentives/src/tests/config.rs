@@ -1,5 +1,5 @@
 use cosmwasm_std::testing::{message_info, mock_dependencies, mock_env, MockApi};
-use cosmwasm_std::{from_json, Addr, Timestamp};
+use cosmwasm_std::{from_json, Addr, Decimal, Timestamp, Uint128};
 use spice_governance::testing::{assert_no_key_prefixes, check_governance_wiring, EntryPoints};
 use spice_governance::GovernanceError;
 use spice_types::ValidationError;
@@ -27,6 +27,10 @@ fn valid_msg(api: &MockApi, owner: &Addr, guardian: &Addr) -> InstantiateMsg {
         oracle_quorum: 2,
         auditors: vec![api.addr_make("auditor").to_string()],
         escrow: None,
+        tier_multipliers: None,
+        bond_denom: None,
+        min_bond: None,
+        max_report_entries: None,
     }
 }
 
@@ -118,6 +122,57 @@ fn instantiate_refuses_each_invalid_field() {
                 max: 32,
             },
         ),
+        (
+            Box::new(|m| m.tier_multipliers = Some(vec![])),
+            ContractError::TierCountOutOfRange { count: 0, max: 10 },
+        ),
+        (
+            Box::new(|m| m.tier_multipliers = Some(vec![Decimal::one(); 11])),
+            ContractError::TierCountOutOfRange { count: 11, max: 10 },
+        ),
+        (
+            Box::new(|m| m.tier_multipliers = Some(vec![Decimal::one(), Decimal::zero()])),
+            ContractError::TierMultiplierOutOfRange {
+                tier: 2,
+                value: Decimal::zero(),
+                max: Decimal::percent(1_000),
+            },
+        ),
+        (
+            Box::new(|m| m.tier_multipliers = Some(vec![Decimal::percent(1_001)])),
+            ContractError::TierMultiplierOutOfRange {
+                tier: 1,
+                value: Decimal::percent(1_001),
+                max: Decimal::percent(1_000),
+            },
+        ),
+        (
+            Box::new(|m| m.bond_denom = Some("uatom".into())),
+            ContractError::BondDenomNotRewarded {
+                denom: "uatom".into(),
+            },
+        ),
+        (
+            Box::new(|m| m.min_bond = Some(Uint128::new(1))),
+            ContractError::MinBondWithoutDenom {
+                min_bond: Uint128::new(1),
+            },
+        ),
+        (
+            Box::new(|m| m.max_report_entries = Some(0)),
+            ContractError::MaxReportEntriesOutOfRange { value: 0, max: 100 },
+        ),
+        (
+            Box::new(|m| m.max_report_entries = Some(101)),
+            ContractError::MaxReportEntriesOutOfRange {
+                value: 101,
+                max: 100,
+            },
+        ),
+        (
+            Box::new(|m| m.reward_denoms = (0..9).map(|i| format!("denom{i}")).collect()),
+            ContractError::TooManyRewardDenoms { count: 9, max: 8 },
+        ),
     ];
     for (mutate, expected) in cases {
         let mut deps = mock_dependencies();
@@ -184,4 +239,34 @@ fn update_config_is_owner_only_keeps_schedule_and_checks_quorum() {
     assert_eq!(config.oracle_quorum, 1);
     assert_eq!(config.genesis_time, Timestamp::from_seconds(1_700_000_000));
     assert_eq!(config.epoch_seconds, 604_800);
+}
+
+#[test]
+fn reward_denoms_may_be_added_but_never_removed() {
+    let mut deps = mock_dependencies();
+    let owner = deps.api.addr_make("owner");
+    let guardian = deps.api.addr_make("guardian");
+    let msg = valid_msg(&deps.api, &owner, &guardian);
+    contract::instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), msg).unwrap();
+    let set = |denoms: Vec<&str>| {
+        ExecuteMsg::UpdateConfig(ConfigUpdate {
+            reward_denoms: Some(denoms.into_iter().map(String::from).collect()),
+            ..Default::default()
+        })
+    };
+    let info = message_info(&owner, &[]);
+    contract::execute(
+        deps.as_mut(),
+        mock_env(),
+        info.clone(),
+        set(vec!["uosmo", "uatom"]),
+    )
+    .unwrap();
+    let err = contract::execute(deps.as_mut(), mock_env(), info, set(vec!["uatom"])).unwrap_err();
+    assert_eq!(
+        err,
+        ContractError::RewardDenomRemoved {
+            denom: "uosmo".into()
+        }
+    );
 }

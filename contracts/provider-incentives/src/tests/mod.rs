@@ -1,1 +1,9 @@
+mod access;
+mod claims;
 mod config;
+mod disputes;
+mod epochs;
+mod property;
+mod providers;
+mod reports;
+mod suite;

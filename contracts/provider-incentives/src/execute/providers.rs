@@ -1,0 +1,161 @@
+//! The provider registry: self-registration with an optional bond, and audits.
+
+use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Response, Uint128};
+use spice_types::spice_event;
+
+use crate::contract::TAG;
+use crate::error::ContractError;
+use crate::execute::epochs::coins_attr;
+use crate::msg::AttributeInput;
+use crate::state::{Config, Provider, ProviderInfo, SignedAttribute, CONFIG, PROVIDERS};
+
+pub const MAX_MONIKER_LEN: u32 = 64;
+pub const MAX_URI_LEN: u32 = 256;
+pub const MAX_ATTRIBUTES: u32 = 16;
+pub const MAX_ATTRIBUTE_KEY_LEN: u32 = 64;
+pub const MAX_ATTRIBUTE_VALUE_LEN: u32 = 256;
+pub const MAX_REASON_LEN: u32 = 512;
+
+/// Non-empty and at most `max` bytes.
+pub fn check_text(field: &str, value: &str, max: u32) -> Result<(), ContractError> {
+    let len = u32::try_from(value.len()).unwrap_or(u32::MAX);
+    if len == 0 || len > max {
+        return Err(ContractError::TextLength {
+            field: field.to_string(),
+            len,
+            max,
+        });
+    }
+    Ok(())
+}
+
+pub fn assert_auditor(config: &Config, sender: &Addr) -> Result<(), ContractError> {
+    if !config.auditors.contains(sender) {
+        return Err(ContractError::NotAuditor {
+            sender: sender.to_string(),
+        });
+    }
+    Ok(())
+}
+
+/// The attached bond: nothing, or one coin of the bond denom.
+fn attached_bond(config: &Config, info: &MessageInfo) -> Result<Uint128, ContractError> {
+    let Some(denom) = &config.bond_denom else {
+        if !info.funds.is_empty() {
+            return Err(ContractError::UnexpectedFunds {
+                funds: coins_attr(&info.funds),
+            });
+        }
+        return Ok(Uint128::zero());
+    };
+    let mut bond = Uint128::zero();
+    for coin in &info.funds {
+        if &coin.denom != denom {
+            return Err(ContractError::WrongDenom {
+                denom: coin.denom.clone(),
+                accepted: vec![denom.clone()],
+            });
+        }
+        bond = bond.checked_add(coin.amount)?;
+    }
+    Ok(bond)
+}
+
+/// The sender registers itself (or updates its info); attached funds add to its bond, which must
+/// reach `min_bond`.
+pub fn register(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    provider_info: ProviderInfo,
+) -> Result<Response, ContractError> {
+    spice_governance::assert_not_paused(deps.storage)?;
+    let config = CONFIG.load(deps.storage)?;
+    check_text("moniker", &provider_info.moniker, MAX_MONIKER_LEN)?;
+    check_text("host_uri", &provider_info.host_uri, MAX_URI_LEN)?;
+    let added = attached_bond(&config, &info)?;
+    let existing = PROVIDERS.may_load(deps.storage, &info.sender)?;
+    let is_new = existing.is_none();
+    let mut provider = existing.unwrap_or(Provider {
+        info: provider_info.clone(),
+        registered_at: env.block.time,
+        bond: Uint128::zero(),
+        tier: None,
+        attributes: vec![],
+        audited_at: None,
+        open_disputes: 0,
+    });
+    provider.info = provider_info;
+    provider.bond = provider.bond.checked_add(added)?;
+    if provider.bond < config.min_bond {
+        return Err(ContractError::BondTooSmall {
+            bond: provider.bond,
+            min_bond: config.min_bond,
+            denom: config.bond_denom.unwrap_or_default(),
+        });
+    }
+    PROVIDERS.save(deps.storage, &info.sender, &provider)?;
+    Ok(Response::new().add_event(
+        spice_event(TAG, "register_provider")
+            .add_attribute("provider", info.sender.as_str())
+            .add_attribute("new", is_new.to_string())
+            .add_attribute("moniker", provider.info.moniker)
+            .add_attribute("bond_added", added.to_string())
+            .add_attribute("bond", provider.bond.to_string()),
+    ))
+}
+
+/// Auditors set a registered provider's tier and the attributes they sign; the new tier applies
+/// to weight credited from now on.
+pub fn audit(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    provider: String,
+    tier: u32,
+    attributes: Vec<AttributeInput>,
+) -> Result<Response, ContractError> {
+    spice_governance::assert_not_paused(deps.storage)?;
+    let config = CONFIG.load(deps.storage)?;
+    assert_auditor(&config, &info.sender)?;
+    let address = deps.api.addr_validate(&provider)?;
+    let mut record = PROVIDERS.may_load(deps.storage, &address)?.ok_or_else(|| {
+        ContractError::NotRegistered {
+            provider: address.to_string(),
+        }
+    })?;
+    if config.tier_multiplier(tier).is_none() {
+        return Err(ContractError::InvalidTier {
+            tier,
+            max: u32::try_from(config.tier_multipliers.len()).unwrap_or(u32::MAX),
+        });
+    }
+    let count = u32::try_from(attributes.len()).unwrap_or(u32::MAX);
+    if count > MAX_ATTRIBUTES {
+        return Err(ContractError::TooManyAttributes {
+            count,
+            max: MAX_ATTRIBUTES,
+        });
+    }
+    let mut signed = Vec::with_capacity(attributes.len());
+    for attribute in attributes {
+        check_text("attribute key", &attribute.key, MAX_ATTRIBUTE_KEY_LEN)?;
+        check_text("attribute value", &attribute.value, MAX_ATTRIBUTE_VALUE_LEN)?;
+        signed.push(SignedAttribute {
+            key: attribute.key,
+            value: attribute.value,
+            auditor: info.sender.clone(),
+        });
+    }
+    record.tier = Some(tier);
+    record.attributes = signed;
+    record.audited_at = Some(env.block.time);
+    PROVIDERS.save(deps.storage, &address, &record)?;
+    Ok(Response::new().add_event(
+        spice_event(TAG, "audit_provider")
+            .add_attribute("auditor", info.sender.as_str())
+            .add_attribute("provider", address.as_str())
+            .add_attribute("tier", tier.to_string())
+            .add_attribute("attributes", count.to_string()),
+    ))
+}
