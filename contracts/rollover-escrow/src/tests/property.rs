@@ -231,7 +231,6 @@ fn check_conservation(s: &Suite) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, .. ProptestConfig::default() })]
 
     /// Conservation of funds: over any sequence of opens, deposits, block advances, settlements,
     /// withdrawals, closes, rollovers, top-ups and bonds, every lease's deposits equal what was
