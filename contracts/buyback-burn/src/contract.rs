@@ -1,6 +1,6 @@
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
-use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Response};
+use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response};
 
 use crate::error::ContractError;
 use crate::msg::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
@@ -28,6 +28,11 @@ pub fn execute(
     msg: ExecuteMsg,
 ) -> Result<Response, ContractError> {
     match msg {
+        ExecuteMsg::Buyback { denom, limit } => {
+            execute::buyback::buyback(deps, env, info, denom, limit)
+        }
+        ExecuteMsg::SetRoute { denom, hops } => execute::routes::set(deps, info, denom, hops),
+        ExecuteMsg::RemoveRoute { denom } => execute::routes::remove(deps, info, denom),
         ExecuteMsg::UpdateConfig(update) => execute::config::update(deps, info, update),
         ExecuteMsg::UpdateOwnership(action) => Ok(spice_governance::update_ownership(
             TAG, deps, &env, &info, action,
@@ -41,12 +46,29 @@ pub fn execute(
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
     Ok(match msg {
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?)?,
+        QueryMsg::Routes { start_after, limit } => {
+            to_json_binary(&query::routes(deps, start_after, limit)?)?
+        }
+        QueryMsg::Status { start_after, limit } => {
+            to_json_binary(&query::status(deps, env, start_after, limit)?)?
+        }
+        QueryMsg::SimulateBuyback { denom, limit } => {
+            to_json_binary(&query::simulate_buyback(deps, env, denom, limit)?)?
+        }
+        QueryMsg::History { start_after, limit } => {
+            to_json_binary(&query::history(deps, start_after, limit)?)?
+        }
         QueryMsg::Ownership {} => to_json_binary(&spice_governance::ownership(deps.storage)?)?,
         QueryMsg::PauseInfo {} => to_json_binary(&spice_governance::pause_info(deps.storage)?)?,
     })
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractError> {
+    execute::buyback::reply(deps, env, msg)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]

@@ -1,4 +1,8 @@
-use cosmwasm_std::{StdError, Uint128};
+use cosmwasm_std::{
+    CheckedMultiplyRatioError, ConversionOverflowError, Decimal256, OverflowError, StdError,
+    Uint128,
+};
+use cw_utils::PaymentError;
 use spice_governance::GovernanceError;
 use spice_types::ValidationError;
 use thiserror::Error;
@@ -14,6 +18,18 @@ pub enum ContractError {
     #[error(transparent)]
     InvalidConfig(#[from] ValidationError),
 
+    #[error(transparent)]
+    Payment(#[from] PaymentError),
+
+    #[error(transparent)]
+    Overflow(#[from] OverflowError),
+
+    #[error(transparent)]
+    MultiplyRatio(#[from] CheckedMultiplyRatioError),
+
+    #[error(transparent)]
+    ConversionOverflow(#[from] ConversionOverflowError),
+
     #[error("per_call_cap must be above zero")]
     ZeroPerCallCap,
 
@@ -21,5 +37,126 @@ pub enum ContractError {
     EpochCapBelowPerCallCap {
         epoch_cap: Uint128,
         per_call_cap: Uint128,
+    },
+
+    #[error("max_hops is {value}; it must be 1 to {max}")]
+    InvalidMaxHops { value: u32, max: u32 },
+
+    // ---- routes ----
+    #[error("no route is set for {denom}")]
+    NoRoute { denom: String },
+
+    #[error("the route for {denom} has no hops")]
+    EmptyRoute { denom: String },
+
+    #[error("the route for {denom} has {hops} hops; at most {max} are allowed")]
+    TooManyHops { denom: String, hops: u32, max: u32 },
+
+    #[error("the route for {denom} ends in {last}, not in the SPICE denom {spice_denom}")]
+    RouteMustEndInSpice {
+        denom: String,
+        last: String,
+        spice_denom: String,
+    },
+
+    #[error("the route for {denom} passes through {repeated} twice")]
+    RouteCycle { denom: String, repeated: String },
+
+    #[error("{denom} is SPICE itself; it needs no route")]
+    RouteForSpice { denom: String },
+
+    #[error("pool {pool_id} does not exist: {reason}")]
+    PoolNotFound { pool_id: u64, reason: String },
+
+    #[error("pool {pool_id} cannot swap {token_in} into {token_out}: {reason}")]
+    PoolLacksDenoms {
+        pool_id: u64,
+        token_in: String,
+        token_out: String,
+        reason: String,
+    },
+
+    // ---- buyback ----
+    #[error("a buyback of {denom} is already in flight")]
+    BuybackInFlight { denom: String },
+
+    #[error("limit must be above zero")]
+    ZeroLimit,
+
+    #[error("{denom} is cooling down until {next_allowed_at} (now {now})")]
+    CooldownActive {
+        denom: String,
+        next_allowed_at: u64,
+        now: u64,
+    },
+
+    #[error(
+        "{denom} has spent its epoch cap of {epoch_cap}; the next epoch starts at {next_epoch_at}"
+    )]
+    EpochCapReached {
+        denom: String,
+        epoch_cap: Uint128,
+        next_epoch_at: u64,
+    },
+
+    #[error("nothing of {denom} is pending (balance {balance}, which must also cover the keeper bounty)")]
+    NothingPending { denom: String, balance: Uint128 },
+
+    #[error("no TWAP for pool {pool_id} ({base} in {quote}) over the window: {reason}")]
+    TwapUnavailable {
+        pool_id: u64,
+        base: String,
+        quote: String,
+        reason: String,
+    },
+
+    #[error("no spot price for pool {pool_id} ({base} in {quote}): {reason}")]
+    SpotUnavailable {
+        pool_id: u64,
+        base: String,
+        quote: String,
+        reason: String,
+    },
+
+    #[error("pool {pool_id} quotes a zero price for {base} in {quote}")]
+    ZeroPrice {
+        pool_id: u64,
+        base: String,
+        quote: String,
+    },
+
+    #[error("pool {pool_id}: spot {spot} is more than {max_deviation} away from the TWAP {twap}; the price looks manipulated")]
+    SpotDeviatesFromTwap {
+        pool_id: u64,
+        spot: Decimal256,
+        twap: Decimal256,
+        max_deviation: Decimal256,
+    },
+
+    #[error("{amount_in}{denom} buys less than one unit of SPICE at the TWAP")]
+    MinOutZero { denom: String, amount_in: Uint128 },
+
+    #[error("{amount_in}{denom} would buy {expected_out} SPICE, below the TWAP minimum {min_out}")]
+    ExpectedOutBelowMin {
+        denom: String,
+        amount_in: Uint128,
+        expected_out: Uint128,
+        min_out: Uint128,
+    },
+
+    // ---- reply ----
+    #[error("unknown reply id {id}")]
+    UnknownReply { id: u64 },
+
+    #[error("a swap reply arrived with no buyback in flight")]
+    NoBuybackInFlight,
+
+    #[error("the swap response cannot be read: {reason}")]
+    BadSwapResponse { reason: String },
+
+    #[error("the swap returned {spice_out} SPICE, below the minimum {min_out}")]
+    SwapBelowMin {
+        spice_out: Uint128,
+        min_out: Uint128,
     },
 }

@@ -1,8 +1,8 @@
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{Decimal, Uint128};
+use cosmwasm_std::{Decimal, Decimal256, Uint128};
 use spice_governance::{OwnershipAction, PauseInfoResponse};
 
-use crate::state::Config;
+use crate::state::{BuybackRecord, Config, Hop};
 
 #[cw_serde]
 pub struct InstantiateMsg {
@@ -46,10 +46,25 @@ pub struct ConfigUpdate {
     pub per_call_cap: Option<Uint128>,
     pub epoch_cap: Option<Uint128>,
     pub epoch_seconds: Option<u64>,
+    /// Most pools a route may cross, 1 to 5 (3 at instantiate). Routes already stored keep
+    /// working; the bound applies to `set_route`.
+    pub max_hops: Option<u32>,
 }
 
 #[cw_serde]
 pub enum ExecuteMsg {
+    /// Anyone (a keeper): swaps part of this contract's `denom` balance along its route into
+    /// SPICE, TWAP-guarded, burns the SPICE through spice-token and pays the caller the bounty.
+    /// Swaps `min(limit, per_call_cap, epoch budget left, what the balance covers with the
+    /// bounty)`; the rest waits for later calls.
+    Buyback {
+        denom: String,
+        limit: Option<Uint128>,
+    },
+    /// Owner only: sets (or replaces) the route `denom` is swapped along.
+    SetRoute { denom: String, hops: Vec<Hop> },
+    /// Owner only.
+    RemoveRoute { denom: String },
     /// Owner only.
     UpdateConfig(ConfigUpdate),
     /// Two-step ownership transfer (cw-ownable): propose, accept, or renounce.
@@ -67,6 +82,30 @@ pub enum ExecuteMsg {
 pub enum QueryMsg {
     #[returns(Config)]
     Config {},
+    /// Routes ascending by input denom.
+    #[returns(RoutesResponse)]
+    Routes {
+        start_after: Option<String>,
+        limit: Option<u32>,
+    },
+    /// Totals, and per routed denom (ascending, paginated) what is pending and when it may go.
+    #[returns(StatusResponse)]
+    Status {
+        start_after: Option<String>,
+        limit: Option<u32>,
+    },
+    /// What `buyback { denom, limit }` would do if sent now, or why it would be refused.
+    #[returns(SimulateBuybackResponse)]
+    SimulateBuyback {
+        denom: String,
+        limit: Option<Uint128>,
+    },
+    /// Executed buybacks ascending by id.
+    #[returns(HistoryResponse)]
+    History {
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
     #[returns(spice_governance::Ownership<String>)]
     Ownership {},
     #[returns(PauseInfoResponse)]
@@ -75,3 +114,72 @@ pub enum QueryMsg {
 
 #[cw_serde]
 pub struct MigrateMsg {}
+
+#[cw_serde]
+pub struct RouteInfo {
+    pub denom: String,
+    pub hops: Vec<Hop>,
+}
+
+#[cw_serde]
+pub struct RoutesResponse {
+    pub routes: Vec<RouteInfo>,
+}
+
+#[cw_serde]
+pub struct DenomStatus {
+    pub denom: String,
+    /// This contract's balance of the denom: revenue waiting to be bought back.
+    pub pending: Uint128,
+    /// Earliest block time (seconds) of the next buyback of this denom.
+    pub next_allowed_at: u64,
+    /// Input still swappable in the current epoch.
+    pub epoch_budget_left: Uint128,
+    /// When the current epoch ends (seconds).
+    pub epoch_ends_at: u64,
+    pub total_in: Uint128,
+    pub total_bounty: Uint128,
+    pub total_spice_out: Uint128,
+}
+
+#[cw_serde]
+pub struct StatusResponse {
+    pub buybacks: u64,
+    pub spice_bought: Uint128,
+    pub spice_burned: Uint128,
+    pub denoms: Vec<DenomStatus>,
+}
+
+#[cw_serde]
+pub struct SimulateBuybackResponse {
+    pub denom: String,
+    pub pending: Uint128,
+    pub next_allowed_at: u64,
+    pub epoch_budget_left: Uint128,
+    /// Input the call would swap (0 when refused before sizing).
+    pub amount_in: Uint128,
+    /// The pools' own estimate of the SPICE out for `amount_in` (0 when not priced).
+    pub expected_out: Uint128,
+    /// `amount_in × Π twap × (1 − max_slippage)`, rounded up (0 when not priced).
+    pub min_out: Uint128,
+    /// SPICE per unit of input at the composed TWAP.
+    pub twap_price: Option<Decimal256>,
+    /// SPICE per unit of input at the composed spot price.
+    pub spot_price: Option<Decimal256>,
+    pub bounty: Uint128,
+    pub would_execute: bool,
+    /// The error the call would fail with now.
+    pub refusal: Option<String>,
+}
+
+#[cw_serde]
+pub struct HistoryResponse {
+    pub buybacks: Vec<BuybackRecord>,
+}
+
+/// The one spice-token message this contract sends (its JSON is spice-token's).
+#[cw_serde]
+pub enum SpiceTokenMsg {
+    /// Burns the attached native SPICE and records the burn.
+    BurnNative {},
+}

@@ -1,7 +1,133 @@
-use cosmwasm_std::{Deps, StdResult};
+use cosmwasm_std::{Deps, Env, StdResult, Uint128};
+use cw_storage_plus::Bound;
+use spice_types::page_limit;
 
-use crate::state::{Config, CONFIG};
+use crate::error::ContractError;
+use crate::execute::buyback::{pending, plan, window};
+use crate::msg::{
+    DenomStatus, HistoryResponse, RouteInfo, RoutesResponse, SimulateBuybackResponse,
+    StatusResponse,
+};
+use crate::state::{Config, CONFIG, DENOMS, HISTORY, ROUTES, TOTALS};
 
 pub fn config(deps: Deps) -> StdResult<Config> {
     CONFIG.load(deps.storage)
+}
+
+pub fn routes(
+    deps: Deps,
+    start_after: Option<String>,
+    limit: Option<u32>,
+) -> StdResult<RoutesResponse> {
+    let routes = ROUTES
+        .range(
+            deps.storage,
+            start_after.as_deref().map(Bound::exclusive),
+            None,
+            cosmwasm_std::Order::Ascending,
+        )
+        .take(page_limit(limit))
+        .map(|r| r.map(|(denom, hops)| RouteInfo { denom, hops }))
+        .collect::<StdResult<_>>()?;
+    Ok(RoutesResponse { routes })
+}
+
+/// Totals, and one page of routed denoms with what is pending and when it may go.
+pub fn status(
+    deps: Deps,
+    env: Env,
+    start_after: Option<String>,
+    limit: Option<u32>,
+) -> Result<StatusResponse, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    let totals = TOTALS.may_load(deps.storage)?.unwrap_or_default();
+    let now = env.block.time.seconds();
+    let denoms: Vec<String> = ROUTES
+        .keys(
+            deps.storage,
+            start_after.as_deref().map(Bound::exclusive),
+            None,
+            cosmwasm_std::Order::Ascending,
+        )
+        .take(page_limit(limit))
+        .collect::<StdResult<_>>()?;
+    let mut out = Vec::with_capacity(denoms.len());
+    for denom in denoms {
+        let state = DENOMS.may_load(deps.storage, &denom)?.unwrap_or_default();
+        let w = window(&config, &state, now);
+        out.push(DenomStatus {
+            pending: pending(deps, &env, &denom)?,
+            next_allowed_at: w.next_allowed_at,
+            epoch_budget_left: w.budget_left,
+            epoch_ends_at: w.epoch_ends_at,
+            total_in: state.total_in,
+            total_bounty: state.total_bounty,
+            total_spice_out: state.total_spice_out,
+            denom,
+        });
+    }
+    Ok(StatusResponse {
+        buybacks: totals.buybacks,
+        spice_bought: totals.spice_bought,
+        spice_burned: totals.spice_burned,
+        denoms: out,
+    })
+}
+
+/// The same checks `buyback` runs, reported instead of enforced.
+pub fn simulate_buyback(
+    deps: Deps,
+    env: Env,
+    denom: String,
+    limit: Option<Uint128>,
+) -> Result<SimulateBuybackResponse, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    let state = DENOMS.may_load(deps.storage, &denom)?.unwrap_or_default();
+    let w = window(&config, &state, env.block.time.seconds());
+    let pending = pending(deps, &env, &denom)?;
+    let mut response = SimulateBuybackResponse {
+        denom: denom.clone(),
+        pending,
+        next_allowed_at: w.next_allowed_at,
+        epoch_budget_left: w.budget_left,
+        amount_in: Uint128::zero(),
+        expected_out: Uint128::zero(),
+        min_out: Uint128::zero(),
+        twap_price: None,
+        spot_price: None,
+        bounty: Uint128::zero(),
+        would_execute: false,
+        refusal: None,
+    };
+    match plan(deps, &env, &config, &denom, limit) {
+        Ok(p) => {
+            response.amount_in = p.amount_in;
+            response.expected_out = p.expected_out;
+            response.min_out = p.min_out;
+            response.twap_price = Some(p.twap_price);
+            response.spot_price = Some(p.spot_price);
+            response.bounty = p.bounty;
+            response.would_execute = true;
+        }
+        Err(e) => response.refusal = Some(e.to_string()),
+    }
+    Ok(response)
+}
+
+pub fn history(
+    deps: Deps,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> StdResult<HistoryResponse> {
+    let buybacks = HISTORY
+        .range(
+            deps.storage,
+            start_after.map(Bound::exclusive),
+            None,
+            cosmwasm_std::Order::Ascending,
+        )
+        .take(page_limit(limit))
+        .map(|r| r.map(|(_, record)| record))
+        .collect::<StdResult<_>>()?;
+    Ok(HistoryResponse { buybacks })
 }

@@ -6,13 +6,17 @@ use spice_types::{
 use crate::contract::{CONTRACT_NAME, CONTRACT_VERSION, TAG};
 use crate::error::ContractError;
 use crate::msg::{ConfigUpdate, InstantiateMsg, MigrateMsg};
-use crate::state::{Config, CONFIG};
+use crate::state::{Config, Totals, CONFIG, HISTORY_SEQ, TOTALS};
 
 /// Osmosis keeps 48 h of TWAP history; a window under 10 minutes is cheap to manipulate.
 pub const MIN_TWAP_WINDOW_SECONDS: u64 = 600;
 pub const MIN_EPOCH_SECONDS: u64 = 600;
 pub const MAX_SLIPPAGE_PERCENT: u64 = 10;
 pub const MAX_KEEPER_BOUNTY_BPS: u16 = 500;
+/// Hops a route may cross when the config names none.
+pub const DEFAULT_MAX_HOPS: u32 = 3;
+/// Hard bound on `max_hops`: every per-hop loop (two queries per hop) stays this short.
+pub const MAX_HOPS_LIMIT: u32 = 5;
 
 /// Config as it arrives in a message, before its addresses and bounds are checked.
 struct UncheckedConfig {
@@ -26,6 +30,7 @@ struct UncheckedConfig {
     per_call_cap: Uint128,
     epoch_cap: Uint128,
     epoch_seconds: u64,
+    max_hops: u32,
 }
 
 /// The one validation both instantiate and `update_config` go through.
@@ -54,6 +59,12 @@ fn validate(api: &dyn Api, c: UncheckedConfig) -> Result<Config, ContractError> 
             per_call_cap: c.per_call_cap,
         });
     }
+    if c.max_hops == 0 || c.max_hops > MAX_HOPS_LIMIT {
+        return Err(ContractError::InvalidMaxHops {
+            value: c.max_hops,
+            max: MAX_HOPS_LIMIT,
+        });
+    }
     Ok(Config {
         spice_token: api.addr_validate(&c.spice_token)?,
         spice_denom: c.spice_denom,
@@ -65,6 +76,7 @@ fn validate(api: &dyn Api, c: UncheckedConfig) -> Result<Config, ContractError> 
         per_call_cap: c.per_call_cap,
         epoch_cap: c.epoch_cap,
         epoch_seconds: c.epoch_seconds,
+        max_hops: c.max_hops,
     })
 }
 
@@ -87,11 +99,15 @@ pub fn instantiate(
             per_call_cap: msg.per_call_cap,
             epoch_cap: msg.epoch_cap,
             epoch_seconds: msg.epoch_seconds,
+            // Not an instantiate field: spice-suite builds this message as a Rust literal.
+            max_hops: DEFAULT_MAX_HOPS,
         },
     )?;
     let owner = msg.owner.unwrap_or_else(|| info.sender.to_string());
     let governance = spice_governance::initialize(deps.branch(), &owner, msg.guardian.as_deref())?;
     CONFIG.save(deps.storage, &config)?;
+    TOTALS.save(deps.storage, &Totals::default())?;
+    HISTORY_SEQ.save(deps.storage, &0)?;
     spice_governance::set_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     Ok(Response::new().add_event(
         spice_event(TAG, "instantiate")
@@ -129,14 +145,27 @@ pub fn update(
             per_call_cap: update.per_call_cap.unwrap_or(current.per_call_cap),
             epoch_cap: update.epoch_cap.unwrap_or(current.epoch_cap),
             epoch_seconds: update.epoch_seconds.unwrap_or(current.epoch_seconds),
+            max_hops: update.max_hops.unwrap_or(current.max_hops),
         },
     )?;
     CONFIG.save(deps.storage, &config)?;
     Ok(Response::new().add_event(
         spice_event(TAG, "update_config")
             .add_attribute("sender", info.sender.as_str())
+            .add_attribute("spice_token", config.spice_token.as_str())
+            .add_attribute("spice_denom", &config.spice_denom)
+            .add_attribute(
+                "twap_window_seconds",
+                config.twap_window_seconds.to_string(),
+            )
+            .add_attribute("max_slippage", config.max_slippage.to_string())
+            .add_attribute("max_spot_deviation", config.max_spot_deviation.to_string())
+            .add_attribute("keeper_bounty_bps", config.keeper_bounty_bps.to_string())
+            .add_attribute("cooldown_seconds", config.cooldown_seconds.to_string())
             .add_attribute("per_call_cap", config.per_call_cap)
-            .add_attribute("epoch_cap", config.epoch_cap),
+            .add_attribute("epoch_cap", config.epoch_cap)
+            .add_attribute("epoch_seconds", config.epoch_seconds.to_string())
+            .add_attribute("max_hops", config.max_hops.to_string()),
     ))
 }
 

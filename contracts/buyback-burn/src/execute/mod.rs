@@ -1,1 +1,3 @@
+pub mod buyback;
 pub mod config;
+pub mod routes;

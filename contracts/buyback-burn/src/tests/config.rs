@@ -11,7 +11,7 @@ use crate::ContractError;
 
 type Mutation = fn(&mut InstantiateMsg);
 
-fn valid_msg(api: &MockApi, owner: &Addr, guardian: &Addr) -> InstantiateMsg {
+pub(super) fn valid_msg(api: &MockApi, owner: &Addr, guardian: &Addr) -> InstantiateMsg {
     let token = api.addr_make("spice_token");
     InstantiateMsg {
         owner: Some(owner.to_string()),
@@ -198,4 +198,60 @@ fn update_config_is_owner_only_and_validated_like_instantiate() {
             .unwrap();
     assert_eq!(config.per_call_cap, Uint128::new(5_000));
     assert_eq!(config.cooldown_seconds, 3_600);
+}
+
+#[test]
+fn instantiate_json_parses_and_max_hops_defaults_to_three() {
+    let mut deps = mock_dependencies();
+    let owner = deps.api.addr_make("owner");
+    let token = deps.api.addr_make("spice_token");
+    // The JSON the skeleton accepted, before `max_hops` existed.
+    let json = format!(
+        r#"{{"owner":null,"guardian":null,"spice_token":"{token}","spice_denom":"factory/{token}/uspice",
+        "twap_window_seconds":1800,"max_slippage":"0.02","max_spot_deviation":"0.03",
+        "keeper_bounty_bps":20,"cooldown_seconds":3600,"per_call_cap":"1000","epoch_cap":"5000",
+        "epoch_seconds":86400}}"#
+    );
+    let msg: InstantiateMsg = from_json(json.as_bytes()).unwrap();
+    contract::instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), msg).unwrap();
+    let config: Config =
+        from_json(contract::query(deps.as_ref(), mock_env(), QueryMsg::Config {}).unwrap())
+            .unwrap();
+    assert_eq!(config.max_hops, 3);
+    // A config stored before the field existed loads with the default too.
+    let stored = r#"{"spice_token":"a","spice_denom":"uspice","twap_window_seconds":600,
+        "max_slippage":"0","max_spot_deviation":"0","keeper_bounty_bps":0,"cooldown_seconds":0,
+        "per_call_cap":"1","epoch_cap":"1","epoch_seconds":600}"#;
+    let old: Config = from_json(stored.as_bytes()).unwrap();
+    assert_eq!(old.max_hops, 3);
+}
+
+#[test]
+fn update_config_bounds_max_hops_from_one_to_five() {
+    let mut deps = mock_dependencies();
+    let owner = deps.api.addr_make("owner");
+    let guardian = deps.api.addr_make("guardian");
+    let msg = valid_msg(&deps.api, &owner, &guardian);
+    contract::instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), msg).unwrap();
+    for (value, ok) in [(0, false), (1, true), (5, true), (6, false)] {
+        let res = contract::execute(
+            deps.as_mut(),
+            mock_env(),
+            message_info(&owner, &[]),
+            ExecuteMsg::UpdateConfig(ConfigUpdate {
+                max_hops: Some(value),
+                ..Default::default()
+            }),
+        );
+        match ok {
+            true => assert_eq!(
+                res.unwrap().events[0].attributes.last().unwrap().value,
+                value.to_string()
+            ),
+            false => assert_eq!(
+                res.unwrap_err(),
+                ContractError::InvalidMaxHops { value, max: 5 }
+            ),
+        }
+    }
 }

@@ -1,1 +1,9 @@
+mod buyback;
+mod caps;
 mod config;
+mod pause;
+mod property;
+mod reply;
+mod routes;
+mod sandwich;
+mod suite;
