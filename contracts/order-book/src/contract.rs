@@ -37,6 +37,61 @@ pub fn execute(
         }
         ExecuteMsg::Pause {} => Ok(spice_governance::pause(TAG, deps, &env, &info)?),
         ExecuteMsg::Unpause {} => Ok(spice_governance::unpause(TAG, deps, &env, &info)?),
+        ExecuteMsg::PlaceOrder {
+            spec,
+            max_price_per_block,
+            denom,
+            expires_at,
+            replicas,
+        } => execute::orders::place(
+            deps,
+            env,
+            info,
+            spec,
+            max_price_per_block,
+            denom,
+            expires_at,
+            replicas,
+        ),
+        ExecuteMsg::AmendOrder {
+            order_id,
+            max_price_per_block,
+            expires_at,
+            replicas,
+        } => execute::orders::amend(
+            deps,
+            env,
+            info,
+            order_id,
+            max_price_per_block,
+            expires_at,
+            replicas,
+        ),
+        ExecuteMsg::CancelOrder { order_id } => execute::orders::cancel(deps, info, order_id),
+        ExecuteMsg::PostOffer {
+            spec_capacity,
+            price_per_block,
+            denom,
+            units,
+            expires_at,
+        } => execute::offers::post(
+            deps,
+            env,
+            info,
+            spec_capacity,
+            price_per_block,
+            denom,
+            units,
+            expires_at,
+        ),
+        ExecuteMsg::WithdrawOffer { offer_id } => execute::offers::withdraw(deps, info, offer_id),
+        ExecuteMsg::FillOrder { order_id, offer_id } => {
+            execute::matching::fill_order(deps, env, info, order_id, offer_id)
+        }
+        ExecuteMsg::MatchOrders { limit } => {
+            execute::matching::match_orders(deps, env, info, limit)
+        }
+        ExecuteMsg::ExpireOrders { limit } => execute::expiry::expire(deps, env, info, limit),
     }
 }
 
@@ -46,6 +101,31 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> Result<Binary, ContractErr
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?)?,
         QueryMsg::Ownership {} => to_json_binary(&spice_governance::ownership(deps.storage)?)?,
         QueryMsg::PauseInfo {} => to_json_binary(&spice_governance::pause_info(deps.storage)?)?,
+        QueryMsg::Order { order_id } => to_json_binary(&query::order(deps, order_id)?)?,
+        QueryMsg::Orders {
+            tenant,
+            status,
+            start_after,
+            limit,
+        } => to_json_binary(&query::list_orders(
+            deps,
+            tenant,
+            status,
+            start_after,
+            limit,
+        )?)?,
+        QueryMsg::Offer { offer_id } => to_json_binary(&query::offer(deps, offer_id)?)?,
+        QueryMsg::Offers {
+            provider,
+            start_after,
+            limit,
+        } => to_json_binary(&query::list_offers(deps, provider, start_after, limit)?)?,
+        QueryMsg::Depth {
+            resource_class,
+            denom,
+            limit,
+        } => to_json_binary(&query::depth(deps, resource_class, denom, limit)?)?,
+        QueryMsg::ResourceClass { resources } => to_json_binary(&query::resource_class(resources))?,
     })
 }
 

@@ -3,6 +3,7 @@ pub mod error;
 mod execute;
 pub mod msg;
 mod query;
+pub mod spec;
 pub mod state;
 
 #[cfg(test)]

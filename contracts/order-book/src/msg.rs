@@ -1,7 +1,9 @@
 use cosmwasm_schema::{cw_serde, QueryResponses};
+use cosmwasm_std::Decimal;
 use spice_governance::{OwnershipAction, PauseInfoResponse};
 
-use crate::state::Config;
+use crate::spec::{Capacity, OrderSpec, Resources};
+use crate::state::{Config, Offer, Order, OrderStatus};
 
 #[cw_serde]
 pub struct InstantiateMsg {
@@ -19,6 +21,13 @@ pub struct InstantiateMsg {
     pub max_open_orders_per_tenant: u32,
     /// When set, only providers audited in this provider-incentives registry may post offers.
     pub provider_registry: Option<String>,
+    /// Bps of each fill's deposit paid to the keeper whose `match_orders` made the fill
+    /// (at most 100 = 1%); default 0.
+    #[serde(default)]
+    pub keeper_bounty_bps: Option<u16>,
+    /// Open offers one provider may have at once (1 to 100); default 20.
+    #[serde(default)]
+    pub max_open_offers_per_provider: Option<u32>,
 }
 
 /// Each field left out keeps its value; the result is validated exactly like instantiate.
@@ -30,6 +39,10 @@ pub struct ConfigUpdate {
     pub min_runway_blocks: Option<u64>,
     pub max_open_orders_per_tenant: Option<u32>,
     pub provider_registry: Option<String>,
+    #[serde(default)]
+    pub keeper_bounty_bps: Option<u16>,
+    #[serde(default)]
+    pub max_open_offers_per_provider: Option<u32>,
 }
 
 #[cw_serde]
@@ -44,6 +57,50 @@ pub enum ExecuteMsg {
     Pause {},
     /// Owner only.
     Unpause {},
+
+    /// A standing order for `replicas` × `spec`, paying at most `max_price_per_block` per
+    /// replica. Send exactly one coin of `denom`, at least
+    /// `max(ceil(min_runway_blocks × max_price_per_block × replicas), replicas)`.
+    PlaceOrder {
+        spec: OrderSpec,
+        max_price_per_block: Decimal,
+        denom: String,
+        /// Block height from which the order stops matching.
+        expires_at: Option<u64>,
+        replicas: u32,
+    },
+    /// Tenant only. Keeps time priority unless the price is raised. Coins sent are added to the
+    /// deposit (required when the new terms need more).
+    AmendOrder {
+        order_id: u64,
+        max_price_per_block: Option<Decimal>,
+        expires_at: Option<u64>,
+        /// New total (filled replicas included).
+        replicas: Option<u32>,
+    },
+    /// Tenant only; refunds what the order still holds. Open while paused.
+    CancelOrder { order_id: u64 },
+    /// `units` of `spec_capacity` at `price_per_block` per unit.
+    PostOffer {
+        spec_capacity: Capacity,
+        price_per_block: Decimal,
+        denom: String,
+        units: u32,
+        expires_at: Option<u64>,
+    },
+    /// Provider only. Open while paused.
+    WithdrawOffer { offer_id: u64 },
+    /// With `offer_id`: the order's tenant or the offer's provider fills this pair. Without:
+    /// anyone fills the order from the cheapest compatible offers.
+    FillOrder {
+        order_id: u64,
+        offer_id: Option<u64>,
+    },
+    /// Keeper: works through up to `limit` (at most 10) queued orders and offers.
+    MatchOrders { limit: Option<u32> },
+    /// Anyone: removes up to `limit` (at most 30) expired orders and offers, refunding deposits.
+    /// Open while paused.
+    ExpireOrders { limit: Option<u32> },
 }
 
 #[cw_serde]
@@ -55,6 +112,65 @@ pub enum QueryMsg {
     Ownership {},
     #[returns(PauseInfoResponse)]
     PauseInfo {},
+    #[returns(Order)]
+    Order { order_id: u64 },
+    /// By id ascending; filtered by tenant and/or status through indexes.
+    #[returns(OrdersResponse)]
+    Orders {
+        tenant: Option<String>,
+        status: Option<OrderStatus>,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    #[returns(Offer)]
+    Offer { offer_id: u64 },
+    #[returns(OffersResponse)]
+    Offers {
+        provider: Option<String>,
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    /// Price levels of one book, best first on each side.
+    #[returns(DepthResponse)]
+    Depth {
+        resource_class: String,
+        denom: String,
+        limit: Option<u32>,
+    },
+    /// The classes an order for, and an offer of, these resources fall in.
+    #[returns(ResourceClassResponse)]
+    ResourceClass { resources: Resources },
+}
+
+#[cw_serde]
+pub struct OrdersResponse {
+    pub orders: Vec<Order>,
+}
+
+#[cw_serde]
+pub struct OffersResponse {
+    pub offers: Vec<Offer>,
+}
+
+#[cw_serde]
+pub struct PriceLevel {
+    pub price_per_block: Decimal,
+    /// Replicas wanted (bids) or units offered (asks) at this price.
+    pub units: u64,
+}
+
+#[cw_serde]
+pub struct DepthResponse {
+    /// Highest first.
+    pub bids: Vec<PriceLevel>,
+    /// Lowest first.
+    pub asks: Vec<PriceLevel>,
+}
+
+#[cw_serde]
+pub struct ResourceClassResponse {
+    pub order_class: String,
+    pub offer_class: String,
 }
 
 #[cw_serde]

@@ -1,12 +1,15 @@
 use cosmwasm_std::{Addr, Api, DepsMut, Env, MessageInfo, Response};
-use spice_types::{spice_event, validate_denoms};
+use spice_types::{spice_event, validate_bps, validate_denoms};
 
 use crate::contract::{CONTRACT_NAME, CONTRACT_VERSION, TAG};
 use crate::error::ContractError;
 use crate::msg::{ConfigUpdate, InstantiateMsg, MigrateMsg};
-use crate::state::{Config, CONFIG};
+use crate::state::{default_max_open_offers, Config, CONFIG};
 
 pub const MAX_OPEN_ORDERS_PER_TENANT: u32 = 100;
+pub const MAX_OPEN_OFFERS_PER_PROVIDER: u32 = 100;
+/// The keeper's share of a fill's deposit is at most 1%.
+pub const MAX_KEEPER_BOUNTY_BPS: u16 = 100;
 
 /// Config as it arrives in a message, before its addresses and bounds are checked.
 struct UncheckedConfig {
@@ -15,6 +18,8 @@ struct UncheckedConfig {
     min_runway_blocks: u64,
     max_open_orders_per_tenant: u32,
     provider_registry: Option<String>,
+    keeper_bounty_bps: u16,
+    max_open_offers_per_provider: u32,
 }
 
 /// The one validation both instantiate and `update_config` go through.
@@ -31,7 +36,22 @@ fn validate(api: &dyn Api, c: UncheckedConfig) -> Result<Config, ContractError> 
             max: MAX_OPEN_ORDERS_PER_TENANT,
         });
     }
+    validate_bps(
+        "keeper_bounty_bps",
+        c.keeper_bounty_bps,
+        MAX_KEEPER_BOUNTY_BPS,
+    )?;
+    if c.max_open_offers_per_provider == 0
+        || c.max_open_offers_per_provider > MAX_OPEN_OFFERS_PER_PROVIDER
+    {
+        return Err(ContractError::OpenOfferCapOutOfRange {
+            value: c.max_open_offers_per_provider,
+            max: MAX_OPEN_OFFERS_PER_PROVIDER,
+        });
+    }
     Ok(Config {
+        keeper_bounty_bps: c.keeper_bounty_bps,
+        max_open_offers_per_provider: c.max_open_offers_per_provider,
         escrow: api.addr_validate(&c.escrow)?,
         accepted_denoms: c.accepted_denoms,
         min_runway_blocks: c.min_runway_blocks,
@@ -57,6 +77,10 @@ pub fn instantiate(
             min_runway_blocks: msg.min_runway_blocks,
             max_open_orders_per_tenant: msg.max_open_orders_per_tenant,
             provider_registry: msg.provider_registry,
+            keeper_bounty_bps: msg.keeper_bounty_bps.unwrap_or_default(),
+            max_open_offers_per_provider: msg
+                .max_open_offers_per_provider
+                .unwrap_or_else(default_max_open_offers),
         },
     )?;
     let owner = msg.owner.unwrap_or_else(|| info.sender.to_string());
@@ -93,6 +117,12 @@ pub fn update(
             provider_registry: update
                 .provider_registry
                 .or_else(|| current.provider_registry.map(Addr::into_string)),
+            keeper_bounty_bps: update
+                .keeper_bounty_bps
+                .unwrap_or(current.keeper_bounty_bps),
+            max_open_offers_per_provider: update
+                .max_open_offers_per_provider
+                .unwrap_or(current.max_open_offers_per_provider),
         },
     )?;
     CONFIG.save(deps.storage, &config)?;

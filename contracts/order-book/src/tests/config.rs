@@ -20,6 +20,8 @@ fn valid_msg(api: &MockApi, owner: &Addr, guardian: &Addr) -> InstantiateMsg {
         min_runway_blocks: 14_400,
         max_open_orders_per_tenant: 20,
         provider_registry: None,
+        keeper_bounty_bps: None,
+        max_open_offers_per_provider: None,
     }
 }
 
@@ -56,6 +58,19 @@ fn instantiate_stores_validated_config() {
     assert_eq!(config.escrow, deps.api.addr_make("escrow"));
     assert_eq!(config.max_open_orders_per_tenant, 20);
     assert_eq!(config.provider_registry, None);
+    // Fields added for matching default when left out of older JSON.
+    assert_eq!(config.keeper_bounty_bps, 0);
+    assert_eq!(config.max_open_offers_per_provider, 20);
+}
+
+#[test]
+fn instantiate_json_without_the_new_fields_still_parses() {
+    let msg: InstantiateMsg = cosmwasm_std::from_json(
+        br#"{"owner":null,"guardian":null,"escrow":"e","accepted_denoms":["uakt"],"min_runway_blocks":1,"max_open_orders_per_tenant":1,"provider_registry":null}"#,
+    )
+    .unwrap();
+    assert_eq!(msg.keeper_bounty_bps, None);
+    assert_eq!(msg.max_open_offers_per_provider, None);
 }
 
 #[test]
@@ -72,6 +87,26 @@ fn instantiate_refuses_each_invalid_field() {
         (
             |m| m.max_open_orders_per_tenant = 101,
             ContractError::OpenOrderCapOutOfRange {
+                value: 101,
+                max: 100,
+            },
+        ),
+        (
+            |m| m.keeper_bounty_bps = Some(101),
+            ValidationError::BpsTooHigh {
+                field: "keeper_bounty_bps".into(),
+                value: 101,
+                max: 100,
+            }
+            .into(),
+        ),
+        (
+            |m| m.max_open_offers_per_provider = Some(0),
+            ContractError::OpenOfferCapOutOfRange { value: 0, max: 100 },
+        ),
+        (
+            |m| m.max_open_offers_per_provider = Some(101),
+            ContractError::OpenOfferCapOutOfRange {
                 value: 101,
                 max: 100,
             },

@@ -1,1 +1,11 @@
+mod auth;
 mod config;
+mod expiry;
+mod matching;
+mod offers;
+mod orders;
+mod pause;
+mod property;
+mod queries;
+mod spec;
+mod suite;
