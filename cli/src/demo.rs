@@ -1,15 +1,17 @@
-//! The demo story, step by step, on the embedded chain. Every number printed is read back
-//! from the chain by query, never computed on the side.
+//! The demo story, step by step, on the embedded chain. Every flow lives in
+//! `spice_suite::flows` (shared with the integration tests); every number printed is read back
+//! from the chain by query.
 
 use anyhow::{ensure, Context, Result};
-use cosmwasm_std::{coin, Addr, Decimal, Uint128};
+use cosmwasm_std::{Addr, Uint128};
 use cw_multi_test::Executor;
 use serde::Serialize;
-use spice_suite::{deploy, Roles, SuiteContracts, AKT_DENOM, OSMO_DENOM};
-use spice_testing::{
-    advance_time, arithmetic_twap_to_now, create_balancer_pool, fund, osmosis_app, spot_price,
-    swap_exact_amount_in, OsmosisApp,
+use spice_suite::flows::{
+    self, BuybackReport, IncentivesReport, LeaseReport, OrderBookReport, PoolReport, Pools,
+    SpiceEconomyReport,
 };
+use spice_suite::{deploy, Roles, SuiteContracts};
+use spice_testing::{osmosis_app, OsmosisApp};
 
 /// Prints numbered steps as they happen (to stderr, so `--json` keeps stdout clean).
 pub struct Progress {
@@ -46,22 +48,14 @@ pub struct ContractRow {
 }
 
 #[derive(Serialize)]
-pub struct PoolReport {
-    pub pool_id: u64,
-    pub swap_in: String,
-    pub swap_out: String,
-    pub spot_price_before: Decimal,
-    pub spot_price_after: Decimal,
-    pub twap_one_hour: Decimal,
-}
-
-#[derive(Serialize)]
 pub struct SupplyReport {
     pub cap: Uint128,
     pub minted: Uint128,
     pub burned: Uint128,
     pub cw20_supply: Uint128,
     pub native_supply: Uint128,
+    pub burned_cw20: Uint128,
+    pub burned_native: Uint128,
     pub treasury_balance: Uint128,
 }
 
@@ -70,8 +64,13 @@ pub struct Report {
     pub chain_height: u64,
     pub contracts: Vec<ContractRow>,
     pub spice_denom: String,
-    pub spice_supply: SupplyReport,
+    pub spice_flow: SpiceEconomyReport,
     pub osmo_akt_pool: PoolReport,
+    pub lease: LeaseReport,
+    pub order_book: OrderBookReport,
+    pub buyback: BuybackReport,
+    pub incentives: IncentivesReport,
+    pub spice_supply: SupplyReport,
     pub guardian_pause_checked: bool,
 }
 
@@ -89,23 +88,102 @@ pub fn run(progress: &mut Progress) -> Result<Report> {
         ));
     }
 
-    progress.step("Reading SPICE's supply ledger (cw20 + native + burned == minted <= cap)");
-    let spice_supply = supply(&app, &suite, &roles)?;
+    progress.step("SPICE: the DAO mints, the treasury converts to native SPICE and seeds a SPICE/OSMO pool; SPICE is bought and burned");
+    let spice_flow = flows::spice_economy(&mut app, &suite, &roles).context("SPICE flow")?;
     progress.detail(format!(
-        "cap {}  minted {}  treasury holds {}",
-        spice_supply.cap, spice_supply.minted, spice_supply.treasury_balance
+        "minted {}  converted {} to {}  pool {}",
+        spice_flow.minted_by_dao,
+        spice_flow.converted_to_native,
+        suite.spice_denom(),
+        spice_flow.spice_osmo_pool_id
+    ));
+    progress.detail(format!(
+        "bought {} with OSMO and burned it (burn_native); burned {} cw20",
+        spice_flow.bought_with_osmo, spice_flow.burned_cw20
     ));
 
     progress.step("Opening an OSMO/AKT pool and trading through it, as the vault will");
-    let osmo_akt_pool = trade_osmo_for_akt(&mut app, &roles.treasury)?;
+    let osmo_akt_pool = flows::osmo_akt_market(&mut app, &roles.treasury).context("AKT market")?;
     progress.detail(format!(
-        "pool {}: {} -> {}; spot {} -> {}; 1 h TWAP {}",
+        "pool {}: {} -> {}; AKT in OSMO: spot {} -> {}, 1 h TWAP {}",
         osmo_akt_pool.pool_id,
         osmo_akt_pool.swap_in,
         osmo_akt_pool.swap_out,
         osmo_akt_pool.spot_price_before,
         osmo_akt_pool.spot_price_after,
         osmo_akt_pool.twap_one_hour
+    ));
+
+    progress.step("A lease streams per block, its provider fails, and it rolls over to the backup");
+    let lease = flows::lease_with_rollover(&mut app, &suite, &roles).context("lease flow")?;
+    progress.detail(format!(
+        "lease {} at {}/block: primary withdrew {} (take fee {} to the vault), failed; rolled over to {}",
+        lease.lease_id,
+        lease.price_per_block,
+        lease.primary_withdrew,
+        lease.take_fee_to_vault,
+        lease.rolled_over_to
+    ));
+    progress.detail(format!(
+        "backup withdrew {}; tenant closed (reason {:?}) and got {} back of {}",
+        lease.backup_withdrew, lease.close_reason, lease.refunded_to_tenant, lease.deposit
+    ));
+
+    progress.step("A standing GPU order waits; audited providers post offers; a keeper matches it into a lease");
+    let order_book =
+        flows::standing_order_filled(&mut app, &suite, &roles).context("order-book flow")?;
+    progress.detail(format!(
+        "order {} (class {}, max {}/block) waited: {}; filled by {} at {}/block with backups {:?}",
+        order_book.order_id,
+        order_book.resource_class,
+        order_book.max_price_per_block,
+        order_book.waited_while_book_was_empty,
+        order_book.lease_provider,
+        order_book.lease_price_per_block,
+        order_book.lease_backups
+    ));
+    progress.detail(format!(
+        "lease {} funded with the order's deposit {}; paid {} after 100 blocks",
+        order_book.lease_id, order_book.lease_deposit, order_book.paid_after_100_blocks
+    ));
+
+    progress.step("Staking revenue (AKT) buys SPICE through AKT -> OSMO -> SPICE and burns it; the keeper earns a bounty");
+    let pools = Pools {
+        osmo_akt: osmo_akt_pool.pool_id,
+        spice_osmo: spice_flow.spice_osmo_pool_id,
+    };
+    let buyback = flows::buyback_revenue(&mut app, &suite, &roles, &pools).context("buyback")?;
+    progress.detail(format!(
+        "revenue {} -> {} SPICE bought, {} burned; keeper bounty {}; burned natively in total {}",
+        buyback.revenue_in,
+        buyback.spice_bought,
+        buyback.spice_burned,
+        buyback.keeper_bounty,
+        buyback.token_burned_native_total
+    ));
+
+    progress.step(
+        "A provider that served a lease earns its share of the incentive epoch and claims it",
+    );
+    let incentives = flows::provider_epoch(&mut app, &suite, &roles).context("incentives")?;
+    progress.detail(format!(
+        "epoch {} budget {:?}, total weight {}; {} claimed {} uosmo",
+        incentives.epoch,
+        incentives.budget,
+        incentives.total_weight,
+        incentives.provider,
+        incentives.claimed
+    ));
+
+    progress.step("Reading SPICE's supply ledger (cw20 + native + burned == minted <= cap)");
+    let spice_supply = supply(&app, &suite, &roles)?;
+    progress.detail(format!(
+        "cap {}  minted {}  burned {} (cw20 {}, native {})",
+        spice_supply.cap,
+        spice_supply.minted,
+        spice_supply.burned,
+        spice_supply.burned_cw20,
+        spice_supply.burned_native
     ));
 
     progress.step("Guardian pauses the escrow; only the DAO may unpause it");
@@ -120,20 +198,27 @@ pub fn run(progress: &mut Progress) -> Result<Report> {
         chain_height: app.block_info().height,
         contracts,
         spice_denom: suite.spice_denom(),
-        spice_supply,
+        spice_flow,
         osmo_akt_pool,
+        lease,
+        order_book,
+        buyback,
+        incentives,
+        spice_supply,
         guardian_pause_checked,
     })
 }
 
 fn supply(app: &OsmosisApp, suite: &SuiteContracts, roles: &Roles) -> Result<SupplyReport> {
-    let totals: spice_token::state::SupplyTotals = app.wrap().query_wasm_smart(
-        &suite.spice_token.address,
-        &spice_token::msg::QueryMsg::Supply {},
-    )?;
+    use spice_token::msg::{BurnStatsResponse, QueryMsg, SupplyResponse};
+    let token = &suite.spice_token.address;
+    let totals: SupplyResponse = app.wrap().query_wasm_smart(token, &QueryMsg::Supply {})?;
+    let stats: BurnStatsResponse = app
+        .wrap()
+        .query_wasm_smart(token, &QueryMsg::BurnStats {})?;
     let treasury: cw20::BalanceResponse = app.wrap().query_wasm_smart(
-        &suite.spice_token.address,
-        &spice_token::msg::QueryMsg::Balance {
+        token,
+        &QueryMsg::Balance {
             address: roles.treasury.to_string(),
         },
     )?;
@@ -148,53 +233,9 @@ fn supply(app: &OsmosisApp, suite: &SuiteContracts, roles: &Roles) -> Result<Sup
         burned: totals.burned,
         cw20_supply: totals.cw20_supply,
         native_supply: totals.native_supply,
+        burned_cw20: stats.cw20_burn + stats.cw20_burn_from,
+        burned_native: stats.native,
         treasury_balance: treasury.balance,
-    })
-}
-
-fn trade_osmo_for_akt(app: &mut OsmosisApp, treasury: &Addr) -> Result<PoolReport> {
-    let lp = app.api().addr_make("liquidity_provider");
-    fund(
-        app,
-        &lp,
-        vec![
-            coin(50_000_000_000, OSMO_DENOM),
-            coin(10_000_000_000, AKT_DENOM),
-        ],
-    )?;
-    // 5 OSMO per AKT, 0.2% swap fee.
-    let pool_id = create_balancer_pool(
-        app,
-        &lp,
-        &[
-            (coin(50_000_000_000, OSMO_DENOM), 1),
-            (coin(10_000_000_000, AKT_DENOM), 1),
-        ],
-        Decimal::permille(2),
-    )?;
-    let spot_price_before = spot_price(app, pool_id, AKT_DENOM, OSMO_DENOM)?;
-    advance_time(app, 3_600);
-
-    fund(app, treasury, vec![coin(100_000_000, OSMO_DENOM)])?;
-    let swap_in = coin(100_000_000, OSMO_DENOM);
-    let out = swap_exact_amount_in(
-        app,
-        treasury,
-        &[(pool_id, AKT_DENOM)],
-        swap_in.clone(),
-        Uint128::one(),
-    )?;
-    let spot_price_after = spot_price(app, pool_id, AKT_DENOM, OSMO_DENOM)?;
-    advance_time(app, 60);
-    let start = app.block_info().time.minus_seconds(3_600);
-    let twap_one_hour = arithmetic_twap_to_now(app, pool_id, AKT_DENOM, OSMO_DENOM, start)?;
-    Ok(PoolReport {
-        pool_id,
-        swap_in: swap_in.to_string(),
-        swap_out: coin(out.u128(), AKT_DENOM).to_string(),
-        spot_price_before,
-        spot_price_after,
-        twap_one_hour,
     })
 }
 
@@ -253,15 +294,42 @@ pub fn print_report(report: &Report) {
     let s = &report.spice_supply;
     println!("SPICE ({}):", report.spice_denom);
     println!(
-        "  cap {}  minted {}  burned {}  cw20 {}  native {}",
-        s.cap, s.minted, s.burned, s.cw20_supply, s.native_supply
+        "  cap {}  minted {}  burned {} (cw20 {}, native {})  cw20 {}  native {}",
+        s.cap, s.minted, s.burned, s.burned_cw20, s.burned_native, s.cw20_supply, s.native_supply
+    );
+    let b = &report.buyback;
+    println!(
+        "Buyback: {} bought {} SPICE, burned {}; keeper bounty {}",
+        b.revenue_in, b.spice_bought, b.spice_burned, b.keeper_bounty
+    );
+    let l = &report.lease;
+    println!(
+        "Lease {}: primary paid {}, rolled over to {}, backup paid {}, tenant refunded {} of {}",
+        l.lease_id,
+        l.primary_withdrew,
+        l.rolled_over_to,
+        l.backup_withdrew,
+        l.refunded_to_tenant,
+        l.deposit
+    );
+    let o = &report.order_book;
+    println!(
+        "Order {}: filled at {}/block (max {}), lease {} with {} backup(s)",
+        o.order_id,
+        o.lease_price_per_block,
+        o.max_price_per_block,
+        o.lease_id,
+        o.lease_backups.len()
+    );
+    let i = &report.incentives;
+    println!(
+        "Incentives epoch {}: {} claimed {} uosmo",
+        i.epoch, i.provider, i.claimed
     );
     let p = &report.osmo_akt_pool;
-    println!("OSMO/AKT pool {}:", p.pool_id);
-    println!("  swapped {} for {}", p.swap_in, p.swap_out);
     println!(
-        "  AKT price in OSMO: spot {} -> {}, 1 h TWAP {}",
-        p.spot_price_before, p.spot_price_after, p.twap_one_hour
+        "OSMO/AKT pool {}: swapped {} for {}; spot {} -> {}, 1 h TWAP {}",
+        p.pool_id, p.swap_in, p.swap_out, p.spot_price_before, p.spot_price_after, p.twap_one_hour
     );
     println!(
         "Guardian pause / DAO-only unpause: {}",

@@ -54,6 +54,25 @@ fn demo_reports_a_balanced_spice_ledger_and_exact_swap() {
         n(&supply["cw20_supply"]) + n(&supply["native_supply"]) + n(&supply["burned"]),
         n(&supply["minted"])
     );
+    // Everything burned is accounted by path: the holder's cw20 burn, the buyer's native burn and
+    // the buyback's native burn.
+    let flow = &report["spice_flow"];
+    let buyback = &report["buyback"];
+    assert_eq!(
+        n(&supply["burned"]),
+        n(&supply["burned_cw20"]) + n(&supply["burned_native"])
+    );
+    assert_eq!(
+        n(&supply["burned_native"]),
+        n(&flow["burned_native"]) + n(&buyback["spice_burned"])
+    );
+    // 1,000 OSMO into 200,000 OSMO / 2,000,000 SPICE at 0.2% fee:
+    // 2e12 * 998e6 / (2e11 + 998e6) = 9,930,447,069.6 -> 9,930,447,069 uspice (rounded down).
+    assert_eq!(n(&flow["burned_native"]), 9_930_447_069);
+    assert_eq!(n(&supply["minted"]), 110_000_000_000_000);
+    // The buyback burned exactly what it bought.
+    assert_eq!(n(&buyback["spice_bought"]), n(&buyback["spice_burned"]));
+    assert!(n(&buyback["spice_burned"]) > 0);
     // 100 OSMO into a 50,000 OSMO / 10,000 AKT pool with a 0.2% fee:
     // 10,000e6 * 99.8e6 / (50,000e6 + 99.8e6) = 19,920,239.04 -> 19,920,239 (rounded down).
     let pool = &report["osmo_akt_pool"];
@@ -76,4 +95,41 @@ fn text_mode_prints_progress_and_report() {
     assert!(stderr.contains("[2] Storing and instantiating the six contracts"));
     assert!(stdout.contains("rollover-escrow"));
     assert!(stdout.contains("Guardian pause / DAO-only unpause: checked"));
+}
+
+#[test]
+fn demo_lease_rolls_over_and_refunds_exactly() {
+    let report = demo_json();
+    let lease = &report["lease"];
+    let n = |v: &Value| v.as_str().unwrap().parse::<u128>().unwrap();
+    // Primary: 1,000 blocks at 25 = 25,000, less the 1% take fee (250) sent to the vault.
+    assert_eq!(n(&lease["primary_withdrew"]), 24_750);
+    assert_eq!(n(&lease["take_fee_to_vault"]), 250);
+    assert_eq!(lease["rolled_over_to"], lease["backup"]);
+    // Backup: 500 blocks at 30 = 15,000, less 1% = 14,850.
+    assert_eq!(n(&lease["backup_withdrew"]), 14_850);
+    // 10,000,000 - 25,000 - 2,500 (primary up to the reported failure) - 15,000.
+    assert_eq!(n(&lease["refunded_to_tenant"]), 9_957_500);
+    assert_eq!(n(&lease["held_after_close"]), 0);
+}
+
+#[test]
+fn demo_fills_the_standing_order_at_the_cheapest_offer_with_a_backup() {
+    let report = demo_json();
+    let book = &report["order_book"];
+    assert_eq!(book["waited_while_book_was_empty"], Value::Bool(true));
+    assert_eq!(book["lease_price_per_block"], "2.5");
+    assert_eq!(book["lease_backups"].as_array().unwrap().len(), 1);
+    // 100,000 deposited less the 10 bps keeper bounty.
+    assert_eq!(book["lease_deposit"], "99900");
+    assert_eq!(book["paid_after_100_blocks"], "250");
+}
+
+#[test]
+fn demo_pays_the_serving_provider_its_weighted_share() {
+    let report = demo_json();
+    let inc = &report["incentives"];
+    // 200 blocks at tier 2 (x1.5) = 300 of 400 total weight: 7,000 OSMO * 3/4.
+    assert_eq!(inc["total_weight"], "400");
+    assert_eq!(inc["claimed"], "5250000000");
 }

@@ -65,6 +65,8 @@ pub struct Roles {
     pub treasury: Addr,
     pub oracle: Addr,
     pub auditor: Addr,
+    /// Watches leases and reports provider failures to the escrow.
+    pub monitor: Addr,
 }
 
 impl Roles {
@@ -76,11 +78,25 @@ impl Roles {
             treasury: api.addr_make("treasury"),
             oracle: api.addr_make("oracle"),
             auditor: api.addr_make("auditor"),
+            monitor: api.addr_make("monitor"),
         }
     }
 }
 
+pub mod flows;
+
 macro_rules! store {
+    ($app:expr, $krate:ident, reply) => {
+        $app.store_code(Box::new(
+            ContractWrapper::new(
+                $krate::contract::execute,
+                $krate::contract::instantiate,
+                $krate::contract::query,
+            )
+            .with_migrate($krate::contract::migrate)
+            .with_reply($krate::contract::reply),
+        ))
+    };
     ($app:expr, $krate:ident) => {
         $app.store_code(Box::new(
             ContractWrapper::new(
@@ -98,7 +114,7 @@ macro_rules! store {
 pub fn deploy(app: &mut OsmosisApp, roles: &Roles) -> Result<SuiteContracts> {
     let owner = &roles.owner;
     let token_code = store!(app, spice_token);
-    let buyback_code = store!(app, buyback_burn);
+    let buyback_code = store!(app, buyback_burn, reply);
     let vault_code = store!(app, staking_vault);
     let escrow_code = store!(app, rollover_escrow);
     let order_book_code = store!(app, order_book);
@@ -124,6 +140,10 @@ pub fn deploy(app: &mut OsmosisApp, roles: &Roles) -> Result<SuiteContracts> {
             marketing: None,
             owner: Some(owner.to_string()),
             guardian: Some(roles.guardian.to_string()),
+            native: Some(spice_token::msg::EnableNative {
+                subdenom: SPICE_SUBDENOM.into(),
+                metadata: None,
+            }),
         },
     )?;
     let spice_denom = factory_denom(spice_token.address.as_str(), SPICE_SUBDENOM);
@@ -180,9 +200,14 @@ pub fn deploy(app: &mut OsmosisApp, roles: &Roles) -> Result<SuiteContracts> {
             fee_collector: staking_vault.address.to_string(),
             grace_period_blocks: 600,
             heartbeat_timeout_blocks: 100,
-            // The order book is instantiated after the escrow; governance wires it next.
+            // The order book and incentives are instantiated after the escrow; governance
+            // wires them next.
             order_book: None,
             keeper_bounty_bps: 10,
+            incentives: None,
+            monitors: Some(vec![roles.monitor.to_string()]),
+            max_backups: None,
+            bond_slash_bps: None,
         },
     )?;
 
@@ -199,6 +224,8 @@ pub fn deploy(app: &mut OsmosisApp, roles: &Roles) -> Result<SuiteContracts> {
             min_runway_blocks: 14_400,
             max_open_orders_per_tenant: 20,
             provider_registry: None,
+            keeper_bounty_bps: Some(10),
+            max_open_offers_per_provider: None,
         },
     )?;
 
@@ -219,6 +246,10 @@ pub fn deploy(app: &mut OsmosisApp, roles: &Roles) -> Result<SuiteContracts> {
             oracle_quorum: 1,
             auditors: vec![roles.auditor.to_string()],
             escrow: Some(rollover_escrow.address.to_string()),
+            tier_multipliers: None,
+            bond_denom: None,
+            min_bond: None,
+            max_report_entries: None,
         },
     )?;
 
@@ -229,6 +260,7 @@ pub fn deploy(app: &mut OsmosisApp, roles: &Roles) -> Result<SuiteContracts> {
         rollover_escrow.address.clone(),
         &rollover_escrow::msg::ExecuteMsg::UpdateConfig(rollover_escrow::msg::ConfigUpdate {
             order_book: Some(order_book.address.to_string()),
+            incentives: Some(provider_incentives.address.to_string()),
             ..Default::default()
         }),
         &[],

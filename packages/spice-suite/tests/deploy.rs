@@ -19,6 +19,11 @@ fn deploy_wires_every_contract_to_the_ones_it_pays_or_calls() {
         .unwrap();
     assert_eq!(escrow.fee_collector, suite.staking_vault.address);
     assert_eq!(escrow.order_book, Some(suite.order_book.address.clone()));
+    assert_eq!(
+        escrow.incentives,
+        Some(suite.provider_incentives.address.clone())
+    );
+    assert_eq!(escrow.monitors, vec![roles.monitor.clone()]);
 
     let vault: staking_vault::state::Config = q
         .query_wasm_smart(
@@ -61,7 +66,15 @@ fn deploy_wires_every_contract_to_the_ones_it_pays_or_calls() {
     );
     assert_eq!(incentives.oracles, vec![roles.oracle.clone()]);
 
-    let supply: spice_token::state::SupplyTotals = q
+    let token: spice_token::msg::TokenConfigResponse = q
+        .query_wasm_smart(
+            &suite.spice_token.address,
+            &spice_token::msg::QueryMsg::Config {},
+        )
+        .unwrap();
+    assert_eq!(token.native.map(|n| n.denom), Some(suite.spice_denom()));
+
+    let supply: spice_token::msg::SupplyResponse = q
         .query_wasm_smart(
             &suite.spice_token.address,
             &spice_token::msg::QueryMsg::Supply {},
