@@ -113,37 +113,65 @@ pub struct Lease {
     pub opened_at: u64,
     /// Height the current provider's term started (accept, order-book open or rollover).
     pub provider_since: u64,
-    /// Streaming has paid every block up to here.
-    pub settled_height: u64,
-    /// Owed to the provider but below one base unit; always < 1. Carried between settlements
-    /// so `price × blocks` is paid exactly over time, never dropped.
-    pub carry: Decimal,
     /// Held for future blocks (refundable to depositors).
     pub balance: Uint128,
-    /// Settled to the current provider, not yet withdrawn.
-    pub earned: Uint128,
-    /// Blocks of service `earned` pays for.
-    pub earned_blocks: u64,
-    pub total_deposited: Uint128,
-    /// Gross paid out to providers (before take fees).
-    pub total_paid: Uint128,
-    pub total_fees: Uint128,
-    pub total_refunded: Uint128,
+    pub stream: Stream,
+    pub totals: LeaseTotals,
+    pub health: Health,
     /// The current provider's bond for this lease, in the lease denom.
     pub bond: Uint128,
     pub backups: Vec<Backup>,
     /// Ended provider terms, the most recent `MAX_HISTORY` kept (events carry them all).
     pub history: Vec<ProviderTerm>,
-    pub rollovers: u32,
-    pub last_heartbeat: u64,
-    pub failure: Option<Failure>,
     pub auto_top_up: Option<AutoTopUp>,
-    pub close_reason: Option<u32>,
-    pub closed_at: Option<u64>,
+    pub closure: Option<Closure>,
     /// Mirror of this lease's key in `DEPLETION` (None when not indexed).
     pub depletion_height: Option<u64>,
     pub spec_ref: Option<String>,
     pub order_id: Option<u64>,
+}
+
+// `Lease` is split into the parts below because a flat struct's deserializer keeps a wasm local
+// per field: at 30 fields it needed 116 locals, and wasmd refuses code with more than 100 in one
+// function.
+
+/// Where streaming stands.
+#[cw_serde]
+pub struct Stream {
+    /// Streaming has paid every block up to here.
+    pub settled_height: u64,
+    /// Owed to the provider but below one base unit; always < 1. Carried between settlements
+    /// so `price × blocks` is paid exactly over time, never dropped.
+    pub carry: Decimal,
+    /// Settled to the current provider, not yet withdrawn.
+    pub earned: Uint128,
+    /// Blocks of service `earned` pays for.
+    pub earned_blocks: u64,
+}
+
+/// Lifetime money flows of the lease: deposited == paid + fees + refunded + held.
+#[cw_serde]
+#[derive(Default)]
+pub struct LeaseTotals {
+    pub deposited: Uint128,
+    /// Paid out to providers, net of take fees.
+    pub paid: Uint128,
+    pub fees: Uint128,
+    pub refunded: Uint128,
+}
+
+/// The current provider's liveness.
+#[cw_serde]
+pub struct Health {
+    pub last_heartbeat: u64,
+    pub failure: Option<Failure>,
+    pub rollovers: u32,
+}
+
+#[cw_serde]
+pub struct Closure {
+    pub reason: u32,
+    pub height: u64,
 }
 
 #[cw_serde]

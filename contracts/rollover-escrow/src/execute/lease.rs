@@ -8,8 +8,8 @@ use crate::execute::ledger::{
     Effects, NETWORK_REASONS, PROVIDER_REASONS, TENANT_REASONS,
 };
 use crate::state::{
-    Backup, Config, DepositEntry, DepositSource, Lease, LeaseStatus, CONFIG, DEPOSITS,
-    NEXT_LEASE_ID,
+    Backup, Config, DepositEntry, DepositSource, Health, Lease, LeaseStatus, LeaseTotals, Stream,
+    CONFIG, DEPOSITS, NEXT_LEASE_ID,
 };
 
 /// Validates a standby list: at most `max_backups`, non-zero prices, no duplicates, neither the
@@ -118,24 +118,27 @@ pub fn open(
         status,
         opened_at: now,
         provider_since: now,
-        settled_height: now,
-        carry: Decimal::zero(),
         balance: coin.amount,
-        earned: Uint128::zero(),
-        earned_blocks: 0,
-        total_deposited: coin.amount,
-        total_paid: Uint128::zero(),
-        total_fees: Uint128::zero(),
-        total_refunded: Uint128::zero(),
+        stream: Stream {
+            settled_height: now,
+            carry: Decimal::zero(),
+            earned: Uint128::zero(),
+            earned_blocks: 0,
+        },
+        totals: LeaseTotals {
+            deposited: coin.amount,
+            ..Default::default()
+        },
+        health: Health {
+            last_heartbeat: now,
+            failure: None,
+            rollovers: 0,
+        },
         bond: Uint128::zero(),
         backups,
         history: vec![],
-        rollovers: 0,
-        last_heartbeat: now,
-        failure: None,
         auto_top_up: None,
-        close_reason: None,
-        closed_at: None,
+        closure: None,
         depletion_height: None,
         spec_ref: msg.spec_ref,
         order_id: msg.order_id,
@@ -189,9 +192,9 @@ pub fn accept(
     }
     transition(&mut lease, LeaseStatus::Active)?;
     let now = env.block.height;
-    lease.settled_height = now;
+    lease.stream.settled_height = now;
     lease.provider_since = now;
-    lease.last_heartbeat = now;
+    lease.health.last_heartbeat = now;
     save_lease(deps.storage, &mut lease)?;
     Ok(Response::new().add_event(
         spice_event(TAG, "accept_lease")

@@ -10,8 +10,8 @@ use spice_types::{spice_event, IncentivesHookMsg, BPS_DENOMINATOR};
 use crate::contract::TAG;
 use crate::error::ContractError;
 use crate::state::{
-    leases, Config, DepositEntry, DepositSource, Lease, LeaseStatus, ProviderTerm, BALANCES,
-    DEPLETION, DEPOSITS, GRANTS,
+    leases, Closure, Config, DepositEntry, DepositSource, Lease, LeaseStatus, ProviderTerm,
+    BALANCES, DEPLETION, DEPOSITS, GRANTS,
 };
 
 /// Separate deposits a lease tracks for refunds. Deposits are spent oldest first and fully spent
@@ -191,15 +191,15 @@ pub fn owed(
 
 /// Whole units needed so the lease can stream `blocks` more blocks from its current state.
 pub fn cost_of_blocks(lease: &Lease, blocks: u64) -> Result<Uint128, ContractError> {
-    let (whole, _) = owed(lease.carry, lease.price_per_block, blocks)?;
+    let (whole, _) = owed(lease.stream.carry, lease.price_per_block, blocks)?;
     to_u128(whole)
 }
 
 pub fn depletion_height(lease: &Lease) -> Result<Option<u64>, ContractError> {
     Ok(match lease.status {
         LeaseStatus::Active => {
-            let n = affordable_blocks(lease.balance, lease.carry, lease.price_per_block)?;
-            Some(lease.settled_height.saturating_add(n))
+            let n = affordable_blocks(lease.balance, lease.stream.carry, lease.price_per_block)?;
+            Some(lease.stream.settled_height.saturating_add(n))
         }
         LeaseStatus::InsufficientFunds { since } => Some(since),
         LeaseStatus::Pending | LeaseStatus::Closed => None,
@@ -213,19 +213,19 @@ pub fn depletion_height(lease: &Lease) -> Result<Option<u64>, ContractError> {
 /// can afford and enters `insufficient_funds` there; what is left (less than one block's price)
 /// stays in the balance — never paid out beyond what is held.
 pub fn settle(lease: &mut Lease, to_height: u64, fx: &mut Effects) -> Result<(), ContractError> {
-    if lease.status != LeaseStatus::Active || to_height <= lease.settled_height {
+    if lease.status != LeaseStatus::Active || to_height <= lease.stream.settled_height {
         return Ok(());
     }
-    let blocks = to_height - lease.settled_height;
-    let affordable = affordable_blocks(lease.balance, lease.carry, lease.price_per_block)?;
+    let blocks = to_height - lease.stream.settled_height;
+    let affordable = affordable_blocks(lease.balance, lease.stream.carry, lease.price_per_block)?;
     let paid_blocks = blocks.min(affordable);
-    let (whole, carry) = owed(lease.carry, lease.price_per_block, paid_blocks)?;
+    let (whole, carry) = owed(lease.stream.carry, lease.price_per_block, paid_blocks)?;
     let amount = to_u128(whole)?;
     lease.balance = lease.balance.checked_sub(amount)?;
-    lease.earned = lease.earned.checked_add(amount)?;
-    lease.earned_blocks = lease.earned_blocks.saturating_add(paid_blocks);
-    lease.carry = carry;
-    lease.settled_height = lease.settled_height.saturating_add(paid_blocks);
+    lease.stream.earned = lease.stream.earned.checked_add(amount)?;
+    lease.stream.earned_blocks = lease.stream.earned_blocks.saturating_add(paid_blocks);
+    lease.stream.carry = carry;
+    lease.stream.settled_height = lease.stream.settled_height.saturating_add(paid_blocks);
     if paid_blocks > 0 {
         fx.event(
             spice_event(TAG, "settle")
@@ -234,12 +234,12 @@ pub fn settle(lease: &mut Lease, to_height: u64, fx: &mut Effects) -> Result<(),
                 .add_attribute("amount", amount)
                 .add_attribute("denom", &lease.denom)
                 .add_attribute("blocks", paid_blocks.to_string())
-                .add_attribute("settled_height", lease.settled_height.to_string())
-                .add_attribute("carry", lease.carry.to_string()),
+                .add_attribute("settled_height", lease.stream.settled_height.to_string())
+                .add_attribute("carry", lease.stream.carry.to_string()),
         );
     }
     if paid_blocks < blocks {
-        let since = lease.settled_height;
+        let since = lease.stream.settled_height;
         transition(lease, LeaseStatus::InsufficientFunds { since })?;
         fx.event(
             spice_event(TAG, "insufficient_funds")
@@ -273,7 +273,7 @@ pub fn pay_provider(
     cfg: &Config,
     fx: &mut Effects,
 ) -> Result<Uint128, ContractError> {
-    let gross = lease.earned;
+    let gross = lease.stream.earned;
     if gross.is_zero() {
         return Ok(gross);
     }
@@ -290,7 +290,7 @@ pub fn pay_provider(
                 lease_id: lease.id,
                 denom: lease.denom.clone(),
                 amount: gross,
-                blocks: lease.earned_blocks,
+                blocks: lease.stream.earned_blocks,
             }
             .into_cosmos_msg(incentives)?,
         );
@@ -304,12 +304,12 @@ pub fn pay_provider(
             .add_attribute("fee", fee)
             .add_attribute("net", net)
             .add_attribute("fee_collector", cfg.fee_collector.as_str())
-            .add_attribute("blocks", lease.earned_blocks.to_string()),
+            .add_attribute("blocks", lease.stream.earned_blocks.to_string()),
     );
-    lease.total_paid = lease.total_paid.checked_add(net)?;
-    lease.total_fees = lease.total_fees.checked_add(fee)?;
-    lease.earned = Uint128::zero();
-    lease.earned_blocks = 0;
+    lease.totals.paid = lease.totals.paid.checked_add(net)?;
+    lease.totals.fees = lease.totals.fees.checked_add(fee)?;
+    lease.stream.earned = Uint128::zero();
+    lease.stream.earned_blocks = 0;
     Ok(gross)
 }
 
@@ -317,6 +317,7 @@ pub fn pay_provider(
 /// a monitor's report, or missed heartbeats. Only then is its bond slashed.
 pub fn failure_attested(lease: &Lease, cfg: &Config, now: u64) -> bool {
     let reported_by_monitor = lease
+        .health
         .failure
         .as_ref()
         .is_some_and(|f| cfg.monitors.contains(&f.reporter));
@@ -327,6 +328,7 @@ pub fn heartbeat_timed_out(lease: &Lease, cfg: &Config, now: u64) -> bool {
     lease.status == LeaseStatus::Active
         && now
             > lease
+                .health
                 .last_heartbeat
                 .saturating_add(cfg.heartbeat_timeout_blocks)
 }
@@ -451,7 +453,7 @@ pub fn add_funds(
     }
     DEPOSITS.save(storage, lease.id, &entries)?;
     lease.balance = lease.balance.checked_add(amount)?;
-    lease.total_deposited = lease.total_deposited.checked_add(amount)?;
+    lease.totals.deposited = lease.totals.deposited.checked_add(amount)?;
     if revive {
         transition(lease, LeaseStatus::Active)?;
         fx.event(
@@ -520,7 +522,7 @@ pub fn refund_all(
     // goes to the tenant rather than staying stranded.
     fx.send(&lease.tenant, &lease.denom, left);
     let refunded = lease.balance;
-    lease.total_refunded = lease.total_refunded.checked_add(refunded)?;
+    lease.totals.refunded = lease.totals.refunded.checked_add(refunded)?;
     lease.balance = Uint128::zero();
     DEPOSITS.remove(storage, lease.id);
     Ok(refunded)
@@ -589,10 +591,12 @@ pub fn finish_close(
     // and they all go back to the depositors.
     let refunded = refund_all(storage, lease, fx)?;
     transition(lease, LeaseStatus::Closed)?;
-    lease.close_reason = Some(reason);
-    lease.closed_at = Some(now);
+    lease.closure = Some(Closure {
+        reason,
+        height: now,
+    });
     lease.auto_top_up = None;
-    lease.carry = Decimal::zero();
+    lease.stream.carry = Decimal::zero();
     fx.event(
         spice_event(TAG, "close_lease")
             .add_attribute("lease_id", lease.id.to_string())

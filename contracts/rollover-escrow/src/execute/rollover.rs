@@ -33,7 +33,7 @@ pub fn heartbeat(
     ) {
         return Err(wrong_status(&lease, "active"));
     }
-    lease.last_heartbeat = env.block.height;
+    lease.health.last_heartbeat = env.block.height;
     save_lease(deps.storage, &mut lease)?;
     Ok(Response::new().add_event(
         spice_event(TAG, "heartbeat")
@@ -77,11 +77,12 @@ pub fn report_failure(
         return Err(wrong_status(&lease, "active"));
     }
     let height = lease
+        .health
         .failure
         .as_ref()
         .map(|f| f.height)
         .unwrap_or(env.block.height);
-    lease.failure = Some(Failure {
+    lease.health.failure = Some(Failure {
         reporter: info.sender.clone(),
         reason,
         height,
@@ -159,20 +160,22 @@ pub fn rollover(
     }
     let timed_out = heartbeat_timed_out(&lease, &cfg, now);
     let privileged = info.sender == lease.tenant || cfg.monitors.contains(&info.sender);
-    if !privileged && !timed_out && lease.failure.is_none() {
+    if !privileged && !timed_out && lease.health.failure.is_none() {
         return Err(ContractError::ProviderHealthy {
             lease_id,
             provider: lease.provider.to_string(),
-            last_heartbeat: lease.last_heartbeat,
+            last_heartbeat: lease.health.last_heartbeat,
             timeout_at: lease
+                .health
                 .last_heartbeat
                 .saturating_add(cfg.heartbeat_timeout_blocks),
         });
     }
     let heartbeat_deadline = lease
+        .health
         .last_heartbeat
         .saturating_add(cfg.heartbeat_timeout_blocks);
-    let (reason, service_end) = match (&lease.failure, timed_out) {
+    let (reason, service_end) = match (&lease.health.failure, timed_out) {
         (Some(f), _) => (f.reason, f.height.min(now)),
         (None, true) => (REASON_MISSED_HEARTBEATS, heartbeat_deadline.min(now)),
         (None, false) => (REASON_ROLLOVER_REQUESTED, now),
@@ -186,11 +189,11 @@ pub fn rollover(
     }
     // Blocks after the failure are not paid: streaming resumes from now for the next provider.
     // The outgoing provider's sub-unit carry is forgiven; it was never taken from the balance.
-    lease.settled_height = now;
-    lease.carry = Decimal::zero();
+    lease.stream.settled_height = now;
+    lease.stream.carry = Decimal::zero();
     let from = lease.provider.clone();
     ledger::end_provider_term(&mut lease, &cfg, reason, slash, now, &mut fx)?;
-    lease.failure = None;
+    lease.health.failure = None;
     if lease.backups.is_empty() {
         fx.event(
             spice_event(TAG, "rollover")
@@ -215,8 +218,8 @@ pub fn rollover(
     lease.provider = next.provider;
     lease.price_per_block = next.price_per_block;
     lease.provider_since = now;
-    lease.last_heartbeat = now;
-    lease.rollovers = lease.rollovers.saturating_add(1);
+    lease.health.last_heartbeat = now;
+    lease.health.rollovers = lease.health.rollovers.saturating_add(1);
     save_lease(deps.storage, &mut lease)?;
     fx.event(
         spice_event(TAG, "rollover")
