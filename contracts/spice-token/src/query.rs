@@ -12,7 +12,7 @@ use crate::msg::{
     BurnStatsResponse, BurnerInfo, BurnersResponse, SupplyResponse, TokenConfigResponse,
 };
 use crate::state::{
-    ALLOWANCES, ALLOWANCES_BY_SPENDER, BALANCES, BURNERS, LEDGER, LOGO, MARKETING_INFO, NATIVE,
+    Ledger, ALLOWANCES, ALLOWANCES_BY_SPENDER, BALANCES, BURNERS, LOGO, MARKETING_INFO, NATIVE,
     TOKEN_INFO,
 };
 
@@ -23,9 +23,7 @@ fn start_bound(deps: Deps, start_after: Option<String>) -> StdResult<Option<Addr
 pub fn balance(deps: Deps, address: String) -> StdResult<BalanceResponse> {
     let address = deps.api.addr_validate(&address)?;
     Ok(BalanceResponse {
-        balance: BALANCES
-            .may_load(deps.storage, &address)?
-            .unwrap_or_default(),
+        balance: BALANCES.get(deps.storage, &address)?,
     })
 }
 
@@ -35,14 +33,14 @@ pub fn token_info(deps: Deps) -> StdResult<TokenInfoResponse> {
         name: info.name,
         symbol: info.symbol,
         decimals: info.decimals,
-        total_supply: LEDGER.load(deps.storage)?.cw20_supply,
+        total_supply: Ledger::load(deps.storage)?.cw20_supply,
     })
 }
 
 /// `null` once minting is renounced, as cw20-base answers.
 pub fn minter(deps: Deps) -> StdResult<Option<MinterResponse>> {
     let info = TOKEN_INFO.load(deps.storage)?;
-    let cap = LEDGER.load(deps.storage)?.cap;
+    let cap = Ledger::load(deps.storage)?.cap;
     Ok(info.minter.map(|m| MinterResponse {
         minter: m.into_string(),
         cap: Some(cap),
@@ -120,15 +118,10 @@ pub fn all_accounts(
 ) -> StdResult<AllAccountsResponse> {
     let start = start_bound(deps, start_after)?;
     let accounts = BALANCES
-        .keys(
-            deps.storage,
-            start.as_ref().map(Bound::exclusive),
-            None,
-            Order::Ascending,
-        )
-        .take(page_limit(limit))
-        .map(|item| item.map(Addr::into_string))
-        .collect::<StdResult<_>>()?;
+        .addresses(deps.storage, start.as_ref(), page_limit(limit))?
+        .into_iter()
+        .map(Addr::into_string)
+        .collect();
     Ok(AllAccountsResponse { accounts })
 }
 
@@ -156,14 +149,14 @@ pub fn config(deps: Deps) -> StdResult<TokenConfigResponse> {
         name: info.name,
         symbol: info.symbol,
         decimals: info.decimals,
-        cap: LEDGER.load(deps.storage)?.cap,
+        cap: Ledger::load(deps.storage)?.cap,
         minter: info.minter.map(Addr::into_string),
         native: NATIVE.may_load(deps.storage)?,
     })
 }
 
 pub fn supply(deps: Deps) -> StdResult<SupplyResponse> {
-    let ledger = LEDGER.load(deps.storage)?;
+    let ledger = Ledger::load(deps.storage)?;
     Ok(SupplyResponse {
         cap: ledger.cap,
         minted: ledger.minted,
@@ -174,7 +167,7 @@ pub fn supply(deps: Deps) -> StdResult<SupplyResponse> {
 }
 
 pub fn burn_stats(deps: Deps) -> StdResult<BurnStatsResponse> {
-    let ledger = LEDGER.load(deps.storage)?;
+    let ledger = Ledger::load(deps.storage)?;
     Ok(BurnStatsResponse {
         cw20_burn: ledger.burned_cw20,
         cw20_burn_from: ledger.burned_cw20_from,
@@ -190,17 +183,12 @@ pub fn burners(
 ) -> StdResult<BurnersResponse> {
     let start = start_bound(deps, start_after)?;
     let burners = BURNERS
-        .range(
-            deps.storage,
-            start.as_ref().map(Bound::exclusive),
-            None,
-            Order::Ascending,
-        )
-        .take(page_limit(limit))
-        .map(|item| {
-            item.map(|(address, burned)| BurnerInfo {
+        .addresses(deps.storage, start.as_ref(), page_limit(limit))?
+        .into_iter()
+        .map(|address| {
+            Ok(BurnerInfo {
+                burned: BURNERS.get(deps.storage, &address)?,
                 address: address.into_string(),
-                burned,
             })
         })
         .collect::<StdResult<_>>()?;

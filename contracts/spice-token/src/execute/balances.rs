@@ -4,27 +4,23 @@
 use cosmwasm_std::{Addr, Storage, Uint128};
 
 use crate::error::ContractError;
-use crate::state::{Ledger, BALANCES, BURNERS, LEDGER};
+use crate::state::{Ledger, BALANCES, BURNERS};
 
 pub fn debit(
     storage: &mut dyn Storage,
     holder: &Addr,
     amount: Uint128,
 ) -> Result<(), ContractError> {
-    let available = BALANCES.may_load(storage, holder)?.unwrap_or_default();
-    let left = available
-        .checked_sub(amount)
-        .map_err(|_| ContractError::InsufficientBalance {
-            address: holder.to_string(),
-            needed: amount,
-            available,
-        })?;
     // An emptied account is removed, so `all_accounts` lists holders only.
-    if left.is_zero() {
-        BALANCES.remove(storage, holder);
-    } else {
-        BALANCES.save(storage, holder, &left)?;
-    }
+    BALANCES.update(storage, holder, |available| {
+        available
+            .checked_sub(amount)
+            .map_err(|_| ContractError::InsufficientBalance {
+                address: holder.to_string(),
+                needed: amount,
+                available,
+            })
+    })?;
     Ok(())
 }
 
@@ -33,8 +29,8 @@ pub fn credit(
     holder: &Addr,
     amount: Uint128,
 ) -> Result<(), ContractError> {
-    BALANCES.update(storage, holder, |balance| -> Result<_, ContractError> {
-        Ok(balance.unwrap_or_default().checked_add(amount)?)
+    BALANCES.update(storage, holder, |balance| {
+        Ok::<_, ContractError>(balance.checked_add(amount)?)
     })?;
     Ok(())
 }
@@ -43,9 +39,9 @@ pub fn update_ledger(
     storage: &mut dyn Storage,
     change: impl FnOnce(&mut Ledger) -> Result<(), ContractError>,
 ) -> Result<Ledger, ContractError> {
-    let mut ledger = LEDGER.load(storage)?;
+    let mut ledger = Ledger::load(storage)?;
     change(&mut ledger)?;
-    LEDGER.save(storage, &ledger)?;
+    ledger.save(storage);
     Ok(ledger)
 }
 
@@ -55,9 +51,7 @@ pub fn record_burner(
     burner: &Addr,
     amount: Uint128,
 ) -> Result<Uint128, ContractError> {
-    BURNERS.update(storage, burner, |total| -> Result<_, ContractError> {
-        Ok(total.unwrap_or_default().checked_add(amount)?)
-    })
+    BURNERS.update(storage, burner, |total| Ok(total.checked_add(amount)?))
 }
 
 pub fn nonzero(amount: Uint128) -> Result<(), ContractError> {

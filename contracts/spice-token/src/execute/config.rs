@@ -5,7 +5,7 @@ use crate::contract::{CONTRACT_NAME, CONTRACT_VERSION, TAG};
 use crate::error::ContractError;
 use crate::execute::{marketing, native};
 use crate::msg::{InstantiateMsg, MigrateMsg};
-use crate::state::{Ledger, TokenInfo, BALANCES, LEDGER, TOKEN_INFO};
+use crate::state::{Ledger, TokenInfo, BALANCES, TOKEN_INFO};
 
 /// cw20-base's rules, so every cw20 tool that accepts cw20-base accepts SPICE.
 fn validate_token_info(msg: &InstantiateMsg) -> Result<(), ContractError> {
@@ -53,7 +53,7 @@ pub fn instantiate(
             });
         }
         supply = supply.checked_add(coin.amount)?;
-        BALANCES.save(deps.storage, &holder, &coin.amount)?;
+        BALANCES.set(deps.storage, &holder, coin.amount);
         holders.push(holder);
     }
 
@@ -78,18 +78,13 @@ pub fn instantiate(
             minter: minter.clone(),
         },
     )?;
-    LEDGER.save(
-        deps.storage,
-        &Ledger {
-            cap,
-            minted: supply,
-            cw20_supply: supply,
-            native_supply: Uint128::zero(),
-            burned_cw20: Uint128::zero(),
-            burned_cw20_from: Uint128::zero(),
-            burned_native: Uint128::zero(),
-        },
-    )?;
+    Ledger {
+        cap,
+        minted: supply,
+        cw20_supply: supply,
+        ..Ledger::default()
+    }
+    .save(deps.storage);
     if let Some(info) = msg.marketing {
         marketing::instantiate_marketing(deps.storage, deps.api, info)?;
     }

@@ -4,4 +4,5 @@ mod cw20;
 mod helpers;
 mod marketing;
 mod native;
+mod storage;
 mod supply_invariant;
