@@ -1,9 +1,11 @@
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
-use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Response};
+use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response};
 
 use crate::error::ContractError;
-use crate::msg::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
+use crate::execute::operator::Report;
+use crate::execute::{convert, harvest, operator, principal, proceeds, strategy};
+use crate::msg::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, SudoMsg};
 use crate::{execute, query};
 
 pub const CONTRACT_NAME: &str = "crates.io:staking-vault";
@@ -28,6 +30,42 @@ pub fn execute(
     msg: ExecuteMsg,
 ) -> Result<Response, ContractError> {
     match msg {
+        ExecuteMsg::Deposit {} => proceeds::deposit(deps, env, info),
+        ExecuteMsg::CollectLpProceeds { limit } => {
+            proceeds::collect_lp_proceeds(deps, env, info, limit)
+        }
+        ExecuteMsg::Convert { denom, limit } => convert::convert(deps, env, info, denom, limit),
+        ExecuteMsg::Stake {} => strategy::stake(deps, env, info),
+        ExecuteMsg::Harvest {} => harvest::harvest(deps, env, info),
+        ExecuteMsg::Unbond { amount } => principal::unbond(deps, env, info, amount),
+        ExecuteMsg::ClaimUnbonded { recipient } => {
+            principal::claim_unbonded(deps, env, info, recipient)
+        }
+        ExecuteMsg::ConfirmDelegation { amount, tx_hash } => {
+            operator::report(deps, env, info, Report::Delegation, amount, tx_hash)
+        }
+        ExecuteMsg::ConfirmRewards { amount, tx_hash } => {
+            operator::report(deps, env, info, Report::Rewards, amount, tx_hash)
+        }
+        ExecuteMsg::ConfirmUndelegation { amount, tx_hash } => {
+            operator::report(deps, env, info, Report::Undelegation, amount, tx_hash)
+        }
+        ExecuteMsg::ConfirmReturned { amount, tx_hash } => {
+            operator::report(deps, env, info, Report::Returned, amount, tx_hash)
+        }
+        ExecuteMsg::ReportLoss { amount, tx_hash } => {
+            operator::report(deps, env, info, Report::Loss, amount, tx_hash)
+        }
+        ExecuteMsg::ResumeStrategy {} => strategy::resume(deps, env, info),
+        ExecuteMsg::SetStrategy { strategy: s } => strategy::set_strategy(deps, env, info, s),
+        ExecuteMsg::SetRoute { denom, hops } => proceeds::set_route(deps, info, denom, hops),
+        ExecuteMsg::RemoveRoute { denom } => proceeds::remove_route(deps, info, denom),
+        ExecuteMsg::AddLpPosition { position_id } => {
+            proceeds::add_lp_position(deps, info, position_id)
+        }
+        ExecuteMsg::RemoveLpPosition { position_id } => {
+            proceeds::remove_lp_position(deps, info, position_id)
+        }
         ExecuteMsg::UpdateConfig(update) => execute::config::update(deps, info, update),
         ExecuteMsg::UpdateOwnership(action) => Ok(spice_governance::update_ownership(
             TAG, deps, &env, &info, action,
@@ -41,9 +79,42 @@ pub fn execute(
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
+pub fn sudo(deps: DepsMut, env: Env, msg: SudoMsg) -> Result<Response, ContractError> {
+    match msg {
+        SudoMsg::IbcLifecycleComplete(lifecycle) => strategy::lifecycle(deps, env, lifecycle),
+    }
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractError> {
+    match msg.id {
+        convert::SWAP_REPLY_ID => convert::reply(deps, env, msg),
+        strategy::TRANSFER_REPLY_ID => strategy::transfer_reply(deps, env, msg),
+        proceeds::COLLECT_SPREAD_REPLY_ID | proceeds::COLLECT_INCENTIVES_REPLY_ID => {
+            proceeds::collect_reply(deps, env, msg)
+        }
+        harvest::HARVEST_REPLY_ID => harvest::reply(deps, env, msg),
+        id => Err(ContractError::UnknownReply { id }),
+    }
+}
+
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
     Ok(match msg {
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?)?,
+        QueryMsg::Status {} => to_json_binary(&query::status(deps, env)?)?,
+        QueryMsg::SimulateConvert { denom } => {
+            to_json_binary(&query::simulate_convert(deps, env, denom)?)?
+        }
+        QueryMsg::History { start_after, limit } => {
+            to_json_binary(&query::history(deps, start_after, limit)?)?
+        }
+        QueryMsg::Routes { start_after, limit } => {
+            to_json_binary(&query::routes(deps, start_after, limit)?)?
+        }
+        QueryMsg::LpPositions { start_after, limit } => {
+            to_json_binary(&query::lp_positions(deps, start_after, limit)?)?
+        }
         QueryMsg::Ownership {} => to_json_binary(&spice_governance::ownership(deps.storage)?)?,
         QueryMsg::PauseInfo {} => to_json_binary(&spice_governance::pause_info(deps.storage)?)?,
     })

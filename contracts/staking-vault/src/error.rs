@@ -1,7 +1,13 @@
-use cosmwasm_std::StdError;
+use cosmwasm_std::{
+    CheckedMultiplyRatioError, ConversionOverflowError, Decimal256, OverflowError, StdError,
+    Uint128,
+};
+use cw_utils::PaymentError;
 use spice_governance::GovernanceError;
 use spice_types::ValidationError;
 use thiserror::Error;
+
+use crate::state::Bucket;
 
 #[derive(Error, Debug, PartialEq)]
 pub enum ContractError {
@@ -13,4 +19,233 @@ pub enum ContractError {
 
     #[error(transparent)]
     InvalidConfig(#[from] ValidationError),
+
+    #[error(transparent)]
+    Payment(#[from] PaymentError),
+
+    #[error(transparent)]
+    Overflow(#[from] OverflowError),
+
+    #[error(transparent)]
+    MultiplyRatio(#[from] CheckedMultiplyRatioError),
+
+    #[error(transparent)]
+    ConversionOverflow(#[from] ConversionOverflowError),
+
+    // ---- config and strategy ----
+    #[error("per_convert_cap must be above zero")]
+    ZeroPerConvertCap,
+
+    #[error("the native strategy needs 1 to {max} validators, got {count}")]
+    ValidatorCount { count: usize, max: usize },
+
+    #[error("validator {validator} is invalid: {reason}")]
+    InvalidValidator { validator: String, reason: String },
+
+    #[error("operator strategy field {field} is invalid ({value}): {reason}")]
+    InvalidOperatorStrategy {
+        field: String,
+        value: String,
+        reason: String,
+    },
+
+    #[error("the strategy cannot change while AKT is in flight or staked: transferring {transferring}, at operator {at_operator}, staked {staked}, unbonding {unbonding}, unbond requested {unbond_requested}")]
+    StrategyBusy {
+        transferring: Uint128,
+        at_operator: Uint128,
+        staked: Uint128,
+        unbonding: Uint128,
+        unbond_requested: Uint128,
+    },
+
+    #[error("validator {validator} still holds {amount} of the vault's stake; unbond it before removing it")]
+    ValidatorStillStaked { validator: String, amount: Uint128 },
+
+    #[error("no staking strategy is set")]
+    NoStrategy,
+
+    #[error("this needs the {expected} strategy; the vault uses {actual}")]
+    WrongStrategy { expected: String, actual: String },
+
+    #[error("the strategy is halted since {at}: {reason}; the owner must resume it")]
+    StrategyHalted { reason: String, at: u64 },
+
+    #[error("the strategy is not halted")]
+    NotHalted,
+
+    #[error("only the operator {operator} may report; {sender} is not")]
+    NotOperator { operator: String, sender: String },
+
+    // ---- routes and proceeds ----
+    #[error("{denom} is not an accepted proceeds denom (no route to AKT)")]
+    UnknownDenom { denom: String },
+
+    #[error("no route is set for {denom}")]
+    NoRoute { denom: String },
+
+    #[error("the route for {denom} has no hops")]
+    EmptyRoute { denom: String },
+
+    #[error("the route for {denom} has {hops} hops; at most {max} are allowed")]
+    TooManyHops {
+        denom: String,
+        hops: usize,
+        max: usize,
+    },
+
+    #[error("at most {max} routes may be set")]
+    TooManyRoutes { max: usize },
+
+    #[error("the route for {denom} ends in {last}, not in AKT {akt_denom}")]
+    RouteMustEndInAkt {
+        denom: String,
+        last: String,
+        akt_denom: String,
+    },
+
+    #[error("the route for {denom} passes through {repeated} twice")]
+    RouteCycle { denom: String, repeated: String },
+
+    #[error("AKT needs no route")]
+    RouteForAkt,
+
+    #[error("pool {pool_id} cannot swap {token_in} into {token_out}: {reason}")]
+    PoolLacksDenoms {
+        pool_id: u64,
+        token_in: String,
+        token_out: String,
+        reason: String,
+    },
+
+    #[error("send at least one coin to deposit")]
+    EmptyDeposit,
+
+    #[error("LP position {position_id} is already recorded")]
+    LpPositionExists { position_id: u64 },
+
+    #[error("LP position {position_id} is not recorded")]
+    LpPositionUnknown { position_id: u64 },
+
+    #[error("at most {max} LP positions may be recorded")]
+    TooManyLpPositions { max: usize },
+
+    #[error("no LP positions are recorded")]
+    NoLpPositions,
+
+    // ---- convert ----
+    #[error("a conversion of {denom} is already in flight")]
+    ConvertInFlight { denom: String },
+
+    #[error("limit must be above zero")]
+    ZeroLimit,
+
+    #[error("{denom} is cooling down until {next_allowed_at} (now {now})")]
+    CooldownActive {
+        denom: String,
+        next_allowed_at: u64,
+        now: u64,
+    },
+
+    #[error("nothing of {denom} is waiting (waiting {waiting}, which must also cover the keeper bounty)")]
+    NothingToConvert { denom: String, waiting: Uint128 },
+
+    #[error("no proceeds denom can be converted now")]
+    NoConvertibleDenom,
+
+    #[error("no TWAP for pool {pool_id} ({base} in {quote}) over the window: {reason}")]
+    TwapUnavailable {
+        pool_id: u64,
+        base: String,
+        quote: String,
+        reason: String,
+    },
+
+    #[error("no spot price for pool {pool_id} ({base} in {quote}): {reason}")]
+    SpotUnavailable {
+        pool_id: u64,
+        base: String,
+        quote: String,
+        reason: String,
+    },
+
+    #[error("pool {pool_id} quotes a zero price for {base} in {quote}")]
+    ZeroPrice {
+        pool_id: u64,
+        base: String,
+        quote: String,
+    },
+
+    #[error("pool {pool_id}: spot {spot} is more than {max_deviation} away from the TWAP {twap}; the price looks manipulated")]
+    SpotDeviatesFromTwap {
+        pool_id: u64,
+        spot: Decimal256,
+        twap: Decimal256,
+        max_deviation: Decimal256,
+    },
+
+    #[error("{amount_in}{denom} buys less than one unit of AKT at the TWAP")]
+    MinOutZero { denom: String, amount_in: Uint128 },
+
+    #[error("{amount_in}{denom} would buy {expected_out} AKT, below the TWAP minimum {min_out}")]
+    ExpectedOutBelowMin {
+        denom: String,
+        amount_in: Uint128,
+        expected_out: Uint128,
+        min_out: Uint128,
+    },
+
+    // ---- stake, harvest, principal ----
+    #[error("no AKT is pending to stake")]
+    NothingToStake,
+
+    #[error("today's outflow cap of {cap} is spent; the next day starts at {resets_at}")]
+    OutflowCapReached { cap: Uint128, resets_at: u64 },
+
+    #[error("a transfer to the operator is already waiting for its sequence")]
+    TransferInFlight,
+
+    #[error("nothing to harvest")]
+    NothingToHarvest,
+
+    #[error("already harvested in block {height}")]
+    AlreadyHarvested { height: u64 },
+
+    #[error("amount must be above zero")]
+    ZeroAmount,
+
+    #[error("{bucket:?} holds {available}; {needed} was asked")]
+    InsufficientInBucket {
+        bucket: Bucket,
+        needed: Uint128,
+        available: Uint128,
+    },
+
+    #[error("the vault's AKT balance {balance} does not back its books ({needed} needed)")]
+    Unbacked { balance: Uint128, needed: Uint128 },
+
+    #[error("at most {max} unbonding entries may be open")]
+    TooManyUnbondings { max: usize },
+
+    #[error("nothing has matured or returned to claim")]
+    NothingToClaim,
+
+    // ---- operator reports ----
+    #[error("tx hash {tx_hash} was already accepted")]
+    TxHashReused { tx_hash: String },
+
+    #[error("tx hash {tx_hash:?} is not a transaction hash (1 to 128 hex characters)")]
+    InvalidTxHash { tx_hash: String },
+
+    // ---- replies ----
+    #[error("unknown reply id {id}")]
+    UnknownReply { id: u64 },
+
+    #[error("a reply arrived with nothing in flight")]
+    NothingInFlight,
+
+    #[error("the message response cannot be read: {reason}")]
+    BadResponse { reason: String },
+
+    #[error("the swap returned {akt_out} AKT, below the minimum {min_out}")]
+    SwapBelowMin { akt_out: Uint128, min_out: Uint128 },
 }

@@ -1,8 +1,8 @@
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::Decimal;
+use cosmwasm_std::{Decimal, Decimal256, Uint128};
 use spice_governance::{OwnershipAction, PauseInfoResponse};
 
-use crate::state::Config;
+use crate::state::{Books, Config, Halt, HistoryEntry, Hop, WeightedValidator};
 
 #[cw_serde]
 pub struct InstantiateMsg {
@@ -24,6 +24,31 @@ pub struct InstantiateMsg {
     pub keeper_bounty_bps: u16,
     /// Least time between two conversions of the same denom.
     pub convert_cooldown_seconds: u64,
+    /// Most input one `convert` swaps (default 10,000 × 10⁶ units).
+    #[serde(default)]
+    pub per_convert_cap: Option<Uint128>,
+    /// Unbonding time of the staking chain (default 21 days, Akash's).
+    #[serde(default)]
+    pub unbonding_period_seconds: Option<u64>,
+    /// The staking strategy; without one, `stake` is refused until `set_strategy`.
+    #[serde(default)]
+    pub strategy: Option<StrategyMsg>,
+}
+
+/// A strategy as governance writes it (addresses unchecked).
+#[cw_serde]
+pub enum StrategyMsg {
+    Native {
+        validators: Vec<WeightedValidator>,
+    },
+    Operator {
+        operator: String,
+        channel: String,
+        delegation_address: String,
+        max_daily_outflow: Uint128,
+        max_apr: Decimal,
+        transfer_timeout_seconds: u64,
+    },
 }
 
 /// Each field left out keeps its value; the result is validated exactly like instantiate.
@@ -37,10 +62,57 @@ pub struct ConfigUpdate {
     pub max_spot_deviation: Option<Decimal>,
     pub keeper_bounty_bps: Option<u16>,
     pub convert_cooldown_seconds: Option<u64>,
+    pub per_convert_cap: Option<Uint128>,
+    pub unbonding_period_seconds: Option<u64>,
 }
 
 #[cw_serde]
 pub enum ExecuteMsg {
+    /// Anyone: the attached coins become proceeds (AKT itself goes straight to pending). Every
+    /// denom needs a route to AKT.
+    Deposit {},
+    /// Anyone (a keeper): collects spread rewards and incentives of up to `limit` recorded LP
+    /// positions (round robin) and credits them as proceeds; bounty in bps of what arrived.
+    CollectLpProceeds { limit: Option<u32> },
+    /// Anyone (a keeper): swaps part of `denom`'s proceeds (or the first convertible denom)
+    /// into AKT, TWAP-guarded; bounty paid in the input denom from the reply.
+    Convert {
+        denom: Option<String>,
+        limit: Option<Uint128>,
+    },
+    /// Anyone (a keeper): stakes pending AKT with the configured strategy.
+    Stake {},
+    /// Anyone (a keeper): withdraws native rewards / takes confirmed operator rewards and
+    /// sends them to the revenue recipient; bounty in bps of the revenue.
+    Harvest {},
+    /// Owner: undelegates (native) or asks the operator to (operator).
+    Unbond { amount: Uint128 },
+    /// Owner: matured native unbondings become `returned`; then `returned` goes to
+    /// `recipient`, or back to pending when no recipient is given.
+    ClaimUnbonded { recipient: Option<String> },
+    /// Operator: AKT that arrived at the delegation address is delegated.
+    ConfirmDelegation { amount: Uint128, tx_hash: String },
+    /// Operator: rewards were sent back and arrived here.
+    ConfirmRewards { amount: Uint128, tx_hash: String },
+    /// Operator: the owner's unbond request was undelegated on Akash.
+    ConfirmUndelegation { amount: Uint128, tx_hash: String },
+    /// Operator: unbonded AKT was sent back and arrived here.
+    ConfirmReturned { amount: Uint128, tx_hash: String },
+    /// Operator: principal was lost (slashing). Always halts the strategy.
+    ReportLoss { amount: Uint128, tx_hash: String },
+    /// Owner: lifts a halt.
+    ResumeStrategy {},
+    /// Owner: sets the strategy; nothing may be in flight, and switching kind needs nothing
+    /// staked or unbonding.
+    SetStrategy { strategy: StrategyMsg },
+    /// Owner: sets (or replaces) the route a proceeds denom is swapped along to AKT.
+    SetRoute { denom: String, hops: Vec<Hop> },
+    /// Owner.
+    RemoveRoute { denom: String },
+    /// Owner: records a concentrated-liquidity position the vault owns.
+    AddLpPosition { position_id: u64 },
+    /// Owner.
+    RemoveLpPosition { position_id: u64 },
     /// Owner only.
     UpdateConfig(ConfigUpdate),
     /// Two-step ownership transfer (cw-ownable): propose, accept, or renounce.
@@ -53,11 +125,56 @@ pub enum ExecuteMsg {
     Unpause {},
 }
 
+/// What the chain sends to `sudo`: ibc-hooks' lifecycle callbacks.
+#[cw_serde]
+pub enum SudoMsg {
+    IbcLifecycleComplete(IbcLifecycleComplete),
+}
+
+#[cw_serde]
+pub enum IbcLifecycleComplete {
+    IbcAck {
+        channel: String,
+        sequence: u64,
+        /// The acknowledgement bytes (base64).
+        ack: String,
+        success: bool,
+    },
+    IbcTimeout {
+        channel: String,
+        sequence: u64,
+    },
+}
+
 #[cw_serde]
 #[derive(QueryResponses)]
 pub enum QueryMsg {
     #[returns(Config)]
     Config {},
+    /// AKT by bucket, proceeds per denom, last activity, halt.
+    #[returns(StatusResponse)]
+    Status {},
+    /// What `convert { denom }` would do now, or why it would be refused.
+    #[returns(SimulateConvertResponse)]
+    SimulateConvert { denom: String },
+    /// Vault actions ascending by id.
+    #[returns(HistoryResponse)]
+    History {
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+    /// Routes ascending by denom.
+    #[returns(RoutesResponse)]
+    Routes {
+        start_after: Option<String>,
+        limit: Option<u32>,
+    },
+    /// Recorded LP position ids ascending.
+    #[returns(LpPositionsResponse)]
+    LpPositions {
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
     #[returns(spice_governance::Ownership<String>)]
     Ownership {},
     #[returns(PauseInfoResponse)]
@@ -66,3 +183,63 @@ pub enum QueryMsg {
 
 #[cw_serde]
 pub struct MigrateMsg {}
+
+#[cw_serde]
+pub struct DenomProceeds {
+    pub denom: String,
+    pub waiting: Uint128,
+    pub next_convert_at: u64,
+    pub total_in: Uint128,
+    pub total_akt_out: Uint128,
+}
+
+#[cw_serde]
+pub struct StatusResponse {
+    pub strategy: Option<String>,
+    pub books: Books,
+    /// `transferring + at_operator`.
+    pub in_flight: Uint128,
+    pub proceeds: Vec<DenomProceeds>,
+    pub last_convert_at: Option<u64>,
+    pub last_harvest_at: Option<u64>,
+    pub halt: Option<Halt>,
+    /// Operator: what `stake` may still send today.
+    pub outflow_left_today: Option<Uint128>,
+}
+
+#[cw_serde]
+pub struct SimulateConvertResponse {
+    pub denom: String,
+    pub waiting: Uint128,
+    pub next_convert_at: u64,
+    pub amount_in: Uint128,
+    pub expected_out: Uint128,
+    /// `amount_in × Π twap × (1 − max_slippage)`, rounded up.
+    pub min_out: Uint128,
+    pub twap_price: Option<Decimal256>,
+    pub spot_price: Option<Decimal256>,
+    pub bounty: Uint128,
+    pub would_execute: bool,
+    pub refusal: Option<String>,
+}
+
+#[cw_serde]
+pub struct HistoryResponse {
+    pub entries: Vec<HistoryEntry>,
+}
+
+#[cw_serde]
+pub struct RouteInfo {
+    pub denom: String,
+    pub hops: Vec<Hop>,
+}
+
+#[cw_serde]
+pub struct RoutesResponse {
+    pub routes: Vec<RouteInfo>,
+}
+
+#[cw_serde]
+pub struct LpPositionsResponse {
+    pub position_ids: Vec<u64>,
+}

@@ -1,6 +1,6 @@
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Decimal};
-use cw_storage_plus::Item;
+use cosmwasm_std::{Addr, Decimal, Decimal256, Empty, Uint128};
+use cw_storage_plus::{Item, Map};
 
 #[cw_serde]
 pub struct Config {
@@ -11,9 +11,231 @@ pub struct Config {
     pub max_spot_deviation: Decimal,
     pub keeper_bounty_bps: u16,
     pub convert_cooldown_seconds: u64,
+    /// Most input one `convert` swaps; the rest waits for later calls. A config stored before
+    /// this field existed reads as the default.
+    #[serde(default = "default_per_convert_cap")]
+    pub per_convert_cap: Uint128,
+    /// Unbonding time of the staked chain (Akash: 21 days); native unbondings mature after it.
+    #[serde(default = "default_unbonding_period")]
+    pub unbonding_period_seconds: u64,
+    /// How AKT is staked; `None` until the owner sets one (then `stake` is refused).
+    #[serde(default)]
+    pub strategy: Option<Strategy>,
+}
+
+fn default_per_convert_cap() -> Uint128 {
+    Uint128::new(crate::execute::config::DEFAULT_PER_CONVERT_CAP)
+}
+
+fn default_unbonding_period() -> u64 {
+    crate::execute::config::DEFAULT_UNBONDING_PERIOD_SECONDS
+}
+
+/// How the vault stakes its AKT.
+#[cw_serde]
+pub enum Strategy {
+    /// `StakingMsg::Delegate` across a weighted validator set (AKT is the chain's bond denom).
+    Native { validators: Vec<WeightedValidator> },
+    /// ICS-20 to an operator-controlled delegation address on Akash, with bounded trust.
+    Operator(OperatorStrategy),
+}
+
+impl Strategy {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Strategy::Native { .. } => "native",
+            Strategy::Operator(_) => "operator",
+        }
+    }
+}
+
+#[cw_serde]
+pub struct WeightedValidator {
+    /// Validator operator address (`…valoper1…`).
+    pub address: String,
+    /// Relative weight, at least 1.
+    pub weight: u32,
+}
+
+#[cw_serde]
+pub struct OperatorStrategy {
+    /// The multisig that delegates on Akash and confirms each step here.
+    pub operator: Addr,
+    /// Osmosis' ICS-20 channel to Akash (`channel-N`).
+    pub channel: String,
+    /// The operator's delegation account on Akash (`akash1…`).
+    pub delegation_address: String,
+    /// Most AKT sent to the operator per UTC day (day = `time / 86400`).
+    pub max_daily_outflow: Uint128,
+    /// Confirmed rewards may not exceed `staked × max_apr × elapsed / year`.
+    pub max_apr: Decimal,
+    /// Relative timeout of each transfer.
+    pub transfer_timeout_seconds: u64,
+}
+
+/// One pool crossed by a route: the swap leaves the pool as `token_out_denom`.
+#[cw_serde]
+pub struct Hop {
+    pub pool_id: u64,
+    pub token_out_denom: String,
+}
+
+/// Per proceeds denom: cooldown and totals.
+#[cw_serde]
+#[derive(Default)]
+pub struct DenomState {
+    pub last_convert_at: Option<u64>,
+    pub total_in: Uint128,
+    pub total_bounty: Uint128,
+    pub total_akt_out: Uint128,
+}
+
+/// Where AKT principal is. Every change goes through [`crate::execute::books::apply`].
+#[cw_serde]
+#[derive(Copy, Eq, Hash, PartialOrd, Ord)]
+pub enum Bucket {
+    /// In the vault's bank, waiting to be staked.
+    Pending,
+    /// Sent over IBC, the packet not yet acknowledged.
+    Transferring,
+    /// Acknowledged at the operator's delegation address, delegation not yet confirmed.
+    AtOperator,
+    /// Delegated (natively, or confirmed by the operator).
+    Staked,
+    /// Undelegated, waiting for the unbonding period / the return transfer.
+    Unbonding,
+    /// Back in the vault's bank after unbonding.
+    Returned,
+}
+
+/// The AKT books. `pending + transferring + at_operator + staked + unbonding + returned +
+/// unbonded_out + lost == acquired` after every transaction.
+#[cw_serde]
+#[derive(Default)]
+pub struct Books {
+    pub pending: Uint128,
+    pub transferring: Uint128,
+    pub at_operator: Uint128,
+    pub staked: Uint128,
+    pub unbonding: Uint128,
+    pub returned: Uint128,
+    /// Principal the owner sent out of the vault (`claim_unbonded` with a recipient).
+    pub unbonded_out: Uint128,
+    /// Principal the operator reported lost (slashing).
+    pub lost: Uint128,
+    /// All AKT ever bought by `convert` or received as proceeds.
+    pub acquired: Uint128,
+    /// Operator: undelegation the owner asked for that the operator has not yet confirmed.
+    pub unbond_requested: Uint128,
+    /// Staking revenue in the vault's bank, waiting for `harvest`.
+    pub revenue_pending: Uint128,
+    /// All revenue sent to the revenue recipient.
+    pub revenue_harvested: Uint128,
+    /// All harvest bounties paid.
+    pub harvest_bounties: Uint128,
+    /// Operator: rewards the operator may still confirm (accrued `staked × apr × dt / year`,
+    /// rounded down at each checkpoint).
+    pub reward_allowance: Uint128,
+    /// Time (seconds) of the last allowance checkpoint.
+    pub checkpoint_at: u64,
+    /// Operator: the day (`time / 86400`) `outflow_today` counts, and what left that day.
+    pub outflow_day: u64,
+    pub outflow_today: Uint128,
+}
+
+/// Why the strategy stopped.
+#[cw_serde]
+pub struct Halt {
+    pub reason: String,
+    pub at: u64,
+    pub tx_hash: Option<String>,
+}
+
+/// A `convert` between its execute (which sends the swap) and the swap's reply.
+#[cw_serde]
+pub struct ConvertInFlight {
+    pub denom: String,
+    pub keeper: Addr,
+    pub amount_in: Uint128,
+    pub min_out: Uint128,
+    pub bounty: Uint128,
+    pub twap_price: Decimal256,
+}
+
+/// A transfer to the operator between its execute and the reply with its sequence.
+#[cw_serde]
+pub struct TransferInFlight {
+    pub channel: String,
+    pub amount: Uint128,
+}
+
+/// A native `harvest` between its withdrawals and their reply.
+#[cw_serde]
+pub struct HarvestInFlight {
+    pub keeper: Addr,
+    pub balance_before: Uint128,
+}
+
+/// A native unbonding entry.
+#[cw_serde]
+pub struct Unbonding {
+    pub amount: Uint128,
+    pub matures_at: u64,
+}
+
+/// Last keeper activity.
+#[cw_serde]
+#[derive(Default)]
+pub struct Activity {
+    pub last_convert_at: Option<u64>,
+    pub last_harvest_at: Option<u64>,
+    pub last_harvest_height: Option<u64>,
+    /// Last LP position collected (round robin cursor).
+    pub lp_cursor: Option<u64>,
+    pub next_unbonding_id: u64,
+}
+
+/// One entry of the `history` query.
+#[cw_serde]
+pub struct HistoryEntry {
+    pub id: u64,
+    pub action: String,
+    pub amount: Uint128,
+    pub denom: String,
+    pub detail: String,
+    pub height: u64,
+    pub time: u64,
 }
 
 pub const CONFIG: Item<Config> = Item::new("cfg");
+/// Route to AKT by proceeds denom (the accepted denoms).
+pub const ROUTES: Map<&str, Vec<Hop>> = Map::new("r");
+/// Proceeds waiting to be converted, by denom.
+pub const PROCEEDS: Map<&str, Uint128> = Map::new("w");
+pub const DENOMS: Map<&str, DenomState> = Map::new("d");
+pub const BOOKS: Item<Books> = Item::new("b");
+/// Native: AKT delegated per validator.
+pub const VALIDATOR_STAKE: Map<&str, Uint128> = Map::new("v");
+/// Native: open unbonding entries by id.
+pub const UNBONDINGS: Map<u64, Unbonding> = Map::new("ub");
+/// Operator: transfers awaiting their ack or timeout, by (channel, sequence).
+pub const TRANSFERS: Map<(&str, u64), Uint128> = Map::new("x");
+/// Operator tx hashes already accepted (each once), with the history id that used it.
+pub const TX_HASHES: Map<&str, u64> = Map::new("th");
+pub const HALT: Item<Halt> = Item::new("hl");
+pub const CONVERT_IN_FLIGHT: Item<ConvertInFlight> = Item::new("fc");
+pub const TRANSFER_IN_FLIGHT: Item<TransferInFlight> = Item::new("ft");
+pub const HARVEST_IN_FLIGHT: Item<HarvestInFlight> = Item::new("fh");
+/// The keeper of a `collect_lp_proceeds` until its replies.
+pub const LP_KEEPER: Item<Addr> = Item::new("fl");
+/// Concentrated-liquidity positions the vault owns.
+pub const LP_POSITIONS: Map<u64, Empty> = Map::new("pos");
+pub const ACTIVITY: Item<Activity> = Item::new("a");
+pub const HISTORY: Map<u64, HistoryEntry> = Map::new("e");
+pub const HISTORY_SEQ: Item<u64> = Item::new("n");
 
 /// Every storage key this contract writes; a test checks that none is a prefix of another.
-pub const STORAGE_KEYS: &[&str] = &["cfg"];
+pub const STORAGE_KEYS: &[&str] = &[
+    "cfg", "r", "w", "d", "b", "v", "ub", "x", "th", "hl", "fc", "ft", "fh", "fl", "pos", "a", "e",
+    "n",
+];

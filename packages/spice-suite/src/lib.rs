@@ -184,6 +184,9 @@ pub fn deploy(app: &mut OsmosisApp, roles: &Roles) -> Result<SuiteContracts> {
             max_spot_deviation: Decimal::percent(3),
             keeper_bounty_bps: 20,
             convert_cooldown_seconds: 3_600,
+            per_convert_cap: None,
+            unbonding_period_seconds: None,
+            strategy: None,
         },
     )?;
 

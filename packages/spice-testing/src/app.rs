@@ -13,6 +13,9 @@ use cw_multi_test::{
     WasmKeeper,
 };
 use osmosis_std::types::cosmos::base::v1beta1::Coin as ProtoCoin;
+use osmosis_std::types::ibc::applications::transfer::v1 as ics20;
+use osmosis_std::types::ibc::core::channel::v1 as ibc_channel;
+use osmosis_std::types::osmosis::concentratedliquidity::v1beta1 as cl;
 use osmosis_std::types::osmosis::gamm::poolmodels::balancer::v1beta1 as balancer;
 use osmosis_std::types::osmosis::gamm::v1beta1 as gamm;
 use osmosis_std::types::osmosis::poolmanager::v1beta1 as pm;
@@ -22,6 +25,8 @@ use serde::de::DeserializeOwned;
 
 use crate::balancer_math::Dec;
 use crate::chain::{decode, ensure_signer, module_address, timestamp_to_proto, Encoding, ExecEnv};
+use crate::concentrated_liquidity::{self as cl_module, ClPositionState};
+use crate::ibc_transfer::{self, SentPacket};
 use crate::poolmanager::{self, BalancerPoolState};
 use crate::tokenfactory::{self, TokenfactoryParams};
 use crate::{twap as twap_module, AnyResult};
@@ -78,8 +83,9 @@ impl OsmosisStargate {
     {
         let api = env.api;
         let community_pool = module_address(api, "distribution")?;
+        let cl_account = module_address(api, cl_module::CL_MODULE_NAME)?;
         let is_module_account = |s: &dyn Storage, a: &Addr| -> AnyResult<bool> {
-            Ok(*a == community_pool || poolmanager::is_pool_account(s, a)?)
+            Ok(*a == community_pool || *a == cl_account || poolmanager::is_pool_account(s, a)?)
         };
         match type_url {
             // tokenfactory
@@ -140,6 +146,38 @@ impl OsmosisStargate {
                 let msg: gamm::MsgExitPool = decode(type_url, value)?;
                 ensure_signer(&sender, &msg.sender)?;
                 poolmanager::exit_pool(env, storage, &sender, msg)
+            }
+            // concentrated liquidity (positions and their rewards only)
+            cl::MsgCollectSpreadRewards::TYPE_URL => {
+                let msg: cl::MsgCollectSpreadRewards = decode(type_url, value)?;
+                ensure_signer(&sender, &msg.sender)?;
+                cl_module::collect_spread_rewards(env, storage, &sender, msg)
+            }
+            cl::MsgCollectIncentives::TYPE_URL => {
+                let msg: cl::MsgCollectIncentives = decode(type_url, value)?;
+                ensure_signer(&sender, &msg.sender)?;
+                cl_module::collect_incentives(env, storage, &sender, msg)
+            }
+            cl::MsgTransferPositions::TYPE_URL => {
+                let msg: cl::MsgTransferPositions = decode(type_url, value)?;
+                ensure_signer(&sender, &msg.sender)?;
+                cl_module::transfer_positions(env, storage, &sender, msg)
+            }
+            // ICS-20 with ibc-hooks callbacks; the relayer's ack and timeout
+            ics20::MsgTransfer::TYPE_URL => {
+                let msg: ics20::MsgTransfer = decode(type_url, value)?;
+                ensure_signer(&sender, &msg.sender)?;
+                ibc_transfer::transfer(env, storage, &sender, msg)
+            }
+            ibc_channel::MsgAcknowledgement::TYPE_URL => {
+                let msg: ibc_channel::MsgAcknowledgement = decode(type_url, value)?;
+                ensure_signer(&sender, &msg.signer)?;
+                ibc_transfer::acknowledgement(env, storage, msg)
+            }
+            ibc_channel::MsgTimeout::TYPE_URL => {
+                let msg: ibc_channel::MsgTimeout = decode(type_url, value)?;
+                ensure_signer(&sender, &msg.signer)?;
+                ibc_transfer::timeout(env, storage, msg)
             }
             other => bail!("Osmosis emulation: message type {other} is not emulated"),
         }
@@ -526,4 +564,130 @@ fn proto_coins(coins: Vec<ProtoCoin>) -> AnyResult<Vec<Coin>> {
         .into_iter()
         .map(|c| Coin::try_from(c).map_err(|e| anyhow!("bad coin: {e}")))
         .collect()
+}
+
+// ------------------------------------------------------------------ IBC transfers
+
+/// The account that relays packets in tests.
+fn relayer(app: &OsmosisApp) -> Addr {
+    app.api().addr_make("relayer")
+}
+
+/// The ICS-20 escrow account of `channel` on port `transfer`.
+pub fn ibc_escrow_address(app: &OsmosisApp, channel: &str) -> Addr {
+    ibc_transfer::escrow_address(app.api(), ibc_transfer::TRANSFER_PORT, channel)
+        .expect("escrow address")
+}
+
+/// The packet sent on `channel` with `sequence`, while it waits for an ack or a timeout.
+pub fn ibc_sent_packet(app: &OsmosisApp, channel: &str, sequence: u64) -> Option<SentPacket> {
+    ibc_transfer::sent_packet(app.storage(), channel, sequence).expect("packet store")
+}
+
+/// Every packet waiting for an ack or a timeout.
+pub fn ibc_pending_packets(app: &OsmosisApp) -> Vec<SentPacket> {
+    ibc_transfer::pending_packets(app.storage()).expect("packet store")
+}
+
+fn relay_ack_bytes(
+    app: &mut OsmosisApp,
+    channel: &str,
+    sequence: u64,
+    ack: &str,
+) -> AnyResult<AppResponse> {
+    let relayer = relayer(app);
+    let msg = ibc_channel::MsgAcknowledgement {
+        packet: Some(ibc_transfer::packet_for(channel, sequence)),
+        acknowledgement: ack.as_bytes().to_vec(),
+        proof_acked: vec![],
+        proof_height: None,
+        signer: relayer.to_string(),
+    };
+    app.execute(
+        relayer,
+        any_msg(ibc_channel::MsgAcknowledgement::TYPE_URL, &msg),
+    )
+}
+
+/// The counterparty received the packet: a success acknowledgement is relayed back. The coins
+/// stay escrowed; the callback contract (if any) gets `ibc_ack` with `success: true`.
+pub fn relay_ack(app: &mut OsmosisApp, channel: &str, sequence: u64) -> AnyResult<AppResponse> {
+    relay_ack_bytes(app, channel, sequence, ibc_transfer::SUCCESS_ACK)
+}
+
+/// The counterparty refused the packet: an error acknowledgement is relayed back, the sender
+/// is refunded, and the callback contract gets `ibc_ack` with `success: false`.
+pub fn relay_error_ack(
+    app: &mut OsmosisApp,
+    channel: &str,
+    sequence: u64,
+    reason: &str,
+) -> AnyResult<AppResponse> {
+    let ack = ibc_transfer::error_ack(reason);
+    relay_ack_bytes(app, channel, sequence, &ack)
+}
+
+/// The packet timed out (its timeout must have passed): the sender is refunded and the
+/// callback contract gets `ibc_timeout`.
+pub fn relay_timeout(app: &mut OsmosisApp, channel: &str, sequence: u64) -> AnyResult<AppResponse> {
+    let relayer = relayer(app);
+    let msg = ibc_channel::MsgTimeout {
+        packet: Some(ibc_transfer::packet_for(channel, sequence)),
+        proof_unreceived: vec![],
+        proof_height: None,
+        next_sequence_recv: sequence,
+        signer: relayer.to_string(),
+    };
+    app.execute(relayer, any_msg(ibc_channel::MsgTimeout::TYPE_URL, &msg))
+}
+
+// ------------------------------------------------------- concentrated-liquidity positions
+
+/// Creates a position (no liquidity, a record) in `pool_id` owned by `owner`; returns its id.
+pub fn create_cl_position(app: &mut OsmosisApp, owner: &Addr, pool_id: u64) -> AnyResult<u64> {
+    app.init_modules(|_, _, storage| cl_module::create_position(storage, owner, pool_id))
+}
+
+/// Makes a position earn: mints `spread_rewards` and `incentives` into the concentrated-
+/// liquidity module account and records them as accrued to the position, to be collected by
+/// its owner with `MsgCollectSpreadRewards` / `MsgCollectIncentives`.
+pub fn accrue_cl_rewards(
+    app: &mut OsmosisApp,
+    position_id: u64,
+    spread_rewards: Vec<Coin>,
+    incentives: Vec<Coin>,
+) -> AnyResult<()> {
+    let module = module_address(app.api(), cl_module::CL_MODULE_NAME)?;
+    app.init_modules(|_, _, storage| {
+        cl_module::accrue(storage, position_id, &spread_rewards, &incentives)
+    })?;
+    let mut all = spread_rewards;
+    cl_module::add_coins(&mut all, &incentives)?;
+    if !all.is_empty() {
+        fund(app, &module, all)?;
+    }
+    Ok(())
+}
+
+/// A position's state (owner, accrued rewards), if it exists.
+pub fn cl_position(app: &OsmosisApp, position_id: u64) -> Option<ClPositionState> {
+    cl_module::load_position(app.storage(), position_id).expect("position store")
+}
+
+/// Transfers positions with `MsgTransferPositions` sent by their owner.
+pub fn transfer_cl_positions(
+    app: &mut OsmosisApp,
+    owner: &Addr,
+    position_ids: &[u64],
+    new_owner: &Addr,
+) -> AnyResult<AppResponse> {
+    let msg = cl::MsgTransferPositions {
+        position_ids: position_ids.to_vec(),
+        sender: owner.to_string(),
+        new_owner: new_owner.to_string(),
+    };
+    app.execute(
+        owner.clone(),
+        any_msg(cl::MsgTransferPositions::TYPE_URL, &msg),
+    )
 }

@@ -16,6 +16,8 @@
 //! | tokenfactory | create denom (optional fee), mint, burn (admin may burn from any non-module account, as on Osmosis), change admin, set metadata; `DenomAuthorityMetadata`, `DenomsFromCreator`, `Params` | exact rules and error texts of `x/tokenfactory`; bank supply follows real balances; metadata answers `BankQuery::DenomMetadata` |
 //! | poolmanager / gamm | balancer pools: create, proportional join/exit, `MsgSwapExactAmountIn` (multi-hop); `EstimateSwapExactAmountIn`, `EstimateSinglePoolSwapExactAmountIn`, `SpotPrice`, `Pool`, `AllPools`, `NumPools`, `TotalPoolLiquidity` | swap output, spot price and rounding are ported operation by operation from `x/gamm` and `osmomath` (`LegacyDec` banker's rounding, `osmomath.Pow`, 8-significant-figure spot prices); pool accounts derived like Osmosis'; reserves are real bank balances |
 //! | twap | `ArithmeticTwapToNow`, `ArithmeticTwap` | `TwapRecord` accumulators per block per denom pair, millisecond time, 48 h history |
+//! | ibc transfer + ibc-hooks ([`ibc_transfer`]) | `MsgTransfer` (escrow, sequence per channel, `MsgTransferResponse`), the `{"ibc_callback": …}` memo, the relayer's `MsgAcknowledgement` (success or error) and `MsgTimeout` via [`relay_ack`], [`relay_error_ack`], [`relay_timeout`] | escrow address derived like ibc-go; refunds on error ack and timeout; the contract's `sudo` receives ibc-hooks' exact `ibc_lifecycle_complete` JSON; no counterparty chain, proofs or voucher burning |
+//! | concentrated liquidity ([`concentrated_liquidity`]) | positions as records (id, owner, accrued rewards a test sets with [`accrue_cl_rewards`]), `MsgCollectSpreadRewards`, `MsgCollectIncentives`, `MsgTransferPositions` | owner checks and error texts like the chain's; protobuf responses; no liquidity, ticks or CL swaps |
 //!
 //! Queries sent as `QueryRequest::Stargate` are answered in JSON (what wasmd's
 //! stargate query whitelist returns and `osmosis-std`'s query helpers parse);
@@ -24,7 +26,8 @@
 //!
 //! ## What is NOT emulated
 //!
-//! * concentrated-liquidity, stableswap and CosmWasm pools (only balancer pools exist);
+//! * concentrated-liquidity pools beyond owned positions and their collectable rewards,
+//!   stableswap and CosmWasm pools (only balancer pools can be swapped through);
 //! * the **taker fee** (swaps here pay only the pool's swap fee, so outputs are
 //!   slightly higher than on mainnet); the pool creation fee;
 //! * exact-amount-out swaps, split routes, single-asset joins, smooth weight changes;
@@ -61,6 +64,8 @@
 pub mod app;
 pub mod balancer_math;
 mod chain;
+pub mod concentrated_liquidity;
+pub mod ibc_transfer;
 pub mod poolmanager;
 pub mod tokenfactory;
 pub mod twap;
@@ -69,14 +74,20 @@ pub mod twap;
 pub type AnyResult<T> = anyhow::Result<T>;
 
 pub use app::{
-    advance_time, any_msg, arithmetic_twap_to_now, community_pool_address, create_balancer_pool,
-    exit_pool, fund, join_pool, osmosis_app, pool, pool_reserves, spot_price, swap_exact_amount_in,
-    OsmosisApp, OsmosisAppBuilder, OsmosisStargate, BLOCK_TIME_SECONDS, OSMOSIS_CHAIN_ID,
-    OSMOSIS_PREFIX,
+    accrue_cl_rewards, advance_time, any_msg, arithmetic_twap_to_now, cl_position,
+    community_pool_address, create_balancer_pool, create_cl_position, exit_pool, fund,
+    ibc_escrow_address, ibc_pending_packets, ibc_sent_packet, join_pool, osmosis_app, pool,
+    pool_reserves, relay_ack, relay_error_ack, relay_timeout, spot_price, swap_exact_amount_in,
+    transfer_cl_positions, OsmosisApp, OsmosisAppBuilder, OsmosisStargate, BLOCK_TIME_SECONDS,
+    OSMOSIS_CHAIN_ID, OSMOSIS_PREFIX,
 };
+pub use concentrated_liquidity::ClPositionState;
+pub use ibc_transfer::{SentPacket, SUCCESS_ACK};
 pub use poolmanager::{pool_address, pool_share_denom, BalancerPoolState, PoolAssetState};
 pub use tokenfactory::{factory_denom, TokenfactoryParams};
 pub use twap::TWAP_HISTORY_SECONDS;
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod tests_ibc_cl;

@@ -24,6 +24,9 @@ fn valid_msg(api: &MockApi, owner: &Addr, guardian: &Addr) -> InstantiateMsg {
         max_spot_deviation: Decimal::percent(3),
         keeper_bounty_bps: 20,
         convert_cooldown_seconds: 3_600,
+        per_convert_cap: None,
+        unbonding_period_seconds: None,
+        strategy: None,
     }
 }
 

@@ -1,1 +1,9 @@
+mod auth;
 mod config;
+mod convert;
+mod native;
+mod operator;
+mod proceeds;
+mod property;
+mod queries;
+mod suite;

@@ -1,0 +1,194 @@
+//! Principal leaves only by the owner: `unbond` and `claim_unbonded`. Both stay open while the
+//! vault is paused or the strategy halted (exits are never locked).
+
+use cosmwasm_std::{
+    coin, coins, BankMsg, DepsMut, Env, MessageInfo, Order, Response, StakingMsg, StdResult,
+    Uint128,
+};
+use spice_types::spice_event;
+
+use crate::contract::TAG;
+use crate::error::ContractError;
+use crate::execute::books::{self, backed_by_bank, max_apr, record, Transition};
+use crate::execute::config::{MAX_UNBONDINGS, MAX_VALIDATORS};
+use crate::state::{
+    Activity, Bucket, Strategy, Unbonding, ACTIVITY, BOOKS, CONFIG, UNBONDINGS, VALIDATOR_STAKE,
+};
+
+pub fn unbond(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    amount: Uint128,
+) -> Result<Response, ContractError> {
+    spice_governance::assert_owner(deps.storage, &info.sender)?;
+    cw_utils::nonpayable(&info)?;
+    if amount.is_zero() {
+        return Err(ContractError::ZeroAmount);
+    }
+    let config = CONFIG.load(deps.storage)?;
+    let now = env.block.time.seconds();
+    let mut b = BOOKS.load(deps.storage)?;
+    match config.strategy.as_ref().ok_or(ContractError::NoStrategy)? {
+        Strategy::Native { .. } => {
+            let open = UNBONDINGS
+                .keys(deps.storage, None, None, Order::Ascending)
+                .take(MAX_UNBONDINGS)
+                .count();
+            if open >= MAX_UNBONDINGS {
+                return Err(ContractError::TooManyUnbondings {
+                    max: MAX_UNBONDINGS,
+                });
+            }
+            books::apply(
+                &mut b,
+                Transition::Undelegate,
+                amount,
+                max_apr(&config),
+                now,
+            )?;
+            BOOKS.save(deps.storage, &b)?;
+            // Greedy across validators in address order; bounded by MAX_VALIDATORS.
+            let stakes: Vec<(String, Uint128)> = VALIDATOR_STAKE
+                .range(deps.storage, None, None, Order::Ascending)
+                .take(MAX_VALIDATORS)
+                .collect::<StdResult<_>>()?;
+            let mut left = amount;
+            let mut response = Response::new();
+            for (validator, staked) in stakes {
+                if left.is_zero() {
+                    break;
+                }
+                let take = staked.min(left);
+                if take.is_zero() {
+                    continue;
+                }
+                left = left.checked_sub(take)?;
+                let remaining = staked.checked_sub(take)?;
+                if remaining.is_zero() {
+                    VALIDATOR_STAKE.remove(deps.storage, &validator);
+                } else {
+                    VALIDATOR_STAKE.save(deps.storage, &validator, &remaining)?;
+                }
+                response = response.add_message(StakingMsg::Undelegate {
+                    validator,
+                    amount: coin(take.u128(), &config.akt_denom),
+                });
+            }
+            let mut activity: Activity = ACTIVITY.load(deps.storage)?;
+            let id = activity.next_unbonding_id;
+            activity.next_unbonding_id = id.saturating_add(1);
+            ACTIVITY.save(deps.storage, &activity)?;
+            let matures_at = now.saturating_add(config.unbonding_period_seconds);
+            UNBONDINGS.save(deps.storage, id, &Unbonding { amount, matures_at })?;
+            record(
+                deps.storage,
+                &env,
+                "unbond",
+                amount,
+                &config.akt_denom,
+                format!("native, matures at {matures_at}"),
+            )?;
+            Ok(response.add_event(
+                spice_event(TAG, "unbond")
+                    .add_attribute("strategy", "native")
+                    .add_attribute("amount", amount)
+                    .add_attribute("matures_at", matures_at.to_string()),
+            ))
+        }
+        Strategy::Operator(op) => {
+            let available = b.staked.saturating_sub(b.unbond_requested);
+            if amount > available {
+                return Err(ContractError::InsufficientInBucket {
+                    bucket: Bucket::Staked,
+                    needed: amount,
+                    available,
+                });
+            }
+            books::checkpoint(&mut b, op.max_apr, now)?;
+            b.unbond_requested = b.unbond_requested.checked_add(amount)?;
+            BOOKS.save(deps.storage, &b)?;
+            record(
+                deps.storage,
+                &env,
+                "unbond",
+                amount,
+                &config.akt_denom,
+                "operator request".into(),
+            )?;
+            Ok(Response::new().add_event(
+                spice_event(TAG, "unbond")
+                    .add_attribute("strategy", "operator")
+                    .add_attribute("amount", amount)
+                    .add_attribute("unbond_requested", b.unbond_requested),
+            ))
+        }
+    }
+}
+
+pub fn claim_unbonded(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    recipient: Option<String>,
+) -> Result<Response, ContractError> {
+    spice_governance::assert_owner(deps.storage, &info.sender)?;
+    cw_utils::nonpayable(&info)?;
+    let recipient = recipient.map(|r| deps.api.addr_validate(&r)).transpose()?;
+    let config = CONFIG.load(deps.storage)?;
+    let now = env.block.time.seconds();
+    let apr = max_apr(&config);
+    let mut b = BOOKS.load(deps.storage)?;
+    // Native entries that matured have been paid into the bank by the staking module.
+    let matured: Vec<(u64, Unbonding)> = UNBONDINGS
+        .range(deps.storage, None, None, Order::Ascending)
+        .take(MAX_UNBONDINGS)
+        .filter(|r| r.as_ref().map_or(true, |(_, u)| u.matures_at <= now))
+        .collect::<StdResult<_>>()?;
+    for (id, entry) in matured {
+        books::apply(&mut b, Transition::ReturnArrived, entry.amount, apr, now)?;
+        UNBONDINGS.remove(deps.storage, id);
+    }
+    let amount = b.returned;
+    if amount.is_zero() {
+        return Err(ContractError::NothingToClaim);
+    }
+    let balance = deps
+        .querier
+        .query_balance(&env.contract.address, &config.akt_denom)?
+        .amount;
+    let needed = backed_by_bank(&b)?;
+    if balance < needed {
+        return Err(ContractError::Unbacked { balance, needed });
+    }
+    let mut response = Response::new();
+    let to = match &recipient {
+        Some(r) => {
+            books::apply(&mut b, Transition::PayOut, amount, apr, now)?;
+            response = response.add_message(BankMsg::Send {
+                to_address: r.to_string(),
+                amount: coins(amount.u128(), &config.akt_denom),
+            });
+            r.to_string()
+        }
+        None => {
+            books::apply(&mut b, Transition::Restake, amount, apr, now)?;
+            "pending".to_string()
+        }
+    };
+    BOOKS.save(deps.storage, &b)?;
+    record(
+        deps.storage,
+        &env,
+        "claim_unbonded",
+        amount,
+        &config.akt_denom,
+        format!("to {to}"),
+    )?;
+    Ok(response.add_event(
+        spice_event(TAG, "claim_unbonded")
+            .add_attribute("amount", amount)
+            .add_attribute("to", to)
+            .add_attribute("unbonded_out", b.unbonded_out),
+    ))
+}
