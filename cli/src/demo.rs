@@ -8,7 +8,7 @@ use cw_multi_test::Executor;
 use serde::Serialize;
 use spice_suite::flows::{
     self, BuybackReport, IncentivesReport, LeaseReport, OrderBookReport, PoolReport, Pools,
-    SpiceEconomyReport,
+    SpiceEconomyReport, VaultReport,
 };
 use spice_suite::{deploy, Roles, SuiteContracts};
 use spice_testing::{osmosis_app, OsmosisApp};
@@ -68,6 +68,7 @@ pub struct Report {
     pub osmo_akt_pool: PoolReport,
     pub lease: LeaseReport,
     pub order_book: OrderBookReport,
+    pub vault: VaultReport,
     pub buyback: BuybackReport,
     pub incentives: IncentivesReport,
     pub spice_supply: SupplyReport,
@@ -147,11 +148,23 @@ pub fn run(progress: &mut Progress) -> Result<Report> {
         order_book.lease_id, order_book.lease_deposit, order_book.paid_after_100_blocks
     ));
 
-    progress.step("Staking revenue (AKT) buys SPICE through AKT -> OSMO -> SPICE and burns it; the keeper earns a bounty");
+    progress.step("LP proceeds buy AKT in the vault, which stakes it through the operator over IBC and harvests the rewards");
     let pools = Pools {
         osmo_akt: osmo_akt_pool.pool_id,
         spice_osmo: spice_flow.spice_osmo_pool_id,
     };
+    let vault =
+        flows::vault_stakes_and_harvests(&mut app, &suite, &roles, &pools).context("vault flow")?;
+    progress.detail(format!(
+        "{} -> {} uakt bought (keeper bounty {} uosmo); {} sent over IBC, acked, delegated: {} staked",
+        vault.proceeds_in, vault.akt_bought, vault.convert_bounty, vault.sent_to_operator, vault.staked
+    ));
+    progress.detail(format!(
+        "a month later {} uakt of rewards confirmed; harvest sent {} to buyback-burn (bounty {}); principal conserved: {}",
+        vault.rewards_confirmed, vault.revenue_to_buyback, vault.harvest_bounty, vault.principal_conserved
+    ));
+
+    progress.step("The staking revenue (AKT) buys SPICE through AKT -> OSMO -> SPICE and burns it; the keeper earns a bounty");
     let buyback = flows::buyback_revenue(&mut app, &suite, &roles, &pools).context("buyback")?;
     progress.detail(format!(
         "revenue {} -> {} SPICE bought, {} burned; keeper bounty {}; burned natively in total {}",
@@ -202,6 +215,7 @@ pub fn run(progress: &mut Progress) -> Result<Report> {
         osmo_akt_pool,
         lease,
         order_book,
+        vault,
         buyback,
         incentives,
         spice_supply,
@@ -296,6 +310,11 @@ pub fn print_report(report: &Report) {
     println!(
         "  cap {}  minted {}  burned {} (cw20 {}, native {})  cw20 {}  native {}",
         s.cap, s.minted, s.burned, s.burned_cw20, s.burned_native, s.cw20_supply, s.native_supply
+    );
+    let v = &report.vault;
+    println!(
+        "Vault: {} bought {} uakt, {} staked via the operator; harvested {} to buyback",
+        v.proceeds_in, v.akt_bought, v.staked, v.revenue_to_buyback
     );
     let b = &report.buyback;
     println!(

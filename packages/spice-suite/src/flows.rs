@@ -7,7 +7,7 @@ use cosmwasm_std::{coin, Addr, Coin, Decimal, Uint128};
 use cw_multi_test::Executor;
 use serde::Serialize;
 use spice_testing::{
-    advance_time, arithmetic_twap_to_now, create_balancer_pool, fund, spot_price,
+    advance_time, arithmetic_twap_to_now, create_balancer_pool, fund, relay_ack, spot_price,
     swap_exact_amount_in, OsmosisApp,
 };
 use spice_types::{BackupProvider, OpenLeaseMsg};
@@ -296,6 +296,156 @@ pub fn lease_with_rollover(
 }
 
 #[derive(Debug, Serialize)]
+pub struct VaultReport {
+    pub proceeds_in: String,
+    pub akt_bought: Uint128,
+    pub convert_bounty: Uint128,
+    pub sent_to_operator: Uint128,
+    pub staked: Uint128,
+    pub rewards_confirmed: Uint128,
+    pub revenue_to_buyback: Uint128,
+    pub harvest_bounty: Uint128,
+    pub principal_conserved: bool,
+}
+
+/// The IBC channel from Osmosis to Akash the vault stakes through (emulated).
+pub const AKASH_CHANNEL: &str = "channel-1";
+
+/// Liquidity-pool proceeds (OSMO) reach the vault; a keeper converts them to AKT through the
+/// TWAP-guarded route; the vault sends the AKT over IBC to the operator's Akash delegation
+/// address; the relayer acknowledges; the operator confirms the delegation and, a month later,
+/// sends rewards back and confirms them within the APR bound; a keeper harvests them to
+/// buyback-burn.
+pub fn vault_stakes_and_harvests(
+    app: &mut OsmosisApp,
+    suite: &SuiteContracts,
+    roles: &Roles,
+    pools: &Pools,
+) -> Result<VaultReport> {
+    use staking_vault::msg::{
+        ExecuteMsg as Vault, QueryMsg as VaultQuery, StatusResponse, StrategyMsg,
+    };
+    use staking_vault::state::Hop;
+    let vault = suite.staking_vault.address.clone();
+    let owner = roles.owner.clone();
+    app.execute_contract(
+        owner.clone(),
+        vault.clone(),
+        &Vault::SetRoute {
+            denom: OSMO_DENOM.into(),
+            hops: vec![Hop {
+                pool_id: pools.osmo_akt,
+                token_out_denom: AKT_DENOM.into(),
+            }],
+        },
+        &[],
+    )?;
+    app.execute_contract(
+        owner,
+        vault.clone(),
+        &Vault::SetStrategy {
+            strategy: StrategyMsg::Operator {
+                operator: roles.operator.to_string(),
+                channel: AKASH_CHANNEL.into(),
+                delegation_address: "akash1q7spgzqdk5tt8ykcalcn3wmh4fqx6aqvnnyk5h".into(),
+                max_daily_outflow: Uint128::new(1_000_000_000),
+                max_apr: Decimal::percent(20),
+                transfer_timeout_seconds: 600,
+            },
+        },
+        &[],
+    )?;
+
+    // 500 OSMO of proceeds: 1% of the pool, well inside the 2% slippage bound.
+    let proceeds = coin(500_000_000, OSMO_DENOM);
+    fund(app, &roles.treasury, vec![proceeds.clone()])?;
+    app.execute_contract(
+        roles.treasury.clone(),
+        vault.clone(),
+        &Vault::Deposit {},
+        std::slice::from_ref(&proceeds),
+    )?;
+    let keeper = app.api().addr_make("vault_keeper");
+    app.execute_contract(
+        keeper.clone(),
+        vault.clone(),
+        &Vault::Convert {
+            denom: Some(OSMO_DENOM.into()),
+            limit: None,
+        },
+        &[],
+    )?;
+    let convert_bounty = balance(app, &keeper, OSMO_DENOM);
+    let status: StatusResponse = app
+        .wrap()
+        .query_wasm_smart(&vault, &VaultQuery::Status {})?;
+    let akt_bought = status.books.pending;
+
+    app.execute_contract(keeper.clone(), vault.clone(), &Vault::Stake {}, &[])?;
+    let status: StatusResponse = app
+        .wrap()
+        .query_wasm_smart(&vault, &VaultQuery::Status {})?;
+    let sent_to_operator = status.books.transferring;
+    relay_ack(app, AKASH_CHANNEL, 1)?;
+    app.execute_contract(
+        roles.operator.clone(),
+        vault.clone(),
+        &Vault::ConfirmDelegation {
+            amount: sent_to_operator,
+            tx_hash: format!("{:064X}", 1),
+        },
+        &[],
+    )?;
+
+    // A month later the operator sends the rewards back over IBC (the transfer lands in the
+    // vault's bank balance) and reports them: 1 AKT, within 20% APR of the principal.
+    advance_time(app, 30 * 86_400);
+    let rewards = Uint128::new(1_000_000);
+    fund(app, &vault, vec![coin(rewards.u128(), AKT_DENOM)])?;
+    app.execute_contract(
+        roles.operator.clone(),
+        vault.clone(),
+        &Vault::ConfirmRewards {
+            amount: rewards,
+            tx_hash: format!("{:064X}", 2),
+        },
+        &[],
+    )?;
+    let buyback_before = balance(app, &suite.buyback_burn.address, AKT_DENOM);
+    let keeper_before = balance(app, &keeper, AKT_DENOM);
+    app.execute_contract(keeper.clone(), vault.clone(), &Vault::Harvest {}, &[])?;
+    let status: StatusResponse = app
+        .wrap()
+        .query_wasm_smart(&vault, &VaultQuery::Status {})?;
+    let b = &status.books;
+    let principal_conserved = b.pending
+        + b.transferring
+        + b.at_operator
+        + b.staked
+        + b.unbonding
+        + b.returned
+        + b.unbonded_out
+        + b.lost
+        == b.acquired;
+    ensure!(
+        status.halt.is_none(),
+        "the strategy halted: {:?}",
+        status.halt
+    );
+    Ok(VaultReport {
+        proceeds_in: proceeds.to_string(),
+        akt_bought,
+        convert_bounty,
+        sent_to_operator,
+        staked: b.staked,
+        rewards_confirmed: rewards,
+        revenue_to_buyback: balance(app, &suite.buyback_burn.address, AKT_DENOM) - buyback_before,
+        harvest_bounty: balance(app, &keeper, AKT_DENOM) - keeper_before,
+        principal_conserved,
+    })
+}
+
+#[derive(Debug, Serialize)]
 pub struct BuybackReport {
     pub revenue_in: String,
     pub spice_bought: Uint128,
@@ -334,14 +484,9 @@ pub fn buyback_revenue(
         },
         &[],
     )?;
-    // Until the vault's harvest lands, the treasury forwards the staking revenue itself.
-    let revenue = coin(20_000_000, AKT_DENOM);
-    fund(app, &roles.treasury, vec![revenue.clone()])?;
-    app.send_tokens(
-        roles.treasury.clone(),
-        buyback.clone(),
-        std::slice::from_ref(&revenue),
-    )?;
+    // The revenue is what reached buyback-burn: the vault's harvested staking rewards.
+    let revenue = coin(balance(app, &buyback, AKT_DENOM).u128(), AKT_DENOM);
+    ensure!(!revenue.amount.is_zero(), "no revenue reached buyback-burn");
     // The TWAP window (30 min) must be covered by pool history without the revenue's own swap.
     advance_time(app, 3_600);
     let keeper = app.api().addr_make("buyback_keeper");
@@ -474,12 +619,17 @@ pub fn provider_epoch(
         .query_wasm_smart(&incentives, &IncentivesQuery::Epoch { epoch })?;
     let now = app.block_info().time.seconds();
     advance_time(app, info.report_window_closes_at.seconds() - now + 1);
-    app.execute_contract(
-        roles.treasury.clone(),
-        incentives.clone(),
-        &Incentives::FinalizeEpoch { epoch },
-        &[],
-    )?;
+    // Epochs finalize in order; a keeper walks the (empty, budget-less) earlier ones first.
+    for earlier_or_this in 0..=epoch {
+        app.execute_contract(
+            roles.treasury.clone(),
+            incentives.clone(),
+            &Incentives::FinalizeEpoch {
+                epoch: earlier_or_this,
+            },
+            &[],
+        )?;
+    }
     let info: EpochResponse = app
         .wrap()
         .query_wasm_smart(&incentives, &IncentivesQuery::Epoch { epoch })?;

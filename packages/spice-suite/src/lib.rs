@@ -67,6 +67,8 @@ pub struct Roles {
     pub auditor: Addr,
     /// Watches leases and reports provider failures to the escrow.
     pub monitor: Addr,
+    /// Runs the vault's Akash delegation address (a multisig) and reports each step.
+    pub operator: Addr,
 }
 
 impl Roles {
@@ -79,6 +81,7 @@ impl Roles {
             oracle: api.addr_make("oracle"),
             auditor: api.addr_make("auditor"),
             monitor: api.addr_make("monitor"),
+            operator: api.addr_make("operator"),
         }
     }
 }
@@ -86,6 +89,18 @@ impl Roles {
 pub mod flows;
 
 macro_rules! store {
+    ($app:expr, $krate:ident, reply, sudo) => {
+        $app.store_code(Box::new(
+            ContractWrapper::new(
+                $krate::contract::execute,
+                $krate::contract::instantiate,
+                $krate::contract::query,
+            )
+            .with_migrate($krate::contract::migrate)
+            .with_reply($krate::contract::reply)
+            .with_sudo($krate::contract::sudo),
+        ))
+    };
     ($app:expr, $krate:ident, reply) => {
         $app.store_code(Box::new(
             ContractWrapper::new(
@@ -115,7 +130,7 @@ pub fn deploy(app: &mut OsmosisApp, roles: &Roles) -> Result<SuiteContracts> {
     let owner = &roles.owner;
     let token_code = store!(app, spice_token);
     let buyback_code = store!(app, buyback_burn, reply);
-    let vault_code = store!(app, staking_vault);
+    let vault_code = store!(app, staking_vault, reply, sudo);
     let escrow_code = store!(app, rollover_escrow);
     let order_book_code = store!(app, order_book);
     let incentives_code = store!(app, provider_incentives);
