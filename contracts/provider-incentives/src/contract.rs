@@ -34,6 +34,8 @@ pub fn execute(
         ExecuteMsg::RegisterProvider {
             info: provider_info,
         } => execute::providers::register(deps, env, info, provider_info),
+        ExecuteMsg::UnbondProvider {} => execute::providers::unbond(deps, env, info),
+        ExecuteMsg::WithdrawBond {} => execute::providers::withdraw_bond(deps, env, info),
         ExecuteMsg::AuditProvider {
             provider,
             tier,

@@ -188,4 +188,13 @@ pub enum ContractError {
         requested: Uint128,
         bond: Uint128,
     },
+
+    #[error("{provider} is already leaving (requested in epoch {last_epoch})")]
+    AlreadyLeaving { provider: String, last_epoch: u64 },
+
+    #[error("{provider} has not asked to unbond: send unbond_provider first")]
+    NotLeaving { provider: String },
+
+    #[error("{provider}'s bond is locked: {reason}")]
+    BondLocked { provider: String, reason: String },
 }

@@ -3,7 +3,7 @@ use cosmwasm_std::{Coin, Decimal, Decimal256, Timestamp, Uint128};
 use spice_governance::{OwnershipAction, PauseInfoResponse};
 use spice_types::ProviderAuditResponse;
 
-use crate::state::{Config, EpochStatus, ProviderInfo, SignedAttribute};
+use crate::state::{Config, EpochStatus, Leaving, ProviderInfo, SignedAttribute};
 
 #[cw_serde]
 pub struct InstantiateMsg {
@@ -92,6 +92,13 @@ pub enum ExecuteMsg {
     Fund { epoch: Option<u64> },
     /// The sender registers (or updates) itself as a provider, attaching its bond if any.
     RegisterProvider { info: ProviderInfo },
+    /// The provider starts leaving: it earns nothing after the current epoch, and its bond can
+    /// be withdrawn once that epoch is finalized and past its dispute window. Registering again
+    /// cancels it. Open while paused.
+    UnbondProvider {},
+    /// The leaving provider takes its (possibly slashed) bond back; refused while a dispute
+    /// against it is open or its last epoch can still be disputed. Open while paused.
+    WithdrawBond {},
     /// Auditors: sets the provider's tier (which multiplies its weight) and signed attributes.
     AuditProvider {
         provider: String,
@@ -217,6 +224,7 @@ pub struct ProviderResponse {
     pub attributes: Vec<SignedAttribute>,
     pub audited_at: Option<Timestamp>,
     pub open_disputes: u32,
+    pub leaving: Option<Leaving>,
 }
 
 #[cw_serde]

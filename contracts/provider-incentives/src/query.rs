@@ -46,6 +46,7 @@ fn provider_response(address: String, p: Provider) -> ProviderResponse {
         attributes: p.attributes,
         audited_at: p.audited_at,
         open_disputes: p.open_disputes,
+        leaving: p.leaving,
     }
 }
 
@@ -140,13 +141,16 @@ pub fn pending_rewards(
     })
 }
 
-/// What the order book asks before accepting a provider's offer.
+/// What the order book asks before accepting a provider's offer. A leaving provider answers as
+/// unregistered, so it takes on no new work while its bond waits to be released.
 pub fn provider_audit(
     deps: Deps,
     provider: String,
 ) -> Result<ProviderAuditResponse, ContractError> {
     let addr = deps.api.addr_validate(&provider)?;
-    let record = PROVIDERS.may_load(deps.storage, &addr)?;
+    let record = PROVIDERS
+        .may_load(deps.storage, &addr)?
+        .filter(|r| r.leaving.is_none());
     Ok(ProviderAuditResponse {
         provider: addr.into_string(),
         registered: record.is_some(),

@@ -177,6 +177,17 @@ pub struct Provider {
     pub audited_at: Option<Timestamp>,
     /// Disputes raised against this provider and not yet resolved.
     pub open_disputes: u32,
+    /// Set by `unbond_provider`: the provider earns nothing after `last_epoch`, and its bond
+    /// can be withdrawn once that epoch is finalized and past its dispute window.
+    #[serde(default)]
+    pub leaving: Option<Leaving>,
+}
+
+#[cw_serde]
+pub struct Leaving {
+    pub requested_at: Timestamp,
+    /// The epoch the request fell in: the provider's last earning epoch.
+    pub last_epoch: u64,
 }
 
 #[cw_serde]

@@ -1,13 +1,16 @@
 //! The provider registry: self-registration with an optional bond, and audits.
 
-use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Response, Uint128};
+use cosmwasm_std::{Addr, BankMsg, Coin, DepsMut, Env, MessageInfo, Response, Uint128};
 use spice_types::spice_event;
 
 use crate::contract::TAG;
 use crate::error::ContractError;
 use crate::execute::epochs::coins_attr;
+use crate::execute::epochs::load_epoch;
 use crate::msg::AttributeInput;
-use crate::state::{Config, Provider, ProviderInfo, SignedAttribute, CONFIG, PROVIDERS};
+use crate::state::{
+    Config, EpochStatus, Leaving, Provider, ProviderInfo, SignedAttribute, CONFIG, PROVIDERS,
+};
 
 pub const MAX_MONIKER_LEN: u32 = 64;
 pub const MAX_URI_LEN: u32 = 256;
@@ -84,8 +87,11 @@ pub fn register(
         attributes: vec![],
         audited_at: None,
         open_disputes: 0,
+        leaving: None,
     });
     provider.info = provider_info;
+    // Registering again is how a leaving provider comes back.
+    let rejoined = provider.leaving.take().is_some();
     provider.bond = provider.bond.checked_add(added)?;
     if provider.bond < config.min_bond {
         return Err(ContractError::BondTooSmall {
@@ -99,6 +105,7 @@ pub fn register(
         spice_event(TAG, "register_provider")
             .add_attribute("provider", info.sender.as_str())
             .add_attribute("new", is_new.to_string())
+            .add_attribute("rejoined", rejoined.to_string())
             .add_attribute("moniker", provider.info.moniker)
             .add_attribute("bond_added", added.to_string())
             .add_attribute("bond", provider.bond.to_string()),
@@ -157,5 +164,97 @@ pub fn audit(
             .add_attribute("provider", address.as_str())
             .add_attribute("tier", tier.to_string())
             .add_attribute("attributes", count.to_string()),
+    ))
+}
+
+fn load_provider(deps: &DepsMut, provider: &Addr) -> Result<Provider, ContractError> {
+    PROVIDERS
+        .may_load(deps.storage, provider)?
+        .ok_or_else(|| ContractError::NotRegistered {
+            provider: provider.to_string(),
+        })
+}
+
+/// The provider stops earning after the current epoch and starts the wait for its bond. An exit:
+/// open while paused.
+pub fn unbond(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    let mut provider = load_provider(&deps, &info.sender)?;
+    if let Some(leaving) = &provider.leaving {
+        return Err(ContractError::AlreadyLeaving {
+            provider: info.sender.to_string(),
+            last_epoch: leaving.last_epoch,
+        });
+    }
+    let last_epoch = config.epoch_at(env.block.time);
+    provider.leaving = Some(Leaving {
+        requested_at: env.block.time,
+        last_epoch,
+    });
+    PROVIDERS.save(deps.storage, &info.sender, &provider)?;
+    Ok(Response::new().add_event(
+        spice_event(TAG, "unbond_provider")
+            .add_attribute("provider", info.sender.as_str())
+            .add_attribute("last_epoch", last_epoch.to_string())
+            .add_attribute("bond", provider.bond.to_string()),
+    ))
+}
+
+/// Pays a leaving provider its bond once nothing can still slash it: no dispute open, and its
+/// last earning epoch finalized and past the dispute window (epochs finalize in order, so every
+/// earlier epoch is too). An exit: open while paused.
+pub fn withdraw_bond(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+) -> Result<Response, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    let mut provider = load_provider(&deps, &info.sender)?;
+    let Some(leaving) = provider.leaving.clone() else {
+        return Err(ContractError::NotLeaving {
+            provider: info.sender.to_string(),
+        });
+    };
+    let locked = |reason: String| ContractError::BondLocked {
+        provider: info.sender.to_string(),
+        reason,
+    };
+    if provider.open_disputes > 0 {
+        return Err(locked(format!(
+            "{} dispute(s) against it are open",
+            provider.open_disputes
+        )));
+    }
+    let last = load_epoch(deps.storage, &config, leaving.last_epoch, env.block.time)?;
+    match (last.status, last.claimable_at) {
+        (EpochStatus::Finalized, Some(at)) if at <= env.block.time => {}
+        (EpochStatus::Finalized, Some(at)) => {
+            return Err(locked(format!(
+                "epoch {} can be disputed until {}",
+                leaving.last_epoch,
+                at.seconds()
+            )))
+        }
+        _ => {
+            return Err(locked(format!(
+                "epoch {} is not finalized yet",
+                leaving.last_epoch
+            )))
+        }
+    }
+    let amount = provider.bond;
+    provider.bond = Uint128::zero();
+    PROVIDERS.save(deps.storage, &info.sender, &provider)?;
+    let mut response = Response::new();
+    if let (false, Some(denom)) = (amount.is_zero(), &config.bond_denom) {
+        response = response.add_message(BankMsg::Send {
+            to_address: info.sender.to_string(),
+            amount: vec![Coin::new(amount, denom)],
+        });
+    }
+    Ok(response.add_event(
+        spice_event(TAG, "withdraw_bond")
+            .add_attribute("provider", info.sender.as_str())
+            .add_attribute("amount", amount.to_string()),
     ))
 }

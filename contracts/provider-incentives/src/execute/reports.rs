@@ -22,6 +22,8 @@ pub enum Credit {
     Weight(Uint128),
     Unregistered,
     Unaudited,
+    /// The provider asked to unbond before this epoch.
+    Leaving,
     /// The tier's multiplier times the units rounded down to nothing, or no units at all.
     Zero,
 }
@@ -39,6 +41,7 @@ impl Credit {
             Credit::Weight(_) => "credited",
             Credit::Unregistered => "unregistered",
             Credit::Unaudited => "unaudited",
+            Credit::Leaving => "leaving",
             Credit::Zero => "zero_weight",
         }
     }
@@ -62,6 +65,13 @@ pub fn credit(
     let Some(record) = PROVIDERS.may_load(storage, provider)? else {
         return Ok(Credit::Unregistered);
     };
+    if record
+        .leaving
+        .as_ref()
+        .is_some_and(|l| epoch > l.last_epoch)
+    {
+        return Ok(Credit::Leaving);
+    }
     let Some(multiplier) = record.tier.and_then(|t| config.tier_multiplier(t)) else {
         return Ok(Credit::Unaudited);
     };

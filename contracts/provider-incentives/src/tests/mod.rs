@@ -1,4 +1,5 @@
 mod access;
+mod bonds;
 mod claims;
 mod config;
 mod disputes;
