@@ -27,16 +27,21 @@ use cosmwasm_vm::internals::{Logger, check_wasm};
 use cosmwasm_vm::testing::{MockApi, MockQuerier, mock_env};
 use cosmwasm_vm::{
     Backend, Cache, CacheOptions, GasReport, Instance, InstanceOptions, Size, VmError, VmResult,
-    WasmLimits, call_execute, call_instantiate, call_query, capabilities_from_csv,
+    WasmLimits, call_execute, call_instantiate, call_query, call_reply, call_sudo,
+    capabilities_from_csv,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 use tempfile::TempDir;
 
 use crate::gas::{self, KvCounts, WASMD_GAS_MULTIPLIER};
+use crate::querier::{StargateHandler, VmQuerier};
 use crate::storage::CountingStorage;
 
-pub use cosmwasm_std_vm::{Binary, Coin, Event, Response, Uint128, coin, coins};
+pub use cosmwasm_std_vm::{
+    Binary, Coin, Event, MsgResponse, Reply, Response, SubMsgResponse, SubMsgResult, Uint128, coin,
+    coins,
+};
 
 /// Bech32 prefix of Osmosis addresses; contracts' `addr_validate` accepts only these.
 pub const BECH32_PREFIX: &str = "osmo";
@@ -59,8 +64,8 @@ pub const GENESIS_HEIGHT: u64 = 1_000_000;
 /// 2025-06-15T15:06:40Z, the initial block time.
 pub const GENESIS_TIME: Timestamp = Timestamp::from_seconds(1_750_000_000);
 
-type VmBackend = Backend<MockApi, CountingStorage, MockQuerier>;
-type VmInstance = Instance<MockApi, CountingStorage, MockQuerier>;
+type VmBackend = Backend<MockApi, CountingStorage, VmQuerier>;
+type VmInstance = Instance<MockApi, CountingStorage, VmQuerier>;
 
 /// The API contracts get: bech32 with the Osmosis prefix.
 pub fn api() -> MockApi {
@@ -196,7 +201,7 @@ pub struct VmContract {
     checksum: Checksum,
     wasm_len: usize,
     // Field order matters: the cache must be dropped before its directory.
-    cache: Cache<MockApi, CountingStorage, MockQuerier>,
+    cache: Cache<MockApi, CountingStorage, VmQuerier>,
     _cache_dir: TempDir,
     /// `None` only while a call runs, or after the VM lost it (then every call fails).
     backend: Option<VmBackend>,
@@ -287,7 +292,7 @@ impl VmContract {
             backend: Some(Backend {
                 api,
                 storage: CountingStorage::new(),
-                querier: MockQuerier::new(&[]),
+                querier: VmQuerier::new(MockQuerier::new(&[])),
             }),
             env,
             gas_limit_vm: BLOCK_GAS_LIMIT * WASMD_GAS_MULTIPLIER,
@@ -352,6 +357,12 @@ impl VmContract {
         &mut self.backend_mut().querier
     }
 
+    /// Answers the contract's stargate/gRPC queries (`QueryRequest::Stargate`/`Grpc`) with
+    /// `handler(path, request bytes)`; the mock querier refuses them otherwise.
+    pub fn set_stargate_handler(&mut self, handler: StargateHandler) {
+        self.backend_mut().querier.set_stargate_handler(handler);
+    }
+
     /// Sets `address`' bank balance (replacing it).
     pub fn set_balance(&mut self, address: &str, balance: Vec<Coin>) {
         self.querier_mut().update_balance(address, balance);
@@ -390,6 +401,27 @@ impl VmContract {
         let env = self.env.clone();
         self.call("execute", true, funds, |instance| {
             call_execute(instance, &env, &info, &msg)
+        })
+    }
+
+    /// Calls `reply` with `reply` as the result of a submessage the contract sent (the harness
+    /// never executes submessages; this stands in for the chain's answer).
+    pub fn reply(&mut self, reply: &Reply) -> Result<CallReport<Response>, CallError> {
+        let env = self.env.clone();
+        self.call("reply", true, &[], |instance| {
+            call_reply(instance, &env, reply)
+        })
+    }
+
+    /// Calls `sudo` with `msg` (what the chain sends: ibc-hooks callbacks, governance).
+    pub fn sudo<M: Serialize + ?Sized>(
+        &mut self,
+        msg: &M,
+    ) -> Result<CallReport<Response>, CallError> {
+        let msg = self.encode("sudo", msg)?;
+        let env = self.env.clone();
+        self.call("sudo", true, &[], |instance| {
+            call_sudo(instance, &env, &msg)
         })
     }
 

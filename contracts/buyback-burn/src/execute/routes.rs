@@ -1,12 +1,34 @@
 //! Routes: the pools each revenue denom is swapped through to reach SPICE.
 
-use cosmwasm_std::{Deps, DepsMut, MessageInfo, Response};
-use osmosis_std::types::osmosis::poolmanager::v1beta1::PoolmanagerQuerier;
+use cosmwasm_schema::serde::de::IgnoredAny;
+use cosmwasm_schema::serde::Deserialize;
+use cosmwasm_std::{Deps, DepsMut, MessageInfo, QueryRequest, Response, StdResult};
+use osmosis_std::types::osmosis::poolmanager::v1beta1::{PoolRequest, PoolmanagerQuerier};
 use spice_types::{spice_event, validate_denom};
 
 use crate::contract::TAG;
 use crate::error::ContractError;
 use crate::state::{Config, Hop, CONFIG, ROUTES};
+
+/// poolmanager's `Pool` answer, read only as far as the existence check needs. osmosis-std's
+/// `PoolResponse` decodes the pool through its `Any`, which links the serde code of every pool
+/// model (balancer, stableswap, concentrated liquidity, cosmwasm pools), `serde_cw_value` and
+/// chrono into the contract: about 100 KB of wasm for a check that only needs the query to
+/// succeed. The pool itself is skipped unread: a pool of a model osmosis-std does not know is
+/// accepted too (the spot-price query that follows still checks the pool holds both denoms).
+#[derive(Deserialize)]
+#[serde(crate = "cosmwasm_schema::serde")]
+struct PoolExists {
+    #[allow(dead_code)]
+    pool: Option<IgnoredAny>,
+}
+
+/// `/osmosis.poolmanager.v1beta1.Query/Pool`, the same request osmosis-std's
+/// `PoolmanagerQuerier::pool` sends.
+fn query_pool(deps: Deps, pool_id: u64) -> StdResult<PoolExists> {
+    let request: QueryRequest = PoolRequest { pool_id }.into();
+    deps.querier.query(&request)
+}
 
 /// The checks every stored route passes: it starts at `denom`, ends in SPICE, never visits a
 /// denom twice (so no hop swaps a denom into itself), crosses at most `max_hops` pools, and every
@@ -56,12 +78,10 @@ pub fn validate_route(
     let querier = PoolmanagerQuerier::new(&deps.querier);
     let mut token_in = denom;
     for hop in hops {
-        querier
-            .pool(hop.pool_id)
-            .map_err(|e| ContractError::PoolNotFound {
-                pool_id: hop.pool_id,
-                reason: e.to_string(),
-            })?;
+        query_pool(deps, hop.pool_id).map_err(|e| ContractError::PoolNotFound {
+            pool_id: hop.pool_id,
+            reason: e.to_string(),
+        })?;
         querier
             .spot_price(
                 hop.pool_id,

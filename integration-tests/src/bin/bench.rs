@@ -1,0 +1,94 @@
+//! `scripts/bench.sh`'s benchmark run: measures every path of the optimized artifacts in
+//! cosmwasm-vm, writes `BENCHMARKS.md`, and with `--check` fails on the rules of
+//! [`spice_integration_tests::bench::check`].
+//!
+//! ```text
+//! bench [--check] [--write-budgets] [--out BENCHMARKS.md] [--budgets bench/budgets.toml] [--only SECTION]
+//! ```
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use spice_integration_tests::bench;
+
+fn workspace() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("integration-tests/ lives in the workspace")
+        .to_path_buf()
+}
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("bench: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run() -> anyhow::Result<bool> {
+    let mut check = false;
+    let mut write_budgets = false;
+    let mut out = workspace().join("BENCHMARKS.md");
+    let mut budgets = workspace().join("bench/budgets.toml");
+    let mut only: Option<String> = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--check" => check = true,
+            "--write-budgets" => write_budgets = true,
+            "--out" => out = args.next().context("--out needs a path")?.into(),
+            "--budgets" => budgets = args.next().context("--budgets needs a path")?.into(),
+            "--only" => only = Some(args.next().context("--only needs a section")?),
+            other => anyhow::bail!("unknown argument {other:?}"),
+        }
+    }
+
+    let started = Instant::now();
+    let (results, missing) = bench::run_all(only.as_deref());
+    let seconds = started.elapsed().as_secs_f64();
+    eprintln!("bench: measured in {seconds:.1}s");
+
+    if only.is_none() {
+        let md = bench::render(&results, &missing)?;
+        std::fs::write(&out, md).with_context(|| format!("writing {}", out.display()))?;
+        eprintln!("bench: wrote {}", out.display());
+    }
+    if write_budgets {
+        std::fs::create_dir_all(budgets.parent().unwrap_or(Path::new(".")))?;
+        std::fs::write(&budgets, bench::budgets_toml(&results, 5))
+            .with_context(|| format!("writing {}", budgets.display()))?;
+        eprintln!("bench: wrote {}", budgets.display());
+    }
+    for m in &missing {
+        eprintln!("bench: not measured: {m}");
+    }
+    for m in &results.vault_missing {
+        eprintln!("bench: staking_vault not measured: {m}");
+    }
+    if !check {
+        return Ok(missing.is_empty());
+    }
+    let text = std::fs::read_to_string(&budgets).with_context(|| {
+        format!(
+            "reading {} (create it with --write-budgets)",
+            budgets.display()
+        )
+    })?;
+    let budget_map = bench::parse_budgets(&text)?;
+    let failures = bench::check(&results, &budget_map, &missing);
+    if failures.is_empty() {
+        eprintln!("bench --check: OK ({} rows)", results.rows.len());
+        Ok(true)
+    } else {
+        for f in &failures {
+            eprintln!("bench --check: FAIL {f}");
+        }
+        Ok(false)
+    }
+}
