@@ -990,6 +990,15 @@ pub fn buyback_burn(results: &mut Results) -> anyhow::Result<()> {
 // ---- staking-vault ----
 
 fn swap_reply(id: u64, amount_out: &str) -> Reply {
+    submsg_reply(
+        id,
+        "/osmosis.poolmanager.v1beta1.MsgSwapExactAmountInResponse",
+        proto_string_field_1(amount_out),
+    )
+}
+
+/// The successful reply to the submessage `id`, whose response is `value` of `type_url`.
+fn submsg_reply(id: u64, type_url: &str, value: Vec<u8>) -> Reply {
     #[allow(deprecated)]
     Reply {
         id,
@@ -999,21 +1008,59 @@ fn swap_reply(id: u64, amount_out: &str) -> Reply {
             events: vec![],
             data: None,
             msg_responses: vec![MsgResponse {
-                type_url: "/osmosis.poolmanager.v1beta1.MsgSwapExactAmountInResponse".into(),
-                value: Binary::from(proto_string_field_1(amount_out)),
+                type_url: type_url.into(),
+                value: Binary::from(value),
             }],
         }),
     }
 }
 
-/// deposit, convert (+ its swap reply), stake and harvest with the operator strategy (the
-/// production path on Osmosis). Steps that fail are listed in `missing`, not fatal: the vault
-/// is still being finished.
+/// Protobuf of `MsgTransferResponse { sequence }` (field 1, varint).
+fn proto_transfer_response(sequence: u64) -> Vec<u8> {
+    let mut out = vec![0x08];
+    let mut n = sequence;
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(byte);
+            break;
+        }
+        out.push(byte | 0x80);
+    }
+    out
+}
+
+/// An operator report that must be accepted: one outside its bound succeeds too (it halts the
+/// strategy), and would measure the halt instead.
+fn accepted(c: &mut VmContract, operator: &str, msg: Value) -> anyhow::Result<CallReport> {
+    let (report, accepted) = exec_attr(c, operator, msg.clone(), &[], "accepted")?;
+    if accepted != "true" {
+        bail!("{msg} was not accepted (the report breached its bound and halted the strategy)");
+    }
+    Ok(report)
+}
+
+const TRANSFER_NOTE: &str = "ICS-20 transfer to the operator's delegation address not executed";
+const IBC_NOTE: &str =
+    "the chain's answers (transfer sequence, ibc-hooks ack) given by the harness";
+const NATIVE_STRATEGY_NOTE: &str =
+    "native strategy, one validator in the mock staking module; withdrawal not executed";
+
+/// The vault's keeper and operator cycle with the operator strategy (the production path on
+/// Osmosis): deposit, convert (+ its swap reply), stake (+ the transfer's reply and ack), the
+/// operator's confirmations, harvest; then harvest with the native strategy, whose rewards
+/// come back in a reply. Steps that fail are listed in `missing`, not fatal.
+///
+/// The harness executes no submessage, so what the chain would do in between is played by
+/// hand: the vault's bank balance is the mock bank's (`set_balance`), the swap, the transfer's
+/// sequence and the ibc-hooks callback are given as the chain would give them.
 pub fn staking_vault(results: &mut Results, missing: &mut Vec<String>) -> anyhow::Result<()> {
     let mut c = VmContract::load("staking_vault")?;
     c.set_stargate_handler(Box::new(osmosis_answers));
     let owner = addr("dao");
     let operator = addr("operator");
+    let keeper = addr("keeper");
     instantiate(
         &mut c,
         &owner,
@@ -1033,50 +1080,154 @@ pub fn staking_vault(results: &mut Results, missing: &mut Vec<String>) -> anyhow
         }
     }
     let address = c.address().to_string();
-    let mut step = |_: &mut VmContract,
-                    path: &'static str,
-                    note: &'static str,
-                    r: anyhow::Result<CallReport>| match r {
+    let mut step = |path: &'static str, note: &'static str, r: anyhow::Result<CallReport>| match r {
         Ok(r) => results.push("path", "staking_vault", path, 0, &r, note),
         Err(e) => missing.push(format!("staking_vault.{path}: {e}")),
     };
+    let reply = |c: &mut VmContract, reply: Reply| {
+        c.reply(&reply)
+            .map(|r| r.without_response())
+            .map_err(|e| anyhow!("staking_vault reply {}: {e}", reply.id))
+    };
+
     let r = exec(
         &mut c,
         &addr("treasury"),
         json!({ "deposit": {} }),
         &coins(1_000_000, "uosmo"),
     );
-    step(&mut c, "deposit", "", r);
+    step("deposit", "", r);
     let r = exec(
         &mut c,
-        &addr("keeper"),
+        &keeper,
         json!({ "convert": { "denom": "uosmo", "limit": null } }),
         &[],
     );
-    step(&mut c, "convert", SWAP_NOTE, r);
-    let r = c
-        .reply(&swap_reply(1, "499000"))
-        .map(|r| r.without_response())
-        .map_err(|e| anyhow!("staking_vault reply: {e}"));
-    step(&mut c, "convert reply (swap result)", SWAP_NOTE, r);
+    step("convert", SWAP_NOTE, r);
+    let r = reply(&mut c, swap_reply(1, "499000"));
+    step("convert reply (swap result)", SWAP_NOTE, r);
+    // The swap paid 499,000 AKT into the vault's bank.
     c.set_balance(&address, vec![coin(499_000, AKT_DENOM)]);
-    let r = exec(&mut c, &addr("keeper"), json!({ "stake": {} }), &[]);
-    step(
+    let r = exec(&mut c, &keeper, json!({ "stake": {} }), &[]);
+    step("stake", TRANSFER_NOTE, r);
+    let r = reply(
         &mut c,
-        "stake",
-        "ICS-20 transfer to the operator's delegation address not executed",
-        r,
+        submsg_reply(
+            2,
+            "/ibc.applications.transfer.v1.MsgTransferResponse",
+            proto_transfer_response(1),
+        ),
     );
-    c.advance_blocks(14_400, 86_400);
-    let r = exec(
+    step("stake reply (transfer sequence)", IBC_NOTE, r);
+    // The transfer took the 499,000 AKT out of the vault's bank.
+    c.set_balance(&address, vec![]);
+    let r = c
+        .sudo(&json!({ "ibc_lifecycle_complete": { "ibc_ack": {
+            "channel": "channel-1", "sequence": 1, "ack": "AQ==", "success": true } } }))
+        .map(|r| r.without_response())
+        .map_err(|e| anyhow!("staking_vault sudo: {e}"));
+    step("ibc ack (sudo, transfer arrived)", IBC_NOTE, r);
+    let r = accepted(
+        &mut c,
+        &operator,
+        json!({ "confirm_delegation": { "amount": "499000", "tx_hash": "D1E2F3" } }),
+    );
+    step("confirm_delegation (operator)", "", r);
+    // A week staked: the reward bound is 499,000 × 50% × 7 / 365 ≈ 4,785 AKT.
+    c.advance_blocks(100_800, 7 * 86_400);
+    // The operator sent the rewards back: they are in the vault's bank when it confirms them.
+    c.set_balance(&address, vec![coin(1_000, AKT_DENOM)]);
+    let r = accepted(
         &mut c,
         &operator,
         json!({ "confirm_rewards": { "amount": "1000", "tx_hash": "A1B2C3" } }),
-        &[],
     );
-    step(&mut c, "confirm_rewards (operator)", "", r);
-    let r = exec(&mut c, &addr("keeper"), json!({ "harvest": {} }), &[]);
-    step(&mut c, "harvest", "", r);
+    step("confirm_rewards (operator)", "", r);
+    let r = exec(&mut c, &keeper, json!({ "harvest": {} }), &[]);
+    step(
+        "harvest",
+        "operator strategy: the confirmed rewards go out at once (no reply); bank sends not executed",
+        r,
+    );
+
+    // Native strategy: harvest withdraws the rewards, and its reply pays out what arrived.
+    if let Err(e) = staking_vault_native(&mut step) {
+        missing.push(format!("staking_vault native harvest: {e:#}"));
+    }
+    Ok(())
+}
+
+/// `harvest` with the native strategy on a fresh vault: one validator holding the vault's
+/// stake with 2,000 AKT of rewards accrued, withdrawn by a submessage whose reply measures
+/// what arrived and pays it out.
+fn staking_vault_native(
+    step: &mut impl FnMut(&'static str, &'static str, anyhow::Result<CallReport>),
+) -> anyhow::Result<()> {
+    use cosmwasm_std_vm::{Addr, Decimal, FullDelegation, Validator};
+
+    let mut c = VmContract::load("staking_vault")?;
+    let owner = addr("dao");
+    let keeper = addr("keeper");
+    let address = c.address().to_string();
+    let validator = "osmovaloper1qyqszqgpqyqszqgpqyqszqgpqyqszqgpjn5cxd".to_string();
+    let validators = [Validator::create(
+        validator.clone(),
+        Decimal::percent(5),
+        Decimal::percent(20),
+        Decimal::percent(1),
+    )];
+    c.querier_mut().update_staking(AKT_DENOM, &validators, &[]);
+    let mut msg = instantiate_msg("staking_vault", &owner);
+    msg["strategy"] =
+        json!({ "native": { "validators": [{ "address": validator, "weight": 1 }] } });
+    instantiate(&mut c, &owner, msg, &[])?;
+    exec(
+        &mut c,
+        &addr("treasury"),
+        json!({ "deposit": {} }),
+        &coins(1_000_000, AKT_DENOM),
+    )?;
+    exec(&mut c, &keeper, json!({ "stake": {} }), &[])?;
+    // The delegation exists (the staking module executed it) and has accrued 2,000 AKT.
+    let delegation = FullDelegation::create(
+        Addr::unchecked(&address),
+        validator,
+        coin(1_000_000, AKT_DENOM),
+        coin(1_000_000, AKT_DENOM),
+        coins(2_000, AKT_DENOM),
+    );
+    c.querier_mut()
+        .update_staking(AKT_DENOM, &validators, &[delegation]);
+    c.set_balance(&address, vec![]);
+    c.advance_blocks(1, 6);
+    let r = exec(&mut c, &keeper, json!({ "harvest": {} }), &[]);
+    step(
+        "harvest (native: withdraw rewards)",
+        NATIVE_STRATEGY_NOTE,
+        r,
+    );
+    // The withdrawal paid the rewards into the vault's bank.
+    c.set_balance(&address, vec![coin(2_000, AKT_DENOM)]);
+    #[allow(deprecated)]
+    let withdrawn = Reply {
+        id: 5,
+        payload: Binary::default(),
+        gas_used: 0,
+        result: SubMsgResult::Ok(SubMsgResponse {
+            events: vec![],
+            data: None,
+            msg_responses: vec![],
+        }),
+    };
+    let r = c
+        .reply(&withdrawn)
+        .map(|r| r.without_response())
+        .map_err(|e| anyhow!("staking_vault harvest reply: {e}"));
+    step(
+        "harvest reply (native: rewards arrived, paid out)",
+        NATIVE_STRATEGY_NOTE,
+        r,
+    );
     Ok(())
 }
 
