@@ -20,7 +20,8 @@ step() {
 
 step "format" cargo fmt --all -- --check
 step "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
-step "schemas match the code" scripts/schema.sh --check
+step "schemas and TypeScript clients match the code" scripts/schema.sh --check
+step "TypeScript clients and examples compile (tsc)" bash -c "cd ts && npx --no-install tsc -p tsconfig.json --noEmit"
 # The real-VM tests in integration-tests load these artifacts, so they are built first.
 step "wasm artifacts" scripts/build-wasm.sh --locked
 step "tests (unit, multi-test, real VM)" cargo test --workspace --locked
