@@ -191,10 +191,7 @@ class Chain:
 
     # -- transactions --
 
-    def tx(self, args, sender, gas=None, amount=None):
-        """Signs and broadcasts one transaction, waits for its block and returns its result.
-        `gas=None` lets the node simulate it (adjusted ×1.3); a fixed `gas` lets a transaction
-        that is meant to fail reach a block."""
+    def _flags(self, sender, gas):
         flags = [
             "--from", sender,
             "--keyring-backend", "test",
@@ -202,20 +199,48 @@ class Chain:
             "--node", self.node,
             "--chain-id", self.chain_id,
             "--gas-prices", f"{GAS_PRICE}{self.denom}",
-            "-b", "sync", "-y", "-o", "json",
+            "-o", "json",
         ]
         if gas is None:
-            flags += ["--gas", "auto", "--gas-adjustment", GAS_ADJUSTMENT]
-        else:
-            flags += ["--gas", str(gas)]
+            return flags + ["--gas", "auto", "--gas-adjustment", GAS_ADJUSTMENT]
+        return flags + ["--gas", str(gas)]
+
+    def broadcast(self, args, sender, gas=None, amount=None):
+        """Signs and broadcasts one transaction; returns its hash once CheckTx accepted it.
+        `gas=None` lets the node simulate it (adjusted ×1.3); a fixed `gas` lets a transaction
+        that is meant to fail reach a block."""
+        flags = self._flags(sender, gas) + ["-b", "sync", "-y"]
         if amount:
             flags += ["--amount", f"{amount}{self.denom}"]
-        out = self.run(["tx", *args, *flags])
+        return self._sent(self.run(["tx", *args, *flags]))
+
+    def _sent(self, out):
         # The CLI prints the gas estimate on stderr and the broadcast result on stdout.
         sent = json.loads(out[out.index("{"):])
         if int(sent.get("code", 0)) != 0:
             raise StepFailed(f"rejected by CheckTx: {sent.get('raw_log')}")
-        return self.wait_tx(sent["txhash"])
+        return sent["txhash"]
+
+    def tx(self, args, sender, gas=None, amount=None):
+        """Broadcasts one transaction, waits for its block and returns its result."""
+        return self.wait_tx(self.broadcast(args, sender, gas, amount))
+
+    def tx_repeated(self, args, sender, copies, gas, workdir):
+        """One transaction carrying the message `args` builds `copies` times (generated,
+        multiplied, signed and broadcast with the CLI)."""
+        unsigned = json.loads(self.run(["tx", *args, *self._flags(sender, gas),
+                                        "--generate-only"]))
+        unsigned["body"]["messages"] = unsigned["body"]["messages"] * copies
+        path = os.path.join(workdir, f"tx-{sender}-{copies}.json")
+        with open(path, "w") as f:
+            json.dump(unsigned, f)
+        signed = self.run(["tx", "sign", path, "--from", sender, "--keyring-backend", "test",
+                           "--home", self.home, "--node", self.node,
+                           "--chain-id", self.chain_id, "-o", "json"])
+        with open(path, "w") as f:
+            f.write(signed)
+        out = self.run(["tx", "broadcast", path, "--node", self.node, "-b", "sync", "-o", "json"])
+        return self.wait_tx(self._sent(out))
 
     def wait_tx(self, txhash, timeout=60):
         deadline = time.monotonic() + timeout
@@ -287,6 +312,8 @@ class Run:
         self.contracts = {}
         self.code_ids = {}
         self.a = {}
+        # Filled by tx_overhead: the ante handler's gas, the same for every transaction.
+        self.overhead = None
 
     def addr(self, name):
         return self.chain.address(name)
@@ -492,16 +519,52 @@ def deploy(run):
         ok(f"{name:<20} {address}")
 
 
-# ---- a plain bank send: the ante handler's cost with the smallest possible message --------
+# ---- the ante handler's share of every transaction ----------------------------------------
+
+ACCOUNTS = ["owner", "guardian", "operator", "oracle", "auditor", "monitor", "keeper", "tenant",
+            "provider", "backup", "user1", "user2"]
 
 
-def baseline(run):
-    res = run.chain.tx(["bank", "send", "user1", run.addr("user2"), f"1{run.chain.denom}"],
-                       "user1")
-    check(res.code == 0, f"bank send: {res.raw_log}")
-    run.record("reference: bank send 1inj", "bank", "send", res,
-               note="MsgSend through the same ante handler, no contract")
-    ok(f"bank send: gas_used {res.gas_used}, {res.bytes} bytes")
+def warm_up(run):
+    """Every account sends itself 1inj once. An account's first transaction also stores its
+    public key on chain (about 15,000 gas more); after this, every account's transactions cost
+    the same ante-handler gas, so the gas of two steps compares."""
+    chain = run.chain
+    hashes = [chain.broadcast(["bank", "send", who, run.addr(who), f"1{chain.denom}"], who,
+                              gas=200_000) for who in ACCOUNTS]
+    results = [chain.wait_tx(h) for h in hashes]
+    for who, res in zip(ACCOUNTS, results):
+        check(res.code == 0, f"warm-up send of {who}: {res.raw_log}")
+    ok(f"{len(ACCOUNTS)} accounts: first transactions (public keys stored), gas_used "
+       f"{min(r.gas_used for r in results)}..{max(r.gas_used for r in results)}")
+
+
+def tx_overhead(run, workdir):
+    """The gas a transaction costs besides its messages: the same MsgSend once and twice in
+    one transaction, gas(n) = overhead + n × per-message, so overhead = 2·gas(1) − gas(2).
+    That is the ante handler (signature verification, fee deduction, account and sequence,
+    10 gas per byte of the transaction's envelope)."""
+    chain = run.chain
+    args = ["bank", "send", "user1", run.addr("user2"), f"1{chain.denom}"]
+    one = chain.tx_repeated(args, "user1", 1, 300_000, workdir)
+    two = chain.tx_repeated(args, "user1", 2, 300_000, workdir)
+    check(one.code == 0 and two.code == 0, f"reference sends: {one.raw_log} {two.raw_log}")
+    run.record("reference: bank send, one MsgSend", "bank", "send", one,
+               note="no contract: the ante handler plus one MsgSend")
+    run.record("reference: bank send, two MsgSends", "bank", "send", two,
+               note="the same MsgSend twice in one transaction")
+    overhead = 2 * one.gas_used - two.gas_used
+    per_send = two.gas_used - one.gas_used
+    check(0 < overhead < one.gas_used, f"overhead {overhead} out of range")
+    run.overhead = {
+        "gas": overhead,
+        "bank_send_one": one.gas_used,
+        "bank_send_two": two.gas_used,
+        "per_msg_send": per_send,
+        "how": "2 x gas(one MsgSend) - gas(two MsgSends), same sender, after its first tx",
+    }
+    ok(f"tx overhead {overhead} gas (one MsgSend {one.gas_used}, two {two.gas_used}: "
+       f"{per_send} per MsgSend)")
 
 
 # ---- spice-token --------------------------------------------------------------------------
@@ -1023,17 +1086,32 @@ def order_book(run):
 # ---- report -------------------------------------------------------------------------------
 
 
-def print_table(records):
+def print_table(records, overhead):
     head = f"{'step':<58} {'contract':<20} {'message':<18} {'gas_wanted':>11} {'gas_used':>11} " \
-           f"{'bytes':>6}"
+           f"{'-overhead':>10} {'bytes':>6}"
     print("\n" + head)
     print("-" * len(head))
     for r in records:
         flag = "" if r["code"] == 0 else f"  (failed, code {r['code']})"
+        rest = r.get("gas_without_tx_overhead")
+        rest = f"{rest:>10,}" if rest is not None else f"{'':>10}"
         print(f"{r['step'][:58]:<58} {r['contract']:<20} {r['message'][:18]:<18} "
-              f"{r['gas_wanted']:>11,} {r['gas_used']:>11,} {r['tx_bytes'] or 0:>6}{flag}")
+              f"{r['gas_wanted']:>11,} {r['gas_used']:>11,} {rest} {r['tx_bytes'] or 0:>6}{flag}")
     total = sum(r["gas_used"] for r in records)
     print(f"{len(records)} transactions, {total:,} gas used in total")
+    if overhead:
+        print(f"-overhead: gas_used less the {overhead['gas']:,} gas every transaction pays "
+              f"besides its message ({overhead['how']})")
+
+
+def artifact_checksums():
+    out = {}
+    for name in ARTIFACT_ORDER:
+        path = os.path.join(ARTIFACTS, f"{name}.wasm")
+        if os.path.exists(path):
+            with open(path, "rb") as f:
+                out[f"{name}.wasm"] = hashlib.sha256(f.read()).hexdigest()
+    return out
 
 
 def main():
@@ -1041,14 +1119,17 @@ def main():
     parser.add_argument("--out", default=os.path.join(ROOT, "target", "e2e", "gas.json"))
     args = parser.parse_args()
 
+    os.makedirs(os.path.dirname(args.out), exist_ok=True)
     chain = Chain()
     run = Run(chain)
     started = time.monotonic()
     height, _ = chain.status()
     print(f"chain {chain.chain_id} at {chain.node}, height {height}")
     try:
+        run.flow("accounts: first transactions", lambda: warm_up(run))
+        run.flow("reference: the transaction overhead",
+                 lambda: tx_overhead(run, os.path.dirname(args.out)))
         if run.flow("deploy: store and instantiate the suite, wired", lambda: deploy(run)):
-            run.flow("reference transaction", lambda: baseline(run))
             incentives_ok = run.flow("provider-incentives: epoch 0 funded and reported",
                                      lambda: incentives_open(run))
             run.flow("spice-token: mint, transfer, send, burn", lambda: spice_token(run))
@@ -1063,11 +1144,18 @@ def main():
                 run.flow("order-book: standing order, offers, match into an escrow lease",
                          lambda: order_book(run))
     finally:
-        os.makedirs(os.path.dirname(args.out), exist_ok=True)
+        if run.overhead:
+            for r in run.records:
+                if r["contract"] != "bank":
+                    r["gas_without_tx_overhead"] = r["gas_used"] - run.overhead["gas"]
         with open(args.out, "w") as f:
             json.dump({
                 "chain": {"id": chain.chain_id, "node": "injectived (injective-core 1.20.1)",
                           "gas_price": f"{GAS_PRICE}{chain.denom}"},
+                # sha256 of the artifacts measured: scripts/bench.sh uses this file only for
+                # the artifacts it measures itself.
+                "artifacts": artifact_checksums(),
+                "tx_overhead": run.overhead,
                 "contracts": run.contracts,
                 "code_ids": run.code_ids,
                 "flows": [{"flow": n, "ok": o, "error": e, "seconds": round(s, 1)}
@@ -1076,7 +1164,7 @@ def main():
             }, f, indent=1)
             f.write("\n")
 
-    print_table(run.records)
+    print_table(run.records, run.overhead)
     print("\nCovered by the emulation only (no Osmosis module on this chain):")
     for line in OSMOSIS_ONLY:
         print(f"  - {line}")
@@ -1086,7 +1174,7 @@ def main():
     for name, passed, error, seconds in run.results:
         print(f"  {'PASS' if passed else 'FAIL'}  {name} ({seconds:.1f}s){'' if passed else ': ' + error}")
         failed += not passed
-    expected = 8
+    expected = 9
     if len(run.results) < expected and not failed:
         failed = 1
     print(f"\n{len(run.results) - failed}/{expected} flows passed in "
