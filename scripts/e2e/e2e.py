@@ -33,6 +33,7 @@ import base64
 import hashlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -1114,7 +1115,17 @@ def artifact_checksums():
     return out
 
 
+class Interrupted(BaseException):
+    """SIGTERM, raised past every flow's `except Exception`."""
+
+
+def on_term(signum, _frame):
+    raise Interrupted(signal.Signals(signum).name)
+
+
 def main():
+    # e2e.sh's timeout sends SIGTERM: end like Ctrl-C, writing what was measured.
+    signal.signal(signal.SIGTERM, on_term)
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--out", default=os.path.join(ROOT, "target", "e2e", "gas.json"))
     args = parser.parse_args()
@@ -1125,6 +1136,7 @@ def main():
     started = time.monotonic()
     height, _ = chain.status()
     print(f"chain {chain.chain_id} at {chain.node}, height {height}")
+    interrupted = None
     try:
         run.flow("accounts: first transactions", lambda: warm_up(run))
         run.flow("reference: the transaction overhead",
@@ -1143,6 +1155,8 @@ def main():
             if incentives_ok:
                 run.flow("order-book: standing order, offers, match into an escrow lease",
                          lambda: order_book(run))
+    except (KeyboardInterrupt, Interrupted) as e:
+        interrupted = type(e).__name__ if isinstance(e, KeyboardInterrupt) else str(e)
     finally:
         if run.overhead:
             for r in run.records:
@@ -1165,6 +1179,10 @@ def main():
             f.write("\n")
 
     print_table(run.records, run.overhead)
+    if interrupted:
+        print(f"\ninterrupted ({interrupted}) after {time.monotonic() - started:.0f}s; "
+              f"partial gas in {os.path.relpath(args.out, ROOT)}")
+        return 130
     print("\nCovered by the emulation only (no Osmosis module on this chain):")
     for line in OSMOSIS_ONLY:
         print(f"  - {line}")
