@@ -25,7 +25,8 @@ epoch is made short by a genesis time in the past (the contract's minimum epoch 
 Every transaction is recorded (step, contract, message, gas_wanted, gas_used, tx bytes, fee)
 and written to --out as JSON; scripts/bench.sh reads that file for its real-gas column
 (`bench`: the benchmark row a transaction is comparable to, or null). A table is printed at the
-end. Exit status: 0 when every step passed, 1 when one failed, 2 on a usage or setup error.
+end. Exit status: 0 when every step passed, 1 when one failed (or the node's variables are
+missing), 130 when interrupted (Ctrl-C, or e2e.sh's timeout), after writing what was measured.
 """
 
 import argparse
