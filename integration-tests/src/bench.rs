@@ -1428,7 +1428,169 @@ fn thousands(n: u64) -> String {
     out
 }
 
-pub fn render(results: &Results, missing: &[String]) -> anyhow::Result<String> {
+// ---------------------------------------------------------------------------------------
+// Real chain: what the node charged (scripts/e2e.sh writes target/e2e/gas.json)
+// ---------------------------------------------------------------------------------------
+
+/// The gas a local Injective node charged for the transactions of `scripts/e2e.sh`, by the
+/// benchmark row each is comparable to. Informational: `--check` never reads it.
+#[derive(Debug, Default)]
+pub struct RealChain {
+    /// What every transaction pays besides its message (the ante handler), measured by the run.
+    pub tx_overhead: Option<u64>,
+    /// `(contract, path)` → the e2e step and its `gas_used`.
+    pub rows: BTreeMap<(String, String), (String, u64)>,
+    /// Why there are no numbers (no file, other artifacts, unreadable), else `None`.
+    pub unavailable: Option<String>,
+}
+
+impl RealChain {
+    fn unavailable(why: String) -> Self {
+        RealChain {
+            unavailable: Some(why),
+            ..Default::default()
+        }
+    }
+
+    fn get(&self, row: &Row) -> Option<&(String, u64)> {
+        self.rows.get(&(row.contract.to_string(), row.path.clone()))
+    }
+}
+
+/// Reads `gas_json` when it exists and was measured with the artifacts `checksums_txt` lists
+/// (`scripts/build-wasm.sh`'s `sha256  name` lines); anything else leaves the real-chain
+/// columns "not measured" rather than mixing numbers of different builds.
+pub fn read_real_chain(gas_json: &std::path::Path, checksums_txt: &std::path::Path) -> RealChain {
+    let text = match std::fs::read_to_string(gas_json) {
+        Ok(t) => t,
+        Err(_) => {
+            return RealChain::unavailable(format!(
+                "no {} (scripts/bench.sh --real-chain runs scripts/e2e.sh first)",
+                gas_json.display()
+            ));
+        }
+    };
+    let doc: Value = match serde_json::from_str(&text) {
+        Ok(v) => v,
+        Err(e) => return RealChain::unavailable(format!("{}: {e}", gas_json.display())),
+    };
+    let built: BTreeMap<String, String> = std::fs::read_to_string(checksums_txt)
+        .unwrap_or_default()
+        .lines()
+        .filter_map(|l| {
+            let (hash, name) = l.split_once("  ")?;
+            Some((name.trim().to_string(), hash.trim().to_string()))
+        })
+        .collect();
+    let measured = doc["artifacts"].as_object().cloned().unwrap_or_default();
+    let stale: Vec<&String> = measured
+        .iter()
+        .filter(|(name, hash)| built.get(name.as_str()).map(String::as_str) != hash.as_str())
+        .map(|(name, _)| name)
+        .collect();
+    if measured.is_empty() || !stale.is_empty() {
+        return RealChain::unavailable(format!(
+            "{} was measured with other artifacts ({}): run scripts/bench.sh --real-chain",
+            gas_json.display(),
+            if measured.is_empty() {
+                "none recorded".to_string()
+            } else {
+                stale
+                    .iter()
+                    .map(|s| s.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }
+        ));
+    }
+    let mut rows = BTreeMap::new();
+    for tx in doc["transactions"].as_array().into_iter().flatten() {
+        let (Some(contract), Some(path), Some(gas_used)) = (
+            tx["contract"].as_str(),
+            tx["bench"].as_str(),
+            tx["gas_used"].as_u64(),
+        ) else {
+            continue;
+        };
+        if tx["code"].as_u64() != Some(0) {
+            continue;
+        }
+        let step = tx["step"].as_str().unwrap_or_default().to_string();
+        rows.entry((contract.to_string(), path.to_string()))
+            .or_insert((step, gas_used));
+    }
+    RealChain {
+        tx_overhead: doc["tx_overhead"]["gas"].as_u64(),
+        rows,
+        unavailable: None,
+    }
+}
+
+fn signed_pct(node: u64, estimate: u64) -> String {
+    format!(
+        "{:+.1}%",
+        (node as f64 - estimate as f64) * 100.0 / estimate as f64
+    )
+}
+
+/// The two real-chain cells of a table-3 row: the node's `gas_used` and the same less the
+/// measured transaction overhead, each with its difference to the row's SDK gas.
+fn real_cells(real: &RealChain, row: &Row) -> (String, String) {
+    if real.unavailable.is_some() {
+        return ("not measured".into(), "not measured".into());
+    }
+    let Some((_, gas_used)) = real.get(row) else {
+        return ("–".into(), "–".into());
+    };
+    let sdk = row.report.sdk_gas;
+    let total = format!("{} ({})", thousands(*gas_used), signed_pct(*gas_used, sdk));
+    let own = match real.tx_overhead {
+        Some(o) => {
+            let own = gas_used.saturating_sub(o);
+            format!("{} ({})", thousands(own), signed_pct(own, sdk))
+        }
+        None => "–".into(),
+    };
+    (total, own)
+}
+
+/// The real-chain comparison as plain text, for the terminal.
+pub fn real_chain_report(results: &Results, real: &RealChain) -> String {
+    let mut out = String::new();
+    if let Some(why) = &real.unavailable {
+        let _ = writeln!(out, "real chain gas: not measured: {why}");
+        return out;
+    }
+    let _ = writeln!(
+        out,
+        "real chain gas (scripts/e2e.sh, tx overhead {}):",
+        real.tx_overhead
+            .map(thousands)
+            .unwrap_or_else(|| "not measured".into())
+    );
+    let _ = writeln!(
+        out,
+        "  {:<56} {:>9} {:>19} {:>21}",
+        "row", "SDK gas", "node gas_used", "node - tx overhead"
+    );
+    for row in results.rows("path") {
+        if real.get(row).is_none() {
+            continue;
+        }
+        let (total, own) = real_cells(real, row);
+        let _ = writeln!(
+            out,
+            "  {:<56} {:>9} {:>19} {:>21}",
+            format!("{}.{}", row.contract, row.path),
+            thousands(row.report.sdk_gas),
+            total,
+            own
+        );
+    }
+    out
+}
+
+pub fn render(results: &Results, missing: &[String], real: &RealChain) -> anyhow::Result<String> {
     let mut md = String::new();
     let w = &mut md;
     writeln!(w, "<!-- generated by scripts/bench.sh, do not edit -->")?;
@@ -1505,16 +1667,31 @@ pub fn render(results: &Results, missing: &[String]) -> anyhow::Result<String> {
         "One scenario per contract on a fresh instance (the state each path needs is set up by real calls \
          first). KV columns: reads / writes / deletes / iterator steps of the call.\n"
     )?;
+    match &real.unavailable {
+        None => writeln!(
+            w,
+            "**Node gas**: `gas_used` of the same path as a real transaction on a local Injective node \
+             (`scripts/e2e.sh`, injective-core 1.20.1): the whole transaction, with the ante handler and \
+             every submessage executed. **Node − tx overhead** subtracts the {} gas every transaction pays \
+             besides its message (measured in the same run). Δ = difference to SDK gas; README.md \
+             \"Real chain\" explains it. Informational: `--check` ignores these columns.\n",
+            real.tx_overhead
+                .map(thousands)
+                .unwrap_or_else(|| "(not measured)".into())
+        )?,
+        Some(why) => writeln!(w, "Node gas columns: not measured ({why}).\n")?,
+    }
     writeln!(
         w,
-        "| contract | path | VM gas | SDK gas | KV r/w/d/it | note |"
+        "| contract | path | VM gas | SDK gas | KV r/w/d/it | node gas (Δ) | node − tx overhead (Δ) | note |"
     )?;
-    writeln!(w, "|---|---|---:|---:|---|---|")?;
+    writeln!(w, "|---|---|---:|---:|---|---:|---:|---|")?;
     for r in results.rows("path") {
         let kv = &r.report.kv;
+        let (node, own) = real_cells(real, r);
         writeln!(
             w,
-            "| {} | {} | {} | {} | {}/{}/{}/{} | {} |",
+            "| {} | {} | {} | {} | {}/{}/{}/{} | {} | {} | {} |",
             r.contract,
             r.path,
             thousands(r.report.vm_gas),
@@ -1523,6 +1700,8 @@ pub fn render(results: &Results, missing: &[String]) -> anyhow::Result<String> {
             kv.writes,
             kv.deletes,
             kv.iter_steps,
+            node,
+            own,
             r.note
         )?;
     }
@@ -1590,4 +1769,88 @@ pub fn ensure_arg(cond: bool, message: &str) -> anyhow::Result<()> {
         bail!("{message}");
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::gas::KvCounts;
+
+    fn row(contract: &'static str, path: &str, sdk_gas: u64) -> Row {
+        Row {
+            table: "path",
+            contract,
+            path: path.into(),
+            entries: 0,
+            report: CallReport {
+                response: (),
+                vm_gas: 0,
+                sdk_gas,
+                kv: KvCounts::default(),
+            },
+            note: "",
+        }
+    }
+
+    fn write(dir: &std::path::Path, name: &str, text: &str) -> std::path::PathBuf {
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        path
+    }
+
+    const GAS_JSON: &str = r#"{
+        "artifacts": {"spice_token.wasm": "aa"},
+        "tx_overhead": {"gas": 80000},
+        "transactions": [
+            {"step": "failed", "contract": "spice_token", "message": "transfer",
+             "bench": "transfer", "code": 5, "gas_used": 1},
+            {"step": "first", "contract": "spice_token", "message": "transfer",
+             "bench": "transfer", "code": 0, "gas_used": 155000},
+            {"step": "second", "contract": "spice_token", "message": "transfer",
+             "bench": "transfer", "code": 0, "gas_used": 999999},
+            {"step": "unmapped", "contract": "spice_token", "message": "mint",
+             "bench": null, "code": 0, "gas_used": 5}
+        ]
+    }"#;
+
+    #[test]
+    fn real_chain_maps_the_first_successful_transaction_marked_for_a_row() {
+        let dir = tempfile::tempdir().unwrap();
+        let gas = write(dir.path(), "gas.json", GAS_JSON);
+        let sums = write(dir.path(), "checksums.txt", "aa  spice_token.wasm\n");
+        let real = read_real_chain(&gas, &sums);
+        assert_eq!(real.unavailable, None);
+        assert_eq!(real.tx_overhead, Some(80_000));
+        assert_eq!(
+            real.rows,
+            BTreeMap::from([(
+                ("spice_token".to_string(), "transfer".to_string()),
+                ("first".to_string(), 155_000)
+            )])
+        );
+        let (node, own) = real_cells(&real, &row("spice_token", "transfer", 75_000));
+        assert_eq!(node, "155,000 (+106.7%)");
+        assert_eq!(own, "75,000 (+0.0%)");
+        assert_eq!(
+            real_cells(&real, &row("spice_token", "burn", 75_000)),
+            ("–".to_string(), "–".to_string())
+        );
+    }
+
+    #[test]
+    fn real_chain_numbers_of_other_artifacts_or_no_file_are_not_measured() {
+        let dir = tempfile::tempdir().unwrap();
+        let gas = write(dir.path(), "gas.json", GAS_JSON);
+        let sums = write(dir.path(), "checksums.txt", "bb  spice_token.wasm\n");
+        let real = read_real_chain(&gas, &sums);
+        assert!(real.unavailable.unwrap().contains("spice_token.wasm"));
+        let real = read_real_chain(&dir.path().join("missing.json"), &sums);
+        assert!(real.rows.is_empty());
+        let (node, own) = real_cells(&real, &row("spice_token", "transfer", 75_000));
+        assert_eq!(
+            (node.as_str(), own.as_str()),
+            ("not measured", "not measured")
+        );
+        assert!(real_chain_report(&Results::default(), &real).contains("not measured"));
+    }
 }

@@ -4,7 +4,11 @@
 //!
 //! ```text
 //! bench [--check] [--write-budgets] [--out BENCHMARKS.md] [--budgets bench/budgets.toml] [--only SECTION]
+//!       [--real-gas target/e2e/gas.json]
 //! ```
+//!
+//! `--real-gas`: the gas a real node charged (written by `scripts/e2e.sh`); shown beside the
+//! estimates when the file exists and matches the artifacts, "not measured" otherwise.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -37,6 +41,7 @@ fn run() -> anyhow::Result<bool> {
     let mut out = workspace().join("BENCHMARKS.md");
     let mut budgets = workspace().join("bench/budgets.toml");
     let mut only: Option<String> = None;
+    let mut real_gas = workspace().join("target/e2e/gas.json");
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
@@ -45,6 +50,7 @@ fn run() -> anyhow::Result<bool> {
             "--out" => out = args.next().context("--out needs a path")?.into(),
             "--budgets" => budgets = args.next().context("--budgets needs a path")?.into(),
             "--only" => only = Some(args.next().context("--only needs a section")?),
+            "--real-gas" => real_gas = args.next().context("--real-gas needs a path")?.into(),
             other => anyhow::bail!("unknown argument {other:?}"),
         }
     }
@@ -54,8 +60,13 @@ fn run() -> anyhow::Result<bool> {
     let seconds = started.elapsed().as_secs_f64();
     eprintln!("bench: measured in {seconds:.1}s");
 
+    let real = bench::read_real_chain(
+        &real_gas,
+        &spice_integration_tests::vm::artifacts_dir().join("checksums.txt"),
+    );
+    eprint!("{}", bench::real_chain_report(&results, &real));
     if only.is_none() {
-        let md = bench::render(&results, &missing)?;
+        let md = bench::render(&results, &missing, &real)?;
         std::fs::write(&out, md).with_context(|| format!("writing {}", out.display()))?;
         eprintln!("bench: wrote {}", out.display());
     }
