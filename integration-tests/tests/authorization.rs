@@ -1695,14 +1695,6 @@ fn run(row: &Row) -> (String, String) {
     }
 }
 
-fn short(text: &str, max: usize) -> String {
-    if text.chars().count() <= max {
-        text.to_string()
-    } else {
-        format!("{}…", text.chars().take(max - 1).collect::<String>())
-    }
-}
-
 #[test]
 fn every_execute_variant_is_guarded_or_listed_permissionless() {
     let rows = all_rows();

@@ -748,15 +748,20 @@ impl World {
         expected: &Expect,
     ) -> String {
         let before = self.snapshot();
+        let what = short(&format!("{msg:?}"), 300);
         let err = match self.exec(sender, contract, msg, funds) {
-            Ok(_) => panic!("{msg:?} from {sender} should fail with {}", expected.text),
+            Ok(_) => panic!(
+                "{what} from {} should fail with {}",
+                self.named(sender.as_str()),
+                expected.text
+            ),
             Err(err) => err,
         };
         if let Err(why) = expected.check(&err) {
-            panic!("{msg:?}: {why}");
+            panic!("{what}: {}", self.named(&why));
         }
         let after = self.snapshot();
-        before.assert_same(&after, &format!("{msg:?}"));
+        before.assert_same(&after, &what);
         err_text(&err)
     }
 }
@@ -764,6 +769,15 @@ impl World {
 impl Default for World {
     fn default() -> Self {
         Self::new()
+    }
+}
+
+/// `text`, cut to `max` characters.
+pub fn short(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        format!("{}…", text.chars().take(max - 1).collect::<String>())
     }
 }
 
