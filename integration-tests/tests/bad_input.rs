@@ -1881,13 +1881,23 @@ fn escrow_refuses_malformed_input() {
             &tenant,
             &open(&|m| m.spec_ref = Some("s".repeat(TEN_KB))),
             deposit.clone(),
-            like::<EscrowError>("a length error", |e| e.to_string().contains("spec_ref")),
+            exact(EscrowError::SpecRefTooLong {
+                len: TEN_KB,
+                max: 256,
+            }),
         ),
     ]);
     refuse_all(&mut w, "rollover-escrow", cases);
 
-    // A runway target of u64::MAX blocks costs more than any amount: the keeper's top-up is
-    // refused with an arithmetic error, never a panic, and moves nothing.
+    // A runway target of u64::MAX blocks is priced exactly (in 256 bits): the keeper's top-up
+    // moves the tenant's whole prefunded balance, no more, and nothing overflows.
+    w.exec(
+        &tenant,
+        &escrow,
+        &EscrowMsg::FundBalance {},
+        &coins(500_000, AKT_DENOM),
+    )
+    .unwrap();
     w.exec(
         &tenant,
         &escrow,
@@ -1899,15 +1909,14 @@ fn escrow_refuses_malformed_input() {
         &[],
     )
     .unwrap();
+    let held = w.lease_info(lease).balance.u128();
     let keeper = w.keeper.clone();
-    w.refuse(
-        &keeper,
-        &escrow,
-        &EscrowMsg::TopUp { lease_id: lease },
-        &[],
-        &like::<EscrowError>("Overflow", |e| {
-            matches!(e, EscrowError::Overflow(_) | EscrowError::Std(_))
-        }),
+    w.exec(&keeper, &escrow, &EscrowMsg::TopUp { lease_id: lease }, &[])
+        .unwrap();
+    assert_eq!(w.lease_info(lease).balance.u128(), held + 500_000);
+    assert!(
+        w.all_balances(&keeper).is_empty(),
+        "nothing was left for a bounty"
     );
 
     // The same lease closed twice: the second close is refused.
