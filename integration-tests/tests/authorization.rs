@@ -2074,3 +2074,70 @@ fn escrow_balance(w: &World, owner: &Addr) -> Uint128 {
     );
     res.amount
 }
+
+/// The permissionless entries that name an account act only for the sender: a stranger cannot
+/// open a lease in someone else's name, and without naming an offer a fill is the keeper's
+/// (cheapest compatible offer, at its price), never a pairing the stranger chose.
+#[test]
+fn permissionless_entries_act_only_for_the_sender() {
+    let mut w = World::new();
+    let (stranger, escrow, book) = (w.stranger.clone(), w.escrow(), w.book());
+    w.give(&stranger, coins(1_000, AKT_DENOM));
+    let mut msg = w.lease_msg(&w.provider.clone(), false);
+    msg.tenant = Some(w.tenant.to_string());
+    w.refuse(
+        &stranger,
+        &escrow,
+        &EscrowMsg::OpenLease(msg),
+        &coins(1_000, AKT_DENOM),
+        &exact(EscrowError::TenantMismatch {
+            tenant: w.tenant.to_string(),
+            sender: stranger.to_string(),
+        }),
+    );
+    // The offer goes through the queue first (a fill only takes asks the queue has offered),
+    // then the tenant's new order waits at the head of the queue.
+    let (tenant, keeper) = (w.tenant.clone(), w.keeper.clone());
+    w.exec(
+        &tenant,
+        &book,
+        &BookMsg::CancelOrder { order_id: w.order },
+        &[],
+    )
+    .unwrap();
+    w.exec(&keeper, &book, &BookMsg::MatchOrders { limit: None }, &[])
+        .unwrap();
+    w.give(&tenant, coins(100_000, AKT_DENOM));
+    w.exec(
+        &tenant,
+        &book,
+        &order_msg(Decimal::one()),
+        &coins(100_000, AKT_DENOM),
+    )
+    .unwrap();
+    let order = w.newest_order();
+    w.exec(
+        &stranger,
+        &book,
+        &BookMsg::FillOrder {
+            order_id: order,
+            offer_id: None,
+        },
+        &[],
+    )
+    .unwrap();
+    let lease = w.newest_lease_of(&w.tenant.clone());
+    let info = w.lease_info(lease);
+    assert_eq!(info.provider, w.provider);
+    assert_eq!(
+        info.price_per_block,
+        Decimal::percent(50),
+        "the offer's price"
+    );
+    assert_eq!(info.order_id, Some(order));
+    assert_eq!(
+        w.balance(&stranger, AKT_DENOM),
+        1_000,
+        "fill_order pays no bounty"
+    );
+}
