@@ -78,6 +78,9 @@ pub enum ContractError {
     #[error("price_per_block must be above zero")]
     ZeroPrice,
 
+    #[error("spec_ref is {len} bytes long; at most {max} are allowed")]
+    SpecRefTooLong { len: usize, max: usize },
+
     #[error("the tenant cannot be the provider ({address})")]
     TenantIsProvider { address: String },
 

@@ -46,6 +46,10 @@ pub fn validate_backups(
     Ok(out)
 }
 
+/// Longest `spec_ref`, in bytes: every later load of the lease (settlements, withdrawals,
+/// top-ups by keepers) reads it, so its size is bounded like every other stored string.
+pub const MAX_SPEC_REF_LEN: usize = 256;
+
 pub fn check_denom(cfg: &Config, denom: &str) -> Result<(), ContractError> {
     if !cfg.accepted_denoms.iter().any(|d| d == denom) {
         return Err(ContractError::DenomNotAccepted {
@@ -74,6 +78,14 @@ pub fn open(
     }
     if msg.price_per_block.is_zero() {
         return Err(ContractError::ZeroPrice);
+    }
+    if let Some(len) = msg.spec_ref.as_ref().map(String::len) {
+        if len > MAX_SPEC_REF_LEN {
+            return Err(ContractError::SpecRefTooLong {
+                len,
+                max: MAX_SPEC_REF_LEN,
+            });
+        }
     }
     let from_order_book = cfg.order_book.as_ref() == Some(&info.sender);
     let tenant = if from_order_book {

@@ -8,6 +8,9 @@
 //! | `confirm_returned` | `amount ≤ unbonding` and the AKT is in the vault's bank |
 //! | `report_loss` | always halts; applied when `amount ≤ staked` |
 //!
+//! While paused, only `confirm_undelegation` and `confirm_returned` are accepted: they bring the
+//! owner's unbonded principal home.
+//!
 //! A breach succeeds as a transaction (so the halt and the spent hash persist) and emits
 //! `spice.vault.halt`; while halted every report and `stake` are refused until the owner
 //! resumes. The daily outflow bound is enforced by `stake` itself, which never sends more.
@@ -106,7 +109,11 @@ pub fn report(
     amount: Uint128,
     tx_hash: String,
 ) -> Result<Response, ContractError> {
-    spice_governance::assert_not_paused(deps.storage)?;
+    // The owner's unbond comes home through these two reports; like `unbond` and
+    // `claim_unbonded` they stay open while paused, so a pause never locks the exit.
+    if !matches!(report, Report::Undelegation | Report::Returned) {
+        spice_governance::assert_not_paused(deps.storage)?;
+    }
     cw_utils::nonpayable(&info)?;
     let config = CONFIG.load(deps.storage)?;
     let op: OperatorStrategy = match &config.strategy {
