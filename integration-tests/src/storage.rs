@@ -46,6 +46,16 @@ impl CountingStorage {
         self.inner.get(key).0.ok().flatten()
     }
 
+    /// Every key and value, ascending by key, without counting them (for assertions in
+    /// tests, e.g. that a migration left the state alone).
+    pub fn records(&mut self) -> Vec<Record> {
+        // MockStorage cannot fail; a failure here would be a bug in it.
+        let (id, _) = self.inner.scan(None, None, Order::Ascending);
+        let id = id.expect("MockStorage scan cannot fail");
+        let (records, _) = self.inner.all(id);
+        records.expect("MockStorage iteration cannot fail")
+    }
+
     /// Starts recording changes so they can be reverted with [`rollback`](Self::rollback).
     pub fn begin(&mut self) {
         self.journal = Some(Vec::new());

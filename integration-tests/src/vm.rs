@@ -16,19 +16,24 @@
 //! wasmd; contract state lives in a [`CountingStorage`] that survives between calls and is
 //! rolled back when a call fails. Funds sent with a call are credited to the contract's
 //! balance in the mock bank (senders' balances are not tracked).
+//!
+//! A contract can be migrated as wasmd's `MsgMigrateContract` does: [`VmContract::store_code`]
+//! uploads other code next to it, [`VmContract::migrate`] runs that code's `migrate` on the
+//! contract's state and switches to it only if the call succeeds; address, storage, bank
+//! balances and block stay.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, bail};
-use cosmwasm_std_vm::{Addr, Checksum, ContractResult, Env, MessageInfo, Timestamp};
+use cosmwasm_std_vm::{Addr, ContractResult, Env, MessageInfo, MigrateInfo, Timestamp};
 use cosmwasm_vm::internals::{Logger, check_wasm};
 use cosmwasm_vm::testing::{MockApi, MockQuerier, mock_env};
 use cosmwasm_vm::{
     Backend, Cache, CacheOptions, GasReport, Instance, InstanceOptions, Size, VmError, VmResult,
-    WasmLimits, call_execute, call_instantiate, call_query, call_reply, call_sudo,
-    capabilities_from_csv,
+    WasmLimits, call_execute, call_instantiate, call_migrate_with_info, call_query, call_reply,
+    call_sudo, capabilities_from_csv,
 };
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -39,8 +44,8 @@ use crate::querier::{StargateHandler, VmQuerier};
 use crate::storage::CountingStorage;
 
 pub use cosmwasm_std_vm::{
-    Binary, Coin, Event, MsgResponse, Reply, Response, SubMsgResponse, SubMsgResult, Uint128, coin,
-    coins,
+    Binary, Checksum, Coin, Event, MsgResponse, Reply, Response, SubMsgResponse, SubMsgResult,
+    Uint128, coin, coins,
 };
 
 /// Bech32 prefix of Osmosis addresses; contracts' `addr_validate` accepts only these.
@@ -200,6 +205,8 @@ pub struct VmContract {
     name: String,
     checksum: Checksum,
     wasm_len: usize,
+    /// Size of every code [`store_code`](Self::store_code) uploaded, by checksum.
+    code_lens: HashMap<Checksum, usize>,
     // Field order matters: the cache must be dropped before its directory.
     cache: Cache<MockApi, CountingStorage, VmQuerier>,
     _cache_dir: TempDir,
@@ -254,9 +261,7 @@ impl VmContract {
     /// compiles it with singlepass and gas metering.
     pub fn from_wasm(name: &str, wasm: &[u8]) -> anyhow::Result<Self> {
         let capabilities: HashSet<String> = capabilities_from_csv(OSMOSIS_CAPABILITIES);
-        check_wasm(wasm, &capabilities, &WasmLimits::default(), Logger::Off).with_context(
-            || format!("{name}: the artifact would be refused at upload on Osmosis"),
-        )?;
+        check_upload(name, wasm, &capabilities)?;
 
         let cache_dir = tempfile::Builder::new()
             .prefix("spice-vm-cache-")
@@ -287,6 +292,7 @@ impl VmContract {
             name: name.to_string(),
             checksum,
             wasm_len: wasm.len(),
+            code_lens: HashMap::from([(checksum, wasm.len())]),
             cache,
             _cache_dir: cache_dir,
             backend: Some(Backend {
@@ -304,9 +310,14 @@ impl VmContract {
         &self.name
     }
 
-    /// Size of the loaded wasm in bytes.
+    /// Size of the loaded wasm in bytes (of the code it runs now, after a migration).
     pub fn wasm_len(&self) -> usize {
         self.wasm_len
+    }
+
+    /// Checksum (sha256) of the code the contract runs now, as wasmd's code info shows it.
+    pub fn checksum(&self) -> Checksum {
+        self.checksum
     }
 
     /// The contract's address (bech32, Osmosis prefix).
@@ -350,6 +361,11 @@ impl VmContract {
     /// The contract's storage, e.g. to `peek` at raw keys. Reads through it are not counted.
     pub fn storage(&self) -> &CountingStorage {
         &self.backend_ref().storage
+    }
+
+    /// Every key and value of the contract's storage, ascending by key; not counted.
+    pub fn storage_records(&mut self) -> Vec<(Vec<u8>, Vec<u8>)> {
+        self.backend_mut().storage.records()
     }
 
     /// The mock querier: bank balances (`update_balance`), staking, wasm query handlers.
@@ -425,6 +441,75 @@ impl VmContract {
         })
     }
 
+    /// Uploads `wasm` next to the contract's code, checked and compiled as [`from_wasm`]
+    /// does, so [`migrate`](Self::migrate) can switch to it. The contract keeps running its
+    /// current code until then.
+    ///
+    /// [`from_wasm`]: Self::from_wasm
+    pub fn store_code(&mut self, wasm: &[u8]) -> anyhow::Result<Checksum> {
+        let capabilities: HashSet<String> = capabilities_from_csv(OSMOSIS_CAPABILITIES);
+        check_upload(&self.name, wasm, &capabilities)?;
+        let checksum = self
+            .cache
+            .store_code(wasm, false, true)
+            .with_context(|| format!("{}: compiling the new code", self.name))?;
+        self.code_lens.insert(checksum, wasm.len());
+        Ok(checksum)
+    }
+
+    /// [`store_code`](Self::store_code) of the artifact at `path`.
+    pub fn store_code_path(&mut self, path: &Path) -> anyhow::Result<Checksum> {
+        if !path.is_file() {
+            bail!("code {} not found", path.display());
+        }
+        let wasm = std::fs::read(path).with_context(|| format!("reading {}", path.display()))?;
+        self.store_code(&wasm)
+    }
+
+    /// Migrates the contract to `code` (from [`store_code`](Self::store_code)) as `sender`,
+    /// the way wasmd executes `MsgMigrateContract`: `code`'s `migrate` entry point runs on the
+    /// contract's storage with the same address and balances, and gets a `MigrateInfo` when
+    /// it takes one (the old code's migrate version, if it declares one, as wasmvm reads it).
+    /// On success the contract runs `code` from then on; on failure its state and code are
+    /// left as they were, like a failed transaction. wasmd's admin check is not modelled: any
+    /// `sender` may migrate.
+    pub fn migrate<M: Serialize + ?Sized>(
+        &mut self,
+        sender: &str,
+        code: &Checksum,
+        msg: &M,
+    ) -> Result<CallReport<Response>, CallError> {
+        let msg = self.encode("migrate", msg)?;
+        let unknown_code = |error: String| CallError::Vm {
+            contract: self.name.clone(),
+            entry_point: "migrate",
+            error,
+            out_of_gas: false,
+            report: None,
+        };
+        let Some(&wasm_len) = self.code_lens.get(code) else {
+            return Err(unknown_code(format!(
+                "code {code} was not stored with store_code"
+            )));
+        };
+        let old_migrate_version = self
+            .cache
+            .analyze(&self.checksum)
+            .map_err(|e| unknown_code(format!("analyzing the current code: {e}")))?
+            .contract_migrate_version;
+        let info = MigrateInfo {
+            sender: Addr::unchecked(sender),
+            old_migrate_version,
+        };
+        let env = self.env.clone();
+        let report = self.call_code(*code, "migrate", true, &[], |instance| {
+            call_migrate_with_info(instance, &env, &msg, &info)
+        })?;
+        self.checksum = *code;
+        self.wasm_len = wasm_len;
+        Ok(report)
+    }
+
     /// Calls `query` (read-only storage); returns the raw JSON and the report. Priced like a
     /// query made by another contract inside a transaction (60,000 call cost included).
     pub fn query<M: Serialize + ?Sized>(
@@ -482,10 +567,22 @@ impl VmContract {
             .expect("the VM lost this contract's state in an earlier call")
     }
 
-    /// Runs one call on a fresh instance; commits its state changes when it succeeds and
-    /// rolls them (and the funds credited) back otherwise.
+    /// Runs one call of the contract's current code; see [`call_code`](Self::call_code).
     fn call<T>(
         &mut self,
+        entry_point: &'static str,
+        mutating: bool,
+        funds: &[Coin],
+        run: impl FnOnce(&mut VmInstance) -> VmResult<ContractResult<T>>,
+    ) -> Result<CallReport<T>, CallError> {
+        self.call_code(self.checksum, entry_point, mutating, funds, run)
+    }
+
+    /// Runs one call of `code` on a fresh instance; commits its state changes when it
+    /// succeeds and rolls them (and the funds credited) back otherwise.
+    fn call_code<T>(
+        &mut self,
+        code: Checksum,
         entry_point: &'static str,
         mutating: bool,
         funds: &[Coin],
@@ -515,7 +612,7 @@ impl VmContract {
         let options = InstanceOptions {
             gas_limit: self.gas_limit_vm,
         };
-        let mut instance = match self.cache.get_instance(&self.checksum, backend, options) {
+        let mut instance = match self.cache.get_instance(&code, backend, options) {
             Ok(instance) => instance,
             // The backend went down with the failed instantiation; see `backend` docs.
             Err(e) => return Err(vm_error(format!("creating an instance: {e}"), false, None)),
@@ -558,6 +655,12 @@ impl VmContract {
             }
         }
     }
+}
+
+/// Checks `wasm` as wasmd does at upload: Osmosis' capabilities, wasmd's limits.
+fn check_upload(name: &str, wasm: &[u8], capabilities: &HashSet<String>) -> anyhow::Result<()> {
+    check_wasm(wasm, capabilities, &WasmLimits::default(), Logger::Off)
+        .with_context(|| format!("{name}: the artifact would be refused at upload on Osmosis"))
 }
 
 /// Adds `funds` to `address`' balance in the mock bank and returns the balance before.
