@@ -1,11 +1,16 @@
 //! `spice`: the SPICE suite from the command line.
 //!
 //! `spice demo [--json]` runs the suite on an embedded chain (cw-multi-test with the Osmosis
-//! emulation from `spice-testing`): no node, no network. Each feature issue extends the story.
+//! emulation from `spice-testing`): no node, no network. `spice keeper run` keeps the suite's
+//! permissionless upkeep going for bounties.
 
-#[allow(dead_code)] // implemented and used by the keeper and status commands
+#[allow(dead_code)] // shared with `spice status`: not every part is the keeper's
 mod chain;
 mod demo;
+mod embedded;
+mod keeper;
+#[path = "network_stub.rs"]
+mod network;
 
 use clap::{Parser, Subcommand};
 
@@ -28,6 +33,18 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run the keeper: convert, stake, harvest, buy back, match and expire orders, top up and
+    /// roll over leases, finalize incentive epochs, whenever a bounty pays for it.
+    Keeper {
+        #[command(subcommand)]
+        command: KeeperCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum KeeperCommand {
+    /// Keep the suite: rounds every --interval-seconds until Ctrl-C, or one with --once.
+    Run(keeper::cli::RunArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -40,6 +57,9 @@ fn main() -> anyhow::Result<()> {
                 demo::print_report(&report);
             }
         }
+        Command::Keeper {
+            command: KeeperCommand::Run(args),
+        } => keeper::cli::run_command(&args)?,
     }
     Ok(())
 }
