@@ -2,7 +2,8 @@
 //!
 //! `spice demo [--json]` runs the suite on an embedded chain (cw-multi-test with the Osmosis
 //! emulation from `spice-testing`): no node, no network. `spice keeper run` keeps the suite's
-//! permissionless upkeep going for bounties.
+//! permissionless upkeep going for bounties; `spice store-code-proposal` writes the governance
+//! proposals that upload the contracts to Osmosis mainnet.
 
 #[allow(dead_code)] // shared with `spice status`: not every part is the keeper's
 mod chain;
@@ -11,6 +12,7 @@ mod embedded;
 mod keeper;
 #[path = "network_stub.rs"]
 mod network;
+mod proposal;
 
 use clap::{Parser, Subcommand};
 
@@ -39,6 +41,9 @@ enum Command {
         #[command(subcommand)]
         command: KeeperCommand,
     },
+    /// Write gov v1 proposals (MsgStoreCode) that upload contracts to Osmosis, where code upload
+    /// is permissioned.
+    StoreCodeProposal(proposal::ProposalArgs),
 }
 
 #[derive(Subcommand)]
@@ -60,6 +65,7 @@ fn main() -> anyhow::Result<()> {
         Command::Keeper {
             command: KeeperCommand::Run(args),
         } => keeper::cli::run_command(&args)?,
+        Command::StoreCodeProposal(args) => proposal::run(&args)?,
     }
     Ok(())
 }
