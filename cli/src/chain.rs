@@ -49,4 +49,24 @@ pub trait SuiteChain {
     fn balance(&self, address: &str, denom: &str) -> Result<Uint128>;
     /// Estimated fee (in the fee denom) of executing `msg`, for "does the bounty cover it".
     fn estimate_fee(&self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<Coin>;
+
+    /// Where the suite is deployed on this chain. A chain that was connected from a deployment
+    /// state file knows it; the default says it does not.
+    fn addresses(&self) -> Result<SuiteAddresses> {
+        anyhow::bail!("this chain does not know where the suite is deployed")
+    }
 }
+
+/// The node or the network failed, not the contract: the request may succeed if sent again.
+/// A [`SuiteChain`] wraps such failures in this type (e.g. `anyhow::Error::new(Transport(..))`)
+/// so the keeper retries them and never retries a contract's refusal.
+#[derive(Debug)]
+pub struct Transport(pub String);
+
+impl std::fmt::Display for Transport {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "transport error: {}", self.0)
+    }
+}
+
+impl std::error::Error for Transport {}

@@ -1,11 +1,18 @@
 //! `spice`: the SPICE suite from the command line.
 //!
 //! `spice demo [--json]` runs the suite on an embedded chain (cw-multi-test with the Osmosis
-//! emulation from `spice-testing`): no node, no network. Each feature issue extends the story.
+//! emulation from `spice-testing`): no node, no network. `spice keeper run` keeps the suite's
+//! permissionless upkeep going for bounties; `spice store-code-proposal` writes the governance
+//! proposals that upload the contracts to Osmosis mainnet.
 
-#[allow(dead_code)] // implemented and used by the keeper and status commands
+#[allow(dead_code)] // shared with `spice status`: not every part is the keeper's
 mod chain;
 mod demo;
+mod embedded;
+mod keeper;
+#[path = "network_stub.rs"]
+mod network;
+mod proposal;
 
 use clap::{Parser, Subcommand};
 
@@ -28,6 +35,21 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Run the keeper: convert, stake, harvest, buy back, match and expire orders, top up and
+    /// roll over leases, finalize incentive epochs, whenever a bounty pays for it.
+    Keeper {
+        #[command(subcommand)]
+        command: KeeperCommand,
+    },
+    /// Write gov v1 proposals (MsgStoreCode) that upload contracts to Osmosis, where code upload
+    /// is permissioned.
+    StoreCodeProposal(proposal::ProposalArgs),
+}
+
+#[derive(Subcommand)]
+enum KeeperCommand {
+    /// Keep the suite: rounds every --interval-seconds until Ctrl-C, or one with --once.
+    Run(keeper::cli::RunArgs),
 }
 
 fn main() -> anyhow::Result<()> {
@@ -40,6 +62,10 @@ fn main() -> anyhow::Result<()> {
                 demo::print_report(&report);
             }
         }
+        Command::Keeper {
+            command: KeeperCommand::Run(args),
+        } => keeper::cli::run_command(&args)?,
+        Command::StoreCodeProposal(args) => proposal::run(&args)?,
     }
     Ok(())
 }

@@ -1,0 +1,147 @@
+//! `spice keeper run`: flags and wiring.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use anyhow::{bail, Context, Result};
+use cosmwasm_std::Coin;
+
+use super::log::Logger;
+use super::policy::{parse_amount, parse_price, Policy};
+use super::retry::{RetryPolicy, StopFlag};
+use super::{run, KeeperConfig, Settings};
+use crate::chain::SuiteChain;
+use crate::embedded::{seed_keeper_work, EmbeddedChain, DEFAULT_FEE_UOSMO};
+
+#[derive(clap::Args, Debug)]
+pub struct RunArgs {
+    /// Where to keep: `embedded` deploys the suite on an in-process chain and seeds one piece
+    /// of work for every action; the others connect to a node.
+    #[arg(long, value_parser = ["embedded", "local", "osmo-test-5", "osmosis-1"])]
+    pub network: String,
+    /// The deployment state file with the suite's addresses (real networks; the network's
+    /// default when left out).
+    #[arg(long)]
+    pub state_file: Option<PathBuf>,
+    /// One round, then exit (non-zero if something could not be read or sent).
+    #[arg(long)]
+    pub once: bool,
+    /// Pause between rounds.
+    #[arg(long, default_value_t = 60)]
+    pub interval_seconds: u64,
+    /// Retries of a read or transaction that failed in transport (never of a contract's
+    /// refusal), with exponential backoff.
+    #[arg(long, default_value_t = 3)]
+    pub max_retries: u32,
+    /// Wait before the first retry, doubled each time (at most 30 s).
+    #[arg(long, default_value_t = 1_000)]
+    pub retry_backoff_ms: u64,
+    /// What a bounty must be worth beyond the fee, in fee-denom base units (`1000` or
+    /// `1000uosmo`).
+    #[arg(long, default_value = "0")]
+    pub min_profit: String,
+    /// A bounty denom's worth in fee-denom base units per base unit, e.g. `--price akt=5`
+    /// (aliases: akt, spice, osmo). Repeatable. Bounties in a denom without a price are worth 0.
+    #[arg(long = "price", value_name = "DENOM=PRICE")]
+    pub prices: Vec<String>,
+    /// Never send actions that pay no bounty (stake, expire_orders, rollover, finalize_epoch).
+    #[arg(long)]
+    pub no_duties: bool,
+    /// Largest fee paid for an action that pays no bounty, in fee-denom base units.
+    #[arg(long, default_value = "50000")]
+    pub max_duty_fee: String,
+    /// Leases running dry within this many blocks are topped up (or alerted on).
+    #[arg(long, default_value_t = 14_400)]
+    pub top_up_horizon_blocks: u64,
+    /// One JSON object per decision on stderr instead of text.
+    #[arg(long)]
+    pub json_log: bool,
+    /// `--network embedded` only: the fee its chain estimates for every transaction
+    /// (default 1000uosmo).
+    #[arg(long)]
+    pub embedded_fee: Option<String>,
+}
+
+impl RunArgs {
+    pub fn config(&self) -> Result<KeeperConfig> {
+        let (min_profit, profit_denom) = parse_amount(&self.min_profit).context("--min-profit")?;
+        let (max_duty_fee, duty_denom) =
+            parse_amount(&self.max_duty_fee).context("--max-duty-fee")?;
+        if let (Some(a), Some(b)) = (&profit_denom, &duty_denom) {
+            if a != b {
+                bail!("--min-profit is in {a} but --max-duty-fee in {b}");
+            }
+        }
+        let mut prices = std::collections::BTreeMap::new();
+        for p in &self.prices {
+            let (denom, price) = parse_price(p)?;
+            prices.insert(denom, price);
+        }
+        Ok(KeeperConfig {
+            policy: Policy {
+                prices,
+                min_profit,
+                duties: !self.no_duties,
+                max_duty_fee,
+                amounts_denom: profit_denom.or(duty_denom),
+            },
+            retry: RetryPolicy {
+                max_retries: self.max_retries,
+                base_delay: Duration::from_millis(self.retry_backoff_ms),
+                max_delay: Duration::from_secs(30),
+            },
+            settings: Settings {
+                top_up_horizon_blocks: self.top_up_horizon_blocks,
+                ..Settings::default()
+            },
+            once: self.once,
+            interval: Duration::from_secs(self.interval_seconds),
+        })
+    }
+}
+
+pub fn run_command(args: &RunArgs) -> Result<()> {
+    let config = args.config()?;
+    let mut chain: Box<dyn SuiteChain> = if args.network == "embedded" {
+        let fee: Coin = match &args.embedded_fee {
+            Some(fee) => fee
+                .parse()
+                .map_err(|e| anyhow::anyhow!("--embedded-fee {fee:?}: {e}"))?,
+            None => cosmwasm_std::coin(DEFAULT_FEE_UOSMO, "uosmo"),
+        };
+        let mut chain = EmbeddedChain::deploy(fee)?;
+        let w = seed_keeper_work(&mut chain).context("seeding work")?;
+        eprintln!(
+            "keeper: embedded chain at height {}, suite deployed; work seeded: leases {} (top up), \
+             {} (failed provider), {} (no auto top-up); orders {} (crossing), {} (expired); \
+             epoch {} (due)",
+            chain.block_height()?,
+            w.lease_to_top_up,
+            w.lease_failed,
+            w.lease_without_top_up,
+            w.order_to_match,
+            w.order_expired,
+            w.epoch_due
+        );
+        Box::new(chain)
+    } else {
+        crate::network::connect(&args.network, args.state_file.as_deref())?
+    };
+    eprintln!("keeper: sending as {}", chain.sender());
+    let stop = StopFlag::new();
+    stop.on_ctrl_c()?;
+    let mut logger = Logger::stderr(args.json_log);
+    let reports = run(chain.as_mut(), &config, &mut logger, &stop)?;
+    let sent: usize = reports.iter().map(|r| r.sent()).sum();
+    let accepted: usize = reports.iter().map(|r| r.accepted()).sum();
+    let failed = reports.iter().any(|r| r.had_failures());
+    eprintln!(
+        "keeper: {} round(s), {sent} transaction(s) sent, {accepted} accepted{}",
+        reports.len(),
+        if stop.raised() { "; stopped" } else { "" }
+    );
+    if config.once && failed {
+        bail!("the round could not read or send everything (see the log)");
+    }
+    Ok(())
+}

@@ -1,0 +1,285 @@
+//! One line per decision, on stderr: `key=value` text by default, a JSON object per line with
+//! `--json-log`. Fields: round, height, action, contract, target, work found, bounty (estimated,
+//! and its worth in the fee denom), fee, decision (`idle`, `alert`, `skip`, `execute`, `error`)
+//! with its reason, and for a sent transaction its result (`ok`, `refused`, `failed`), gas,
+//! fee paid, bounty paid and attempts.
+
+use std::io::Write;
+
+use cosmwasm_std::{Coin, Uint128};
+use serde::Serialize;
+
+use super::{Action, Bounty};
+use crate::chain::TxOutcome;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Verdict {
+    /// No work.
+    Idle,
+    /// Work no transaction of the keeper's can do: a person should look.
+    Alert,
+    /// Work found, not sent (fee above bounty, contract paused, refused in simulation, ...).
+    Skip,
+    /// Sent: see `tx`.
+    Execute,
+    /// The chain could not be read even after retries.
+    Error,
+}
+
+impl Verdict {
+    fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Idle => "idle",
+            Verdict::Alert => "alert",
+            Verdict::Skip => "skip",
+            Verdict::Execute => "execute",
+            Verdict::Error => "error",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TxResult {
+    Ok,
+    /// The contract refused: never retried.
+    Refused,
+    /// Transport failures until the retries ran out.
+    Failed,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct TxReport {
+    pub result: TxResult,
+    pub gas_used: u64,
+    pub fee_paid: Uint128,
+    /// The `bounty` the contract reported paying, with the estimate's denom when it reports a
+    /// bare amount.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bounty_paid: Option<String>,
+    /// Sends of this transaction (1 + transport retries).
+    pub attempts: u32,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+impl TxReport {
+    pub fn ok(outcome: &TxOutcome, attempts: u32, estimate: &Bounty) -> Self {
+        // The last `bounty` attribute is the action's summary (match_orders also tags each fill).
+        let reported = outcome
+            .attributes
+            .iter()
+            .rev()
+            .find(|(_, k, _)| k == "bounty")
+            .map(|(_, _, v)| v.clone());
+        let bounty_paid = reported.map(|v| match estimate {
+            Bounty::Paid(coins) if coins.len() == 1 && v.parse::<u128>().is_ok() => {
+                format!("{v}{}", coins[0].denom)
+            }
+            _ => v,
+        });
+        TxReport {
+            result: TxResult::Ok,
+            gas_used: outcome.gas_used,
+            fee_paid: outcome.fee_paid,
+            bounty_paid,
+            attempts,
+            error: None,
+        }
+    }
+
+    pub fn refused(error: String, attempts: u32) -> Self {
+        TxReport {
+            result: TxResult::Refused,
+            gas_used: 0,
+            fee_paid: Uint128::zero(),
+            bounty_paid: None,
+            attempts,
+            error: Some(error),
+        }
+    }
+
+    pub fn failed(error: String, attempts: u32) -> Self {
+        TxReport {
+            result: TxResult::Failed,
+            ..TxReport::refused(error, attempts)
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Decision {
+    pub round: u64,
+    pub height: u64,
+    pub action: Action,
+    pub contract: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub target: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub work: Option<String>,
+    /// Estimated bounty: coins, or `none` for a duty.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bounty: Option<String>,
+    /// What the bounty is worth in the fee denom, by `--price`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bounty_value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub fee: Option<String>,
+    pub decision: Verdict,
+    pub reason: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub tx: Option<TxReport>,
+}
+
+impl Decision {
+    pub fn new(round: u64, height: u64, action: Action, contract: &'static str) -> Self {
+        Decision {
+            round,
+            height,
+            action,
+            contract,
+            target: None,
+            work: None,
+            bounty: None,
+            bounty_value: None,
+            fee: None,
+            decision: Verdict::Idle,
+            reason: String::new(),
+            tx: None,
+        }
+    }
+
+    pub fn target(mut self, target: Option<String>) -> Self {
+        self.target = target;
+        self
+    }
+
+    pub fn work(mut self, work: &str) -> Self {
+        self.work = Some(work.to_string());
+        self
+    }
+
+    pub fn bounty(mut self, bounty: &Bounty) -> Self {
+        self.bounty = Some(match bounty {
+            Bounty::Paid(coins) if coins.is_empty() => "0".into(),
+            Bounty::Paid(coins) => coins_text(coins),
+            Bounty::Unpaid => "none".into(),
+        });
+        self
+    }
+
+    pub fn fee(mut self, fee: &Coin) -> Self {
+        self.fee = Some(fee.to_string());
+        self
+    }
+
+    pub fn verdict(mut self, verdict: Verdict, reason: impl Into<String>) -> Self {
+        self.decision = verdict;
+        self.reason = reason.into();
+        self
+    }
+
+    /// A transaction was sent and the contract accepted it.
+    pub fn succeeded(&self) -> bool {
+        self.tx.as_ref().is_some_and(|t| t.result == TxResult::Ok)
+    }
+
+    /// The text form: `key=value` pairs, values with spaces quoted.
+    pub fn to_line(&self) -> String {
+        let mut out = format!(
+            "keeper round={} height={} action={} contract={}",
+            self.round,
+            self.height,
+            self.action.name(),
+            self.contract
+        );
+        let mut field = |key: &str, value: &str| {
+            out.push(' ');
+            out.push_str(key);
+            out.push('=');
+            out.push_str(&quote(value));
+        };
+        let optional = [
+            ("target", &self.target),
+            ("work", &self.work),
+            ("bounty", &self.bounty),
+            ("bounty_value", &self.bounty_value),
+            ("fee", &self.fee),
+        ];
+        for (key, value) in optional {
+            if let Some(v) = value {
+                field(key, v);
+            }
+        }
+        field("decision", self.decision.as_str());
+        field("reason", &self.reason);
+        if let Some(tx) = &self.tx {
+            let result = match tx.result {
+                TxResult::Ok => "ok",
+                TxResult::Refused => "refused",
+                TxResult::Failed => "failed",
+            };
+            field("tx", result);
+            field("gas", &tx.gas_used.to_string());
+            field("fee_paid", &tx.fee_paid.to_string());
+            if let Some(b) = &tx.bounty_paid {
+                field("bounty_paid", b);
+            }
+            field("attempts", &tx.attempts.to_string());
+            if let Some(e) = &tx.error {
+                field("error", e);
+            }
+        }
+        out
+    }
+}
+
+fn quote(value: &str) -> String {
+    if !value.is_empty() && !value.contains([' ', '"', '=']) {
+        return value.to_string();
+    }
+    // JSON string escaping: one line, unambiguous.
+    serde_json::to_string(value).unwrap_or_else(|_| format!("{value:?}"))
+}
+
+pub fn coins_text(coins: &[Coin]) -> String {
+    coins
+        .iter()
+        .map(Coin::to_string)
+        .collect::<Vec<_>>()
+        .join(",")
+}
+
+/// Writes each decision as it is made.
+pub struct Logger {
+    json: bool,
+    out: Box<dyn Write>,
+}
+
+impl Logger {
+    pub fn new(json: bool, out: Box<dyn Write>) -> Self {
+        Logger { json, out }
+    }
+
+    pub fn stderr(json: bool) -> Self {
+        Logger::new(json, Box::new(std::io::stderr()))
+    }
+
+    /// Discards every line (tests read the round reports instead).
+    #[cfg(test)]
+    pub fn sink() -> Self {
+        Logger::new(false, Box::new(std::io::sink()))
+    }
+
+    pub fn record(&mut self, decision: &Decision) {
+        let line = if self.json {
+            serde_json::to_string(decision).unwrap_or_else(|e| format!("{{\"error\":\"{e}\"}}"))
+        } else {
+            decision.to_line()
+        };
+        // A log that cannot be written must not stop the keeper's work.
+        let _ = writeln!(self.out, "{line}");
+        let _ = self.out.flush();
+    }
+}

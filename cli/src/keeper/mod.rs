@@ -1,0 +1,536 @@
+//! `spice keeper run`: the suite's permissionless upkeep, paid by the contracts' bounties.
+//!
+//! Each round walks the keeper actions in an order where one action's result is the next one's
+//! work (harvest sends revenue to buyback-burn before `buyback`, `convert` fills the vault's
+//! pending AKT before `stake`, fills open leases before they are checked). For each action the
+//! keeper reads the contract's own queries just before deciding, so it acts on the state the
+//! previous action left:
+//!
+//! | action | reads | sends | bounty |
+//! |---|---|---|---|
+//! | harvest | vault `status`, `config` | `harvest` | `revenue_pending × keeper_bounty_bps` (AKT) |
+//! | buyback | buyback-burn `status`, `simulate_buyback` | `buyback { denom }` | the simulation's `bounty` (input denom) |
+//! | convert | vault `status`, `simulate_convert` | `convert { denom }` | the simulation's `bounty` (input denom) |
+//! | stake | vault `status`, `config` | `stake` | none (a duty) |
+//! | match_orders | order-book `orders { status: open }`, `depth`, `config` | `match_orders { limit: 10 }` | each fill's deposit × `keeper_bounty_bps` (order denom) |
+//! | expire_orders | order-book `orders { status: open }`, `offers` | `expire_orders { limit: 30 }` | none (a duty) |
+//! | rollover | escrow `leases_below_threshold` (every streaming lease, in slices), `lease`, `config` | `rollover { lease_id }` | none (a duty) |
+//! | top_up | escrow `leases_below_threshold { runway_blocks: horizon }`, `lease`, `balance`, `grant`, `config` | `top_up { lease_id }` | moved × `keeper_bounty_bps` (lease denom) |
+//! | finalize_epoch | incentives `epoch` | `finalize_epoch { epoch }` | none (a duty) |
+//!
+//! An action with a bounty is sent only when the bounty, valued in the fee denom, covers the
+//! estimated fee plus `--min-profit`. Actions without a bounty are protocol duties: they are
+//! sent when their fee is at most `--max-duty-fee`, or never with `--no-duties`. Every decision
+//! is one log line (see [`log`]).
+//!
+//! Reads and transactions that fail in transport (see [`retry::is_transport`]) are retried with
+//! exponential backoff, at most `--max-retries` times; a contract's refusal is logged and never
+//! retried.
+
+pub mod buyback;
+pub mod cli;
+pub mod convert;
+pub mod expire_orders;
+pub mod finalize_epoch;
+pub mod harvest;
+pub mod log;
+pub mod match_orders;
+pub mod policy;
+pub mod retry;
+pub mod rollover;
+pub mod stake;
+pub mod top_up;
+
+#[cfg(test)]
+mod tests;
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use cosmwasm_std::{Coin, Uint128};
+use serde::de::DeserializeOwned;
+use serde::Serialize;
+use serde_json::Value;
+
+use crate::chain::{SuiteAddresses, SuiteChain, TxOutcome};
+use log::{Decision, Logger, TxReport, TxResult, Verdict};
+use policy::Policy;
+use retry::{RetryPolicy, StopFlag};
+
+/// What the keeper does, in the order of a round.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Action {
+    Harvest,
+    Buyback,
+    Convert,
+    Stake,
+    MatchOrders,
+    ExpireOrders,
+    Rollover,
+    TopUp,
+    FinalizeEpoch,
+}
+
+impl Action {
+    /// A round's order: revenue flows harvest → buyback, proceeds convert → stake, fills open
+    /// leases before leases are checked, and a rolled-over lease is topped up at its new price.
+    pub const ROUND: [Action; 9] = [
+        Action::Harvest,
+        Action::Buyback,
+        Action::Convert,
+        Action::Stake,
+        Action::MatchOrders,
+        Action::ExpireOrders,
+        Action::Rollover,
+        Action::TopUp,
+        Action::FinalizeEpoch,
+    ];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Action::Harvest => "harvest",
+            Action::Buyback => "buyback",
+            Action::Convert => "convert",
+            Action::Stake => "stake",
+            Action::MatchOrders => "match_orders",
+            Action::ExpireOrders => "expire_orders",
+            Action::Rollover => "rollover",
+            Action::TopUp => "top_up",
+            Action::FinalizeEpoch => "finalize_epoch",
+        }
+    }
+
+    pub fn contract(self) -> Contract {
+        match self {
+            Action::Harvest | Action::Convert | Action::Stake => Contract::StakingVault,
+            Action::Buyback => Contract::BuybackBurn,
+            Action::MatchOrders | Action::ExpireOrders => Contract::OrderBook,
+            Action::Rollover | Action::TopUp => Contract::RolloverEscrow,
+            Action::FinalizeEpoch => Contract::ProviderIncentives,
+        }
+    }
+
+    /// `expire_orders` only refunds what expired, so the order book keeps it open while paused.
+    fn open_while_paused(self) -> bool {
+        self == Action::ExpireOrders
+    }
+
+    fn plan(self, ctx: &Ctx, memory: &mut Memory) -> Result<Vec<Finding>> {
+        match self {
+            Action::Harvest => harvest::plan(ctx),
+            Action::Buyback => buyback::plan(ctx),
+            Action::Convert => convert::plan(ctx),
+            Action::Stake => stake::plan(ctx),
+            Action::MatchOrders => match_orders::plan(ctx, memory),
+            Action::ExpireOrders => expire_orders::plan(ctx, memory),
+            Action::Rollover => rollover::plan(ctx, memory),
+            Action::TopUp => top_up::plan(ctx),
+            Action::FinalizeEpoch => finalize_epoch::plan(ctx, memory),
+        }
+    }
+
+    /// Learns from what a sent transaction did.
+    fn observe(self, candidate: &Candidate, outcome: &TxOutcome, memory: &mut Memory) {
+        match self {
+            Action::MatchOrders => match_orders::observe(outcome, memory),
+            Action::FinalizeEpoch => finalize_epoch::observe(candidate, memory),
+            _ => {}
+        }
+    }
+}
+
+/// The suite's contracts a keeper sends to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Contract {
+    StakingVault,
+    BuybackBurn,
+    OrderBook,
+    RolloverEscrow,
+    ProviderIncentives,
+}
+
+impl Contract {
+    pub fn name(self) -> &'static str {
+        match self {
+            Contract::StakingVault => "staking-vault",
+            Contract::BuybackBurn => "buyback-burn",
+            Contract::OrderBook => "order-book",
+            Contract::RolloverEscrow => "rollover-escrow",
+            Contract::ProviderIncentives => "provider-incentives",
+        }
+    }
+
+    pub fn address(self, addresses: &SuiteAddresses) -> &str {
+        match self {
+            Contract::StakingVault => &addresses.staking_vault,
+            Contract::BuybackBurn => &addresses.buyback_burn,
+            Contract::OrderBook => &addresses.order_book,
+            Contract::RolloverEscrow => &addresses.rollover_escrow,
+            Contract::ProviderIncentives => &addresses.provider_incentives,
+        }
+    }
+}
+
+/// What the sender of an action is paid.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Bounty {
+    /// The contract pays these coins (zero amounts left out).
+    Paid(Vec<Coin>),
+    /// The contract pays nothing: a protocol duty.
+    Unpaid,
+}
+
+/// One transaction the keeper could send.
+#[derive(Clone, Debug)]
+pub struct Candidate {
+    /// What the message acts on: a denom, `lease 7`, `epoch 3`.
+    pub target: Option<String>,
+    /// The work found, in words.
+    pub work: String,
+    pub msg: Value,
+    pub bounty: Bounty,
+}
+
+/// What an action's reads found.
+#[derive(Clone, Debug)]
+pub enum Finding {
+    Work(Candidate),
+    /// Nothing to send, and why.
+    Idle {
+        target: Option<String>,
+        reason: String,
+    },
+    /// Something a person should know about and no transaction can fix.
+    Alert {
+        target: String,
+        message: String,
+    },
+}
+
+impl Finding {
+    fn idle(reason: impl Into<String>) -> Self {
+        Finding::Idle {
+            target: None,
+            reason: reason.into(),
+        }
+    }
+}
+
+/// Serializes a typed contract message into the JSON a chain is sent.
+fn msg_json(msg: &impl Serialize) -> Result<Value> {
+    Ok(serde_json::to_value(msg)?)
+}
+
+/// What an action's reads see: the chain, where the suite is, and the latest block.
+pub struct Ctx<'a> {
+    pub chain: &'a dyn SuiteChain,
+    pub addresses: &'a SuiteAddresses,
+    pub settings: &'a Settings,
+    pub height: u64,
+    pub time: u64,
+}
+
+impl Ctx<'_> {
+    pub fn query<T: DeserializeOwned>(
+        &self,
+        contract: Contract,
+        msg: &impl Serialize,
+    ) -> Result<T> {
+        let msg = msg_json(msg)?;
+        let answer = self
+            .chain
+            .query(contract.address(self.addresses), &msg)
+            .with_context(|| format!("{} {msg}", contract.name()))?;
+        serde_json::from_value(answer)
+            .with_context(|| format!("reading {}'s answer to {msg}", contract.name()))
+    }
+}
+
+/// What the keeper remembers between rounds, so it neither rescans history nor repeats a
+/// transaction that achieved nothing.
+#[derive(Clone, Debug, Default)]
+pub struct Memory {
+    /// Offers up to this id are closed (a closed offer never reopens): scans start after it.
+    pub offers_closed_through: u64,
+    /// The crossing book a `match_orders` filled nothing from: incompatible specs, not worth
+    /// another fee until the book changes.
+    pub futile_crossing: Option<String>,
+    /// The crossing the `match_orders` being sent was planned for.
+    pub pending_crossing: Option<String>,
+    /// Every epoch below this one is finalized.
+    pub epochs_finalized_below: u64,
+    /// Where the last health scan of the escrow's streaming leases stopped.
+    pub rollover_scan_after: Option<(u64, u64)>,
+}
+
+/// Tuning of what counts as work.
+#[derive(Clone, Debug)]
+pub struct Settings {
+    /// Leases running dry within this many blocks are checked for a top-up (and alerted on).
+    pub top_up_horizon_blocks: u64,
+    /// Streaming leases whose health one round checks for `rollover`.
+    pub rollover_scan_per_round: u32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            // About a day of 6-second blocks.
+            top_up_horizon_blocks: 14_400,
+            rollover_scan_per_round: 120,
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct KeeperConfig {
+    pub policy: Policy,
+    pub retry: RetryPolicy,
+    pub settings: Settings,
+    pub once: bool,
+    pub interval: Duration,
+}
+
+/// The keeper's state across rounds.
+pub struct Keeper {
+    addresses: SuiteAddresses,
+    policy: Policy,
+    retry: RetryPolicy,
+    settings: Settings,
+    memory: Memory,
+    round: u64,
+}
+
+/// What one round decided, in order.
+#[derive(Clone, Debug, Default)]
+pub struct RoundReport {
+    pub decisions: Vec<Decision>,
+}
+
+impl RoundReport {
+    /// Transactions of `action` that went through.
+    #[cfg(test)]
+    pub fn executed(&self, action: Action) -> usize {
+        self.decisions
+            .iter()
+            .filter(|d| d.action == action && d.succeeded())
+            .count()
+    }
+
+    /// Transactions the contracts accepted.
+    pub fn accepted(&self) -> usize {
+        self.decisions.iter().filter(|d| d.succeeded()).count()
+    }
+
+    /// Transactions sent (whatever became of them).
+    pub fn sent(&self) -> usize {
+        self.decisions.iter().filter(|d| d.tx.is_some()).count()
+    }
+
+    /// Whether something could not be read or sent even after retries.
+    pub fn had_failures(&self) -> bool {
+        self.decisions.iter().any(|d| {
+            d.decision == Verdict::Error
+                || d.tx.as_ref().is_some_and(|t| t.result == TxResult::Failed)
+        })
+    }
+}
+
+impl Keeper {
+    /// Reads where the suite is and resolves the price aliases (`akt`, `spice`) against the
+    /// contracts' configs.
+    pub fn new(chain: &dyn SuiteChain, config: &KeeperConfig, stop: &StopFlag) -> Result<Self> {
+        let retry = config.retry.clone();
+        let (addresses, _) = retry.run(stop, || chain.addresses());
+        let addresses = addresses.context("finding the suite")?;
+        let mut policy = config.policy.clone();
+        let (resolved, _) = retry.run(stop, || policy.resolve_aliases(chain, &addresses));
+        resolved.context("resolving price aliases")?;
+        Ok(Keeper {
+            addresses,
+            policy,
+            retry,
+            settings: config.settings.clone(),
+            memory: Memory::default(),
+            round: 0,
+        })
+    }
+
+    /// One pass over every action. Stops between transactions once `stop` is raised.
+    pub fn round(
+        &mut self,
+        chain: &mut dyn SuiteChain,
+        logger: &mut Logger,
+        stop: &StopFlag,
+    ) -> RoundReport {
+        self.round += 1;
+        let mut report = RoundReport::default();
+        for action in Action::ROUND {
+            if stop.raised() {
+                break;
+            }
+            self.run_action(chain, action, logger, stop, &mut report);
+        }
+        report
+    }
+
+    fn run_action(
+        &mut self,
+        chain: &mut dyn SuiteChain,
+        action: Action,
+        logger: &mut Logger,
+        stop: &StopFlag,
+        report: &mut RoundReport,
+    ) {
+        let contract = action.contract();
+        let address = contract.address(&self.addresses).to_string();
+        let mut record = |d: Decision| {
+            logger.record(&d);
+            report.decisions.push(d);
+        };
+        let base = |height: u64| Decision::new(self.round, height, action, contract.name());
+
+        // Reads: the block, the pause flag, then the action's own queries.
+        let (reads, _) = self.retry.run(stop, || -> Result<_> {
+            let height = chain.block_height()?;
+            let time = chain.block_time()?;
+            let paused = !action.open_while_paused() && paused(&*chain, &address)?;
+            let findings = if paused {
+                vec![]
+            } else {
+                let ctx = Ctx {
+                    chain: &*chain,
+                    addresses: &self.addresses,
+                    settings: &self.settings,
+                    height,
+                    time,
+                };
+                action.plan(&ctx, &mut self.memory)?
+            };
+            Ok((height, paused, findings))
+        });
+        let (height, paused, findings) = match reads {
+            Ok(r) => r,
+            Err(e) => {
+                record(base(0).verdict(Verdict::Error, format!("reading: {e:#}")));
+                return;
+            }
+        };
+        if paused {
+            record(base(height).verdict(Verdict::Skip, "the contract is paused"));
+            return;
+        }
+        if findings.is_empty() {
+            record(base(height).verdict(Verdict::Idle, "no work"));
+        }
+        for finding in findings {
+            let candidate = match finding {
+                Finding::Idle { target, reason } => {
+                    record(base(height).target(target).verdict(Verdict::Idle, reason));
+                    continue;
+                }
+                Finding::Alert { target, message } => {
+                    record(
+                        base(height)
+                            .target(Some(target))
+                            .verdict(Verdict::Alert, message),
+                    );
+                    continue;
+                }
+                Finding::Work(c) => c,
+            };
+            if stop.raised() {
+                break;
+            }
+            let mut d = base(height)
+                .target(candidate.target.clone())
+                .work(&candidate.work)
+                .bounty(&candidate.bounty);
+            let (fee, _) = self
+                .retry
+                .run(stop, || chain.estimate_fee(&address, &candidate.msg, &[]));
+            let fee = match fee {
+                Ok(fee) => fee,
+                Err(e) => {
+                    // A simulation that fails for the contract's reasons is a refusal ahead of
+                    // time: nothing is sent.
+                    let verdict = if retry::is_transport(&e) {
+                        Verdict::Error
+                    } else {
+                        Verdict::Skip
+                    };
+                    record(d.verdict(verdict, format!("estimating the fee: {e:#}")));
+                    continue;
+                }
+            };
+            d = d.fee(&fee);
+            let decision = self.policy.decide(&candidate.bounty, &fee);
+            d.bounty_value = decision.bounty_value.clone();
+            if !decision.send {
+                record(d.verdict(Verdict::Skip, decision.reason));
+                continue;
+            }
+            let (sent, attempts) = self
+                .retry
+                .run(stop, || chain.execute(&address, &candidate.msg, &[]));
+            let tx = match sent {
+                Ok(outcome) => {
+                    action.observe(&candidate, &outcome, &mut self.memory);
+                    TxReport::ok(&outcome, attempts, &candidate.bounty)
+                }
+                Err(e) if retry::is_transport(&e) => TxReport::failed(format!("{e:#}"), attempts),
+                Err(e) => TxReport::refused(format!("{e:#}"), attempts),
+            };
+            d.tx = Some(tx);
+            record(d.verdict(Verdict::Execute, decision.reason));
+        }
+    }
+}
+
+fn paused(chain: &dyn SuiteChain, address: &str) -> Result<bool> {
+    let info = chain.query(address, &serde_json::json!({ "pause_info": {} }))?;
+    Ok(info["paused"].as_bool().unwrap_or(false))
+}
+
+/// Runs rounds until `--once` is done or `stop` is raised (Ctrl-C), sleeping `interval` between
+/// rounds. Returns the reports of every round.
+pub fn run(
+    chain: &mut dyn SuiteChain,
+    config: &KeeperConfig,
+    logger: &mut Logger,
+    stop: &StopFlag,
+) -> Result<Vec<RoundReport>> {
+    let mut keeper = Keeper::new(&*chain, config, stop)?;
+    let mut reports = vec![];
+    loop {
+        reports.push(keeper.round(chain, logger, stop));
+        if config.once || stop.raised() {
+            break;
+        }
+        if !stop.sleep(config.interval) {
+            break;
+        }
+    }
+    Ok(reports)
+}
+
+/// Sums coins by denom (zero amounts left out), in denom order.
+pub fn sum_coins(coins: impl IntoIterator<Item = Coin>) -> Result<Vec<Coin>> {
+    let mut by_denom: BTreeMap<String, Uint128> = BTreeMap::new();
+    for c in coins {
+        let total = by_denom.entry(c.denom).or_default();
+        *total = total.checked_add(c.amount)?;
+    }
+    Ok(by_denom
+        .into_iter()
+        .filter(|(_, a)| !a.is_zero())
+        .map(|(d, a)| Coin::new(a, d))
+        .collect())
+}
+
+/// `amount × bps / 10 000`, rounded down as every contract of the suite rounds bounties.
+pub fn bps_of(amount: Uint128, bps: u16) -> Result<Uint128> {
+    Ok(amount.checked_multiply_ratio(bps, spice_types::BPS_DENOMINATOR)?)
+}

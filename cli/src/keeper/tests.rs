@@ -1,0 +1,688 @@
+//! Keeper rounds on the embedded chain with the suite deployed and work left by
+//! [`seed_keeper_work`] (which starts from `spice_suite::flows`).
+
+use std::cell::RefCell;
+use std::io::Write;
+use std::rc::Rc;
+use std::time::Duration;
+
+use anyhow::Result;
+use cosmwasm_std::{coin, Coin, Decimal, Uint128};
+use cw_multi_test::Executor;
+use serde_json::Value;
+use spice_suite::{flows, AKT_DENOM, OSMO_DENOM, USDC_DENOM};
+
+use super::log::{Logger, TxResult, Verdict};
+use super::policy::Policy;
+use super::retry::{RetryPolicy, StopFlag};
+use super::{run, Action, Keeper, KeeperConfig, RoundReport, Settings};
+use crate::chain::{SuiteAddresses, SuiteChain, Transport, TxOutcome};
+use crate::embedded::{seed_keeper_work, EmbeddedChain, SeededWork, DEFAULT_FEE_UOSMO};
+
+const FEE: u128 = DEFAULT_FEE_UOSMO;
+
+fn config() -> KeeperConfig {
+    let mut policy = Policy::default();
+    // 1 AKT = 5 OSMO, the seeded pool's price.
+    policy
+        .prices
+        .insert("akt".into(), Decimal::from_ratio(5u128, 1u128));
+    KeeperConfig {
+        policy,
+        retry: RetryPolicy {
+            max_retries: 3,
+            base_delay: Duration::from_millis(1),
+            max_delay: Duration::from_millis(4),
+        },
+        settings: Settings::default(),
+        once: true,
+        interval: Duration::from_secs(3_600),
+    }
+}
+
+fn seeded() -> (EmbeddedChain, SeededWork) {
+    let mut chain = EmbeddedChain::deploy(coin(FEE, OSMO_DENOM)).unwrap();
+    let work = seed_keeper_work(&mut chain).unwrap();
+    (chain, work)
+}
+
+fn keeper(chain: &dyn SuiteChain, config: &KeeperConfig) -> Keeper {
+    Keeper::new(chain, config, &StopFlag::new()).unwrap()
+}
+
+fn round(keeper: &mut Keeper, chain: &mut dyn SuiteChain) -> RoundReport {
+    keeper.round(chain, &mut Logger::sink(), &StopFlag::new())
+}
+
+fn balances(chain: &EmbeddedChain, who: &str) -> Vec<Uint128> {
+    let spice = chain.suite().spice_denom();
+    [OSMO_DENOM, AKT_DENOM, USDC_DENOM, spice.as_str()]
+        .iter()
+        .map(|d| chain.balance(who, d).unwrap())
+        .collect()
+}
+
+fn query<T: serde::de::DeserializeOwned>(
+    chain: &EmbeddedChain,
+    contract: &str,
+    msg: &impl serde::Serialize,
+) -> T {
+    chain.app().wrap().query_wasm_smart(contract, msg).unwrap()
+}
+
+fn decisions_of(report: &RoundReport, action: Action) -> Vec<&super::log::Decision> {
+    report
+        .decisions
+        .iter()
+        .filter(|d| d.action == action)
+        .collect()
+}
+
+#[test]
+fn a_round_without_work_sends_nothing_and_leaves_the_keeper_balance_alone() {
+    let mut chain = EmbeddedChain::deploy(coin(FEE, OSMO_DENOM)).unwrap();
+    // Pools and a finished lease exist, but nothing waits for a keeper.
+    let suite = chain.suite().clone();
+    let roles = chain.roles().clone();
+    flows::spice_economy(chain.app_mut(), &suite, &roles).unwrap();
+    flows::osmo_akt_market(chain.app_mut(), &roles.treasury).unwrap();
+    flows::lease_with_rollover(chain.app_mut(), &suite, &roles).unwrap();
+    let sender = chain.sender();
+    let before = balances(&chain, &sender);
+
+    let mut k = keeper(&chain, &config());
+    let report = round(&mut k, &mut chain);
+
+    assert_eq!(report.sent(), 0, "{:#?}", report.decisions);
+    for action in Action::ROUND {
+        let ds = decisions_of(&report, action);
+        assert!(!ds.is_empty(), "{action:?} logged nothing");
+        assert!(
+            ds.iter().all(|d| d.decision == Verdict::Idle),
+            "{action:?}: {ds:#?}"
+        );
+    }
+    assert_eq!(balances(&chain, &sender), before);
+}
+
+#[test]
+fn every_kind_of_work_is_done_once_and_the_next_round_finds_none() {
+    let (mut chain, work) = seeded();
+    let sender = chain.sender();
+    let akt_before = chain.balance(&sender, AKT_DENOM).unwrap();
+    let osmo_before = chain.balance(&sender, OSMO_DENOM).unwrap();
+    let mut k = keeper(&chain, &config());
+
+    let first = round(&mut k, &mut chain);
+    for action in Action::ROUND {
+        assert_eq!(
+            first.executed(action),
+            1,
+            "{action:?}: {:#?}",
+            decisions_of(&first, action)
+        );
+    }
+    assert_eq!(first.sent(), Action::ROUND.len());
+    let alerts: Vec<_> = first
+        .decisions
+        .iter()
+        .filter(|d| d.decision == Verdict::Alert)
+        .collect();
+    assert_eq!(alerts.len(), 1, "{alerts:#?}");
+    assert_eq!(
+        alerts[0].target.as_deref(),
+        Some(format!("lease {}", work.lease_without_top_up).as_str())
+    );
+
+    // The bounties arrived: in OSMO for the conversion, in AKT for the rest.
+    let osmo_bounty = chain.balance(&sender, OSMO_DENOM).unwrap() - osmo_before;
+    let akt_bounty = chain.balance(&sender, AKT_DENOM).unwrap() - akt_before;
+    // 20 bps of what was swapped, both out of the 500 OSMO: 500e6 × 20 / 10,020, rounded down.
+    assert_eq!(osmo_bounty, Uint128::new(998_003));
+    // 20 bps of the 500,000 uakt harvested is 1,000; the buyback, fill and top-up add theirs.
+    assert!(akt_bounty > Uint128::new(1_000), "{akt_bounty}");
+    let convert = &decisions_of(&first, Action::Convert)[0];
+    assert_eq!(convert.bounty.as_deref(), Some("998003uosmo"));
+    assert_eq!(
+        convert.tx.as_ref().unwrap().bounty_paid.as_deref(),
+        Some("998003uosmo")
+    );
+
+    // What each action did, read back from the contracts.
+    let a = chain.addresses().unwrap();
+    let vault: staking_vault::msg::StatusResponse = query(
+        &chain,
+        &a.staking_vault,
+        &staking_vault::msg::QueryMsg::Status {},
+    );
+    assert!(vault.books.revenue_pending.is_zero());
+    assert!(vault.books.pending.is_zero());
+    assert!(
+        !vault.books.transferring.is_zero(),
+        "stake sent AKT over IBC"
+    );
+    let order: order_book::state::Order = query(
+        &chain,
+        &a.order_book,
+        &order_book::msg::QueryMsg::Order {
+            order_id: work.order_to_match,
+        },
+    );
+    assert_eq!(order.status, order_book::state::OrderStatus::Filled);
+    let expired: order_book::state::Order = query(
+        &chain,
+        &a.order_book,
+        &order_book::msg::QueryMsg::Order {
+            order_id: work.order_expired,
+        },
+    );
+    assert_eq!(expired.status, order_book::state::OrderStatus::Expired);
+    let lease = |id| -> rollover_escrow::msg::LeaseResponse {
+        query(
+            &chain,
+            &a.rollover_escrow,
+            &rollover_escrow::msg::QueryMsg::Lease { lease_id: id },
+        )
+    };
+    assert_eq!(lease(work.lease_to_top_up).runway_blocks, Some(14_400));
+    let rolled = lease(work.lease_failed);
+    assert_eq!(rolled.rollovers, 1);
+    assert!(rolled.failure.is_none());
+    let epoch: provider_incentives::msg::EpochResponse = query(
+        &chain,
+        &a.provider_incentives,
+        &provider_incentives::msg::QueryMsg::Epoch {
+            epoch: work.epoch_due,
+        },
+    );
+    assert_eq!(
+        epoch.status,
+        provider_incentives::state::EpochStatus::Finalized
+    );
+
+    let second = round(&mut k, &mut chain);
+    assert_eq!(second.sent(), 0, "{:#?}", second.decisions);
+    assert!(!second.had_failures());
+}
+
+#[test]
+fn a_fee_above_the_bounty_skips_with_the_reason() {
+    let (mut chain, _) = seeded();
+    chain.set_fee(coin(1_000_000_000_000, OSMO_DENOM));
+    let sender = chain.sender();
+    let before = balances(&chain, &sender);
+    let mut k = keeper(&chain, &config());
+
+    let report = round(&mut k, &mut chain);
+    assert_eq!(report.sent(), 0);
+    assert_eq!(balances(&chain, &sender), before);
+    for action in Action::ROUND {
+        let d = decisions_of(&report, action)
+            .into_iter()
+            .find(|d| d.work.is_some())
+            .unwrap_or_else(|| panic!("{action:?} found no work"));
+        assert_eq!(d.decision, Verdict::Skip, "{d:#?}");
+        assert_eq!(d.fee.as_deref(), Some("1000000000000uosmo"));
+        let paid = !matches!(
+            action,
+            Action::Stake | Action::ExpireOrders | Action::Rollover | Action::FinalizeEpoch
+        );
+        if paid {
+            assert!(
+                d.reason
+                    .contains("does not cover the fee 1000000000000uosmo"),
+                "{d:#?}"
+            );
+            assert!(d.bounty_value.is_some());
+        } else {
+            assert!(
+                d.reason.contains("above --max-duty-fee 50000uosmo"),
+                "{d:#?}"
+            );
+            assert_eq!(d.bounty.as_deref(), Some("none"));
+        }
+    }
+
+    // At the usual fee the same work goes through.
+    chain.set_fee(coin(FEE, OSMO_DENOM));
+    assert_eq!(round(&mut k, &mut chain).sent(), Action::ROUND.len());
+}
+
+#[test]
+fn a_bounty_without_a_price_is_worth_nothing_and_duties_can_be_turned_off() {
+    let (mut chain, _) = seeded();
+    let mut config = config();
+    config.policy.prices.clear();
+    config.policy.duties = false;
+    let mut k = keeper(&chain, &config);
+
+    let report = round(&mut k, &mut chain);
+    // Only the conversion pays in the fee denom (OSMO proceeds).
+    assert_eq!(report.sent(), 1, "{:#?}", report.decisions);
+    assert_eq!(report.executed(Action::Convert), 1);
+    let harvest = &decisions_of(&report, Action::Harvest)[0];
+    assert_eq!(harvest.decision, Verdict::Skip);
+    assert!(
+        harvest
+            .reason
+            .contains(&format!("no --price for {AKT_DENOM}")),
+        "{harvest:#?}"
+    );
+    let stake = &decisions_of(&report, Action::Stake)[0];
+    assert_eq!(stake.decision, Verdict::Skip);
+    assert!(stake.reason.contains("--no-duties"), "{stake:#?}");
+}
+
+#[test]
+fn min_profit_raises_the_bar_above_the_fee() {
+    let (mut chain, _) = seeded();
+    let mut config = config();
+    // The harvest bounty (1,000 uakt) is worth 5,000 uosmo: enough for a 1,000 fee, not for a
+    // 1,000 fee plus 4,001 of profit.
+    config.policy.min_profit = Uint128::new(4_001);
+    let mut k = keeper(&chain, &config);
+    let report = round(&mut k, &mut chain);
+    let harvest = &decisions_of(&report, Action::Harvest)[0];
+    assert_eq!(
+        harvest.bounty.as_deref(),
+        Some(format!("1000{AKT_DENOM}").as_str())
+    );
+    assert_eq!(harvest.bounty_value.as_deref(), Some("5000uosmo"));
+    assert_eq!(harvest.decision, Verdict::Skip, "{harvest:#?}");
+    assert!(harvest.reason.contains("min profit 4001"));
+}
+
+/// Delegates to the embedded chain, with faults injected.
+struct Faulty {
+    inner: EmbeddedChain,
+    /// Transactions that fail in transport before they start to succeed.
+    execute_failures: u32,
+    /// The guardian pauses the contract just before each transaction reaches it.
+    pause_before_execute: bool,
+    /// Raised as the first transaction completes.
+    stop_after_execute: Option<StopFlag>,
+    executes: u32,
+}
+
+impl Faulty {
+    fn new(inner: EmbeddedChain) -> Self {
+        Faulty {
+            inner,
+            execute_failures: 0,
+            pause_before_execute: false,
+            stop_after_execute: None,
+            executes: 0,
+        }
+    }
+}
+
+fn transport(what: &str) -> anyhow::Error {
+    anyhow::Error::new(Transport(format!("{what}: connection refused")))
+}
+
+impl SuiteChain for Faulty {
+    fn sender(&self) -> String {
+        self.inner.sender()
+    }
+
+    fn block_height(&self) -> Result<u64> {
+        self.inner.block_height()
+    }
+
+    fn block_time(&self) -> Result<u64> {
+        self.inner.block_time()
+    }
+
+    fn query(&self, contract: &str, msg: &Value) -> Result<Value> {
+        self.inner.query(contract, msg)
+    }
+
+    fn execute(&mut self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<TxOutcome> {
+        self.executes += 1;
+        if self.execute_failures > 0 {
+            self.execute_failures -= 1;
+            return Err(transport("broadcast"));
+        }
+        if self.pause_before_execute {
+            let guardian = self.inner.roles().guardian.clone();
+            // Already paused by an earlier transaction is fine.
+            let _ = self.inner.app_mut().execute_contract(
+                guardian,
+                cosmwasm_std::Addr::unchecked(contract),
+                &serde_json::json!({ "pause": {} }),
+                &[],
+            );
+        }
+        let outcome = self.inner.execute(contract, msg, funds);
+        if let Some(stop) = &self.stop_after_execute {
+            stop.raise();
+        }
+        outcome
+    }
+
+    fn balance(&self, address: &str, denom: &str) -> Result<Uint128> {
+        self.inner.balance(address, denom)
+    }
+
+    fn estimate_fee(&self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<Coin> {
+        self.inner.estimate_fee(contract, msg, funds)
+    }
+
+    fn addresses(&self) -> Result<SuiteAddresses> {
+        self.inner.addresses()
+    }
+}
+
+/// Counts `block_height` calls through a shared counter, failing them all.
+struct DeadNode {
+    inner: EmbeddedChain,
+    calls: Rc<RefCell<u32>>,
+}
+
+impl SuiteChain for DeadNode {
+    fn sender(&self) -> String {
+        self.inner.sender()
+    }
+    fn block_height(&self) -> Result<u64> {
+        *self.calls.borrow_mut() += 1;
+        Err(transport("status"))
+    }
+    fn block_time(&self) -> Result<u64> {
+        self.inner.block_time()
+    }
+    fn query(&self, contract: &str, msg: &Value) -> Result<Value> {
+        self.inner.query(contract, msg)
+    }
+    fn execute(&mut self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<TxOutcome> {
+        self.inner.execute(contract, msg, funds)
+    }
+    fn balance(&self, address: &str, denom: &str) -> Result<Uint128> {
+        self.inner.balance(address, denom)
+    }
+    fn estimate_fee(&self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<Coin> {
+        self.inner.estimate_fee(contract, msg, funds)
+    }
+    fn addresses(&self) -> Result<SuiteAddresses> {
+        self.inner.addresses()
+    }
+}
+
+#[test]
+fn a_contract_refusal_is_logged_and_never_retried() {
+    let (chain, _) = seeded();
+    let mut chain = Faulty::new(chain);
+    chain.pause_before_execute = true;
+    let mut k = keeper(&chain, &config());
+
+    let report = round(&mut k, &mut chain);
+    let sent: Vec<_> = report.decisions.iter().filter(|d| d.tx.is_some()).collect();
+    assert!(!sent.is_empty());
+    // One send per transaction: the refusal was not retried.
+    assert_eq!(chain.executes as usize, sent.len());
+    for d in &sent {
+        let tx = d.tx.as_ref().unwrap();
+        assert_eq!(tx.attempts, 1);
+        if d.action == Action::ExpireOrders {
+            // The book keeps expiry open while paused.
+            assert_eq!(tx.result, TxResult::Ok, "{d:#?}");
+            continue;
+        }
+        assert_eq!(tx.result, TxResult::Refused, "{d:#?}");
+        assert!(
+            tx.error
+                .as_deref()
+                .unwrap()
+                .to_lowercase()
+                .contains("paused"),
+            "{d:#?}"
+        );
+    }
+    assert!(!report.had_failures(), "a refusal is not a keeper failure");
+
+    // The next round reads the pause and sends nothing to paused contracts.
+    chain.pause_before_execute = false;
+    let next = round(&mut k, &mut chain);
+    assert!(next
+        .decisions
+        .iter()
+        .any(|d| d.decision == Verdict::Skip && d.reason == "the contract is paused"));
+}
+
+#[test]
+fn transport_failures_are_retried_until_a_send_goes_through() {
+    let (chain, _) = seeded();
+    let mut chain = Faulty::new(chain);
+    chain.execute_failures = 2;
+    let mut k = keeper(&chain, &config());
+    let report = round(&mut k, &mut chain);
+    let harvest = &decisions_of(&report, Action::Harvest)[0];
+    let tx = harvest.tx.as_ref().unwrap();
+    assert_eq!(tx.result, TxResult::Ok, "{harvest:#?}");
+    assert_eq!(tx.attempts, 3);
+    assert_eq!(report.executed(Action::Harvest), 1);
+}
+
+#[test]
+fn retries_are_bounded() {
+    let (chain, _) = seeded();
+    let mut chain = Faulty::new(chain);
+    chain.execute_failures = u32::MAX;
+    let config = config();
+    let mut k = keeper(&chain, &config);
+    let report = round(&mut k, &mut chain);
+    let sent: Vec<_> = report.decisions.iter().filter(|d| d.tx.is_some()).collect();
+    assert!(!sent.is_empty());
+    for d in &sent {
+        let tx = d.tx.as_ref().unwrap();
+        assert_eq!(tx.result, TxResult::Failed);
+        assert_eq!(tx.attempts, config.retry.max_retries + 1);
+    }
+    assert_eq!(
+        chain.executes as usize,
+        sent.len() * (config.retry.max_retries as usize + 1)
+    );
+    assert!(report.had_failures());
+
+    // A node that cannot be read: each action gives up after the same bound.
+    let calls = Rc::new(RefCell::new(0));
+    let (inner, _) = seeded();
+    let mut dead = DeadNode {
+        inner,
+        calls: calls.clone(),
+    };
+    let mut k = keeper(&dead, &config);
+    let report = round(&mut k, &mut dead);
+    assert_eq!(report.sent(), 0);
+    assert!(report
+        .decisions
+        .iter()
+        .all(|d| d.decision == Verdict::Error && d.reason.contains("connection refused")));
+    assert_eq!(
+        *calls.borrow() as usize,
+        Action::ROUND.len() * (config.retry.max_retries as usize + 1)
+    );
+}
+
+#[test]
+fn retry_backoff_doubles_up_to_its_cap() {
+    let policy = RetryPolicy {
+        max_retries: 10,
+        base_delay: Duration::from_millis(500),
+        max_delay: Duration::from_secs(3),
+    };
+    let delays: Vec<u128> = (1..=5).map(|r| policy.delay(r).as_millis()).collect();
+    assert_eq!(delays, [500, 1_000, 2_000, 3_000, 3_000]);
+    assert_eq!(policy.delay(40), Duration::from_secs(3));
+}
+
+#[test]
+fn ctrl_c_finishes_the_transaction_in_hand_then_stops() {
+    let (chain, _) = seeded();
+    let mut chain = Faulty::new(chain);
+    let stop = StopFlag::new();
+    chain.stop_after_execute = Some(stop.clone());
+    let mut config = config();
+    // Not --once: only the stop ends the run.
+    config.once = false;
+    let reports = run(&mut chain, &config, &mut Logger::sink(), &stop).unwrap();
+    assert_eq!(reports.len(), 1);
+    assert_eq!(reports[0].sent(), 1);
+    assert_eq!(reports[0].executed(Action::Harvest), 1);
+    assert_eq!(chain.executes, 1);
+}
+
+#[test]
+fn a_match_that_fills_nothing_is_not_paid_for_again() {
+    use order_book::msg::ExecuteMsg as Book;
+    use order_book::spec::{Capacity, Gpu, OrderSpec, Resources, SignedBy};
+    let mut chain = EmbeddedChain::deploy(coin(100, OSMO_DENOM)).unwrap();
+    let book = chain.suite().order_book.address.clone();
+    let resources = Resources {
+        cpu_millis: 1_000,
+        memory_bytes: 1 << 30,
+        storage_bytes: 1 << 30,
+        gpu: Gpu {
+            units: 0,
+            vendor: None,
+            model: None,
+        },
+    };
+    let app = chain.app_mut();
+    let tenant = app.api().addr_make("eu_tenant");
+    spice_testing::fund(app, &tenant, vec![coin(10_000_000, AKT_DENOM)]).unwrap();
+    // An order for Europe crossing, by price, an offer in the US: the specs do not fit.
+    app.execute_contract(
+        tenant,
+        book.clone(),
+        &Book::PlaceOrder {
+            spec: OrderSpec {
+                resources: resources.clone(),
+                region: Some("eu-*".into()),
+                attributes: vec![],
+                signed_by: SignedBy::default(),
+            },
+            max_price_per_block: Decimal::percent(500),
+            denom: AKT_DENOM.into(),
+            expires_at: None,
+            replicas: 1,
+        },
+        &[coin(10_000_000, AKT_DENOM)],
+    )
+    .unwrap();
+    let provider = app.api().addr_make("us_provider");
+    let suite = chain.suite().clone();
+    let roles = chain.roles().clone();
+    let app = chain.app_mut();
+    app.execute_contract(
+        provider.clone(),
+        suite.provider_incentives.address.clone(),
+        &serde_json::json!({"register_provider": {"info": {"moniker": "us", "host_uri": "https://us.example:8443"}}}),
+        &[],
+    )
+    .unwrap();
+    app.execute_contract(
+        roles.auditor.clone(),
+        suite.provider_incentives.address.clone(),
+        &serde_json::json!({"audit_provider": {"provider": provider.to_string(), "tier": 1, "attributes": []}}),
+        &[],
+    )
+    .unwrap();
+    app.execute_contract(
+        provider,
+        book,
+        &Book::PostOffer {
+            spec_capacity: Capacity {
+                resources,
+                region: Some("us-west".into()),
+                attributes: vec![],
+            },
+            price_per_block: Decimal::percent(100),
+            denom: AKT_DENOM.into(),
+            units: 1,
+            expires_at: None,
+        },
+        &[],
+    )
+    .unwrap();
+
+    let mut k = keeper(&chain, &config());
+    let first = round(&mut k, &mut chain);
+    let m = &decisions_of(&first, Action::MatchOrders)[0];
+    assert_eq!(m.decision, Verdict::Execute, "{m:#?}");
+    // 10 bps of the 10 AKT deposit, had it filled.
+    assert_eq!(
+        m.bounty.as_deref(),
+        Some(format!("10000{AKT_DENOM}").as_str())
+    );
+    assert_eq!(m.tx.as_ref().unwrap().result, TxResult::Ok);
+
+    let second = round(&mut k, &mut chain);
+    let m = &decisions_of(&second, Action::MatchOrders)[0];
+    assert_eq!(m.decision, Verdict::Idle, "{m:#?}");
+    assert!(m.reason.contains("filled nothing"), "{m:#?}");
+    assert_eq!(second.sent(), 0);
+}
+
+/// A `Write` tests can read back.
+#[derive(Clone, Default)]
+struct Captured(Rc<RefCell<Vec<u8>>>);
+
+impl Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.borrow_mut().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+#[test]
+fn each_decision_is_one_log_line_in_text_or_json() {
+    let (mut chain, _) = seeded();
+    let mut k = keeper(&chain, &config());
+    let captured = Captured::default();
+    let mut logger = Logger::new(true, Box::new(captured.clone()));
+    let report = k.round(&mut chain, &mut logger, &StopFlag::new());
+    let text = String::from_utf8(captured.0.borrow().clone()).unwrap();
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), report.decisions.len());
+    let convert = lines.iter().find(|l| l["action"] == "convert").unwrap();
+    assert_eq!(convert["contract"], "staking-vault");
+    assert_eq!(convert["target"], "uosmo");
+    assert_eq!(convert["bounty"], "998003uosmo");
+    assert_eq!(convert["bounty_value"], "998003uosmo");
+    assert_eq!(convert["fee"], "1000uosmo");
+    assert_eq!(convert["decision"], "execute");
+    assert_eq!(convert["tx"]["result"], "ok");
+    assert_eq!(convert["tx"]["gas_used"], 0);
+    assert!(convert["work"]
+        .as_str()
+        .unwrap()
+        .contains("500000000uosmo waiting"));
+
+    let line = report
+        .decisions
+        .iter()
+        .find(|d| d.action == Action::Convert)
+        .unwrap()
+        .to_line();
+    assert!(line.starts_with("keeper round=1 height="), "{line}");
+    for part in [
+        "action=convert",
+        "contract=staking-vault",
+        "target=uosmo",
+        "bounty=998003uosmo",
+        "fee=1000uosmo",
+        "decision=execute",
+        "tx=ok",
+        "gas=0",
+        "attempts=1",
+    ] {
+        assert!(line.contains(part), "{part} not in {line}");
+    }
+    assert!(!line.contains('\n'));
+}
