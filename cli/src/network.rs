@@ -1,0 +1,305 @@
+//! Real nodes through cw-orch's daemon: the networks `spice` knows, how it connects to them,
+//! and [`SuiteChain`] for a daemon, so keepers and `spice status` run on a node exactly as they
+//! do on the embedded chain.
+
+use std::str::FromStr;
+
+use anyhow::{anyhow, bail, Context, Result};
+use cosmrs::tx::Msg;
+use cosmwasm_std::{Addr, Coin, Uint128};
+use cw_orch::daemon::senders::{QueryOnlyDaemon, QueryOnlySender};
+use cw_orch::daemon::{networks, Daemon, DaemonBase, Wallet};
+use cw_orch::environment::{ChainInfoOwned, ChainKind, NetworkInfoOwned};
+use cw_orch::prelude::*;
+use serde_json::Value;
+use spice_cli::deploy::ChainOverrides;
+
+use crate::chain::{SuiteChain, TxOutcome};
+
+/// A chain `spice deploy` and `spice status` reach through a node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Network {
+    /// scripts/localnet.sh: one Injective validator on loopback (chain id spice-local-1).
+    Local,
+    /// Osmosis' public testnet.
+    #[value(name = "osmo-test-5")]
+    OsmoTest5,
+    /// Osmosis mainnet.
+    #[value(name = "osmosis-1")]
+    Osmosis1,
+}
+
+impl Network {
+    /// The name `deploy.toml` tables and state files use.
+    pub fn name(self) -> &'static str {
+        match self {
+            Network::Local => "local",
+            Network::OsmoTest5 => "osmo-test-5",
+            Network::Osmosis1 => "osmosis-1",
+        }
+    }
+
+    /// The environment variable the signing key's mnemonic is read from unless
+    /// `--mnemonic-env` names another: cw-orch's names for each kind of chain.
+    pub fn default_mnemonic_env(self) -> &'static str {
+        match self {
+            Network::Local => "LOCAL_MNEMONIC",
+            Network::OsmoTest5 => "TEST_MNEMONIC",
+            Network::Osmosis1 => "MAIN_MNEMONIC",
+        }
+    }
+
+    /// The node and fee settings, with `deploy.toml`'s `[<network>.chain]` overrides applied.
+    pub fn chain_info(self, overrides: &ChainOverrides) -> ChainInfoOwned {
+        let mut info: ChainInfoOwned = match self {
+            // What scripts/localnet.sh starts: Injective, so eth_secp256k1 keys (coin type
+            // 60, cw-orch's "eth" feature signs them) and 18-decimal INJ for gas.
+            Network::Local => ChainInfoOwned {
+                kind: ChainKind::Local,
+                chain_id: "spice-local-1".into(),
+                gas_denom: "inj".into(),
+                gas_price: 160_000_000.0,
+                grpc_urls: vec!["http://127.0.0.1:9391".into()],
+                lcd_url: None,
+                fcd_url: None,
+                network_info: NetworkInfoOwned {
+                    chain_name: "spice-local".into(),
+                    pub_address_prefix: "inj".into(),
+                    coin_type: 60,
+                },
+            },
+            Network::OsmoTest5 => networks::OSMO_5.into(),
+            Network::Osmosis1 => networks::OSMOSIS_1.into(),
+        };
+        if let Some(url) = &overrides.grpc_url {
+            info.grpc_urls = vec![url.clone()];
+        }
+        if let Some(id) = &overrides.chain_id {
+            info.chain_id = id.clone();
+        }
+        if let Some(denom) = &overrides.gas_denom {
+            info.gas_denom = denom.clone();
+        }
+        if let Some(price) = overrides.gas_price {
+            info.gas_price = price;
+        }
+        info
+    }
+}
+
+/// A signing daemon with the key from `$mnemonic_env`. The mnemonic is handed to cw-orch and
+/// never printed; cw-orch's own state file is a throwaway (the deploy state file is ours).
+pub fn connect(network: Network, overrides: &ChainOverrides, mnemonic_env: &str) -> Result<Daemon> {
+    let mnemonic = std::env::var(mnemonic_env).map_err(|_| {
+        anyhow!("set {mnemonic_env} to the deployer's mnemonic (or name another variable with --mnemonic-env)")
+    })?;
+    Daemon::builder(network.chain_info(overrides))
+        .mnemonic(mnemonic)
+        .is_test(true)
+        .build()
+        .with_context(|| format!("connecting to {}", network.name()))
+}
+
+/// A daemon that only queries: `spice status` needs no key.
+pub fn connect_query_only(network: Network, overrides: &ChainOverrides) -> Result<QueryOnlyDaemon> {
+    cw_orch::daemon::DaemonBuilder::new(network.chain_info(overrides))
+        .is_test(true)
+        .build_sender(())
+        .with_context(|| format!("connecting to {}", network.name()))
+}
+
+/// [`SuiteChain`] over a cw-orch daemon; `S` is its sender: a [`Wallet`] signs, a
+/// [`QueryOnlySender`] refuses every transaction.
+pub struct DaemonChain<S> {
+    pub daemon: DaemonBase<S>,
+}
+
+/// What differs between a signing and a query-only daemon.
+pub trait Signer {
+    fn address(&self) -> Option<String>;
+    fn execute(
+        chain: &DaemonBase<Self>,
+        contract: &str,
+        msg: &Value,
+        funds: &[Coin],
+    ) -> Result<TxOutcome>
+    where
+        Self: Sized;
+    fn estimate_fee(
+        chain: &DaemonBase<Self>,
+        contract: &str,
+        msg: &Value,
+        funds: &[Coin],
+    ) -> Result<Coin>
+    where
+        Self: Sized;
+}
+
+impl Signer for Wallet {
+    fn address(&self) -> Option<String> {
+        Some(self.pub_addr_str())
+    }
+
+    fn execute(chain: &Daemon, contract: &str, msg: &Value, funds: &[Coin]) -> Result<TxOutcome> {
+        let resp = TxHandler::execute(chain, msg, funds, &Addr::unchecked(contract))?;
+        let fee_denom = chain.chain_info().gas_denom.clone();
+        let mut outcome = TxOutcome {
+            gas_used: resp.gas_used,
+            ..TxOutcome::default()
+        };
+        for event in IndexResponse::events(&resp) {
+            for attr in &event.attributes {
+                // The SDK's ante handler reports the fee as `tx.fee = <amount><denom>`.
+                if event.ty == "tx" && attr.key == "fee" {
+                    outcome.fee_paid = parse_fee(&attr.value, &fee_denom)?;
+                }
+                outcome
+                    .attributes
+                    .push((event.ty.clone(), attr.key.clone(), attr.value.clone()));
+            }
+        }
+        Ok(outcome)
+    }
+
+    fn estimate_fee(chain: &Daemon, contract: &str, msg: &Value, funds: &[Coin]) -> Result<Coin> {
+        let exec = cosmrs::cosmwasm::MsgExecuteContract {
+            sender: cosmrs::AccountId::from_str(&chain.sender().pub_addr_str())
+                .map_err(|e| anyhow!("sender address: {e}"))?,
+            contract: cosmrs::AccountId::from_str(contract)
+                .map_err(|e| anyhow!("contract address {contract}: {e}"))?,
+            msg: serde_json::to_vec(msg)?,
+            funds: funds
+                .iter()
+                .map(|c| {
+                    Ok(cosmrs::Coin {
+                        denom: c
+                            .denom
+                            .parse()
+                            .map_err(|e| anyhow!("denom {}: {e}", c.denom))?,
+                        amount: c.amount.u128(),
+                    })
+                })
+                .collect::<Result<_>>()?,
+        };
+        let any = exec
+            .to_any()
+            .map_err(|e| anyhow!("encoding the execute: {e}"))?;
+        let (_gas, fee) = chain
+            .rt_handle
+            .block_on(chain.sender().simulate(vec![any], None))?;
+        Ok(fee)
+    }
+}
+
+impl Signer for QueryOnlySender {
+    fn address(&self) -> Option<String> {
+        None
+    }
+
+    fn execute(_: &QueryOnlyDaemon, contract: &str, _: &Value, _: &[Coin]) -> Result<TxOutcome> {
+        bail!("no key loaded: cannot execute on {contract}")
+    }
+
+    fn estimate_fee(_: &QueryOnlyDaemon, contract: &str, _: &Value, _: &[Coin]) -> Result<Coin> {
+        bail!("no key loaded: cannot simulate an execute on {contract}")
+    }
+}
+
+/// `"3200000000000000inj"` → 3200000000000000 when the denom is the fee denom; fees paid in
+/// another denom count as 0 in it.
+fn parse_fee(fee: &str, denom: &str) -> Result<Uint128> {
+    let mut total = Uint128::zero();
+    for coin in fee.split(',').filter(|c| !c.is_empty()) {
+        let digits = coin.chars().take_while(char::is_ascii_digit).count();
+        if &coin[digits..] == denom {
+            total = total.checked_add(Uint128::from_str(&coin[..digits])?)?;
+        }
+    }
+    Ok(total)
+}
+
+impl<S> SuiteChain for DaemonChain<S>
+where
+    S: Signer + cw_orch::daemon::QuerySender<Error = cw_orch::daemon::DaemonError>,
+    DaemonBase<S>: QueryHandler,
+{
+    fn sender(&self) -> String {
+        self.daemon.sender().address().unwrap_or_default()
+    }
+
+    fn block_height(&self) -> Result<u64> {
+        Ok(self.daemon.block_info()?.height)
+    }
+
+    fn block_time(&self) -> Result<u64> {
+        Ok(self.daemon.block_info()?.time.seconds())
+    }
+
+    fn query(&self, contract: &str, msg: &Value) -> Result<Value> {
+        Ok(self
+            .daemon
+            .wasm_querier()
+            .smart_query(&Addr::unchecked(contract), msg)?)
+    }
+
+    fn execute(&mut self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<TxOutcome> {
+        S::execute(&self.daemon, contract, msg, funds)
+    }
+
+    fn balance(&self, address: &str, denom: &str) -> Result<Uint128> {
+        let coins = self
+            .daemon
+            .bank_querier()
+            .balance(&Addr::unchecked(address), Some(denom.to_string()))?;
+        Ok(coins
+            .into_iter()
+            .find(|c| c.denom == denom)
+            .map(|c| c.amount)
+            .unwrap_or_default())
+    }
+
+    fn estimate_fee(&self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<Coin> {
+        S::estimate_fee(&self.daemon, contract, msg, funds)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fee_attribute_counts_only_the_fee_denom() {
+        assert_eq!(
+            parse_fee("3200000000000000inj", "inj").unwrap(),
+            Uint128::new(3_200_000_000_000_000)
+        );
+        assert_eq!(
+            parse_fee("5000uosmo,7ibc/ABC", "uosmo").unwrap(),
+            Uint128::new(5000)
+        );
+        assert_eq!(parse_fee("", "uosmo").unwrap(), Uint128::zero());
+    }
+
+    #[test]
+    fn local_network_is_the_injective_localnet() {
+        let info = Network::Local.chain_info(&ChainOverrides::default());
+        assert_eq!(info.chain_id, "spice-local-1");
+        assert_eq!(info.network_info.coin_type, 60);
+        assert_eq!(info.network_info.pub_address_prefix, "inj");
+        assert_eq!(info.grpc_urls, ["http://127.0.0.1:9391"]);
+        let moved = Network::Local.chain_info(&ChainOverrides {
+            grpc_url: Some("http://127.0.0.1:19391".into()),
+            gas_price: Some(500_000_000.0),
+            ..ChainOverrides::default()
+        });
+        assert_eq!(moved.grpc_urls, ["http://127.0.0.1:19391"]);
+        assert_eq!(moved.gas_price, 500_000_000.0);
+        assert_eq!(
+            Network::Osmosis1
+                .chain_info(&ChainOverrides::default())
+                .chain_id,
+            "osmosis-1"
+        );
+        assert_eq!(Network::OsmoTest5.default_mnemonic_env(), "TEST_MNEMONIC");
+    }
+}
