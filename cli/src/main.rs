@@ -158,7 +158,7 @@ fn run_deploy(
             "deploying the SPICE suite on {} ({}) from {}; state in {}",
             network.name(),
             daemon.chain_info().chain_id,
-            daemon.sender().pub_addr_str(),
+            daemon.daemon.sender_addr(),
             state_path.display()
         );
     }

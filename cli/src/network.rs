@@ -4,11 +4,18 @@
 
 use std::str::FromStr;
 
+use std::sync::Arc;
+
 use anyhow::{anyhow, bail, Context, Result};
-use cosmrs::tx::Msg;
+use cosmrs::tx::{Fee, Msg, Raw, SignDoc, SignerInfo, SignerPublicKey};
 use cosmwasm_std::{Addr, Coin, Uint128};
-use cw_orch::daemon::senders::{QueryOnlyDaemon, QueryOnlySender};
-use cw_orch::daemon::{networks, Daemon, DaemonBase, Wallet};
+use cw_orch::daemon::env::DaemonEnvVars;
+use cw_orch::daemon::senders::builder::SenderBuilder;
+use cw_orch::daemon::senders::sign::{Signer as CwOrchSigner, SigningAccount};
+use cw_orch::daemon::senders::{CosmosOptions, QueryOnlyDaemon, QueryOnlySender};
+use cw_orch::daemon::{
+    networks, DaemonBase, DaemonBuilder, DaemonError, QuerySender, TxBuilder, TxSender, Wallet,
+};
 use cw_orch::environment::{ChainInfoOwned, ChainKind, NetworkInfoOwned};
 use cw_orch::prelude::*;
 use serde_json::Value;
@@ -89,15 +96,93 @@ impl Network {
 
 /// A signing daemon with the key from `$mnemonic_env`. The mnemonic is handed to cw-orch and
 /// never printed; cw-orch's own state file is a throwaway (the deploy state file is ours).
-pub fn connect(network: Network, overrides: &ChainOverrides, mnemonic_env: &str) -> Result<Daemon> {
+pub fn connect(
+    network: Network,
+    overrides: &ChainOverrides,
+    mnemonic_env: &str,
+) -> Result<SpiceDaemon> {
     let mnemonic = std::env::var(mnemonic_env).map_err(|_| {
-        anyhow!("set {mnemonic_env} to the deployer's mnemonic (or name another variable with --mnemonic-env)")
+        anyhow!(
+            "set {mnemonic_env} to the deployer's mnemonic (or name another variable with \
+             --mnemonic-env)"
+        )
     })?;
-    Daemon::builder(network.chain_info(overrides))
-        .mnemonic(mnemonic)
+    DaemonBuilder::new(network.chain_info(overrides))
         .is_test(true)
-        .build()
+        .build_sender(SpiceWalletOptions { mnemonic })
         .with_context(|| format!("connecting to {}", network.name()))
+}
+
+/// A daemon signing with [`SpiceWallet`].
+pub type SpiceDaemon = DaemonBase<SpiceWallet>;
+
+/// cw-orch's [`Wallet`] with one fix. cw-orch-daemon 0.29 names Injective's eth_secp256k1 key
+/// type `//injective.crypto.v1beta1.ethsecp256k1.PubKey` (its `Name` impl adds a slash that
+/// prost 0.13 adds again), and injectived 1.20 refuses every such transaction as unparsable
+/// ("unable to resolve type URL"). The signer info carries the type URL with one slash; the
+/// signature itself is cw-orch's, over the corrected bytes.
+#[derive(Clone)]
+pub struct SpiceWallet(pub Wallet);
+
+/// Builds a [`SpiceWallet`] from a mnemonic, with the chain's coin type.
+#[derive(Clone)]
+pub struct SpiceWalletOptions {
+    pub mnemonic: String,
+}
+
+impl SenderBuilder for SpiceWalletOptions {
+    type Error = DaemonError;
+    type Sender = SpiceWallet;
+
+    async fn build(&self, chain_info: &Arc<ChainInfoOwned>) -> Result<SpiceWallet, DaemonError> {
+        let options = CosmosOptions::default().mnemonic(self.mnemonic.clone());
+        Ok(SpiceWallet(Wallet::new(chain_info, options).await?))
+    }
+}
+
+impl QuerySender for SpiceWallet {
+    type Error = DaemonError;
+    type Options = SpiceWalletOptions;
+
+    fn channel(&self) -> tonic::transport::Channel {
+        self.0.channel()
+    }
+}
+
+impl CwOrchSigner for SpiceWallet {
+    fn chain_id(&self) -> String {
+        CwOrchSigner::chain_id(&self.0)
+    }
+
+    fn account_id(&self) -> cosmrs::AccountId {
+        CwOrchSigner::account_id(&self.0)
+    }
+
+    fn signing_account(
+        &self,
+    ) -> impl std::future::Future<Output = Result<SigningAccount, DaemonError>> + Send {
+        CwOrchSigner::signing_account(&self.0)
+    }
+
+    fn sign(&self, sign_doc: SignDoc) -> Result<Raw, DaemonError> {
+        CwOrchSigner::sign(&self.0, sign_doc)
+    }
+
+    fn signer_info(&self, sequence: u64) -> SignerInfo {
+        let mut info = CwOrchSigner::signer_info(&self.0, sequence);
+        if let Some(key) = &mut info.public_key {
+            fix_key_type_url(key);
+        }
+        info
+    }
+
+    fn build_fee(&self, amount: impl Into<u128>, gas_limit: u64) -> Result<Fee, DaemonError> {
+        CwOrchSigner::build_fee(&self.0, amount, gas_limit)
+    }
+
+    fn gas_price(&self) -> Result<f64, DaemonError> {
+        CwOrchSigner::gas_price(&self.0)
+    }
 }
 
 /// A daemon that only queries: `spice status` needs no key.
@@ -108,7 +193,7 @@ pub fn connect_query_only(network: Network, overrides: &ChainOverrides) -> Resul
         .with_context(|| format!("connecting to {}", network.name()))
 }
 
-/// [`SuiteChain`] over a cw-orch daemon; `S` is its sender: a [`Wallet`] signs, a
+/// [`SuiteChain`] over a cw-orch daemon; `S` is its sender: a [`SpiceWallet`] signs, a
 /// [`QueryOnlySender`] refuses every transaction.
 pub struct DaemonChain<S> {
     pub daemon: DaemonBase<S>,
@@ -135,12 +220,17 @@ pub trait Signer {
         Self: Sized;
 }
 
-impl Signer for Wallet {
+impl Signer for SpiceWallet {
     fn address(&self) -> Option<String> {
-        Some(self.pub_addr_str())
+        Some(TxSender::address(self).to_string())
     }
 
-    fn execute(chain: &Daemon, contract: &str, msg: &Value, funds: &[Coin]) -> Result<TxOutcome> {
+    fn execute(
+        chain: &SpiceDaemon,
+        contract: &str,
+        msg: &Value,
+        funds: &[Coin],
+    ) -> Result<TxOutcome> {
         let resp = TxHandler::execute(chain, msg, funds, &Addr::unchecked(contract))?;
         let fee_denom = chain.chain_info().gas_denom.clone();
         let mut outcome = TxOutcome {
@@ -161,10 +251,14 @@ impl Signer for Wallet {
         Ok(outcome)
     }
 
-    fn estimate_fee(chain: &Daemon, contract: &str, msg: &Value, funds: &[Coin]) -> Result<Coin> {
+    fn estimate_fee(
+        chain: &SpiceDaemon,
+        contract: &str,
+        msg: &Value,
+        funds: &[Coin],
+    ) -> Result<Coin> {
         let exec = cosmrs::cosmwasm::MsgExecuteContract {
-            sender: cosmrs::AccountId::from_str(&chain.sender().pub_addr_str())
-                .map_err(|e| anyhow!("sender address: {e}"))?,
+            sender: CwOrchSigner::account_id(chain.sender()),
             contract: cosmrs::AccountId::from_str(contract)
                 .map_err(|e| anyhow!("contract address {contract}: {e}"))?,
             msg: serde_json::to_vec(msg)?,
@@ -184,11 +278,35 @@ impl Signer for Wallet {
         let any = exec
             .to_any()
             .map_err(|e| anyhow!("encoding the execute: {e}"))?;
-        let (_gas, fee) = chain
+        let height = chain.block_info()?.height;
+        let body = TxBuilder::build_body(vec![any], None, height + 10);
+        let gas = chain
             .rt_handle
-            .block_on(chain.sender().simulate(vec![any], None))?;
-        Ok(fee)
+            .block_on(TxBuilder::new(body).simulate(chain.sender()))?;
+        let info = chain.chain_info();
+        Ok(Coin::new(
+            fee_for_gas(gas, info.gas_price),
+            info.gas_denom.clone(),
+        ))
     }
+}
+
+/// `//injective…PubKey` → `/injective…PubKey`; every other key as it is.
+fn fix_key_type_url(key: &mut SignerPublicKey) {
+    if let SignerPublicKey::Any(any) = key {
+        if let Some(rest) = any.type_url.strip_prefix("//") {
+            any.type_url = format!("/{rest}");
+        }
+    }
+}
+
+/// What cw-orch will charge for a transaction simulated at `gas`: its buffer (1.4 under 200,000
+/// gas, 1.3 above, or `CW_ORCH_GAS_BUFFER`), at least `CW_ORCH_MIN_GAS` (150,000) gas, at the
+/// gas price. Rounded up: an estimate that may be too low is worse than one a unit too high.
+fn fee_for_gas(gas: u64, gas_price: f64) -> u128 {
+    let buffer = DaemonEnvVars::gas_buffer().unwrap_or(if gas < 200_000 { 1.4 } else { 1.3 });
+    let gas_limit = (gas as f64 * buffer).max(DaemonEnvVars::min_gas() as f64);
+    (gas_limit * gas_price).ceil() as u128
 }
 
 impl Signer for QueryOnlySender {
@@ -301,5 +419,36 @@ mod tests {
             "osmosis-1"
         );
         assert_eq!(Network::OsmoTest5.default_mnemonic_env(), "TEST_MNEMONIC");
+    }
+
+    #[test]
+    fn injective_key_type_is_named_as_injectived_resolves_it() {
+        use cw_orch::daemon::proto::injective::InjectivePubKey;
+        let any = cosmrs::Any::from_msg(&InjectivePubKey { key: vec![2u8; 33] }).unwrap();
+        // cw-orch's own encoding; when this fails, cw-orch is fixed and SpiceWallet can go.
+        assert_eq!(
+            any.type_url,
+            "//injective.crypto.v1beta1.ethsecp256k1.PubKey"
+        );
+        let mut key = SignerPublicKey::Any(any);
+        fix_key_type_url(&mut key);
+        let SignerPublicKey::Any(fixed) = key else {
+            panic!("still an Any")
+        };
+        assert_eq!(
+            fixed.type_url,
+            "/injective.crypto.v1beta1.ethsecp256k1.PubKey"
+        );
+        assert_eq!(fixed.value.len(), 35, "the key bytes are untouched");
+    }
+
+    #[test]
+    fn fee_estimate_applies_cw_orchs_buffer_and_floor() {
+        // Below the 150,000 gas floor: the floor is charged.
+        assert_eq!(fee_for_gas(50_000, 0.025), 3_750);
+        // 180,000 × 1.4 = 252,000 gas.
+        assert_eq!(fee_for_gas(180_000, 0.025), 6_300);
+        // 1,000,000 × 1.3 at the localnet's 160,000,000 inj per gas.
+        assert_eq!(fee_for_gas(1_000_000, 160_000_000.0), 208_000_000_000_000);
     }
 }
