@@ -54,7 +54,6 @@ impl EmbeddedChain {
         &mut self.app
     }
 
-    #[cfg(test)]
     pub fn suite(&self) -> &SuiteContracts {
         &self.suite
     }

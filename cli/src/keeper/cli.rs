@@ -125,7 +125,7 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
         );
         Box::new(chain)
     } else {
-        crate::network::connect(&args.network, args.state_file.as_deref())?
+        crate::network::connect_keeper(&args.network, args.state_file.as_deref())?
     };
     eprintln!("keeper: sending as {}", chain.sender());
     let stop = StopFlag::new();
