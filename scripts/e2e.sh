@@ -25,6 +25,34 @@ stop_node() {
   "$ROOT/scripts/localnet.sh" stop || warn "could not stop the localnet node"
 }
 
+# The `spice` CLI against the same node: deploy through cw-orch (signing as the localnet's
+# `deployer` key), deploy again (must find nothing to do), status, and one keeper round.
+cli_checks() {
+  local state="$ROOT/target/e2e/spice-state-local.json" out
+  # Each command is bounded on its own; the cw-orch daemon retries a silent node for minutes.
+  spice() { timeout --foreground --kill-after=10 300 "$ROOT/target/debug/spice" "$@"; }
+  log "spice CLI: deploy, re-deploy, status, keeper (cw-orch daemon, real transactions)"
+  cargo build --quiet --locked -p spice-cli
+  rm -f "$state"
+  spice deploy --network local --config "$ROOT/scripts/e2e/deploy-local.toml" --state "$state"
+  out=$(spice deploy --network local --config "$ROOT/scripts/e2e/deploy-local.toml" --state "$state")
+  grep -q "nothing to do" <<<"$out" || die "a second spice deploy did not find the suite deployed: $out"
+  out=$(spice status --network local --state "$state" --json)
+  python3 - "$out" <<'PY' || die "spice status --network local does not show the deployed suite"
+import json, sys
+report = json.loads(sys.argv[1])
+text = json.dumps(report)
+names = ["spice_token", "buyback_burn", "staking_vault", "rollover_escrow", "order_book", "provider_incentives"]
+missing = [n for n in names if n not in text]
+assert not missing, missing
+print("spice status: six contracts on", report.get("network", "local"))
+PY
+  out=$(spice keeper run --network local --once --state-file "$state" 2>&1)
+  echo "$out" | tail -n 3
+  grep -q "0 transaction(s) sent" <<<"$out" || die "the keeper found work on a fresh deployment: $out"
+  log "spice CLI checks passed"
+}
+
 main() {
   local limit=900 out="$ROOT/target/e2e/gas.json"
   while [ $# -gt 0 ]; do
@@ -49,10 +77,7 @@ main() {
   log "fresh chain (scripts/localnet.sh reset + start)"
   "$ROOT/scripts/localnet.sh" reset
   "$ROOT/scripts/localnet.sh" start
-  local var
-  while IFS= read -r var; do
-    export "${var?}"
-  done < <("$ROOT/scripts/localnet.sh" env)
+  eval "$("$ROOT/scripts/localnet.sh" env | sed 's/^/export /')"
 
   local left=$((limit - (SECONDS - started)))
   ((left > 0)) || die "no time left for the driver (--timeout $limit)"
@@ -63,6 +88,11 @@ main() {
     python3 "$ROOT/scripts/e2e/e2e.py" --out "$out" || status=$?
   if ((status == 124)); then
     err "the run exceeded --timeout ${limit}s"
+  fi
+  if ((status == 0)); then
+    left=$((limit - (SECONDS - started)))
+    ((left > 0)) || die "no time left for the spice CLI checks (--timeout $limit)"
+    cli_checks || status=$?
   fi
   log "e2e.sh took $((SECONDS - started))s"
   return "$status"

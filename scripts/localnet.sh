@@ -14,7 +14,7 @@
 # the REST API, gRPC-web and the EVM JSON-RPC are switched off.
 # Accounts (keyring-backend test, eth_secp256k1 keys, coin type 60 — Injective's): validator,
 # owner, guardian, operator, oracle, auditor, monitor, keeper, tenant, provider, backup, user1,
-# user2; each holds 1,000,000 INJ (18 decimals) at genesis.
+# user2, deployer; each holds 1,000,000 INJ (18 decimals) at genesis.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
@@ -33,7 +33,11 @@ readonly RPC_PORT="${SPICE_LOCALNET_RPC_PORT:-26757}"
 readonly GRPC_PORT="${SPICE_LOCALNET_GRPC_PORT:-9391}"
 readonly P2P_PORT="${SPICE_LOCALNET_P2P_PORT:-26756}"
 readonly NODE="tcp://127.0.0.1:$RPC_PORT"
-readonly ACCOUNTS=(validator owner guardian operator oracle auditor monitor keeper tenant provider backup user1 user2)
+readonly ACCOUNTS=(validator owner guardian operator oracle auditor monitor keeper tenant provider backup user1 user2 deployer)
+# `deployer` signs `spice deploy --network local`: it is recovered from this PUBLIC test
+# mnemonic (BIP-39's all-"abandon" vector) so cw-orch can derive the same key; it guards
+# nothing but this throwaway chain. `scripts/localnet.sh env` exports it as LOCAL_MNEMONIC.
+readonly DEPLOYER_MNEMONIC="abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon abandon about"
 # 1,000,000 INJ each; the validator bonds 100,000.
 readonly GENESIS_BALANCE="1000000000000000000000000$DENOM"
 readonly SELF_BOND="100000000000000000000000$DENOM"
@@ -89,7 +93,12 @@ create_chain() {
   log "creating chain $CHAIN_ID in $NODE_HOME"
   inj init spice-validator --chain-id "$CHAIN_ID" --home "$NODE_HOME" >/dev/null 2>&1
   for name in "${ACCOUNTS[@]}"; do
-    inj keys add "$name" --keyring-backend test --home "$NODE_HOME" >/dev/null 2>&1
+    if [[ $name == deployer ]]; then
+      echo "$DEPLOYER_MNEMONIC" | inj keys add "$name" --recover --keyring-backend test \
+        --home "$NODE_HOME" >/dev/null 2>&1
+    else
+      inj keys add "$name" --keyring-backend test --home "$NODE_HOME" >/dev/null 2>&1
+    fi
     inj add-genesis-account "$(key_address "$name")" "$GENESIS_BALANCE" --chain-id "$CHAIN_ID" \
       --keyring-backend test --home "$NODE_HOME" >/dev/null
   done
@@ -198,6 +207,7 @@ print_env() {
   echo "LOCALNET_GRPC=http://127.0.0.1:$GRPC_PORT"
   echo "LOCALNET_CHAIN_ID=$CHAIN_ID"
   echo "LOCALNET_DENOM=$DENOM"
+  echo "LOCAL_MNEMONIC=\"$DEPLOYER_MNEMONIC\""
 }
 
 case "${1:-}" in

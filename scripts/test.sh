@@ -25,5 +25,7 @@ step "TypeScript clients and examples compile (tsc)" bash -c "cd ts && npx --no-
 # The real-VM tests in integration-tests load these artifacts, so they are built first.
 step "wasm artifacts" scripts/build-wasm.sh --locked
 step "tests (unit, multi-test, real VM)" cargo test --workspace --locked
+# Real transactions on a fresh local Injective node; the node is stopped however it ends.
+step "real chain (scripts/e2e.sh: localnet, flows, spice deploy/status/keeper)" scripts/e2e.sh
 
 echo "scripts/test.sh: all checks passed in $(($(date +%s) - started)) s"

@@ -557,9 +557,11 @@ pub fn deploy<Chain: CwEnv>(
     for (key, code_id) in CONTRACTS.iter().zip(code_ids) {
         let a = match run.state.address(key) {
             Some(a) => a.to_string(),
-            None => chain
-                .wasm_querier()
-                .instantiate2_addr(code_id, &sender, run.salt(key))?,
+            None => chain_address(chain.wasm_querier().instantiate2_addr(
+                code_id,
+                &sender,
+                run.salt(key),
+            )?)?,
         };
         addr.insert(*key, a);
     }
@@ -1002,4 +1004,43 @@ pub fn artifacts() -> [(&'static str, PathBuf); 6] {
             artifact_path(ProviderIncentives::<Mock>::ARTIFACT),
         ),
     ]
+}
+
+/// Injective derives instantiate2 addresses as wasmd does but keeps only the first 20 bytes
+/// (its accounts are Ethereum-sized; seen on injectived 1.20.1), so a prediction for an `inj`
+/// chain is cut to match. Every other chain keeps wasmd's 32 bytes.
+pub fn chain_address(predicted: String) -> Result<String> {
+    let (hrp, data) = bech32::decode(&predicted)
+        .map_err(|e| anyhow::anyhow!("predicted address {predicted} is not bech32: {e}"))?;
+    if hrp.as_str() == "inj" && data.len() > 20 {
+        return bech32::encode::<bech32::Bech32>(hrp, &data[..20])
+            .map_err(|e| anyhow::anyhow!("re-encoding {predicted}: {e}"));
+    }
+    Ok(predicted)
+}
+
+#[cfg(test)]
+mod chain_address_tests {
+    use super::chain_address;
+
+    #[test]
+    fn injective_contract_addresses_are_cut_to_20_bytes() {
+        // As injectived 1.20.1 reported the contract it instantiated at the predicted address.
+        assert_eq!(
+            chain_address(
+                "inj18k9kjzvw3sdq7jxte6yqesf7cdeqc3r7hp3n8rk7ucwyf4a7plkqkehaf9".to_string()
+            )
+            .unwrap(),
+            "inj18k9kjzvw3sdq7jxte6yqesf7cdeqc3r7zw8rxu"
+        );
+    }
+
+    #[test]
+    fn other_chains_keep_wasmd_addresses() {
+        let osmo =
+            bech32::encode::<bech32::Bech32>(bech32::Hrp::parse("osmo").unwrap(), &[7u8; 32])
+                .unwrap();
+        assert_eq!(chain_address(osmo.clone()).unwrap(), osmo);
+        assert!(chain_address("not-bech32".to_string()).is_err());
+    }
 }

@@ -88,11 +88,23 @@ fn a_fee_above_every_bounty_sends_nothing_and_says_why() {
 }
 
 #[test]
-fn real_networks_wait_for_the_daemon_chain() {
-    let out = spice(&["keeper", "run", "--network", "osmosis-1", "--once"]);
+fn real_networks_need_a_deployment_state_file() {
+    let missing = std::env::temp_dir().join("spice-keeper-test-no-such-state.json");
+    let out = spice(&[
+        "keeper",
+        "run",
+        "--network",
+        "osmosis-1",
+        "--once",
+        "--state-file",
+        missing.to_str().unwrap(),
+    ]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("not built yet"), "{stderr}");
+    assert!(
+        stderr.contains("no state file at") && stderr.contains("deploy first"),
+        "{stderr}"
+    );
 }
 
 #[test]
