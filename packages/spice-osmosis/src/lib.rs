@@ -6,11 +6,13 @@
 //!   before it is stored;
 //! * [`swap_guard`]: the TWAP/spot guard and the minimum output of a swap, the keeper bounty
 //!   arithmetic, and the swap part of the `simulate_*` answers;
-//! * [`swap`]: the `MsgSwapExactAmountIn` sub-message and the amount its reply reports.
+//! * [`swap`]: the `MsgSwapExactAmountIn` sub-message and the amount its reply reports;
+//! * [`chain`]: the poolmanager and twap queries behind them, read only as far as needed.
 //!
 //! Errors are this crate's own ([`RouteError`], [`GuardError`]); each contract maps them onto
 //! its existing variants, so its error names and messages do not change.
 
+pub mod chain;
 pub mod route;
 pub mod swap;
 pub mod swap_guard;

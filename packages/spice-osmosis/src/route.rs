@@ -4,8 +4,8 @@
 use cosmwasm_schema::cw_serde;
 use cosmwasm_schema::serde::de::IgnoredAny;
 use cosmwasm_schema::serde::Deserialize;
-use cosmwasm_std::{QuerierWrapper, QueryRequest, StdResult};
-use osmosis_std::types::osmosis::poolmanager::v1beta1::{PoolRequest, PoolmanagerQuerier};
+use cosmwasm_std::{QuerierWrapper, StdResult};
+use osmosis_std::types::osmosis::poolmanager::v1beta1::PoolRequest;
 use spice_types::{validate_denom, ValidationError};
 use thiserror::Error;
 
@@ -151,8 +151,7 @@ struct PoolExists {
 /// `/osmosis.poolmanager.v1beta1.Query/Pool`, the same request osmosis-std's
 /// `PoolmanagerQuerier::pool` sends.
 fn query_pool(querier: &QuerierWrapper, pool_id: u64) -> StdResult<PoolExists> {
-    let request: QueryRequest = PoolRequest { pool_id }.into();
-    querier.query(&request)
+    spice_types::query::query(querier, &PoolRequest { pool_id }.into())
 }
 
 /// [`check_route_shape`], then per hop (in route order): the pool exists (when the rules ask)
@@ -165,7 +164,6 @@ pub fn validate_route(
     rules: &RouteRules,
 ) -> Result<(), RouteError> {
     check_route_shape(denom, hops, rules)?;
-    let pools = PoolmanagerQuerier::new(querier);
     let mut token_in = denom;
     for hop in hops {
         if rules.check_pools_exist {
@@ -176,18 +174,14 @@ pub fn validate_route(
                 reason: e.to_string(),
             })?;
         }
-        pools
-            .spot_price(
-                hop.pool_id,
-                token_in.to_string(),
-                hop.token_out_denom.clone(),
-            )
-            .map_err(|e| RouteError::PoolLacksDenoms {
+        crate::chain::spot_price(querier, hop.pool_id, token_in, &hop.token_out_denom).map_err(
+            |e| RouteError::PoolLacksDenoms {
                 pool_id: hop.pool_id,
                 token_in: token_in.to_string(),
                 token_out: hop.token_out_denom.clone(),
                 reason: e.to_string(),
-            })?;
+            },
+        )?;
         token_in = &hop.token_out_denom;
     }
     Ok(())

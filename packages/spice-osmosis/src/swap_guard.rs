@@ -15,14 +15,11 @@ use cosmwasm_std::{
     CheckedMultiplyRatioError, ConversionOverflowError, Decimal256, Env, OverflowError,
     QuerierWrapper, Timestamp, Uint128, Uint256,
 };
-use osmosis_std::shim::Timestamp as ProtoTimestamp;
-use osmosis_std::types::osmosis::poolmanager::v1beta1::PoolmanagerQuerier;
-use osmosis_std::types::osmosis::twap::v1beta1::TwapQuerier;
 use spice_types::BPS_DENOMINATOR;
 use thiserror::Error;
 
+use crate::chain;
 use crate::route::Hop;
-use crate::swap::swap_routes;
 
 /// The guard's settings, from the calling contract's config.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -157,17 +154,9 @@ fn parse_price(
         .map_err(|e| make_err(format!("unreadable price {text:?}: {e}")))
 }
 
-fn proto_time(t: Timestamp) -> ProtoTimestamp {
-    ProtoTimestamp {
-        seconds: i64::try_from(t.seconds()).unwrap_or(i64::MAX),
-        nanos: i32::try_from(t.subsec_nanos()).unwrap_or(0),
-    }
-}
-
 /// The TWAP and spot price of one hop, both checked: non-zero, and spot within the band.
 fn hop_prices(
-    twaps: &TwapQuerier<'_, cosmwasm_std::Empty>,
-    pools: &PoolmanagerQuerier<'_, cosmwasm_std::Empty>,
+    querier: &QuerierWrapper,
     start: Timestamp,
     pool_id: u64,
     base: &str,
@@ -180,25 +169,18 @@ fn hop_prices(
         quote: quote.to_string(),
         reason,
     };
-    let twap = twaps
-        .arithmetic_twap_to_now(
-            pool_id,
-            base.to_string(),
-            quote.to_string(),
-            Some(proto_time(start)),
-        )
+    let twap = chain::arithmetic_twap_to_now(querier, pool_id, base, quote, start)
         .map_err(|e| twap_err(e.to_string()))
-        .and_then(|r| parse_price(&r.arithmetic_twap, twap_err))?;
+        .and_then(|price| parse_price(&price, twap_err))?;
     let spot_err = |reason: String| GuardError::SpotUnavailable {
         pool_id,
         base: base.to_string(),
         quote: quote.to_string(),
         reason,
     };
-    let spot = pools
-        .spot_price(pool_id, base.to_string(), quote.to_string())
+    let spot = chain::spot_price(querier, pool_id, base, quote)
         .map_err(|e| spot_err(e.to_string()))
-        .and_then(|r| parse_price(&r.spot_price, spot_err))?;
+        .and_then(|price| parse_price(&price, spot_err))?;
     if twap.is_zero() || spot.is_zero() {
         return Err(GuardError::ZeroPrice {
             pool_id,
@@ -236,8 +218,6 @@ pub fn guarded_route_quote(
     }
     let now = env.block.time;
     let start = now.minus_seconds(params.twap_window_seconds.min(now.seconds()));
-    let twap_querier = TwapQuerier::new(querier);
-    let pool_querier = PoolmanagerQuerier::new(querier);
     let mut twaps = Vec::with_capacity(route.len());
     let mut twap_price = Decimal256::one();
     let mut spot_price = Decimal256::one();
@@ -245,8 +225,7 @@ pub fn guarded_route_quote(
     // Bounded: a stored route has at most its contract's max hops.
     for hop in route {
         let (twap, spot) = hop_prices(
-            &twap_querier,
-            &pool_querier,
+            querier,
             start,
             hop.pool_id,
             token_in,
@@ -265,23 +244,13 @@ pub fn guarded_route_quote(
             amount_in,
         });
     }
-    let estimate = pool_querier
-        .estimate_swap_exact_amount_in(
-            String::new(),
-            0,
-            format!("{amount_in}{denom_in}"),
-            swap_routes(route),
-        )
+    let estimate = chain::estimate_swap_exact_amount_in(querier, denom_in, amount_in, route)
         .map_err(|e| GuardError::BadEstimate {
             reason: format!("estimate failed: {e}"),
         })?;
-    let expected_out: Uint128 =
-        estimate
-            .token_out_amount
-            .parse()
-            .map_err(|e| GuardError::BadEstimate {
-                reason: format!("estimate {:?}: {e}", estimate.token_out_amount),
-            })?;
+    let expected_out: Uint128 = estimate.parse().map_err(|e| GuardError::BadEstimate {
+        reason: format!("estimate {estimate:?}: {e}"),
+    })?;
     if expected_out < min_out {
         return Err(GuardError::ExpectedOutBelowMin {
             denom: denom_in.to_string(),
