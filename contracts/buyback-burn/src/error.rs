@@ -4,6 +4,7 @@ use cosmwasm_std::{
 };
 use cw_utils::PaymentError;
 use spice_governance::GovernanceError;
+use spice_osmosis::RouteError;
 use spice_types::ValidationError;
 use thiserror::Error;
 
@@ -159,4 +160,51 @@ pub enum ContractError {
         spice_out: Uint128,
         min_out: Uint128,
     },
+}
+
+// The shared guard's refusals, under this contract's own variants and messages.
+spice_osmosis::impl_from_guard_error!(ContractError, bad_estimate: BadSwapResponse);
+
+/// The shared route checks' refusals, under this contract's own variants and messages.
+impl From<RouteError> for ContractError {
+    fn from(e: RouteError) -> Self {
+        // Hop counts are bounded by MAX_HOPS_LIMIT, far below u32::MAX.
+        let count = |n: usize| u32::try_from(n).unwrap_or(u32::MAX);
+        match e {
+            RouteError::InvalidDenom(e) => ContractError::InvalidConfig(e),
+            RouteError::RouteForTarget { denom } => ContractError::RouteForSpice { denom },
+            RouteError::EmptyRoute { denom } => ContractError::EmptyRoute { denom },
+            RouteError::TooManyHops { denom, hops, max } => ContractError::TooManyHops {
+                denom,
+                hops: count(hops),
+                max: count(max),
+            },
+            RouteError::MustEndInTarget {
+                denom,
+                last,
+                target,
+            } => ContractError::RouteMustEndInSpice {
+                denom,
+                last,
+                spice_denom: target,
+            },
+            RouteError::RouteCycle { denom, repeated } => {
+                ContractError::RouteCycle { denom, repeated }
+            }
+            RouteError::PoolNotFound {
+                pool_id, reason, ..
+            } => ContractError::PoolNotFound { pool_id, reason },
+            RouteError::PoolLacksDenoms {
+                pool_id,
+                token_in,
+                token_out,
+                reason,
+            } => ContractError::PoolLacksDenoms {
+                pool_id,
+                token_in,
+                token_out,
+                reason,
+            },
+        }
+    }
 }

@@ -51,12 +51,15 @@ pub struct ConfigUpdate {
     pub max_hops: Option<u32>,
 }
 
+// Variants of the same shape share one decoder (`deserialize_with`, see
+// `spice_types::msg_fields`); the JSON and the schema are those of the variants as written.
 #[cw_serde]
 pub enum ExecuteMsg {
     /// Anyone (a keeper): swaps part of this contract's `denom` balance along its route into
     /// SPICE, TWAP-guarded, burns the SPICE through spice-token and pays the caller the bounty.
     /// Swaps `min(limit, per_call_cap, epoch budget left, what the balance covers with the
     /// bounty)`; the rest waits for later calls.
+    #[serde(deserialize_with = "spice_types::msg_fields::denom_limit")]
     Buyback {
         denom: String,
         limit: Option<Uint128>,
@@ -64,6 +67,7 @@ pub enum ExecuteMsg {
     /// Owner only: sets (or replaces) the route `denom` is swapped along.
     SetRoute { denom: String, hops: Vec<Hop> },
     /// Owner only.
+    #[serde(deserialize_with = "spice_types::msg_fields::denom")]
     RemoveRoute { denom: String },
     /// Owner only.
     UpdateConfig(ConfigUpdate),
@@ -72,8 +76,10 @@ pub enum ExecuteMsg {
     /// Owner only; `null` removes the guardian.
     SetGuardian { guardian: Option<String> },
     /// Owner or guardian.
+    #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
     Pause {},
     /// Owner only.
+    #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
     Unpause {},
 }
 
@@ -81,34 +87,41 @@ pub enum ExecuteMsg {
 #[derive(QueryResponses)]
 pub enum QueryMsg {
     #[returns(Config)]
+    #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
     Config {},
     /// Routes ascending by input denom.
     #[returns(RoutesResponse)]
+    #[serde(deserialize_with = "spice_types::msg_fields::page")]
     Routes {
         start_after: Option<String>,
         limit: Option<u32>,
     },
     /// Totals, and per routed denom (ascending, paginated) what is pending and when it may go.
     #[returns(StatusResponse)]
+    #[serde(deserialize_with = "spice_types::msg_fields::page")]
     Status {
         start_after: Option<String>,
         limit: Option<u32>,
     },
     /// What `buyback { denom, limit }` would do if sent now, or why it would be refused.
     #[returns(SimulateBuybackResponse)]
+    #[serde(deserialize_with = "spice_types::msg_fields::denom_limit")]
     SimulateBuyback {
         denom: String,
         limit: Option<Uint128>,
     },
     /// Executed buybacks ascending by id.
     #[returns(HistoryResponse)]
+    #[serde(deserialize_with = "spice_types::msg_fields::page")]
     History {
         start_after: Option<u64>,
         limit: Option<u32>,
     },
     #[returns(spice_governance::Ownership<String>)]
+    #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
     Ownership {},
     #[returns(PauseInfoResponse)]
+    #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
     PauseInfo {},
 }
 

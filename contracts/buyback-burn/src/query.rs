@@ -1,5 +1,6 @@
 use cosmwasm_std::{Deps, Env, StdResult, Uint128};
 use cw_storage_plus::Bound;
+use spice_osmosis::SwapPreview;
 use spice_types::page_limit;
 
 use crate::error::ContractError;
@@ -85,33 +86,24 @@ pub fn simulate_buyback(
     let state = DENOMS.may_load(deps.storage, &denom)?.unwrap_or_default();
     let w = window(&config, &state, env.block.time.seconds());
     let pending = pending(deps, &env, &denom)?;
-    let mut response = SimulateBuybackResponse {
-        denom: denom.clone(),
+    let preview = match plan(deps, &env, &config, &denom, limit) {
+        Ok(p) => SwapPreview::planned(p.amount_in, p.bounty, &p.quote),
+        Err(e) => SwapPreview::refused(e),
+    };
+    Ok(SimulateBuybackResponse {
+        denom,
         pending,
         next_allowed_at: w.next_allowed_at,
         epoch_budget_left: w.budget_left,
-        amount_in: Uint128::zero(),
-        expected_out: Uint128::zero(),
-        min_out: Uint128::zero(),
-        twap_price: None,
-        spot_price: None,
-        bounty: Uint128::zero(),
-        would_execute: false,
-        refusal: None,
-    };
-    match plan(deps, &env, &config, &denom, limit) {
-        Ok(p) => {
-            response.amount_in = p.amount_in;
-            response.expected_out = p.expected_out;
-            response.min_out = p.min_out;
-            response.twap_price = Some(p.twap_price);
-            response.spot_price = Some(p.spot_price);
-            response.bounty = p.bounty;
-            response.would_execute = true;
-        }
-        Err(e) => response.refusal = Some(e.to_string()),
-    }
-    Ok(response)
+        amount_in: preview.amount_in,
+        expected_out: preview.expected_out,
+        min_out: preview.min_out,
+        twap_price: preview.twap_price,
+        spot_price: preview.spot_price,
+        bounty: preview.bounty,
+        would_execute: preview.would_execute,
+        refusal: preview.refusal,
+    })
 }
 
 pub fn history(

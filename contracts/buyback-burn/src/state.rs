@@ -24,12 +24,8 @@ fn default_max_hops() -> u32 {
     crate::execute::config::DEFAULT_MAX_HOPS
 }
 
-/// One pool crossed by a route: the swap leaves the pool as `token_out_denom`.
-#[cw_serde]
-pub struct Hop {
-    pub pool_id: u64,
-    pub token_out_denom: String,
-}
+/// One pool crossed by a route (shared with the other contract that swaps along routes).
+pub use spice_osmosis::Hop;
 
 /// What the contract remembers per revenue denom (created at the first buyback).
 #[cw_serde]

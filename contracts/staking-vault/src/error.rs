@@ -4,6 +4,7 @@ use cosmwasm_std::{
 };
 use cw_utils::PaymentError;
 use spice_governance::GovernanceError;
+use spice_osmosis::RouteError;
 use spice_types::ValidationError;
 use thiserror::Error;
 
@@ -248,4 +249,57 @@ pub enum ContractError {
 
     #[error("the swap returned {akt_out} AKT, below the minimum {min_out}")]
     SwapBelowMin { akt_out: Uint128, min_out: Uint128 },
+}
+
+// The shared guard's refusals, under this contract's own variants and messages.
+spice_osmosis::impl_from_guard_error!(ContractError, bad_estimate: BadResponse);
+
+/// The shared route checks' refusals, under this contract's own variants and messages.
+impl From<RouteError> for ContractError {
+    fn from(e: RouteError) -> Self {
+        match e {
+            RouteError::InvalidDenom(e) => ContractError::InvalidConfig(e),
+            RouteError::RouteForTarget { .. } => ContractError::RouteForAkt,
+            RouteError::EmptyRoute { denom } => ContractError::EmptyRoute { denom },
+            RouteError::TooManyHops { denom, hops, max } => {
+                ContractError::TooManyHops { denom, hops, max }
+            }
+            RouteError::MustEndInTarget {
+                denom,
+                last,
+                target,
+            } => ContractError::RouteMustEndInAkt {
+                denom,
+                last,
+                akt_denom: target,
+            },
+            RouteError::RouteCycle { denom, repeated } => {
+                ContractError::RouteCycle { denom, repeated }
+            }
+            // The vault does not ask for the existence check; were it asked, a missing pool is
+            // one that cannot swap the hop.
+            RouteError::PoolNotFound {
+                pool_id,
+                token_in,
+                token_out,
+                reason,
+            } => ContractError::PoolLacksDenoms {
+                pool_id,
+                token_in,
+                token_out,
+                reason: format!("pool does not exist: {reason}"),
+            },
+            RouteError::PoolLacksDenoms {
+                pool_id,
+                token_in,
+                token_out,
+                reason,
+            } => ContractError::PoolLacksDenoms {
+                pool_id,
+                token_in,
+                token_out,
+                reason,
+            },
+        }
+    }
 }

@@ -1,3 +1,4 @@
+mod chain;
 pub mod contract;
 pub mod error;
 mod execute;

@@ -66,10 +66,43 @@ pub struct ConfigUpdate {
     pub unbonding_period_seconds: Option<u64>,
 }
 
+/// The fields of the operator's reports, decoded once for all five report variants (see
+/// `spice_types::msg_fields`).
+#[derive(cosmwasm_schema::serde::Deserialize)]
+#[serde(crate = "cosmwasm_schema::serde")]
+struct ReportFields {
+    amount: Uint128,
+    tx_hash: String,
+}
+
+fn report_fields<'de, D>(d: D) -> Result<(Uint128, String), D::Error>
+where
+    D: cosmwasm_schema::serde::Deserializer<'de>,
+{
+    <ReportFields as cosmwasm_schema::serde::Deserialize>::deserialize(d)
+        .map(|r| (r.amount, r.tx_hash))
+}
+
+#[derive(cosmwasm_schema::serde::Deserialize)]
+#[serde(crate = "cosmwasm_schema::serde")]
+struct PositionFields {
+    position_id: u64,
+}
+
+fn position_fields<'de, D>(d: D) -> Result<u64, D::Error>
+where
+    D: cosmwasm_schema::serde::Deserializer<'de>,
+{
+    <PositionFields as cosmwasm_schema::serde::Deserialize>::deserialize(d).map(|p| p.position_id)
+}
+
+// Variants of the same shape share one decoder (`deserialize_with`); the JSON and the schema
+// are those of the variants as written.
 #[cw_serde]
 pub enum ExecuteMsg {
     /// Anyone: the attached coins become proceeds (AKT itself goes straight to pending). Every
     /// denom needs a route to AKT.
+    #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
     Deposit {},
     /// Anyone (a keeper): collects spread rewards and incentives of up to `limit` recorded LP
     /// positions (round robin) and credits them as proceeds; bounty in bps of what arrived.
@@ -81,9 +114,11 @@ pub enum ExecuteMsg {
         limit: Option<Uint128>,
     },
     /// Anyone (a keeper): stakes pending AKT with the configured strategy.
+    #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
     Stake {},
     /// Anyone (a keeper): withdraws native rewards / takes confirmed operator rewards and
     /// sends them to the revenue recipient; bounty in bps of the revenue.
+    #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
     Harvest {},
     /// Owner: undelegates (native) or asks the operator to (operator).
     Unbond { amount: Uint128 },
@@ -91,16 +126,22 @@ pub enum ExecuteMsg {
     /// `recipient`, or back to pending when no recipient is given.
     ClaimUnbonded { recipient: Option<String> },
     /// Operator: AKT that arrived at the delegation address is delegated.
+    #[serde(deserialize_with = "report_fields")]
     ConfirmDelegation { amount: Uint128, tx_hash: String },
     /// Operator: rewards were sent back and arrived here.
+    #[serde(deserialize_with = "report_fields")]
     ConfirmRewards { amount: Uint128, tx_hash: String },
     /// Operator: the owner's unbond request was undelegated on Akash.
+    #[serde(deserialize_with = "report_fields")]
     ConfirmUndelegation { amount: Uint128, tx_hash: String },
     /// Operator: unbonded AKT was sent back and arrived here.
+    #[serde(deserialize_with = "report_fields")]
     ConfirmReturned { amount: Uint128, tx_hash: String },
     /// Operator: principal was lost (slashing). Always halts the strategy.
+    #[serde(deserialize_with = "report_fields")]
     ReportLoss { amount: Uint128, tx_hash: String },
     /// Owner: lifts a halt.
+    #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
     ResumeStrategy {},
     /// Owner: sets the strategy; nothing may be in flight, and switching kind needs nothing
     /// staked or unbonding.
@@ -108,10 +149,13 @@ pub enum ExecuteMsg {
     /// Owner: sets (or replaces) the route a proceeds denom is swapped along to AKT.
     SetRoute { denom: String, hops: Vec<Hop> },
     /// Owner.
+    #[serde(deserialize_with = "spice_types::msg_fields::denom")]
     RemoveRoute { denom: String },
     /// Owner: records a concentrated-liquidity position the vault owns.
+    #[serde(deserialize_with = "position_fields")]
     AddLpPosition { position_id: u64 },
     /// Owner.
+    #[serde(deserialize_with = "position_fields")]
     RemoveLpPosition { position_id: u64 },
     /// Owner only.
     UpdateConfig(ConfigUpdate),
@@ -120,8 +164,10 @@ pub enum ExecuteMsg {
     /// Owner only; `null` removes the guardian.
     SetGuardian { guardian: Option<String> },
     /// Owner or guardian.
+    #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
     Pause {},
     /// Owner only.
+    #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
     Unpause {},
 }
 
@@ -150,15 +196,19 @@ pub enum IbcLifecycleComplete {
 #[derive(QueryResponses)]
 pub enum QueryMsg {
     #[returns(Config)]
+    #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
     Config {},
     /// AKT by bucket, proceeds per denom, last activity, halt.
     #[returns(StatusResponse)]
+    #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
     Status {},
     /// What `convert { denom }` would do now, or why it would be refused.
     #[returns(SimulateConvertResponse)]
+    #[serde(deserialize_with = "spice_types::msg_fields::denom")]
     SimulateConvert { denom: String },
     /// Vault actions ascending by id.
     #[returns(HistoryResponse)]
+    #[serde(deserialize_with = "spice_types::msg_fields::page")]
     History {
         start_after: Option<u64>,
         limit: Option<u32>,
@@ -171,13 +221,16 @@ pub enum QueryMsg {
     },
     /// Recorded LP position ids ascending.
     #[returns(LpPositionsResponse)]
+    #[serde(deserialize_with = "spice_types::msg_fields::page")]
     LpPositions {
         start_after: Option<u64>,
         limit: Option<u32>,
     },
     #[returns(spice_governance::Ownership<String>)]
+    #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
     Ownership {},
     #[returns(PauseInfoResponse)]
+    #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
     PauseInfo {},
 }
 

@@ -1,5 +1,6 @@
-use cosmwasm_std::{Deps, Env, Order, StdResult, Uint128};
+use cosmwasm_std::{Deps, Env, Order, StdResult};
 use cw_storage_plus::Bound;
+use spice_osmosis::SwapPreview;
 use spice_types::page_limit;
 
 use crate::error::ContractError;
@@ -71,32 +72,23 @@ pub fn simulate_convert(
     denom: String,
 ) -> Result<SimulateConvertResponse, ContractError> {
     let config = CONFIG.load(deps.storage)?;
-    let mut response = SimulateConvertResponse {
+    let preview = match plan(deps, &env, &config, &denom, None) {
+        Ok(p) => SwapPreview::planned(p.amount_in, p.bounty, &p.quote),
+        Err(e) => SwapPreview::refused(e),
+    };
+    Ok(SimulateConvertResponse {
         waiting: waiting(deps, &denom)?,
         next_convert_at: next_convert_at(deps, &config, &denom)?,
-        denom: denom.clone(),
-        amount_in: Uint128::zero(),
-        expected_out: Uint128::zero(),
-        min_out: Uint128::zero(),
-        twap_price: None,
-        spot_price: None,
-        bounty: Uint128::zero(),
-        would_execute: false,
-        refusal: None,
-    };
-    match plan(deps, &env, &config, &denom, None) {
-        Ok(p) => {
-            response.amount_in = p.amount_in;
-            response.expected_out = p.expected_out;
-            response.min_out = p.min_out;
-            response.twap_price = Some(p.twap_price);
-            response.spot_price = Some(p.spot_price);
-            response.bounty = p.bounty;
-            response.would_execute = true;
-        }
-        Err(e) => response.refusal = Some(e.to_string()),
-    }
-    Ok(response)
+        denom,
+        amount_in: preview.amount_in,
+        expected_out: preview.expected_out,
+        min_out: preview.min_out,
+        twap_price: preview.twap_price,
+        spot_price: preview.spot_price,
+        bounty: preview.bounty,
+        would_execute: preview.would_execute,
+        refusal: preview.refusal,
+    })
 }
 
 pub fn history(

@@ -73,12 +73,8 @@ pub struct OperatorStrategy {
     pub transfer_timeout_seconds: u64,
 }
 
-/// One pool crossed by a route: the swap leaves the pool as `token_out_denom`.
-#[cw_serde]
-pub struct Hop {
-    pub pool_id: u64,
-    pub token_out_denom: String,
-}
+/// One pool crossed by a route (shared with the other contract that swaps along routes).
+pub use spice_osmosis::Hop;
 
 /// Per proceeds denom: cooldown and totals.
 #[cw_serde]

@@ -4,7 +4,9 @@
 
 pub mod events;
 pub mod hooks;
+pub mod msg_fields;
 pub mod pagination;
+pub mod query;
 pub mod validation;
 
 pub use events::{spice_event, ContractTag};

@@ -8,6 +8,8 @@
 //! bounty inside one transaction. Any denom with a route can therefore be bought back.
 //!
 //! ## The guard, per call
+//! (Sizing here; the price checks are spice-osmosis' `guarded_route_quote`, shared with
+//! staking-vault.)
 //! * size: `amount_in = min(limit, per_call_cap, epoch_cap − spent this epoch,
 //!   ⌊balance × 10000 / (10000 + bounty_bps)⌋)` — the last term leaves room for the bounty;
 //! * cooldown: refused while `now < last buyback of the denom + cooldown_seconds`;
@@ -29,15 +31,11 @@
 //! and clears the marker, all in the same transaction.
 
 use cosmwasm_std::{
-    coins, to_json_binary, AnyMsg, BankMsg, CosmosMsg, Decimal256, Deps, DepsMut, Env, MessageInfo,
-    Reply, Response, SubMsg, Timestamp, Uint128, Uint256, WasmMsg,
+    coins, to_json_binary, BankMsg, Decimal256, Deps, DepsMut, Env, MessageInfo, Reply, Response,
+    SubMsg, Uint128, WasmMsg,
 };
-use osmosis_std::shim::Timestamp as ProtoTimestamp;
-use osmosis_std::types::osmosis::poolmanager::v1beta1::{
-    MsgSwapExactAmountIn, MsgSwapExactAmountInResponse, PoolmanagerQuerier, SwapAmountInRoute,
-};
-use osmosis_std::types::osmosis::twap::v1beta1::TwapQuerier;
-use spice_types::{spice_event, BPS_DENOMINATOR};
+use spice_osmosis::{check_route_end, guarded_route_quote, swap_msg, GuardParams, Quote};
+use spice_types::spice_event;
 
 use crate::contract::TAG;
 use crate::error::ContractError;
@@ -46,6 +44,11 @@ use crate::state::{
     BuybackRecord, Config, DenomState, Hop, InFlight, CONFIG, DENOMS, HISTORY, HISTORY_SEQ,
     IN_FLIGHT, ROUTES, TOTALS,
 };
+
+#[cfg(test)]
+pub use spice_osmosis::deviates;
+/// The guard's arithmetic, shared with staking-vault's conversions.
+pub use spice_osmosis::{affordable, bounty};
 
 pub const SWAP_REPLY_ID: u64 = 1;
 
@@ -79,43 +82,15 @@ pub fn window(config: &Config, state: &DenomState, now: u64) -> Window {
     }
 }
 
-/// The most that can be swapped out of `balance` while leaving the bounty on it:
-/// `a + ⌊a × bps / 10000⌋ ≤ balance` for `a = ⌊balance × 10000 / (10000 + bps)⌋`.
-pub fn affordable(balance: Uint128, bounty_bps: u16) -> Result<Uint128, ContractError> {
-    let denominator = u128::from(BPS_DENOMINATOR) + u128::from(bounty_bps);
-    Ok(balance.checked_multiply_ratio(BPS_DENOMINATOR, denominator)?)
-}
-
-/// The keeper's bounty, rounded down.
-pub fn bounty(amount_in: Uint128, bounty_bps: u16) -> Result<Uint128, ContractError> {
-    Ok(amount_in.checked_multiply_ratio(bounty_bps, BPS_DENOMINATOR)?)
-}
-
-/// `⌈amount × Π prices × (1 − slippage)⌉`, the minimum output the swap accepts.
+/// `⌈amount × Π prices × (1 − slippage)⌉`, the minimum output the swap accepts, with this
+/// contract's errors (the unit tests check the boundaries through it).
+#[cfg(test)]
 pub fn min_out(
     amount_in: Uint128,
     twaps: &[Decimal256],
     max_slippage: Decimal256,
 ) -> Result<Uint128, ContractError> {
-    let mut value = Decimal256::from_ratio(amount_in, 1u8);
-    for twap in twaps {
-        value = value.checked_mul(*twap)?;
-    }
-    let keep = Decimal256::one().checked_sub(max_slippage)?;
-    let floor = value.checked_mul(keep)?;
-    let rounded: Uint256 = floor.to_uint_ceil();
-    Ok(Uint128::try_from(rounded)?)
-}
-
-/// `|spot − twap| > twap × max`: the spot price has left the band around the TWAP. The band's
-/// edge is truncated, so a price exactly on it is still refused only when strictly outside.
-pub fn deviates(spot: Decimal256, twap: Decimal256, max: Decimal256) -> bool {
-    let distance = if spot > twap {
-        spot - twap
-    } else {
-        twap - spot
-    };
-    distance > twap * max
+    Ok(spice_osmosis::min_out(amount_in, twaps, max_slippage)?)
 }
 
 /// Everything a buyback of `denom` would do now.
@@ -126,11 +101,8 @@ pub struct Plan {
     pub window: Window,
     pub amount_in: Uint128,
     pub bounty: Uint128,
-    pub min_out: Uint128,
-    pub expected_out: Uint128,
-    /// SPICE per unit of input, composed along the route.
-    pub twap_price: Decimal256,
-    pub spot_price: Decimal256,
+    /// The floor, the pools' estimate, and SPICE per unit of input along the route.
+    pub quote: Quote,
 }
 
 pub fn pending(deps: Deps, env: &Env, denom: &str) -> Result<Uint128, ContractError> {
@@ -138,21 +110,6 @@ pub fn pending(deps: Deps, env: &Env, denom: &str) -> Result<Uint128, ContractEr
         .querier
         .query_balance(&env.contract.address, denom)?
         .amount)
-}
-
-fn parse_price(
-    text: &str,
-    make_err: impl FnOnce(String) -> ContractError,
-) -> Result<Decimal256, ContractError> {
-    text.parse::<Decimal256>()
-        .map_err(|e| make_err(format!("unreadable price {text:?}: {e}")))
-}
-
-fn proto_time(t: Timestamp) -> ProtoTimestamp {
-    ProtoTimestamp {
-        seconds: i64::try_from(t.seconds()).unwrap_or(i64::MAX),
-        nanos: i32::try_from(t.subsec_nanos()).unwrap_or(0),
-    }
 }
 
 /// The checks of a buyback, in the order `buyback` applies them; `simulate_buyback` runs the same.
@@ -178,16 +135,7 @@ pub fn plan(
             denom: denom.to_string(),
         })?;
     // The SPICE denom may have changed since the route was set.
-    let last = route.last().ok_or_else(|| ContractError::EmptyRoute {
-        denom: denom.to_string(),
-    })?;
-    if last.token_out_denom != config.spice_denom {
-        return Err(ContractError::RouteMustEndInSpice {
-            denom: denom.to_string(),
-            last: last.token_out_denom.clone(),
-            spice_denom: config.spice_denom.clone(),
-        });
-    }
+    check_route_end(denom, &route, &config.spice_denom)?;
 
     // ---- size ----
     let now = env.block.time.seconds();
@@ -225,118 +173,26 @@ pub fn plan(
     }
 
     // ---- price: per hop, TWAP over the window and spot within the band ----
-    let start = env
-        .block
-        .time
-        .minus_seconds(config.twap_window_seconds.min(now));
-    let max_deviation = Decimal256::from(config.max_spot_deviation);
-    let twap_querier = TwapQuerier::new(&deps.querier);
-    let pool_querier = PoolmanagerQuerier::new(&deps.querier);
-    let mut twaps = Vec::with_capacity(route.len());
-    let mut twap_price = Decimal256::one();
-    let mut spot_price = Decimal256::one();
-    let mut token_in = denom.to_string();
-    // Bounded: a route has at most MAX_HOPS_LIMIT hops.
-    for hop in &route {
-        let (pool_id, base, quote) = (hop.pool_id, token_in.clone(), hop.token_out_denom.clone());
-        let twap_err = |reason: String| ContractError::TwapUnavailable {
-            pool_id,
-            base: base.clone(),
-            quote: quote.clone(),
-            reason,
-        };
-        let twap = twap_querier
-            .arithmetic_twap_to_now(
-                pool_id,
-                base.clone(),
-                quote.clone(),
-                Some(proto_time(start)),
-            )
-            .map_err(|e| twap_err(e.to_string()))
-            .and_then(|r| parse_price(&r.arithmetic_twap, twap_err))?;
-        let spot_err = |reason: String| ContractError::SpotUnavailable {
-            pool_id,
-            base: base.clone(),
-            quote: quote.clone(),
-            reason,
-        };
-        let spot = pool_querier
-            .spot_price(pool_id, base.clone(), quote.clone())
-            .map_err(|e| spot_err(e.to_string()))
-            .and_then(|r| parse_price(&r.spot_price, spot_err))?;
-        if twap.is_zero() || spot.is_zero() {
-            return Err(ContractError::ZeroPrice {
-                pool_id,
-                base,
-                quote,
-            });
-        }
-        if deviates(spot, twap, max_deviation) {
-            return Err(ContractError::SpotDeviatesFromTwap {
-                pool_id,
-                spot,
-                twap,
-                max_deviation,
-            });
-        }
-        twaps.push(twap);
-        twap_price = twap_price.checked_mul(twap)?;
-        spot_price = spot_price.checked_mul(spot)?;
-        token_in = quote;
-    }
-    let min_out = min_out(amount_in, &twaps, Decimal256::from(config.max_slippage))?;
-    if min_out.is_zero() {
-        return Err(ContractError::MinOutZero {
-            denom: denom.to_string(),
-            amount_in,
-        });
-    }
-    let expected = pool_querier
-        .estimate_swap_exact_amount_in(
-            String::new(),
-            0,
-            format!("{amount_in}{denom}"),
-            swap_routes(&route),
-        )
-        .map_err(|e| ContractError::BadSwapResponse {
-            reason: format!("estimate failed: {e}"),
-        })?;
-    let expected_out: Uint128 =
-        expected
-            .token_out_amount
-            .parse()
-            .map_err(|e| ContractError::BadSwapResponse {
-                reason: format!("estimate {:?}: {e}", expected.token_out_amount),
-            })?;
-    if expected_out < min_out {
-        return Err(ContractError::ExpectedOutBelowMin {
-            denom: denom.to_string(),
-            amount_in,
-            expected_out,
-            min_out,
-        });
-    }
+    let quote = guarded_route_quote(
+        &deps.querier,
+        env,
+        denom,
+        &route,
+        amount_in,
+        &GuardParams {
+            twap_window_seconds: config.twap_window_seconds,
+            max_slippage: Decimal256::from(config.max_slippage),
+            max_spot_deviation: Decimal256::from(config.max_spot_deviation),
+        },
+    )?;
     Ok(Plan {
         route,
         pending,
         window,
         amount_in,
         bounty: bounty(amount_in, config.keeper_bounty_bps)?,
-        min_out,
-        expected_out,
-        twap_price,
-        spot_price,
+        quote,
     })
-}
-
-fn swap_routes(route: &[Hop]) -> Vec<SwapAmountInRoute> {
-    route
-        .iter()
-        .map(|h| SwapAmountInRoute {
-            pool_id: h.pool_id,
-            token_out_denom: h.token_out_denom.clone(),
-        })
-        .collect()
 }
 
 pub fn buyback(
@@ -363,22 +219,18 @@ pub fn buyback(
             denom: denom.clone(),
             keeper: info.sender.clone(),
             amount_in: plan.amount_in,
-            min_out: plan.min_out,
+            min_out: plan.quote.min_out,
             bounty: plan.bounty,
-            twap_price: plan.twap_price,
+            twap_price: plan.quote.twap_price,
         },
     )?;
 
-    let swap = MsgSwapExactAmountIn {
-        sender: env.contract.address.to_string(),
-        routes: swap_routes(&plan.route),
-        token_in: Some(cosmwasm_std::Coin::new(plan.amount_in, &denom).into()),
-        token_out_min_amount: plan.min_out.to_string(),
-    };
-    let swap = CosmosMsg::Any(AnyMsg {
-        type_url: MsgSwapExactAmountIn::TYPE_URL.to_string(),
-        value: swap.to_proto_bytes().into(),
-    });
+    let swap = swap_msg(
+        env.contract.address.as_str(),
+        &plan.route,
+        cosmwasm_std::Coin::new(plan.amount_in, &denom),
+        plan.quote.min_out,
+    );
     Ok(Response::new()
         .add_submessage(SubMsg::reply_on_success(swap, SWAP_REPLY_ID))
         .add_event(
@@ -386,37 +238,17 @@ pub fn buyback(
                 .add_attribute("denom", &denom)
                 .add_attribute("keeper", info.sender.as_str())
                 .add_attribute("amount_in", plan.amount_in)
-                .add_attribute("min_out", plan.min_out)
-                .add_attribute("expected_out", plan.expected_out)
-                .add_attribute("twap_price", plan.twap_price.to_string())
-                .add_attribute("spot_price", plan.spot_price.to_string())
+                .add_attribute("min_out", plan.quote.min_out)
+                .add_attribute("expected_out", plan.quote.expected_out)
+                .add_attribute("twap_price", plan.quote.twap_price.to_string())
+                .add_attribute("spot_price", plan.quote.spot_price.to_string())
                 .add_attribute("bounty", plan.bounty)
                 .add_attribute("epoch_spent", state.spent_in_epoch),
         ))
 }
 
 fn swap_output(reply: Reply) -> Result<Uint128, ContractError> {
-    let bad = |reason: String| ContractError::BadSwapResponse { reason };
-    let response = reply.result.into_result().map_err(bad)?;
-    let bytes = match response
-        .msg_responses
-        .iter()
-        .find(|r| r.type_url == MsgSwapExactAmountInResponse::TYPE_URL)
-    {
-        Some(r) => r.value.clone(),
-        #[allow(deprecated)]
-        None => response
-            .data
-            .ok_or_else(|| bad("the swap returned no response".into()))?,
-    };
-    let decoded = MsgSwapExactAmountInResponse::try_from(bytes)
-        .map_err(|e| bad(format!("undecodable: {e}")))?;
-    decoded.token_out_amount.parse::<Uint128>().map_err(|e| {
-        bad(format!(
-            "token_out_amount {:?}: {e}",
-            decoded.token_out_amount
-        ))
-    })
+    spice_osmosis::swap_output(reply).map_err(|reason| ContractError::BadSwapResponse { reason })
 }
 
 pub fn reply(deps: DepsMut, env: Env, reply: Reply) -> Result<Response, ContractError> {

@@ -1,6 +1,7 @@
 mod buyback;
 mod caps;
 mod config;
+mod msg;
 mod pause;
 mod property;
 mod reply;

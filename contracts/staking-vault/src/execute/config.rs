@@ -72,7 +72,7 @@ pub fn validate_strategy(deps: Deps, msg: StrategyMsg) -> Result<Strategy, Contr
                 if validators[..i].iter().any(|o| o.address == v.address) {
                     return Err(invalid("listed twice"));
                 }
-                if deps.querier.query_validator(&v.address)?.is_none() {
+                if !crate::chain::validator_exists(&deps.querier, &v.address)? {
                     return Err(invalid("the staking module does not know it"));
                 }
             }

@@ -1,5 +1,5 @@
-//! `convert`: proceeds -> AKT along the denom's route, TWAP-guarded (the guard of buyback-burn,
-//! kept as this contract's own module).
+//! `convert`: proceeds -> AKT along the denom's route, TWAP-guarded (spice-osmosis'
+//! `guarded_route_quote`, the guard buyback-burn uses too).
 //!
 //! * size: `amount_in = min(limit, per_convert_cap, ⌊waiting × 10000 / (10000 + bounty_bps)⌋)`
 //!   — the last term leaves the bounty on the waiting proceeds;
@@ -12,15 +12,11 @@
 //!   swap succeeded; the AKT bought is read from `MsgSwapExactAmountInResponse` in the reply.
 
 use cosmwasm_std::{
-    coins, AnyMsg, BankMsg, CosmosMsg, Decimal, Decimal256, Deps, DepsMut, Env, MessageInfo, Order,
-    Reply, Response, StdResult, SubMsg, Timestamp, Uint128, Uint256,
+    coins, BankMsg, Decimal256, Deps, DepsMut, Env, MessageInfo, Order, Reply, Response, StdResult,
+    SubMsg, Uint128,
 };
-use osmosis_std::shim::Timestamp as ProtoTimestamp;
-use osmosis_std::types::osmosis::poolmanager::v1beta1::{
-    MsgSwapExactAmountIn, MsgSwapExactAmountInResponse, PoolmanagerQuerier, SwapAmountInRoute,
-};
-use osmosis_std::types::osmosis::twap::v1beta1::TwapQuerier;
-use spice_types::{spice_event, BPS_DENOMINATOR};
+use spice_osmosis::{check_route_end, guarded_route_quote, swap_msg, GuardParams, Quote};
+use spice_types::spice_event;
 
 use crate::contract::TAG;
 use crate::error::ContractError;
@@ -31,40 +27,10 @@ use crate::state::{
     ROUTES,
 };
 
+/// The keeper bounty arithmetic, shared with buyback-burn.
+pub use spice_osmosis::{affordable, bounty};
+
 pub const SWAP_REPLY_ID: u64 = 1;
-
-pub fn affordable(balance: Uint128, bounty_bps: u16) -> Result<Uint128, ContractError> {
-    let denominator = u128::from(BPS_DENOMINATOR) + u128::from(bounty_bps);
-    Ok(balance.checked_multiply_ratio(BPS_DENOMINATOR, denominator)?)
-}
-
-/// A keeper bounty, rounded down.
-pub fn bounty(amount: Uint128, bounty_bps: u16) -> Result<Uint128, ContractError> {
-    Ok(amount.checked_multiply_ratio(bounty_bps, BPS_DENOMINATOR)?)
-}
-
-pub fn min_out(
-    amount_in: Uint128,
-    twaps: &[Decimal256],
-    max_slippage: Decimal,
-) -> Result<Uint128, ContractError> {
-    let mut value = Decimal256::from_ratio(amount_in, 1u8);
-    for twap in twaps {
-        value = value.checked_mul(*twap)?;
-    }
-    let keep = Decimal256::one().checked_sub(Decimal256::from(max_slippage))?;
-    let rounded: Uint256 = value.checked_mul(keep)?.to_uint_ceil();
-    Ok(Uint128::try_from(rounded)?)
-}
-
-pub fn deviates(spot: Decimal256, twap: Decimal256, max: Decimal256) -> bool {
-    let distance = if spot > twap {
-        spot - twap
-    } else {
-        twap - spot
-    };
-    distance > twap * max
-}
 
 pub fn next_convert_at(deps: Deps, config: &Config, denom: &str) -> StdResult<u64> {
     Ok(DENOMS
@@ -82,35 +48,8 @@ pub struct Plan {
     pub route: Vec<Hop>,
     pub amount_in: Uint128,
     pub bounty: Uint128,
-    pub min_out: Uint128,
-    pub expected_out: Uint128,
-    pub twap_price: Decimal256,
-    pub spot_price: Decimal256,
-}
-
-fn proto_time(t: Timestamp) -> ProtoTimestamp {
-    ProtoTimestamp {
-        seconds: i64::try_from(t.seconds()).unwrap_or(i64::MAX),
-        nanos: i32::try_from(t.subsec_nanos()).unwrap_or(0),
-    }
-}
-
-fn parse_price(
-    text: &str,
-    make_err: impl FnOnce(String) -> ContractError,
-) -> Result<Decimal256, ContractError> {
-    text.parse::<Decimal256>()
-        .map_err(|e| make_err(format!("unreadable price {text:?}: {e}")))
-}
-
-fn swap_routes(route: &[Hop]) -> Vec<SwapAmountInRoute> {
-    route
-        .iter()
-        .map(|h| SwapAmountInRoute {
-            pool_id: h.pool_id,
-            token_out_denom: h.token_out_denom.clone(),
-        })
-        .collect()
+    /// The floor, the pools' estimate, and AKT per unit of input along the route.
+    pub quote: Quote,
 }
 
 /// Every check of `convert`, in order; `simulate_convert` runs the same.
@@ -133,16 +72,8 @@ pub fn plan(
         .ok_or_else(|| ContractError::NoRoute {
             denom: denom.to_string(),
         })?;
-    let last = route.last().ok_or_else(|| ContractError::EmptyRoute {
-        denom: denom.to_string(),
-    })?;
-    if last.token_out_denom != config.akt_denom {
-        return Err(ContractError::RouteMustEndInAkt {
-            denom: denom.to_string(),
-            last: last.token_out_denom.clone(),
-            akt_denom: config.akt_denom.clone(),
-        });
-    }
+    // The AKT denom may have changed since the route was set.
+    check_route_end(denom, &route, &config.akt_denom)?;
     let now = env.block.time.seconds();
     let next_allowed_at = next_convert_at(deps, config, denom)?;
     if now < next_allowed_at {
@@ -168,105 +99,23 @@ pub fn plan(
         });
     }
 
-    let start = env
-        .block
-        .time
-        .minus_seconds(config.twap_window_seconds.min(now));
-    let max_deviation = Decimal256::from(config.max_spot_deviation);
-    let twap_querier = TwapQuerier::new(&deps.querier);
-    let pool_querier = PoolmanagerQuerier::new(&deps.querier);
-    let mut twaps = Vec::with_capacity(route.len());
-    let mut twap_price = Decimal256::one();
-    let mut spot_price = Decimal256::one();
-    let mut token_in = denom.to_string();
-    // Bounded: a route has at most MAX_HOPS hops.
-    for hop in &route {
-        let (pool_id, base, quote) = (hop.pool_id, token_in.clone(), hop.token_out_denom.clone());
-        let twap_err = |reason: String| ContractError::TwapUnavailable {
-            pool_id,
-            base: base.clone(),
-            quote: quote.clone(),
-            reason,
-        };
-        let twap = twap_querier
-            .arithmetic_twap_to_now(
-                pool_id,
-                base.clone(),
-                quote.clone(),
-                Some(proto_time(start)),
-            )
-            .map_err(|e| twap_err(e.to_string()))
-            .and_then(|r| parse_price(&r.arithmetic_twap, twap_err))?;
-        let spot_err = |reason: String| ContractError::SpotUnavailable {
-            pool_id,
-            base: base.clone(),
-            quote: quote.clone(),
-            reason,
-        };
-        let spot = pool_querier
-            .spot_price(pool_id, base.clone(), quote.clone())
-            .map_err(|e| spot_err(e.to_string()))
-            .and_then(|r| parse_price(&r.spot_price, spot_err))?;
-        if twap.is_zero() || spot.is_zero() {
-            return Err(ContractError::ZeroPrice {
-                pool_id,
-                base,
-                quote,
-            });
-        }
-        if deviates(spot, twap, max_deviation) {
-            return Err(ContractError::SpotDeviatesFromTwap {
-                pool_id,
-                spot,
-                twap,
-                max_deviation,
-            });
-        }
-        twaps.push(twap);
-        twap_price = twap_price.checked_mul(twap)?;
-        spot_price = spot_price.checked_mul(spot)?;
-        token_in = quote;
-    }
-    let min_out = min_out(amount_in, &twaps, config.max_slippage)?;
-    if min_out.is_zero() {
-        return Err(ContractError::MinOutZero {
-            denom: denom.to_string(),
-            amount_in,
-        });
-    }
-    let estimate = pool_querier
-        .estimate_swap_exact_amount_in(
-            String::new(),
-            0,
-            format!("{amount_in}{denom}"),
-            swap_routes(&route),
-        )
-        .map_err(|e| ContractError::BadResponse {
-            reason: format!("estimate failed: {e}"),
-        })?;
-    let expected_out: Uint128 =
-        estimate
-            .token_out_amount
-            .parse()
-            .map_err(|e| ContractError::BadResponse {
-                reason: format!("estimate {:?}: {e}", estimate.token_out_amount),
-            })?;
-    if expected_out < min_out {
-        return Err(ContractError::ExpectedOutBelowMin {
-            denom: denom.to_string(),
-            amount_in,
-            expected_out,
-            min_out,
-        });
-    }
+    let quote = guarded_route_quote(
+        &deps.querier,
+        env,
+        denom,
+        &route,
+        amount_in,
+        &GuardParams {
+            twap_window_seconds: config.twap_window_seconds,
+            max_slippage: Decimal256::from(config.max_slippage),
+            max_spot_deviation: Decimal256::from(config.max_spot_deviation),
+        },
+    )?;
     Ok(Plan {
         route,
         amount_in,
         bounty: bounty(amount_in, config.keeper_bounty_bps)?,
-        min_out,
-        expected_out,
-        twap_price,
-        spot_price,
+        quote,
     })
 }
 
@@ -323,21 +172,17 @@ pub fn convert(
             denom: denom.clone(),
             keeper: info.sender.clone(),
             amount_in: plan.amount_in,
-            min_out: plan.min_out,
+            min_out: plan.quote.min_out,
             bounty: plan.bounty,
-            twap_price: plan.twap_price,
+            twap_price: plan.quote.twap_price,
         },
     )?;
-    let swap = MsgSwapExactAmountIn {
-        sender: env.contract.address.to_string(),
-        routes: swap_routes(&plan.route),
-        token_in: Some(cosmwasm_std::Coin::new(plan.amount_in, &denom).into()),
-        token_out_min_amount: plan.min_out.to_string(),
-    };
-    let swap = CosmosMsg::Any(AnyMsg {
-        type_url: MsgSwapExactAmountIn::TYPE_URL.to_string(),
-        value: swap.to_proto_bytes().into(),
-    });
+    let swap = swap_msg(
+        env.contract.address.as_str(),
+        &plan.route,
+        cosmwasm_std::Coin::new(plan.amount_in, &denom),
+        plan.quote.min_out,
+    );
     Ok(Response::new()
         .add_submessage(SubMsg::reply_on_success(swap, SWAP_REPLY_ID))
         .add_event(
@@ -345,37 +190,17 @@ pub fn convert(
                 .add_attribute("denom", &denom)
                 .add_attribute("keeper", info.sender.as_str())
                 .add_attribute("amount_in", plan.amount_in)
-                .add_attribute("min_out", plan.min_out)
-                .add_attribute("expected_out", plan.expected_out)
-                .add_attribute("twap_price", plan.twap_price.to_string())
-                .add_attribute("spot_price", plan.spot_price.to_string())
+                .add_attribute("min_out", plan.quote.min_out)
+                .add_attribute("expected_out", plan.quote.expected_out)
+                .add_attribute("twap_price", plan.quote.twap_price.to_string())
+                .add_attribute("spot_price", plan.quote.spot_price.to_string())
                 .add_attribute("bounty", plan.bounty)
                 .add_attribute("waiting_left", left),
         ))
 }
 
 fn swap_output(reply: Reply) -> Result<Uint128, ContractError> {
-    let bad = |reason: String| ContractError::BadResponse { reason };
-    let response = reply.result.into_result().map_err(bad)?;
-    let bytes = match response
-        .msg_responses
-        .iter()
-        .find(|r| r.type_url == MsgSwapExactAmountInResponse::TYPE_URL)
-    {
-        Some(r) => r.value.clone(),
-        #[allow(deprecated)]
-        None => response
-            .data
-            .ok_or_else(|| bad("the swap returned no response".into()))?,
-    };
-    let decoded = MsgSwapExactAmountInResponse::try_from(bytes)
-        .map_err(|e| bad(format!("undecodable: {e}")))?;
-    decoded.token_out_amount.parse::<Uint128>().map_err(|e| {
-        bad(format!(
-            "token_out_amount {:?}: {e}",
-            decoded.token_out_amount
-        ))
-    })
+    spice_osmosis::swap_output(reply).map_err(|reason| ContractError::BadResponse { reason })
 }
 
 pub fn reply(deps: DepsMut, env: Env, reply: Reply) -> Result<Response, ContractError> {

@@ -47,14 +47,12 @@ pub fn harvest(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, C
     // Only validators with rewards accrued are asked to pay (bounded by MAX_VALIDATORS).
     let mut validators = Vec::with_capacity(staked_with.len());
     for validator in staked_with {
-        let accrued = deps
-            .querier
-            .query_delegation(&env.contract.address, &validator)?
-            .is_some_and(|d| {
-                d.accumulated_rewards
-                    .iter()
-                    .any(|c| c.denom == config.akt_denom && !c.amount.is_zero())
-            });
+        let accrued = crate::chain::has_accrued_rewards(
+            &deps.querier,
+            env.contract.address.as_str(),
+            &validator,
+            &config.akt_denom,
+        )?;
         if accrued {
             validators.push(validator);
         }
@@ -62,10 +60,8 @@ pub fn harvest(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, C
     if validators.is_empty() {
         return pay(deps, &env, &config, &info.sender, Uint128::zero());
     }
-    let balance_before = deps
-        .querier
-        .query_balance(&env.contract.address, &config.akt_denom)?
-        .amount;
+    let balance_before =
+        crate::chain::balance(&deps.querier, &env.contract.address, &config.akt_denom)?;
     HARVEST_IN_FLIGHT.save(
         deps.storage,
         &HarvestInFlight {
@@ -93,10 +89,7 @@ pub fn reply(deps: DepsMut, env: Env, _reply: Reply) -> Result<Response, Contrac
         .ok_or(ContractError::NothingInFlight)?;
     HARVEST_IN_FLIGHT.remove(deps.storage);
     let config = CONFIG.load(deps.storage)?;
-    let balance = deps
-        .querier
-        .query_balance(&env.contract.address, &config.akt_denom)?
-        .amount;
+    let balance = crate::chain::balance(&deps.querier, &env.contract.address, &config.akt_denom)?;
     let withdrawn = balance.checked_sub(flight.balance_before)?;
     pay(deps, &env, &config, &flight.keeper, withdrawn)
 }

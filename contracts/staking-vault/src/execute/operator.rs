@@ -147,10 +147,7 @@ pub fn report(
     let now = env.block.time.seconds();
     let mut b = BOOKS.load(deps.storage)?;
     books::checkpoint(&mut b, op.max_apr, now)?;
-    let balance = deps
-        .querier
-        .query_balance(&env.contract.address, &config.akt_denom)?
-        .amount;
+    let balance = crate::chain::balance(&deps.querier, &env.contract.address, &config.akt_denom)?;
     let name = report.name();
     let event = spice_event(TAG, name)
         .add_attribute("operator", info.sender.as_str())

@@ -153,10 +153,7 @@ pub fn claim_unbonded(
     if amount.is_zero() {
         return Err(ContractError::NothingToClaim);
     }
-    let balance = deps
-        .querier
-        .query_balance(&env.contract.address, &config.akt_denom)?
-        .amount;
+    let balance = crate::chain::balance(&deps.querier, &env.contract.address, &config.akt_denom)?;
     let needed = backed_by_bank(&b)?;
     if balance < needed {
         return Err(ContractError::Unbacked { balance, needed });

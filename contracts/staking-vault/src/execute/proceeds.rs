@@ -10,8 +10,8 @@ use osmosis_std::types::osmosis::concentratedliquidity::v1beta1::{
     MsgCollectIncentives, MsgCollectIncentivesResponse, MsgCollectSpreadRewards,
     MsgCollectSpreadRewardsResponse,
 };
-use osmosis_std::types::osmosis::poolmanager::v1beta1::PoolmanagerQuerier;
-use spice_types::{page_limit, spice_event, validate_denom};
+use spice_osmosis::RouteRules;
+use spice_types::{page_limit, spice_event};
 
 use crate::contract::TAG;
 use crate::error::ContractError;
@@ -102,56 +102,18 @@ pub fn validate_route(
     denom: &str,
     hops: &[Hop],
 ) -> Result<(), ContractError> {
-    validate_denom(denom)?;
-    if denom == config.akt_denom {
-        return Err(ContractError::RouteForAkt);
-    }
-    let last = hops.last().ok_or_else(|| ContractError::EmptyRoute {
-        denom: denom.to_string(),
-    })?;
-    if hops.len() > MAX_HOPS {
-        return Err(ContractError::TooManyHops {
-            denom: denom.to_string(),
-            hops: hops.len(),
-            max: MAX_HOPS,
-        });
-    }
-    if last.token_out_denom != config.akt_denom {
-        return Err(ContractError::RouteMustEndInAkt {
-            denom: denom.to_string(),
-            last: last.token_out_denom.clone(),
-            akt_denom: config.akt_denom.clone(),
-        });
-    }
-    let mut visited: Vec<&str> = vec![denom];
-    for hop in hops {
-        validate_denom(&hop.token_out_denom)?;
-        if visited.contains(&hop.token_out_denom.as_str()) {
-            return Err(ContractError::RouteCycle {
-                denom: denom.to_string(),
-                repeated: hop.token_out_denom.clone(),
-            });
-        }
-        visited.push(&hop.token_out_denom);
-    }
-    let querier = PoolmanagerQuerier::new(&deps.querier);
-    let mut token_in = denom;
-    for hop in hops {
-        querier
-            .spot_price(
-                hop.pool_id,
-                token_in.to_string(),
-                hop.token_out_denom.clone(),
-            )
-            .map_err(|e| ContractError::PoolLacksDenoms {
-                pool_id: hop.pool_id,
-                token_in: token_in.to_string(),
-                token_out: hop.token_out_denom.clone(),
-                reason: e.to_string(),
-            })?;
-        token_in = &hop.token_out_denom;
-    }
-    Ok(())
+    let rules = RouteRules {
+        target_denom: &config.akt_denom,
+        max_hops: MAX_HOPS,
+        // A missing pool fails the spot-price check as a pool that cannot swap the hop.
+        check_pools_exist: false,
+    };
+    Ok(spice_osmosis::validate_route(
+        &deps.querier,
+        denom,
+        hops,
+        &rules,
+    )?)
 }
 
 pub fn set_route(

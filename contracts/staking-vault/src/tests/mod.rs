@@ -1,6 +1,7 @@
 mod auth;
 mod config;
 mod convert;
+mod msg;
 mod native;
 mod operator;
 mod proceeds;
