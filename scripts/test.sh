@@ -18,6 +18,11 @@ step() {
   echo "<== $name ($(($(date +%s) - t0)) s)"
 }
 
+# The spice CLI's cw-orch daemon links OpenSSL (reqwest's native TLS): headers and pkg-config
+# come from Debian when missing.
+if ! pkg-config --exists openssl 2>/dev/null; then
+  step "OpenSSL headers (apt)" bash -c "apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pkg-config libssl-dev >/dev/null"
+fi
 step "format" cargo fmt --all -- --check
 step "clippy" cargo clippy --workspace --all-targets --locked -- -D warnings
 step "schemas and TypeScript clients match the code" scripts/schema.sh --check
