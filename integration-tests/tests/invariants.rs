@@ -44,7 +44,7 @@ where
                 .run(&proptest::collection::vec(any::<A>(), 1..=40), |actions| {
                     // Progress for long runs (`--nocapture` shows it).
                     cases.set(cases.get() + 1);
-                    if cases.get() % 500 == 0 {
+                    if cases.get().is_multiple_of(500) {
                         eprintln!(
                             "{focus:?}: {} cases in {:?}",
                             cases.get(),
