@@ -407,7 +407,7 @@ fn order_book_work(
         ("gpu_provider_b", Decimal::percent(280)),
     ] {
         let provider = app.api().addr_make(name);
-        audit(app, suite, roles, &provider, name)?;
+        spice_suite::flows::audit(app, suite, roles, &provider, name)?;
         app.execute_contract(
             provider,
             book.clone(),
@@ -446,44 +446,6 @@ fn newest_order(app: &OsmosisApp, book: &Addr) -> Result<u64> {
         .map(|o| o.id)
         .max()
         .ok_or_else(|| anyhow!("no order on the book"))
-}
-
-/// Registers `provider` with the incentives registry and has the auditor sign its GPU.
-fn audit(
-    app: &mut OsmosisApp,
-    suite: &SuiteContracts,
-    roles: &Roles,
-    provider: &Addr,
-    moniker: &str,
-) -> Result<()> {
-    use provider_incentives::msg::{AttributeInput, ExecuteMsg as Incentives};
-    use provider_incentives::state::ProviderInfo;
-    let incentives = suite.provider_incentives.address.clone();
-    app.execute_contract(
-        provider.clone(),
-        incentives.clone(),
-        &Incentives::RegisterProvider {
-            info: ProviderInfo {
-                moniker: moniker.into(),
-                host_uri: format!("https://{moniker}.spice.example:8443"),
-            },
-        },
-        &[],
-    )?;
-    app.execute_contract(
-        roles.auditor.clone(),
-        incentives,
-        &Incentives::AuditProvider {
-            provider: provider.to_string(),
-            tier: 1,
-            attributes: vec![AttributeInput {
-                key: "gpu".into(),
-                value: "a100".into(),
-            }],
-        },
-        &[],
-    )?;
-    Ok(())
 }
 
 /// Three streaming leases: one with 1,000 blocks of runway and an auto top-up to 14,400 blocks

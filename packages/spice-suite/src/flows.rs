@@ -853,7 +853,7 @@ pub fn standing_order_filled(
 /// Registers `provider` in the incentives registry and has the auditor audit it (tier 1) and
 /// sign its GPU attribute: the order book takes offers only from audited providers, and an
 /// order's `signed_by` needs the auditor's signature on the provider's attributes.
-fn audit(
+pub fn audit(
     app: &mut OsmosisApp,
     suite: &SuiteContracts,
     roles: &Roles,
