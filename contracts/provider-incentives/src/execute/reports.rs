@@ -293,7 +293,7 @@ pub fn attribute(
 /// The escrow's settlement hook: weight follows value actually paid, in the epochs the
 /// service was served.
 ///
-/// Formula: `value = floor(amount × value_weight(denom))` (units of weight per base unit of
+/// Formula: `value = min(floor(amount × value_weight(denom)), MAX_UTILIZATION_UNITS)` (units of weight per base unit of
 /// the lease denom, governance-set; a denom without a weight earns nothing), spread over the
 /// served interval by [`attribute`]; each epoch's portion becomes weight through [`credit`]
 /// (× tier, capped per provider and per tenant–provider pair). `blocks` and `take_fee` are
@@ -338,7 +338,11 @@ pub fn lease_settled(
     let (result, value, forfeited) = if spice_governance::assert_not_paused(deps.storage).is_err() {
         ("paused", Uint128::zero(), Uint128::zero())
     } else if let Some(price) = config.value_weight(&denom) {
-        let value = amount.checked_mul_floor(price)?;
+        // One settlement is worth at most MAX_UTILIZATION_UNITS (like one oracle entry), so the
+        // hook never overflows and never fails the escrow, whatever the amount.
+        let value = amount
+            .checked_mul_floor(price)
+            .map_or(MAX_UTILIZATION_UNITS, |v| v.min(MAX_UTILIZATION_UNITS));
         let next = NEXT_FINALIZE.load(deps.storage)?;
         let (portions, forfeited) =
             attribute(&config, next, now, served_from, served_until, value)?;

@@ -93,6 +93,19 @@ fn settlement_in_a_denom_without_a_value_weight_earns_nothing() {
 }
 
 #[test]
+fn huge_settlement_is_bounded_and_never_fails_the_escrow() {
+    let mut s = Suite::new();
+    let a = s.p(0);
+    s.onboard(&a, 3);
+    let (escrow, tenant, now) = (s.escrow.clone(), s.stranger.clone(), s.now());
+    s.settle(&escrow, &a, &tenant, AKT, u128::MAX, (now, now))
+        .unwrap();
+    let max = crate::execute::reports::MAX_UTILIZATION_UNITS.u128();
+    // Tier 3 doubles it.
+    assert_eq!(s.weight(&a, 0), 2 * max);
+}
+
+#[test]
 fn settlement_is_credited_pro_rata_to_the_epochs_it_served() {
     let mut s = Suite::new();
     let a = s.p(0);
