@@ -300,11 +300,6 @@ impl Default for IncentivesParams {
             bond_denom: None,
             min_bond: None,
             max_report_entries: None,
-            value_weights: None,
-            max_weight_per_provider: None,
-            max_weight_per_pair: None,
-            max_payout_per_epoch: None,
-            dispute_deadline_seconds: None,
         }
     }
 }
