@@ -742,6 +742,13 @@ pub fn deploy<Chain: CwEnv>(
             bond_denom: i.bond_denom.clone(),
             min_bond: i.min_bond,
             max_report_entries: i.max_report_entries,
+            // Issue 17's incentives parameters: the contract's defaults (no value weights, no
+            // caps, 30-day dispute deadline) until deploy.toml carries them.
+            value_weights: None,
+            max_weight_per_provider: None,
+            max_weight_per_pair: None,
+            max_payout_per_epoch: None,
+            dispute_deadline_seconds: None,
         },
     )?;
 

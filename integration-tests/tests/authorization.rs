@@ -114,6 +114,11 @@ const PERMISSIONLESS: &[(&str, &str, &str)] = &[
         "keeper: fixes an ended epoch's rates from recorded weights; no bounty",
     ),
     (
+        "provider-incentives",
+        "expire_dispute",
+        "only past the dispute's deadline; releases the reward to the provider it was held from",
+    ),
+    (
         "order-book",
         "place_order",
         "the sender's own order, paid by its own deposit",
@@ -1105,10 +1110,14 @@ fn incentives_rows() -> Vec<Row> {
                 guarded(
                     &IncentivesMsg::LeaseSettled {
                         provider: w.provider.to_string(),
+                        tenant: w.tenant.to_string(),
                         lease_id: w.lease,
                         denom: AKT_DENOM.into(),
                         amount: Uint128::new(1_000_000),
+                        take_fee: Uint128::new(10_000),
                         blocks: 1_000_000,
+                        served_from: w.app.block_info().time,
+                        served_until: w.app.block_info().time,
                     },
                     exact(IncentivesError::NotEscrow {
                         sender: w.stranger.to_string(),
@@ -1184,12 +1193,37 @@ fn incentives_rows() -> Vec<Row> {
         },
         Row {
             contract: "provider-incentives",
+            variant: "expire_dispute",
+            who: "anyone, once the dispute's deadline has passed",
+            sample: |w, incentives| {
+                let auditor = w.roles.auditor.clone();
+                let msg = dispute_msg(w);
+                w.exec(&auditor, incentives, &msg, &[]).expect("disputed");
+                let held: Option<provider_incentives::msg::DisputeResponse> = w.query(
+                    incentives,
+                    &provider_incentives::msg::QueryMsg::Dispute {
+                        epoch: w.epoch,
+                        provider: w.provider.to_string(),
+                    },
+                );
+                let at = held.expect("open dispute").expires_at.seconds();
+                let now = w.app.block_info().time.seconds();
+                spice_testing::advance_time(&mut w.app, at.saturating_sub(now) + 1);
+                open(&IncentivesMsg::ExpireDispute {
+                    epoch: w.epoch,
+                    provider: w.provider.to_string(),
+                })
+            },
+        },
+        Row {
+            contract: "provider-incentives",
             variant: "update_config",
             who: "owner",
             sample: |w, _| {
                 guarded(
                     &IncentivesMsg::UpdateConfig(provider_incentives::msg::ConfigUpdate {
-                        oracles: Some(vec![w.stranger.to_string()]),
+                        // Two oracles: the deployed quorum is 2.
+                        oracles: Some(vec![w.stranger.to_string(), w.roles.oracles[1].to_string()]),
                         ..Default::default()
                     }),
                     not_owner::<IncentivesError>(),

@@ -873,15 +873,62 @@ fn incentives_refuse_malformed_input() {
             &escrow,
             &IncentivesMsg::LeaseSettled {
                 provider: address.clone(),
+                tenant: address.clone(),
                 lease_id: 1,
                 denom: AKT_DENOM.into(),
                 amount: Uint128::one(),
+                take_fee: Uint128::zero(),
                 blocks: 1,
+                served_from: cosmwasm_std::Timestamp::from_seconds(1),
+                served_until: cosmwasm_std::Timestamp::from_seconds(1),
             },
             vec![],
             addr_err!(IncentivesError),
         ));
     }
+    cases.extend([
+        bad(
+            "a zero value weight",
+            &owner,
+            &IncentivesMsg::UpdateConfig(provider_incentives::msg::ConfigUpdate {
+                value_weights: Some(vec![provider_incentives::msg::ValueWeight {
+                    denom: AKT_DENOM.into(),
+                    weight: cosmwasm_std::Decimal::zero(),
+                }]),
+                ..Default::default()
+            }),
+            vec![],
+            exact(IncentivesError::ValueWeightOutOfRange {
+                denom: AKT_DENOM.into(),
+                value: cosmwasm_std::Decimal::zero(),
+                max: cosmwasm_std::Decimal::raw(1_000_000_000_000_000_000_000_000),
+            }),
+        ),
+        bad(
+            "a zero per-pair weight cap",
+            &owner,
+            &IncentivesMsg::UpdateConfig(provider_incentives::msg::ConfigUpdate {
+                max_weight_per_pair: Some(Uint128::zero()),
+                ..Default::default()
+            }),
+            vec![],
+            exact(IncentivesError::ZeroCap {
+                field: "max_weight_per_pair".into(),
+            }),
+        ),
+        bad(
+            "a payout cap in a denom the pool does not pay",
+            &owner,
+            &IncentivesMsg::UpdateConfig(provider_incentives::msg::ConfigUpdate {
+                max_payout_per_epoch: Some(vec![cosmwasm_std::coin(1, AKT_DENOM)]),
+                ..Default::default()
+            }),
+            vec![],
+            exact(IncentivesError::PayoutCapNotRewarded {
+                denom: AKT_DENOM.into(),
+            }),
+        ),
+    ]);
     let text = |field: &str, len: usize, max: u32| {
         exact(IncentivesError::TextLength {
             field: field.into(),

@@ -6,7 +6,7 @@
 
 import { ICosmWasmClient, ISigningCosmWasmClient } from "./baseClient";
 import { StdFee } from "@interchainjs/types";
-import { Timestamp, Uint64, Uint128, Decimal, InstantiateMsg, ExecuteMsg, DisputeOutcome, Action, Expiration, ProviderInfo, AttributeInput, ReportEntry, EpochRange, ConfigUpdate, QueryMsg, MigrateMsg, Addr, Config, NullableDisputeResponse, DisputeResponse, Coin, Decimal256, EpochStatus, EpochResponse, DenomRate, OwnershipForString, PauseInfoResponse, PendingRewardsResponse, EpochReward, ProviderResponse, SignedAttribute, Leaving, ProviderAuditResponse, AuditedAttribute, ProvidersResponse } from "./ProviderIncentives.types";
+import { Timestamp, Uint64, Uint128, Decimal, InstantiateMsg, Coin, ValueWeight, ExecuteMsg, DisputeOutcome, Action, Expiration, ProviderInfo, AttributeInput, ReportEntry, EpochRange, ConfigUpdate, QueryMsg, MigrateMsg, Addr, Config, NullableDisputeResponse, DisputeResponse, Decimal256, EpochStatus, EpochResponse, DenomRate, OwnershipForString, PauseInfoResponse, PendingRewardsResponse, EpochReward, ProviderResponse, SignedAttribute, Leaving, ProviderAuditResponse, AuditedAttribute, ProvidersResponse } from "./ProviderIncentives.types";
 export interface ProviderIncentivesReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<Config>;
@@ -197,13 +197,21 @@ export interface ProviderIncentivesInterface {
     blocks,
     denom,
     leaseId,
-    provider
+    provider,
+    servedFrom,
+    servedUntil,
+    takeFee,
+    tenant
   }: {
     amount: Uint128;
     blocks: number;
     denom: string;
     leaseId: number;
     provider: string;
+    servedFrom: Timestamp;
+    servedUntil: Timestamp;
+    takeFee: Uint128;
+    tenant: string;
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   finalizeEpoch: ({
     epoch
@@ -226,6 +234,13 @@ export interface ProviderIncentivesInterface {
     provider: string;
     reason: string;
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  expireDispute: ({
+    epoch,
+    provider
+  }: {
+    epoch: number;
+    provider: string;
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   resolveDispute: ({
     epoch,
     outcome,
@@ -239,26 +254,36 @@ export interface ProviderIncentivesInterface {
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   updateConfig: ({
     auditors,
+    disputeDeadlineSeconds,
     disputeWindowSeconds,
     escrow,
+    maxPayoutPerEpoch,
     maxReportEntries,
+    maxWeightPerPair,
+    maxWeightPerProvider,
     minBond,
     oracleQuorum,
     oracles,
     reportWindowSeconds,
     rewardDenoms,
-    tierMultipliers
+    tierMultipliers,
+    valueWeights
   }: {
     auditors?: string[];
+    disputeDeadlineSeconds?: number;
     disputeWindowSeconds?: number;
     escrow?: string;
+    maxPayoutPerEpoch?: Coin[];
     maxReportEntries?: number;
+    maxWeightPerPair?: Uint128;
+    maxWeightPerProvider?: Uint128;
     minBond?: Uint128;
     oracleQuorum?: number;
     oracles?: string[];
     reportWindowSeconds?: number;
     rewardDenoms?: string[];
     tierMultipliers?: Decimal[];
+    valueWeights?: ValueWeight[];
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   updateOwnership: (action: Action, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   setGuardian: ({
@@ -287,6 +312,7 @@ export class ProviderIncentivesClient implements ProviderIncentivesInterface {
     this.finalizeEpoch = this.finalizeEpoch.bind(this);
     this.claim = this.claim.bind(this);
     this.dispute = this.dispute.bind(this);
+    this.expireDispute = this.expireDispute.bind(this);
     this.resolveDispute = this.resolveDispute.bind(this);
     this.updateConfig = this.updateConfig.bind(this);
     this.updateOwnership = this.updateOwnership.bind(this);
@@ -362,13 +388,21 @@ export class ProviderIncentivesClient implements ProviderIncentivesInterface {
     blocks,
     denom,
     leaseId,
-    provider
+    provider,
+    servedFrom,
+    servedUntil,
+    takeFee,
+    tenant
   }: {
     amount: Uint128;
     blocks: number;
     denom: string;
     leaseId: number;
     provider: string;
+    servedFrom: Timestamp;
+    servedUntil: Timestamp;
+    takeFee: Uint128;
+    tenant: string;
   }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       lease_settled: {
@@ -376,7 +410,11 @@ export class ProviderIncentivesClient implements ProviderIncentivesInterface {
         blocks,
         denom,
         lease_id: leaseId,
-        provider
+        provider,
+        served_from: servedFrom,
+        served_until: servedUntil,
+        take_fee: takeFee,
+        tenant
       }
     }, fee_, memo_, funds_);
   };
@@ -422,6 +460,20 @@ export class ProviderIncentivesClient implements ProviderIncentivesInterface {
       }
     }, fee_, memo_, funds_);
   };
+  expireDispute = async ({
+    epoch,
+    provider
+  }: {
+    epoch: number;
+    provider: string;
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      expire_dispute: {
+        epoch,
+        provider
+      }
+    }, fee_, memo_, funds_);
+  };
   resolveDispute = async ({
     epoch,
     outcome,
@@ -444,39 +496,54 @@ export class ProviderIncentivesClient implements ProviderIncentivesInterface {
   };
   updateConfig = async ({
     auditors,
+    disputeDeadlineSeconds,
     disputeWindowSeconds,
     escrow,
+    maxPayoutPerEpoch,
     maxReportEntries,
+    maxWeightPerPair,
+    maxWeightPerProvider,
     minBond,
     oracleQuorum,
     oracles,
     reportWindowSeconds,
     rewardDenoms,
-    tierMultipliers
+    tierMultipliers,
+    valueWeights
   }: {
     auditors?: string[];
+    disputeDeadlineSeconds?: number;
     disputeWindowSeconds?: number;
     escrow?: string;
+    maxPayoutPerEpoch?: Coin[];
     maxReportEntries?: number;
+    maxWeightPerPair?: Uint128;
+    maxWeightPerProvider?: Uint128;
     minBond?: Uint128;
     oracleQuorum?: number;
     oracles?: string[];
     reportWindowSeconds?: number;
     rewardDenoms?: string[];
     tierMultipliers?: Decimal[];
+    valueWeights?: ValueWeight[];
   }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       update_config: {
         auditors,
+        dispute_deadline_seconds: disputeDeadlineSeconds,
         dispute_window_seconds: disputeWindowSeconds,
         escrow,
+        max_payout_per_epoch: maxPayoutPerEpoch,
         max_report_entries: maxReportEntries,
+        max_weight_per_pair: maxWeightPerPair,
+        max_weight_per_provider: maxWeightPerProvider,
         min_bond: minBond,
         oracle_quorum: oracleQuorum,
         oracles,
         report_window_seconds: reportWindowSeconds,
         reward_denoms: rewardDenoms,
-        tier_multipliers: tierMultipliers
+        tier_multipliers: tierMultipliers,
+        value_weights: valueWeights
       }
     }, fee_, memo_, funds_);
   };

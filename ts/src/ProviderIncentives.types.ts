@@ -11,12 +11,16 @@ export type Decimal = string;
 export interface InstantiateMsg {
   auditors: string[];
   bond_denom?: string | null;
+  dispute_deadline_seconds?: number | null;
   dispute_window_seconds: number;
   epoch_seconds: number;
   escrow?: string | null;
   genesis_time?: Timestamp | null;
   guardian?: string | null;
+  max_payout_per_epoch?: Coin[] | null;
   max_report_entries?: number | null;
+  max_weight_per_pair?: Uint128 | null;
+  max_weight_per_provider?: Uint128 | null;
   min_bond?: Uint128 | null;
   oracle_quorum: number;
   oracles: string[];
@@ -24,6 +28,15 @@ export interface InstantiateMsg {
   report_window_seconds: number;
   reward_denoms: string[];
   tier_multipliers?: Decimal[] | null;
+  value_weights?: ValueWeight[] | null;
+}
+export interface Coin {
+  amount: Uint128;
+  denom: string;
+}
+export interface ValueWeight {
+  denom: string;
+  weight: Decimal;
 }
 export type ExecuteMsg = {
   fund: {
@@ -55,6 +68,10 @@ export type ExecuteMsg = {
     denom: string;
     lease_id: number;
     provider: string;
+    served_from: Timestamp;
+    served_until: Timestamp;
+    take_fee: Uint128;
+    tenant: string;
   };
 } | {
   finalize_epoch: {
@@ -70,6 +87,11 @@ export type ExecuteMsg = {
     epoch: number;
     provider: string;
     reason: string;
+  };
+} | {
+  expire_dispute: {
+    epoch: number;
+    provider: string;
   };
 } | {
   resolve_dispute: {
@@ -123,15 +145,20 @@ export interface EpochRange {
 }
 export interface ConfigUpdate {
   auditors?: string[] | null;
+  dispute_deadline_seconds?: number | null;
   dispute_window_seconds?: number | null;
   escrow?: string | null;
+  max_payout_per_epoch?: Coin[] | null;
   max_report_entries?: number | null;
+  max_weight_per_pair?: Uint128 | null;
+  max_weight_per_provider?: Uint128 | null;
   min_bond?: Uint128 | null;
   oracle_quorum?: number | null;
   oracles?: string[] | null;
   report_window_seconds?: number | null;
   reward_denoms?: string[] | null;
   tier_multipliers?: Decimal[] | null;
+  value_weights?: ValueWeight[] | null;
 }
 export type QueryMsg = {
   config: {};
@@ -173,31 +200,33 @@ export type Addr = string;
 export interface Config {
   auditors: Addr[];
   bond_denom?: string | null;
+  dispute_deadline_seconds?: number;
   dispute_window_seconds: number;
   epoch_seconds: number;
   escrow?: Addr | null;
   genesis_time: Timestamp;
+  max_payout_per_epoch?: Coin[];
   max_report_entries: number;
+  max_weight_per_pair?: Uint128 & string;
+  max_weight_per_provider?: Uint128 & string;
   min_bond: Uint128;
   oracle_quorum: number;
   oracles: Addr[];
   report_window_seconds: number;
   reward_denoms: string[];
   tier_multipliers: Decimal[];
+  value_weights?: ValueWeight[];
 }
 export type NullableDisputeResponse = DisputeResponse | null;
 export interface DisputeResponse {
   amounts: Coin[];
   auditor: string;
   epoch: number;
+  expires_at: Timestamp;
   provider: string;
   raised_at: Timestamp;
   reason: string;
   weight: Uint128;
-}
-export interface Coin {
-  amount: Uint128;
-  denom: string;
 }
 export type Decimal256 = string;
 export type EpochStatus = "open" | "reporting" | "finalized";

@@ -46,20 +46,28 @@ pub fn execute(
         }
         ExecuteMsg::LeaseSettled {
             provider,
+            tenant,
             lease_id,
             denom,
             amount,
+            take_fee,
             blocks,
+            served_from,
+            served_until,
         } => execute::reports::lease_settled(
             deps,
             env,
             info,
             IncentivesHookMsg::LeaseSettled {
                 provider,
+                tenant,
                 lease_id,
                 denom,
                 amount,
+                take_fee,
                 blocks,
+                served_from,
+                served_until,
             },
         ),
         ExecuteMsg::FinalizeEpoch { epoch } => execute::epochs::finalize(deps, env, epoch),
@@ -71,12 +79,15 @@ pub fn execute(
             provider,
             reason,
         } => execute::disputes::dispute(deps, env, info, epoch, provider, reason),
+        ExecuteMsg::ExpireDispute { epoch, provider } => {
+            execute::disputes::expire(deps, env, info, epoch, provider)
+        }
         ExecuteMsg::ResolveDispute {
             epoch,
             provider,
             outcome,
             slash,
-        } => execute::disputes::resolve(deps, info, epoch, provider, outcome, slash),
+        } => execute::disputes::resolve(deps, env, info, epoch, provider, outcome, slash),
         ExecuteMsg::UpdateConfig(update) => execute::config::update(deps, info, update),
         ExecuteMsg::UpdateOwnership(action) => Ok(spice_governance::update_ownership(
             TAG, deps, &env, &info, action,

@@ -60,6 +60,25 @@ pub enum ContractError {
     #[error("max_report_entries {value} must be between 1 and {max}")]
     MaxReportEntriesOutOfRange { value: u32, max: u32 },
 
+    #[error("at most {max} value_weights are allowed, got {count}")]
+    TooManyValueWeights { count: u32, max: u32 },
+
+    #[error("{field} lists denom {denom} more than once")]
+    DuplicateDenom { field: String, denom: String },
+
+    #[error("value weight of {denom} is {value}; it must be above 0 and at most {max}")]
+    ValueWeightOutOfRange {
+        denom: String,
+        value: Decimal,
+        max: Decimal,
+    },
+
+    #[error("max_payout_per_epoch caps {denom}, which is not a reward denom")]
+    PayoutCapNotRewarded { denom: String },
+
+    #[error("{field} must be above zero")]
+    ZeroCap { field: String },
+
     // --- Roles ---
     #[error("{sender} is not a configured oracle")]
     NotOracle { sender: String },
@@ -181,6 +200,20 @@ pub enum ContractError {
 
     #[error("no open dispute for provider {provider} in epoch {epoch}")]
     DisputeNotFound { epoch: u64, provider: String },
+
+    #[error("the dispute of provider {provider} in epoch {epoch} expired at {expired_at}; anyone may expire it")]
+    DisputeExpired {
+        epoch: u64,
+        provider: String,
+        expired_at: Timestamp,
+    },
+
+    #[error("the dispute of provider {provider} in epoch {epoch} runs until {expires_at}")]
+    DisputeNotExpired {
+        epoch: u64,
+        provider: String,
+        expires_at: Timestamp,
+    },
 
     #[error("cannot slash {requested} from provider {provider}: its bond is {bond}")]
     SlashExceedsBond {

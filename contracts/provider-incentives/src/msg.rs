@@ -3,6 +3,7 @@ use cosmwasm_std::{Coin, Decimal, Decimal256, Timestamp, Uint128};
 use spice_governance::{OwnershipAction, PauseInfoResponse};
 use spice_types::ProviderAuditResponse;
 
+pub use crate::state::ValueWeight;
 use crate::state::{Config, EpochStatus, Leaving, ProviderInfo, SignedAttribute};
 
 #[cw_serde]
@@ -39,6 +40,19 @@ pub struct InstantiateMsg {
     pub min_bond: Option<Uint128>,
     /// Most entries one `submit_report` carries, 1 to 100. Default 50.
     pub max_report_entries: Option<u32>,
+    /// Escrow settlements earn `floor(amount × weight)` weight units (then × tier), by the
+    /// lease denom's weight; a denom not listed earns nothing. Default: none.
+    pub value_weights: Option<Vec<ValueWeight>>,
+    /// Most weight one provider earns per epoch; above 0. Default: no cap.
+    pub max_weight_per_provider: Option<Uint128>,
+    /// Most weight one tenant's leases earn one provider per epoch; above 0. Default: no cap.
+    pub max_weight_per_pair: Option<Uint128>,
+    /// Most an epoch pays out per reward denom; the rest carries to the next epoch.
+    /// Default: no cap.
+    pub max_payout_per_epoch: Option<Vec<Coin>>,
+    /// How long a dispute may stay open before anyone may expire it (releasing the reward),
+    /// at least one hour. Default 30 days.
+    pub dispute_deadline_seconds: Option<u64>,
 }
 
 /// Each field left out keeps its value; the result is validated exactly like instantiate.
@@ -56,6 +70,11 @@ pub struct ConfigUpdate {
     pub tier_multipliers: Option<Vec<Decimal>>,
     pub min_bond: Option<Uint128>,
     pub max_report_entries: Option<u32>,
+    pub value_weights: Option<Vec<ValueWeight>>,
+    pub max_weight_per_provider: Option<Uint128>,
+    pub max_weight_per_pair: Option<Uint128>,
+    pub max_payout_per_epoch: Option<Vec<Coin>>,
+    pub dispute_deadline_seconds: Option<u64>,
 }
 
 #[cw_serde]
@@ -99,26 +118,32 @@ pub enum ExecuteMsg {
     /// The leaving provider takes its (possibly slashed) bond back; refused while a dispute
     /// against it is open or its last epoch can still be disputed. Open while paused.
     WithdrawBond {},
-    /// Auditors: sets the provider's tier (which multiplies its weight) and signed attributes.
+    /// Auditors: records this auditor's tier and signed attributes for the provider, replacing
+    /// only this auditor's earlier audit. The provider's tier is the lowest any auditor gave.
     AuditProvider {
         provider: String,
         tier: u32,
         attributes: Vec<AttributeInput>,
     },
-    /// Oracles: utilization per provider for `epoch`; each entry counts once `oracle_quorum`
-    /// oracles reported the same value.
+    /// Oracles: utilization per provider for `epoch`; once `oracle_quorum` oracles reported an
+    /// entry, the lower median of their values counts.
     SubmitReport {
         epoch: u64,
         entries: Vec<ReportEntry>,
     },
-    /// The configured escrow only (`spice_types::IncentivesHookMsg`): a lease settlement counts
-    /// as `blocks` utilization units for the current epoch.
+    /// The configured escrow only (`spice_types::IncentivesHookMsg`): a lease settlement earns
+    /// weight by value (`amount` × the denom's value weight × tier), spread pro rata over the
+    /// epochs of `served_from..served_until`; see `execute::reports::lease_settled`.
     LeaseSettled {
         provider: String,
+        tenant: String,
         lease_id: u64,
         denom: String,
         amount: Uint128,
+        take_fee: Uint128,
         blocks: u64,
+        served_from: Timestamp,
+        served_until: Timestamp,
     },
     /// Anyone, once the epoch's report window has closed: fixes its reward per weight unit.
     FinalizeEpoch { epoch: u64 },
@@ -134,7 +159,12 @@ pub enum ExecuteMsg {
         provider: String,
         reason: String,
     },
-    /// Owner: settles a dispute, optionally slashing the provider's bond into the pool.
+    /// Anyone, once the dispute's deadline (`raised_at + dispute_deadline_seconds`) has passed:
+    /// the held reward is released to the provider (an accusation not upheld in time lapses),
+    /// and its bond is no longer locked by this dispute.
+    ExpireDispute { epoch: u64, provider: String },
+    /// Owner, before the dispute's deadline: settles a dispute, optionally slashing the
+    /// provider's bond into the pool.
     ResolveDispute {
         epoch: u64,
         provider: String,
@@ -262,6 +292,8 @@ pub struct DisputeResponse {
     pub auditor: String,
     pub reason: String,
     pub raised_at: Timestamp,
+    /// After this anyone may `expire_dispute`, releasing the reward to the provider.
+    pub expires_at: Timestamp,
 }
 
 #[cw_serde]

@@ -1,9 +1,10 @@
-use cosmwasm_std::{Coin, Deps, Env, Order, StdResult, Uint128};
+use cosmwasm_std::{Addr, Coin, Deps, Env, Order, StdResult, Uint128};
 use cw_storage_plus::Bound;
 use spice_types::{page_limit, AuditedAttribute, ProviderAuditResponse};
 
 use crate::error::ContractError;
 use crate::execute::epochs::{add_coin, load_epoch, reward_per_weight, rewards};
+use crate::execute::providers::signed_attributes;
 use crate::msg::{
     DisputeResponse, EpochResponse, EpochReward, PendingRewardsResponse, ProviderResponse,
     ProvidersResponse,
@@ -36,18 +37,22 @@ pub fn epoch(deps: Deps, env: Env, epoch: u64) -> Result<EpochResponse, Contract
     })
 }
 
-fn provider_response(address: String, p: Provider) -> ProviderResponse {
-    ProviderResponse {
-        address,
+fn provider_response(
+    deps: Deps,
+    addr: &Addr,
+    p: Provider,
+) -> Result<ProviderResponse, ContractError> {
+    Ok(ProviderResponse {
+        address: addr.to_string(),
+        attributes: signed_attributes(deps.storage, addr, &p)?,
         info: p.info,
         registered_at: p.registered_at,
         bond: p.bond,
         tier: p.tier,
-        attributes: p.attributes,
         audited_at: p.audited_at,
         open_disputes: p.open_disputes,
         leaving: p.leaving,
-    }
+    })
 }
 
 pub fn provider(deps: Deps, address: String) -> Result<ProviderResponse, ContractError> {
@@ -58,7 +63,7 @@ pub fn provider(deps: Deps, address: String) -> Result<ProviderResponse, Contrac
             .ok_or_else(|| ContractError::NotRegistered {
                 provider: addr.to_string(),
             })?;
-    Ok(provider_response(addr.into_string(), record))
+    provider_response(deps, &addr, record)
 }
 
 pub fn providers(
@@ -77,8 +82,10 @@ pub fn providers(
             Order::Ascending,
         )
         .take(page_limit(limit))
-        .map(|item| item.map(|(addr, p)| provider_response(addr.into_string(), p)))
-        .collect::<StdResult<_>>()?;
+        .collect::<StdResult<Vec<_>>>()?
+        .into_iter()
+        .map(|(addr, p)| provider_response(deps, &addr, p))
+        .collect::<Result<_, _>>()?;
     Ok(ProvidersResponse { providers })
 }
 
@@ -151,22 +158,22 @@ pub fn provider_audit(
     let record = PROVIDERS
         .may_load(deps.storage, &addr)?
         .filter(|r| r.leaving.is_none());
+    let attributes = match &record {
+        Some(r) => signed_attributes(deps.storage, &addr, r)?
+            .into_iter()
+            .map(|a| AuditedAttribute {
+                key: a.key,
+                value: a.value,
+                auditor: a.auditor.into_string(),
+            })
+            .collect(),
+        None => vec![],
+    };
     Ok(ProviderAuditResponse {
         provider: addr.into_string(),
         registered: record.is_some(),
         tier: record.as_ref().and_then(|r| r.tier),
-        attributes: record
-            .map(|r| {
-                r.attributes
-                    .into_iter()
-                    .map(|a| AuditedAttribute {
-                        key: a.key,
-                        value: a.value,
-                        auditor: a.auditor.into_string(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default(),
+        attributes,
     })
 }
 
@@ -175,10 +182,12 @@ pub fn dispute(
     epoch: u64,
     provider: String,
 ) -> Result<Option<DisputeResponse>, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
     let addr = deps.api.addr_validate(&provider)?;
     Ok(DISPUTES
         .may_load(deps.storage, (epoch, &addr))?
         .map(|d| DisputeResponse {
+            expires_at: crate::execute::disputes::dispute_deadline(&config, d.raised_at),
             epoch,
             provider: addr.into_string(),
             weight: d.weight,

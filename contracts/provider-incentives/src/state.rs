@@ -26,6 +26,42 @@ pub struct Config {
     pub min_bond: Uint128,
     /// Most entries one `submit_report` may carry.
     pub max_report_entries: u32,
+    /// Escrow settlements earn weight by value: units of weight per base unit of the lease's
+    /// denom. A denom not listed earns nothing (no price is trusted but governance's).
+    #[serde(default)]
+    pub value_weights: Vec<ValueWeight>,
+    /// Most weight one provider may earn in one epoch (oracle reports and escrow settlements
+    /// together, after the tier multiplier). Weight beyond it is not credited.
+    #[serde(default = "uncapped")]
+    pub max_weight_per_provider: Uint128,
+    /// Most weight one tenant's leases may earn one provider in one epoch.
+    #[serde(default = "uncapped")]
+    pub max_weight_per_pair: Uint128,
+    /// Most an epoch pays out, per reward denom; finalization carries the rest of the budget to
+    /// the next epoch. A denom not listed is not capped.
+    #[serde(default)]
+    pub max_payout_per_epoch: Vec<Coin>,
+    /// A dispute resolves within this long after it was raised; after it anyone may expire it,
+    /// which releases the held reward to the provider and unlocks its bond.
+    #[serde(default = "default_dispute_deadline")]
+    pub dispute_deadline_seconds: u64,
+}
+
+/// Caps stored by 0.1.0 did not exist: no cap.
+pub fn uncapped() -> Uint128 {
+    Uint128::MAX
+}
+
+/// Thirty days.
+pub fn default_dispute_deadline() -> u64 {
+    2_592_000
+}
+
+#[cw_serde]
+pub struct ValueWeight {
+    pub denom: String,
+    /// Units of weight per base unit of `denom`.
+    pub weight: Decimal,
 }
 
 impl Config {
@@ -58,6 +94,22 @@ impl Config {
     /// The epoch `now` falls in; times before genesis count as epoch 0.
     pub fn epoch_at(&self, now: Timestamp) -> u64 {
         now.seconds().saturating_sub(self.genesis_time.seconds()) / self.epoch_seconds
+    }
+
+    /// Units of weight per base unit of `denom`; `None` when the denom earns nothing.
+    pub fn value_weight(&self, denom: &str) -> Option<Decimal> {
+        self.value_weights
+            .iter()
+            .find(|v| v.denom == denom)
+            .map(|v| v.weight)
+    }
+
+    /// The most `denom` an epoch pays out; `None` when not capped.
+    pub fn payout_cap(&self, denom: &str) -> Option<Uint128> {
+        self.max_payout_per_epoch
+            .iter()
+            .find(|c| c.denom == denom)
+            .map(|c| c.amount)
     }
 
     /// The weight multiplier of an audited tier; `None` for a tier the config no longer lists.
@@ -99,7 +151,8 @@ impl EpochStatus {
 pub struct EpochState {
     pub status: EpochStatus,
     /// Funded into this epoch, plus what earlier epochs rolled over, clawbacks, slashed bonds
-    /// and rounding dust that arrived while it was the next unfinalized epoch.
+    /// and rounding dust that arrived while it was the next unfinalized epoch; at finalization,
+    /// minus what exceeded `max_payout_per_epoch` (moved to the next epoch's budget).
     pub budget: Vec<Coin>,
     /// Sum of the weights credited to providers; grows as entries reach agreement and escrow
     /// hooks arrive, frozen at finalization.
@@ -158,6 +211,15 @@ pub struct ProviderInfo {
     pub host_uri: String,
 }
 
+/// One auditor's audit of one provider. Each auditor's audit replaces only its own earlier one.
+#[cw_serde]
+pub struct Audit {
+    pub tier: u32,
+    /// Key/value pairs this auditor signs.
+    pub attributes: Vec<(String, String)>,
+    pub audited_at: Timestamp,
+}
+
 #[cw_serde]
 pub struct SignedAttribute {
     pub key: String,
@@ -171,9 +233,14 @@ pub struct Provider {
     pub registered_at: Timestamp,
     /// Bond held in `Config::bond_denom`.
     pub bond: Uint128,
-    /// `None` until audited; weight is earned only by audited providers.
+    /// `None` until audited; weight is earned only by audited providers. The lowest tier any
+    /// auditor gave it (see `AUDITS`): one auditor can lower a provider's weight, none can
+    /// raise it over another's judgement.
     pub tier: Option<u32>,
+    /// Written by 0.1.0 only (the last audit's attributes); audits now live in `AUDITS`. Moved
+    /// there by the provider's next audit.
     pub attributes: Vec<SignedAttribute>,
+    /// The latest audit by any auditor.
     pub audited_at: Option<Timestamp>,
     /// Disputes raised against this provider and not yet resolved.
     pub open_disputes: u32,
@@ -212,12 +279,19 @@ pub const PROVIDERS: Map<&Addr, Provider> = Map::new("pv");
 pub const PROVIDER_WEIGHT: Map<(&Addr, u64), Uint128> = Map::new("pw");
 /// (epoch, provider, oracle) → the utilization units that oracle reported.
 pub const VOTES: Map<(u64, &Addr, &Addr), Uint128> = Map::new("vo");
-/// (epoch, provider, utilization units) → how many oracles reported exactly that value.
-pub const TALLIES: Map<(u64, &Addr, u128), u32> = Map::new("ta");
-/// (epoch, provider) → the units the oracles agreed on (first value to reach quorum).
+/// (epoch, provider) → the units the oracles agreed on: the lower median of the first
+/// `oracle_quorum` reports.
 pub const AGREED: Map<(u64, &Addr), Uint128> = Map::new("ag");
+/// (provider, auditor) → that auditor's audit (Akash x/audit keeps attributes per auditor).
+pub const AUDITS: Map<(&Addr, &Addr), Audit> = Map::new("au");
+/// (provider, epoch, tenant) → weight that tenant's leases earned the provider in the epoch
+/// (for `max_weight_per_pair`).
+pub const PAIR_WEIGHT: Map<(&Addr, u64, &Addr), Uint128> = Map::new("pt");
 /// (epoch, provider) → an open dispute holding the provider's reward for that epoch.
 pub const DISPUTES: Map<(u64, &Addr), Dispute> = Map::new("di");
 
 /// Every storage key this contract writes; a test checks that none is a prefix of another.
-pub const STORAGE_KEYS: &[&str] = &["cfg", "nf", "ep", "pv", "pw", "vo", "ta", "ag", "di"];
+/// "ta" held 0.1.0's exact-match tallies: no longer written, kept reserved.
+pub const STORAGE_KEYS: &[&str] = &[
+    "cfg", "nf", "ep", "pv", "pw", "vo", "ta", "ag", "di", "au", "pt",
+];

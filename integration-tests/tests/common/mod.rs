@@ -219,6 +219,22 @@ impl World {
             },
             &[],
         )?;
+        // Two of the three oracles (the deployed quorum) report the provider's utilization, so
+        // it has weight whatever the escrow's hook reports.
+        for oracle in self.roles.oracles.clone().iter().take(2) {
+            self.exec(
+                oracle,
+                &self.incentives(),
+                &IncentivesMsg::SubmitReport {
+                    epoch: self.epoch,
+                    entries: vec![provider_incentives::msg::ReportEntry {
+                        provider: provider.to_string(),
+                        utilization_units: Uint128::new(2_000),
+                    }],
+                },
+                &[],
+            )?;
+        }
         let treasury = self.roles.treasury.clone();
         self.give(&treasury, coins(7_000_000_000, OSMO_DENOM));
         self.exec(

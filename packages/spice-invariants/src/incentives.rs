@@ -8,13 +8,21 @@
 //!   (unfinalized budgets, and in finalized epochs what is neither settled nor carried out:
 //!   owed, held for disputes);
 //! - the contract's bank holds exactly those books plus the providers' bonds;
-//! - no epoch pays more than its budget: `settled + held + carried_out ≤ budget`.
+//! - no epoch pays more than its budget: `settled + held + carried_out ≤ budget`, and a
+//!   finalized epoch with weight never budgets more than the deployed `max_payout_per_epoch`;
+//! - who is paid and when: a claim pays exactly the provider's leading run of claimable epochs
+//!   (finalized and past the dispute window), so a claim before the dispute window pays nothing,
+//!   and a claim that should pay is not refused;
+//! - no provider earns more than its capped weight in an epoch, however it self-deals;
+//! - a lying oracle never sets an agreed value above what the honest oracles report;
+//! - a backlog withdrawn late lands in the current epoch only in proportion to the time of it
+//!   served there.
 
 use cosmwasm_std::{coin, Uint128};
 use proptest_derive::Arbitrary as PropArbitrary;
 use provider_incentives::msg::{
-    AttributeInput, DisputeOutcome, EpochRange, EpochResponse, ExecuteMsg, ProviderResponse,
-    QueryMsg, ReportEntry,
+    AttributeInput, DisputeOutcome, EpochRange, EpochResponse, ExecuteMsg, PendingRewardsResponse,
+    ProviderResponse, QueryMsg, ReportEntry,
 };
 use provider_incentives::state::EpochStatus;
 use spice_suite::{AKT_DENOM, OSMO_DENOM};
@@ -57,9 +65,17 @@ pub enum Auditor {
 
 #[derive(arbitrary::Arbitrary, PropArbitrary, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Oracle {
+    /// One of the deployed oracles (index mod 3), reporting the truth.
     #[proptest(weight = 3)]
-    Oracle,
+    Honest(u8),
+    /// The third deployed oracle, reporting whatever inflates the provider.
+    Liar,
     Stranger(User),
+}
+
+/// What honest oracles report for a provider: the same value every epoch.
+pub fn truth(provider: Prov) -> u128 {
+    10_000 * (provider.index() as u128 + 1)
 }
 
 #[derive(arbitrary::Arbitrary, PropArbitrary, Clone, Debug)]
@@ -135,6 +151,32 @@ pub enum IncentivesAction {
         tenant: User,
         provider: Prov,
         blocks: u8,
+    },
+    /// A provider farming: the escrow's hook reports `leases` settlements in which the provider
+    /// is its own tenant, each of `amount` uakt (dust to whale) served over the last `seconds`.
+    #[proptest(weight = 3)]
+    SelfDeal {
+        provider: Prov,
+        leases: u8,
+        amount: Amount,
+        seconds: u32,
+    },
+    /// A provider that let its earnings pile up withdraws a backlog served over the last
+    /// `epochs` (1–8) epochs, hoping to land it in the current one.
+    #[proptest(weight = 2)]
+    Backlog {
+        tenant: User,
+        provider: Prov,
+        epochs: u8,
+        amount: Amount,
+    },
+    /// A whole epoch in one step, so claims that pay are reached: the two honest oracles
+    /// report the provider, time runs past the epoch's report window, a keeper finalizes, time
+    /// runs past the dispute window (unless `early`), and the provider claims.
+    #[proptest(weight = 2)]
+    EpochCycle {
+        provider: Prov,
+        early: bool,
     },
     #[proptest(weight = 4)]
     Advance(Time),
@@ -225,18 +267,38 @@ pub fn apply(w: &mut World, a: &IncentivesAction) -> Step {
             provider,
             units,
         } => {
-            let who = match by {
-                Oracle::Oracle => w.roles.oracle.clone(),
-                Oracle::Stranger(u) => w.user(u),
+            let (who, reported) = match by {
+                Oracle::Honest(i) => (w.roles.oracles[usize::from(i) % 2].clone(), truth(provider)),
+                Oracle::Liar => (
+                    w.roles.oracles[2].clone(),
+                    (truth(provider) + 1)
+                        .saturating_add(units.resolve(1_000_000_000))
+                        .min(1_000_000_000_000_000_000),
+                ),
+                Oracle::Stranger(u) => (w.user(u), units.resolve(1_000_000)),
             };
             let msg = ExecuteMsg::SubmitReport {
                 epoch: e.resolve(current),
                 entries: vec![ReportEntry {
                     provider: w.provider(provider).to_string(),
-                    utilization_units: Uint128::new(units.resolve(1_000_000)),
+                    utilization_units: Uint128::new(reported),
                 }],
             };
-            w.exec(&who, &contract, &msg, &[])?;
+            if let Some(res) = w.exec(&who, &contract, &msg, &[])? {
+                for agreed in event_values(
+                    &res,
+                    "wasm-spice.incentives.entry_agreed",
+                    "utilization_units",
+                ) {
+                    ensure(agreed <= truth(provider), || {
+                        format!(
+                            "incentives: oracles agreed on {agreed} units for a provider whose \
+                             honest value is {}",
+                            truth(provider)
+                        )
+                    })?;
+                }
+            }
         }
         IncentivesAction::Finalize { by, epoch: e } => {
             let by = w.user(by);
@@ -263,15 +325,25 @@ pub fn apply(w: &mut World, a: &IncentivesAction) -> Step {
         } => {
             let p = w.provider(provider);
             let before = w.bank(&p, OSMO_DENOM);
+            let range = range.map(|(a, b)| EpochRange {
+                first: a.resolve(current),
+                last: b.resolve(current),
+            });
+            let limit = limit.map(|l| u32::from(l % 40));
+            // Who is paid and when: the claim pays the provider's leading run of claimable
+            // epochs in the range (finalized and past the dispute window), at most `limit`
+            // of them — nothing before the window, everything owed after it.
+            let due = due_now(w, &p, range.as_ref(), limit);
             let msg = ExecuteMsg::Claim {
-                epochs: range.map(|(a, b)| EpochRange {
-                    first: a.resolve(current),
-                    last: b.resolve(current),
-                }),
-                limit: limit.map(|l| u32::from(l % 40)),
+                epochs: range,
+                limit,
             };
-            w.exec(&p, &contract, &msg, &[])?;
-            w.ghost.incentives_claimed += w.bank(&p, OSMO_DENOM) - before;
+            let accepted = w.exec(&p, &contract, &msg, &[])?.is_some();
+            let paid = w.bank(&p, OSMO_DENOM) - before;
+            w.ghost.incentives_claimed += paid;
+            ensure(paid == due, || {
+                format!("incentives: claim paid {paid} OSMO, {due} was due (accepted {accepted})")
+            })?;
         }
         IncentivesAction::Dispute {
             by,
@@ -318,9 +390,167 @@ pub fn apply(w: &mut World, a: &IncentivesAction) -> Step {
             provider,
             blocks,
         } => lease_served(w, tenant, provider, u64::from(blocks) + 1)?,
+        IncentivesAction::SelfDeal {
+            provider,
+            leases,
+            amount,
+            seconds,
+        } => {
+            let p = w.provider(provider);
+            let now = w.app.block_info().time;
+            let from = now.minus_seconds(u64::from(seconds % 86_400).min(now.seconds()));
+            // Dust to above the pair cap per settlement.
+            let each = amount.resolve(3 * spice_suite::INCENTIVES_MAX_WEIGHT_PER_PAIR);
+            for _ in 0..(leases % 8) + 1 {
+                hook(w, &p, &p, each, from, now)?;
+            }
+        }
+        IncentivesAction::Backlog {
+            tenant,
+            provider,
+            epochs,
+            amount,
+        } => {
+            let p = w.provider(provider);
+            let t = w.user(tenant);
+            let now = w.app.block_info().time;
+            let info = epoch(w, current);
+            let span =
+                u64::from(epochs % 8 + 1) * (info.ends_at.seconds() - info.starts_at.seconds());
+            let from = now.minus_seconds(span.min(now.seconds()));
+            // Dust to a large backlog (kept below the contract's per-settlement bound).
+            let value = amount.resolve(1_000_000_000).min(1_000_000_000_000_000);
+            let before = weight_in(w, &p, current);
+            hook(w, &p, &t, value, from, now)?;
+            let gained = weight_in(w, &p, current) - before;
+            // The current epoch's part of the backlog, at the highest tier multiplier (2).
+            let here = now.seconds() - info.starts_at.seconds().max(from.seconds());
+            let duration = now.seconds() - from.seconds();
+            let fair = if duration == 0 {
+                value
+            } else {
+                value * u128::from(here) / u128::from(duration)
+            };
+            ensure(gained <= 2 * fair, || {
+                format!(
+                    "incentives: a backlog of {value} over {duration}s put {gained} weight in \
+                     the current epoch, of which it served {here}s (fair share {fair})"
+                )
+            })?;
+        }
+        IncentivesAction::EpochCycle { provider, early } => {
+            for i in 0..2 {
+                let report = IncentivesAction::Report {
+                    by: Oracle::Honest(i),
+                    epoch: EpochRef::Current,
+                    provider,
+                    units: Amount::One,
+                };
+                apply(w, &report)?;
+            }
+            let closes = epoch(w, current).report_window_closes_at.seconds();
+            let now = w.app.block_info().time.seconds();
+            w.advance(closes.saturating_sub(now) + 1);
+            apply(w, &IncentivesAction::FinalizeAll)?;
+            if !early {
+                let claimable = epoch(w, current).claimable_at.map(|t| t.seconds());
+                let now = w.app.block_info().time.seconds();
+                w.advance(claimable.unwrap_or(now).saturating_sub(now) + 1);
+            }
+            let claim = IncentivesAction::Claim {
+                provider,
+                range: None,
+                limit: None,
+            };
+            apply(w, &claim)?;
+        }
         IncentivesAction::Advance(t) => w.advance(t.seconds()),
     }
     Ok(())
+}
+
+/// The escrow's settlement hook as the escrow sends it (this contract cannot tell).
+fn hook(
+    w: &mut World,
+    provider: &cosmwasm_std::Addr,
+    tenant: &cosmwasm_std::Addr,
+    amount: u128,
+    from: cosmwasm_std::Timestamp,
+    until: cosmwasm_std::Timestamp,
+) -> Step {
+    let escrow = w.suite.rollover_escrow.address.clone();
+    let contract = w.suite.provider_incentives.address.clone();
+    let msg = ExecuteMsg::LeaseSettled {
+        provider: provider.to_string(),
+        tenant: tenant.to_string(),
+        lease_id: 0,
+        denom: AKT_DENOM.into(),
+        amount: Uint128::new(amount),
+        take_fee: Uint128::new(amount / 100),
+        blocks: 1,
+        served_from: from,
+        served_until: until,
+    };
+    // The hook never fails for the escrow (paused or not, registered or not).
+    ensure(w.exec(&escrow, &contract, &msg, &[])?.is_some(), || {
+        "incentives: the escrow's settlement hook was refused".to_string()
+    })?;
+    Ok(())
+}
+
+/// The provider's weight in `epoch` (zero when none).
+fn weight_in(w: &World, p: &cosmwasm_std::Addr, n: u64) -> u128 {
+    let page: PendingRewardsResponse = w.query(
+        &w.suite.provider_incentives.address,
+        &QueryMsg::PendingRewards {
+            provider: p.to_string(),
+            start_after: n.checked_sub(1),
+            limit: Some(1),
+        },
+    );
+    page.epochs
+        .iter()
+        .find(|e| e.epoch == n)
+        .map(|e| e.weight.u128())
+        .unwrap_or(0)
+}
+
+/// What a claim should pay now: the leading run of claimable epochs within `range`, at most
+/// `limit` (default 10, at most 30) of them.
+fn due_now(
+    w: &World,
+    p: &cosmwasm_std::Addr,
+    range: Option<&EpochRange>,
+    limit: Option<u32>,
+) -> u128 {
+    if range.is_some_and(|r| r.first > r.last) {
+        return 0;
+    }
+    let page: PendingRewardsResponse = w.query(
+        &w.suite.provider_incentives.address,
+        &QueryMsg::PendingRewards {
+            provider: p.to_string(),
+            start_after: range.and_then(|r| r.first.checked_sub(1)),
+            limit: Some(30),
+        },
+    );
+    let limit = limit.unwrap_or(10).min(30) as usize;
+    page.epochs
+        .iter()
+        .filter(|e| range.is_none_or(|r| e.epoch >= r.first && e.epoch <= r.last))
+        .take(limit)
+        .take_while(|e| e.claimable)
+        .map(|e| amount_of(&e.rewards, OSMO_DENOM))
+        .sum()
+}
+
+fn event_values(res: &cw_multi_test::AppResponse, ty: &str, key: &str) -> Vec<u128> {
+    res.events
+        .iter()
+        .filter(|e| e.ty == ty)
+        .flat_map(|e| e.attributes.iter().filter(|a| a.key == key))
+        .filter_map(|a| a.value.parse().ok())
+        .collect()
 }
 
 /// A lease at 1 AKT per block, accepted, streamed `blocks` blocks and withdrawn by the provider.
@@ -387,6 +617,14 @@ pub fn check(w: &World) -> Step {
                 e.budget
             )
         })?;
+        if e.status == EpochStatus::Finalized && !e.total_weight.is_zero() {
+            ensure(
+                budget <= spice_suite::INCENTIVES_MAX_PAYOUT_PER_EPOCH,
+                || {
+                    format!("incentives: finalized epoch {n} pays from a {budget} budget, above the cap")
+                },
+            )?;
+        }
         if e.status == EpochStatus::Finalized {
             let out = amount_of(&e.carried_out, OSMO_DENOM) + amount_of(&e.settled, OSMO_DENOM);
             let held = amount_of(&e.held, OSMO_DENOM);
@@ -398,6 +636,28 @@ pub fn check(w: &World) -> Step {
             books += budget - out;
         } else {
             books += budget;
+        }
+    }
+    // No provider earns more than its capped weight in any epoch it still holds weight in.
+    for p in &w.providers {
+        let page: PendingRewardsResponse = w.query(
+            contract,
+            &QueryMsg::PendingRewards {
+                provider: p.to_string(),
+                start_after: None,
+                limit: Some(30),
+            },
+        );
+        for e in &page.epochs {
+            ensure(
+                e.weight.u128() <= spice_suite::INCENTIVES_MAX_WEIGHT_PER_PROVIDER,
+                || {
+                    format!(
+                        "incentives: {p} holds {} weight in epoch {}, above the per-provider cap",
+                        e.weight, e.epoch
+                    )
+                },
+            )?;
         }
     }
     let bonds: u128 = w.providers.iter().map(|p| provider_bond(w, p)).sum();

@@ -605,6 +605,26 @@ pub fn provider_epoch(
         &[],
     )?;
 
+    // The deployed quorum of oracles (2 of 3) also reports the provider's utilization.
+    for oracle in roles
+        .oracles
+        .iter()
+        .take(crate::INCENTIVES_ORACLE_QUORUM as usize)
+    {
+        app.execute_contract(
+            oracle.clone(),
+            incentives.clone(),
+            &Incentives::SubmitReport {
+                epoch,
+                entries: vec![provider_incentives::msg::ReportEntry {
+                    provider: provider.to_string(),
+                    utilization_units: Uint128::new(2_000),
+                }],
+            },
+            &[],
+        )?;
+    }
+
     let budget = coin(7_000_000_000, OSMO_DENOM);
     fund(app, &roles.treasury, vec![budget.clone()])?;
     app.execute_contract(

@@ -64,6 +64,8 @@ pub struct Roles {
     pub guardian: Addr,
     pub treasury: Addr,
     pub oracle: Addr,
+    /// Every incentives oracle, `oracle` first; the suite deploys a quorum of 2 of these 3.
+    pub oracles: Vec<Addr>,
     pub auditor: Addr,
     /// Watches leases and reports provider failures to the escrow.
     pub monitor: Addr,
@@ -79,6 +81,11 @@ impl Roles {
             guardian: api.addr_make("guardian"),
             treasury: api.addr_make("treasury"),
             oracle: api.addr_make("oracle"),
+            oracles: vec![
+                api.addr_make("oracle"),
+                api.addr_make("oracle_2"),
+                api.addr_make("oracle_3"),
+            ],
             auditor: api.addr_make("auditor"),
             monitor: api.addr_make("monitor"),
             operator: api.addr_make("operator"),
@@ -87,6 +94,17 @@ impl Roles {
 }
 
 pub mod flows;
+
+/// Incentives as deployed: oracles that must agree on an entry (of `Roles::oracles`).
+pub const INCENTIVES_ORACLE_QUORUM: u32 = 2;
+/// Most weight (≈ uakt of lease value) one provider earns per epoch: 10 000 AKT.
+pub const INCENTIVES_MAX_WEIGHT_PER_PROVIDER: u128 = 10_000_000_000;
+/// Most weight one tenant's leases earn one provider per epoch: 2 000 AKT.
+pub const INCENTIVES_MAX_WEIGHT_PER_PAIR: u128 = 2_000_000_000;
+/// Most OSMO an epoch pays out; the rest carries on: 10 000 OSMO.
+pub const INCENTIVES_MAX_PAYOUT_PER_EPOCH: u128 = 10_000_000_000;
+/// Disputes resolve within 14 days or lapse.
+pub const INCENTIVES_DISPUTE_DEADLINE_SECONDS: u64 = 1_209_600;
 
 macro_rules! store {
     ($app:expr, $krate:ident, reply, sudo) => {
@@ -260,14 +278,35 @@ pub fn deploy(app: &mut OsmosisApp, roles: &Roles) -> Result<SuiteContracts> {
             epoch_seconds: 604_800,
             report_window_seconds: 86_400,
             dispute_window_seconds: 172_800,
-            oracles: vec![roles.oracle.to_string()],
-            oracle_quorum: 1,
+            oracles: roles.oracles.iter().map(Addr::to_string).collect(),
+            // Two of three: no single oracle decides an entry, and the lower median of the two
+            // reports means a lone liar can only lower a value.
+            oracle_quorum: INCENTIVES_ORACLE_QUORUM,
             auditors: vec![roles.auditor.to_string()],
             escrow: Some(rollover_escrow.address.to_string()),
             tier_multipliers: None,
             bond_denom: None,
             min_bond: None,
             max_report_entries: None,
+            // Weight follows lease value: one unit per uakt and per uusdc. These are prices
+            // governance sets (and revisits as AKT's price moves); other denoms earn nothing.
+            value_weights: Some(vec![
+                provider_incentives::msg::ValueWeight {
+                    denom: AKT_DENOM.into(),
+                    weight: cosmwasm_std::Decimal::one(),
+                },
+                provider_incentives::msg::ValueWeight {
+                    denom: USDC_DENOM.into(),
+                    weight: cosmwasm_std::Decimal::one(),
+                },
+            ]),
+            max_weight_per_provider: Some(INCENTIVES_MAX_WEIGHT_PER_PROVIDER.into()),
+            max_weight_per_pair: Some(INCENTIVES_MAX_WEIGHT_PER_PAIR.into()),
+            max_payout_per_epoch: Some(vec![cosmwasm_std::coin(
+                INCENTIVES_MAX_PAYOUT_PER_EPOCH,
+                OSMO_DENOM,
+            )]),
+            dispute_deadline_seconds: Some(INCENTIVES_DISPUTE_DEADLINE_SECONDS),
         },
     )?;
 

@@ -1,7 +1,7 @@
 use cosmwasm_std::Uint128;
 use serde::Deserialize;
 use serde_json::json;
-use spice_suite::{deploy, Roles, SPICE_CAP};
+use spice_suite::{deploy, Roles, AKT_DENOM, SPICE_CAP};
 use spice_testing::osmosis_app;
 
 #[test]
@@ -64,7 +64,15 @@ fn deploy_wires_every_contract_to_the_ones_it_pays_or_calls() {
         incentives.escrow,
         Some(suite.rollover_escrow.address.clone())
     );
-    assert_eq!(incentives.oracles, vec![roles.oracle.clone()]);
+    assert_eq!(incentives.oracles, roles.oracles);
+    // No single oracle decides an entry.
+    assert!(incentives.oracle_quorum >= 2);
+    assert!(incentives
+        .value_weights
+        .iter()
+        .any(|v| v.denom == AKT_DENOM));
+    assert!(incentives.max_weight_per_pair < incentives.max_weight_per_provider);
+    assert_eq!(incentives.max_payout_per_epoch.len(), 1);
 
     let token: spice_token::msg::TokenConfigResponse = q
         .query_wasm_smart(

@@ -2,7 +2,9 @@
 //! other's.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{to_json_binary, Addr, Coin, CosmosMsg, Decimal, StdResult, Uint128, WasmMsg};
+use cosmwasm_std::{
+    to_json_binary, Addr, Coin, CosmosMsg, Decimal, StdResult, Timestamp, Uint128, WasmMsg,
+};
 
 /// rollover-escrow → provider-incentives: a provider was paid for serving a lease.
 /// provider-incentives accepts it only from its configured escrow and counts it as verified
@@ -12,12 +14,20 @@ use cosmwasm_std::{to_json_binary, Addr, Coin, CosmosMsg, Decimal, StdResult, Ui
 pub enum IncentivesHookMsg {
     LeaseSettled {
         provider: String,
+        /// The lease's tenant, so incentives can cap weight per tenant–provider pair.
+        tenant: String,
         lease_id: u64,
         denom: String,
         /// What the provider earned in this settlement, before the take fee.
         amount: Uint128,
+        /// The take fee charged on `amount` (paid to the fee collector).
+        take_fee: Uint128,
         /// Blocks of service this settlement paid for.
         blocks: u64,
+        /// Block time at which the paid-for service began (the previous settlement point) …
+        served_from: Timestamp,
+        /// … and ended (this settlement, or the failure time when settlement stopped there).
+        served_until: Timestamp,
     },
 }
 
@@ -135,14 +145,18 @@ mod tests {
     fn lease_settled_json_is_flat_snake_case() {
         let msg = IncentivesHookMsg::LeaseSettled {
             provider: "osmo1p".into(),
+            tenant: "osmo1t".into(),
             lease_id: 7,
             denom: "uakt".into(),
             amount: Uint128::new(42),
+            take_fee: Uint128::new(1),
             blocks: 3,
+            served_from: Timestamp::from_seconds(100),
+            served_until: Timestamp::from_seconds(115),
         };
         assert_eq!(
             to_json_string(&msg).unwrap(),
-            r#"{"lease_settled":{"provider":"osmo1p","lease_id":7,"denom":"uakt","amount":"42","blocks":3}}"#
+            r#"{"lease_settled":{"provider":"osmo1p","tenant":"osmo1t","lease_id":7,"denom":"uakt","amount":"42","take_fee":"1","blocks":3,"served_from":"100000000000","served_until":"115000000000"}}"#
         );
     }
 }

@@ -1,10 +1,14 @@
-use cosmwasm_std::{Addr, Api, Decimal, DepsMut, Env, MessageInfo, Response, Timestamp, Uint128};
-use spice_types::{spice_event, validate_denoms, validate_min_seconds};
+use cosmwasm_std::{
+    Addr, Api, Coin, Decimal, DepsMut, Env, MessageInfo, Response, Timestamp, Uint128,
+};
+use spice_types::{spice_event, validate_denom, validate_denoms, validate_min_seconds};
 
 use crate::contract::{CONTRACT_NAME, CONTRACT_VERSION, TAG};
 use crate::error::ContractError;
 use crate::msg::{ConfigUpdate, InstantiateMsg, MigrateMsg};
-use crate::state::{Config, CONFIG, NEXT_FINALIZE};
+use crate::state::{
+    default_dispute_deadline, uncapped, Config, ValueWeight, CONFIG, NEXT_FINALIZE,
+};
 
 pub const MIN_EPOCH_SECONDS: u64 = 3_600;
 /// Every epoch keeps a budget per reward denom; the cap bounds that list.
@@ -19,6 +23,12 @@ pub const MAX_REPORT_ENTRIES: u32 = 100;
 fn default_tier_multipliers() -> Vec<Decimal> {
     vec![Decimal::one(), Decimal::percent(150), Decimal::percent(200)]
 }
+/// Lease denoms that may carry a value weight (the list is scanned per settlement).
+pub const MAX_VALUE_WEIGHTS: u32 = 16;
+/// Weight units per base unit of a denom, at most: keeps `amount × weight` far from overflow
+/// for any amount an escrow settles.
+pub const MAX_VALUE_WEIGHT: Decimal = Decimal::raw(1_000_000_000_000_000_000_000_000);
+pub const MIN_DISPUTE_DEADLINE_SECONDS: u64 = 3_600;
 /// Oracle and auditor lists are scanned when a report or audit arrives; a bound keeps that O(1).
 pub const MAX_ROLE_MEMBERS: u32 = 32;
 
@@ -37,6 +47,60 @@ struct UncheckedConfig {
     bond_denom: Option<String>,
     min_bond: Uint128,
     max_report_entries: u32,
+    value_weights: Vec<ValueWeight>,
+    max_weight_per_provider: Uint128,
+    max_weight_per_pair: Uint128,
+    max_payout_per_epoch: Vec<Coin>,
+    dispute_deadline_seconds: u64,
+}
+
+fn validate_value_weights(weights: &[ValueWeight]) -> Result<(), ContractError> {
+    let count = u32::try_from(weights.len()).unwrap_or(u32::MAX);
+    if count > MAX_VALUE_WEIGHTS {
+        return Err(ContractError::TooManyValueWeights {
+            count,
+            max: MAX_VALUE_WEIGHTS,
+        });
+    }
+    for (i, w) in weights.iter().enumerate() {
+        validate_denom(&w.denom)?;
+        if weights[..i].iter().any(|o| o.denom == w.denom) {
+            return Err(ContractError::DuplicateDenom {
+                field: "value_weights".into(),
+                denom: w.denom.clone(),
+            });
+        }
+        if w.weight.is_zero() || w.weight > MAX_VALUE_WEIGHT {
+            return Err(ContractError::ValueWeightOutOfRange {
+                denom: w.denom.clone(),
+                value: w.weight,
+                max: MAX_VALUE_WEIGHT,
+            });
+        }
+    }
+    Ok(())
+}
+
+fn validate_payout_caps(caps: &[Coin], reward_denoms: &[String]) -> Result<(), ContractError> {
+    for (i, cap) in caps.iter().enumerate() {
+        if !reward_denoms.contains(&cap.denom) {
+            return Err(ContractError::PayoutCapNotRewarded {
+                denom: cap.denom.clone(),
+            });
+        }
+        if caps[..i].iter().any(|o| o.denom == cap.denom) {
+            return Err(ContractError::DuplicateDenom {
+                field: "max_payout_per_epoch".into(),
+                denom: cap.denom.clone(),
+            });
+        }
+        if cap.amount.is_zero() {
+            return Err(ContractError::ZeroCap {
+                field: format!("max_payout_per_epoch {}", cap.denom),
+            });
+        }
+    }
+    Ok(())
 }
 
 fn validate_members(
@@ -124,6 +188,23 @@ fn validate(
         });
     }
     validate_min_seconds("epoch_seconds", c.epoch_seconds, MIN_EPOCH_SECONDS)?;
+    validate_min_seconds(
+        "dispute_deadline_seconds",
+        c.dispute_deadline_seconds,
+        MIN_DISPUTE_DEADLINE_SECONDS,
+    )?;
+    validate_value_weights(&c.value_weights)?;
+    validate_payout_caps(&c.max_payout_per_epoch, &c.reward_denoms)?;
+    for (field, cap) in [
+        ("max_weight_per_provider", c.max_weight_per_provider),
+        ("max_weight_per_pair", c.max_weight_per_pair),
+    ] {
+        if cap.is_zero() {
+            return Err(ContractError::ZeroCap {
+                field: field.into(),
+            });
+        }
+    }
     let oracles = validate_members(api, "oracles", &c.oracles)?;
     let auditors = validate_members(api, "auditors", &c.auditors)?;
     let oracle_count = oracles.len() as u32;
@@ -147,6 +228,11 @@ fn validate(
         bond_denom: c.bond_denom,
         min_bond: c.min_bond,
         max_report_entries: c.max_report_entries,
+        value_weights: c.value_weights,
+        max_weight_per_provider: c.max_weight_per_provider,
+        max_weight_per_pair: c.max_weight_per_pair,
+        max_payout_per_epoch: c.max_payout_per_epoch,
+        dispute_deadline_seconds: c.dispute_deadline_seconds,
     })
 }
 
@@ -174,6 +260,13 @@ pub fn instantiate(
             bond_denom: msg.bond_denom,
             min_bond: msg.min_bond.unwrap_or_default(),
             max_report_entries: msg.max_report_entries.unwrap_or(DEFAULT_MAX_REPORT_ENTRIES),
+            value_weights: msg.value_weights.unwrap_or_default(),
+            max_weight_per_provider: msg.max_weight_per_provider.unwrap_or_else(uncapped),
+            max_weight_per_pair: msg.max_weight_per_pair.unwrap_or_else(uncapped),
+            max_payout_per_epoch: msg.max_payout_per_epoch.unwrap_or_default(),
+            dispute_deadline_seconds: msg
+                .dispute_deadline_seconds
+                .unwrap_or_else(default_dispute_deadline),
         },
         &[],
     )?;
@@ -229,6 +322,19 @@ pub fn update(
             max_report_entries: update
                 .max_report_entries
                 .unwrap_or(current.max_report_entries),
+            value_weights: update.value_weights.unwrap_or(current.value_weights),
+            max_weight_per_provider: update
+                .max_weight_per_provider
+                .unwrap_or(current.max_weight_per_provider),
+            max_weight_per_pair: update
+                .max_weight_per_pair
+                .unwrap_or(current.max_weight_per_pair),
+            max_payout_per_epoch: update
+                .max_payout_per_epoch
+                .unwrap_or(current.max_payout_per_epoch),
+            dispute_deadline_seconds: update
+                .dispute_deadline_seconds
+                .unwrap_or(current.dispute_deadline_seconds),
         },
         &previous_denoms,
     )?;
@@ -237,8 +343,36 @@ pub fn update(
         spice_event(TAG, "update_config")
             .add_attribute("sender", info.sender.as_str())
             .add_attribute("oracles", config.oracles.len().to_string())
-            .add_attribute("oracle_quorum", config.oracle_quorum.to_string()),
+            .add_attribute("oracle_quorum", config.oracle_quorum.to_string())
+            .add_attribute("value_weights", value_weights_attr(&config.value_weights))
+            .add_attribute(
+                "max_weight_per_provider",
+                config.max_weight_per_provider.to_string(),
+            )
+            .add_attribute(
+                "max_weight_per_pair",
+                config.max_weight_per_pair.to_string(),
+            )
+            .add_attribute(
+                "max_payout_per_epoch",
+                crate::execute::epochs::coins_attr(&config.max_payout_per_epoch),
+            )
+            .add_attribute(
+                "dispute_deadline_seconds",
+                config.dispute_deadline_seconds.to_string(),
+            ),
     ))
+}
+
+fn value_weights_attr(weights: &[ValueWeight]) -> String {
+    if weights.is_empty() {
+        return "none".into();
+    }
+    weights
+        .iter()
+        .map(|w| format!("{}:{}", w.denom, w.weight))
+        .collect::<Vec<_>>()
+        .join(",")
 }
 
 pub fn migrate(deps: DepsMut, _msg: MigrateMsg) -> Result<Response, ContractError> {

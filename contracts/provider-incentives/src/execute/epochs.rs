@@ -244,15 +244,27 @@ pub fn finalize(deps: DepsMut, env: Env, epoch: u64) -> Result<Response, Contrac
         .checked_add(1)
         .ok_or(ContractError::EpochOutOfRange { epoch })?;
     NEXT_FINALIZE.save(deps.storage, &following)?;
+    let mut deferred: Vec<Coin> = vec![];
     let rolled_over = if state.total_weight.is_zero() {
         // No eligible provider earned anything: the whole budget rolls over.
         state.carried_out = state.budget.clone();
         state.budget.clone()
     } else {
+        // Emissions are bounded: above `max_payout_per_epoch` the budget moves on to the next
+        // epoch before any share is fixed, so shares are taken from the capped budget.
+        for coin in state.budget.iter_mut() {
+            if let Some(cap) = config.payout_cap(&coin.denom) {
+                if coin.amount > cap {
+                    deferred.push(Coin::new(coin.amount.checked_sub(cap)?, coin.denom.clone()));
+                    coin.amount = cap;
+                }
+            }
+        }
         vec![]
     };
     EPOCHS.save(deps.storage, epoch, &state)?;
     add_to_pool(deps.storage, &rolled_over)?;
+    add_to_pool(deps.storage, &deferred)?;
 
     let rates = reward_per_weight(&state)
         .into_iter()
@@ -273,6 +285,7 @@ pub fn finalize(deps: DepsMut, env: Env, epoch: u64) -> Result<Response, Contrac
                 },
             )
             .add_attribute("rolled_over", coins_attr(&rolled_over))
+            .add_attribute("deferred", coins_attr(&deferred))
             .add_attribute("rolled_over_to", following.to_string()),
     ))
 }

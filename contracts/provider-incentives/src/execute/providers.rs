@@ -1,6 +1,8 @@
 //! The provider registry: self-registration with an optional bond, and audits.
 
-use cosmwasm_std::{Addr, BankMsg, Coin, DepsMut, Env, MessageInfo, Response, Uint128};
+use cosmwasm_std::{
+    Addr, BankMsg, Coin, DepsMut, Env, MessageInfo, Order, Response, Storage, Uint128,
+};
 use spice_types::spice_event;
 
 use crate::contract::TAG;
@@ -9,7 +11,8 @@ use crate::execute::epochs::coins_attr;
 use crate::execute::epochs::load_epoch;
 use crate::msg::AttributeInput;
 use crate::state::{
-    Config, EpochStatus, Leaving, Provider, ProviderInfo, SignedAttribute, CONFIG, PROVIDERS,
+    Audit, Config, EpochStatus, Leaving, Provider, ProviderInfo, SignedAttribute, AUDITS, CONFIG,
+    PROVIDERS,
 };
 
 pub const MAX_MONIKER_LEN: u32 = 64;
@@ -112,8 +115,14 @@ pub fn register(
     ))
 }
 
-/// Auditors set a registered provider's tier and the attributes they sign; the new tier applies
-/// to weight credited from now on.
+/// Auditors record their own audit of a registered provider: its tier and the attributes they
+/// sign. Each (provider, auditor) audit replaces only that auditor's earlier one, as Akash's
+/// x/audit keeps attributes per auditor, so `signed_by.all_of` over several auditors can hold.
+///
+/// Tier rule: the provider's tier is the lowest tier over the auditors that audited it. An
+/// auditor can only lower what another vouched for, so no single auditor can raise a
+/// provider's weight above any other auditor's judgement. The new tier applies to weight
+/// credited from now on.
 pub fn audit(
     deps: DepsMut,
     env: Env,
@@ -148,23 +157,115 @@ pub fn audit(
     for attribute in attributes {
         check_text("attribute key", &attribute.key, MAX_ATTRIBUTE_KEY_LEN)?;
         check_text("attribute value", &attribute.value, MAX_ATTRIBUTE_VALUE_LEN)?;
-        signed.push(SignedAttribute {
-            key: attribute.key,
-            value: attribute.value,
-            auditor: info.sender.clone(),
-        });
+        signed.push((attribute.key, attribute.value));
     }
-    record.tier = Some(tier);
-    record.attributes = signed;
-    record.audited_at = Some(env.block.time);
+    move_legacy_audit(deps.storage, &address, &mut record)?;
+    let now = env.block.time;
+    AUDITS.save(
+        deps.storage,
+        (&address, &info.sender),
+        &Audit {
+            tier,
+            attributes: signed,
+            audited_at: now,
+        },
+    )?;
+    let (lowest, auditors) = lowest_tier(deps.storage, &address)?;
+    record.tier = lowest;
+    record.audited_at = Some(now);
     PROVIDERS.save(deps.storage, &address, &record)?;
     Ok(Response::new().add_event(
         spice_event(TAG, "audit_provider")
             .add_attribute("auditor", info.sender.as_str())
             .add_attribute("provider", address.as_str())
             .add_attribute("tier", tier.to_string())
+            .add_attribute(
+                "provider_tier",
+                lowest
+                    .map(|t| t.to_string())
+                    .unwrap_or_else(|| "none".into()),
+            )
+            .add_attribute("auditors", auditors.to_string())
             .add_attribute("attributes", count.to_string()),
     ))
+}
+
+/// A 0.1.0 record kept the last audit inline (its attributes name the auditor); it becomes
+/// that auditor's entry in `AUDITS`. A 0.1.0 audit without attributes named no auditor, so its
+/// tier cannot be attributed and gives way to the audits recorded from now on.
+fn move_legacy_audit(
+    storage: &mut dyn Storage,
+    provider: &Addr,
+    record: &mut Provider,
+) -> Result<(), ContractError> {
+    let legacy = std::mem::take(&mut record.attributes);
+    let (Some(first), Some(tier)) = (legacy.first(), record.tier) else {
+        return Ok(());
+    };
+    let auditor = first.auditor.clone();
+    if AUDITS.has(storage, (provider, &auditor)) {
+        return Ok(());
+    }
+    AUDITS.save(
+        storage,
+        (provider, &auditor),
+        &Audit {
+            tier,
+            attributes: legacy
+                .into_iter()
+                .filter(|a| a.auditor == auditor)
+                .map(|a| (a.key, a.value))
+                .collect(),
+            audited_at: record.audited_at.unwrap_or_default(),
+        },
+    )?;
+    Ok(())
+}
+
+/// The lowest tier over the provider's audits, and how many auditors audited it. Bounded by
+/// the auditor list's cap (an auditor removed from the config keeps its audit on record).
+pub fn lowest_tier(
+    storage: &dyn Storage,
+    provider: &Addr,
+) -> Result<(Option<u32>, u32), ContractError> {
+    let mut lowest: Option<u32> = None;
+    let mut count = 0u32;
+    for item in AUDITS
+        .prefix(provider)
+        .range(storage, None, None, Order::Ascending)
+    {
+        let (_, audit) = item?;
+        lowest = Some(lowest.map_or(audit.tier, |t| t.min(audit.tier)));
+        count = count.saturating_add(1);
+    }
+    Ok((lowest, count))
+}
+
+/// Every attribute signed for the provider, auditor by auditor (ascending address), and any a
+/// 0.1.0 record still holds inline.
+pub fn signed_attributes(
+    storage: &dyn Storage,
+    provider: &Addr,
+    record: &Provider,
+) -> Result<Vec<SignedAttribute>, ContractError> {
+    let mut out = record.attributes.clone();
+    for item in AUDITS
+        .prefix(provider)
+        .range(storage, None, None, Order::Ascending)
+    {
+        let (auditor, audit) = item?;
+        out.extend(
+            audit
+                .attributes
+                .into_iter()
+                .map(|(key, value)| SignedAttribute {
+                    key,
+                    value,
+                    auditor: auditor.clone(),
+                }),
+        );
+    }
+    Ok(out)
 }
 
 fn load_provider(deps: &DepsMut, provider: &Addr) -> Result<Provider, ContractError> {

@@ -37,10 +37,14 @@ fn every_restricted_message_is_refused_for_a_stranger() {
         (
             ExecuteMsg::LeaseSettled {
                 provider: a.to_string(),
+                tenant: who.clone(),
                 lease_id: 1,
                 denom: "uakt".into(),
                 amount: Uint128::one(),
+                take_fee: Uint128::zero(),
                 blocks: 1,
+                served_from: s.genesis,
+                served_until: s.genesis,
             },
             ContractError::NotEscrow {
                 sender: who.clone(),
@@ -170,6 +174,11 @@ fn fund_refuses_a_zero_coin() {
             bond_denom: None,
             min_bond: None,
             max_report_entries: None,
+            value_weights: None,
+            max_weight_per_provider: None,
+            max_weight_per_pair: None,
+            max_payout_per_epoch: None,
+            dispute_deadline_seconds: None,
         },
     )
     .unwrap();

@@ -31,7 +31,162 @@ fn valid_msg(api: &MockApi, owner: &Addr, guardian: &Addr) -> InstantiateMsg {
         bond_denom: None,
         min_bond: None,
         max_report_entries: None,
+        value_weights: None,
+        max_weight_per_provider: None,
+        max_weight_per_pair: None,
+        max_payout_per_epoch: None,
+        dispute_deadline_seconds: None,
     }
+}
+
+/// The new fields' bad values, each with its error: instantiate and `update_config` share one
+/// validation, so both refuse each of them.
+fn bad_new_fields() -> Vec<(ConfigUpdate, ContractError)> {
+    let weight = |denom: &str, w: &str| crate::msg::ValueWeight {
+        denom: denom.into(),
+        weight: w.parse().unwrap(),
+    };
+    vec![
+        (
+            ConfigUpdate {
+                value_weights: Some(vec![weight("uakt", "0")]),
+                ..Default::default()
+            },
+            ContractError::ValueWeightOutOfRange {
+                denom: "uakt".into(),
+                value: Decimal::zero(),
+                max: crate::execute::config::MAX_VALUE_WEIGHT,
+            },
+        ),
+        (
+            ConfigUpdate {
+                value_weights: Some(vec![weight("uakt", "1"), weight("uakt", "2")]),
+                ..Default::default()
+            },
+            ContractError::DuplicateDenom {
+                field: "value_weights".into(),
+                denom: "uakt".into(),
+            },
+        ),
+        (
+            ConfigUpdate {
+                max_weight_per_provider: Some(Uint128::zero()),
+                ..Default::default()
+            },
+            ContractError::ZeroCap {
+                field: "max_weight_per_provider".into(),
+            },
+        ),
+        (
+            ConfigUpdate {
+                max_weight_per_pair: Some(Uint128::zero()),
+                ..Default::default()
+            },
+            ContractError::ZeroCap {
+                field: "max_weight_per_pair".into(),
+            },
+        ),
+        (
+            ConfigUpdate {
+                max_payout_per_epoch: Some(vec![cosmwasm_std::coin(5, "uatom")]),
+                ..Default::default()
+            },
+            ContractError::PayoutCapNotRewarded {
+                denom: "uatom".into(),
+            },
+        ),
+        (
+            ConfigUpdate {
+                max_payout_per_epoch: Some(vec![cosmwasm_std::coin(0, "uosmo")]),
+                ..Default::default()
+            },
+            ContractError::ZeroCap {
+                field: "max_payout_per_epoch uosmo".into(),
+            },
+        ),
+        (
+            ConfigUpdate {
+                dispute_deadline_seconds: Some(3_599),
+                ..Default::default()
+            },
+            ValidationError::WindowTooShort {
+                field: "dispute_deadline_seconds".into(),
+                value: 3_599,
+                min: 3_600,
+            }
+            .into(),
+        ),
+    ]
+}
+
+#[test]
+fn new_config_fields_are_validated_alike_by_instantiate_and_update() {
+    let api = MockApi::default();
+    let owner = api.addr_make("owner");
+    let guardian = api.addr_make("guardian");
+    for (update, expected) in bad_new_fields() {
+        let mut msg = valid_msg(&api, &owner, &guardian);
+        msg.value_weights = update.value_weights.clone();
+        msg.max_weight_per_provider = update.max_weight_per_provider;
+        msg.max_weight_per_pair = update.max_weight_per_pair;
+        msg.max_payout_per_epoch = update.max_payout_per_epoch.clone();
+        msg.dispute_deadline_seconds = update.dispute_deadline_seconds;
+        let mut deps = mock_dependencies();
+        let err = contract::instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), msg)
+            .unwrap_err();
+        assert_eq!(err, expected, "instantiate");
+
+        let mut deps = mock_dependencies();
+        let msg = valid_msg(&api, &owner, &guardian);
+        contract::instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), msg).unwrap();
+        let before = contract::query(deps.as_ref(), mock_env(), QueryMsg::Config {}).unwrap();
+        let err = contract::execute(
+            deps.as_mut(),
+            mock_env(),
+            message_info(&owner, &[]),
+            ExecuteMsg::UpdateConfig(update),
+        )
+        .unwrap_err();
+        assert_eq!(err, expected, "update_config");
+        let after = contract::query(deps.as_ref(), mock_env(), QueryMsg::Config {}).unwrap();
+        assert_eq!(before, after);
+    }
+    // A valid update of every new field is stored and announced.
+    let mut deps = mock_dependencies();
+    let msg = valid_msg(&api, &owner, &guardian);
+    contract::instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), msg).unwrap();
+    let res = contract::execute(
+        deps.as_mut(),
+        mock_env(),
+        message_info(&owner, &[]),
+        ExecuteMsg::UpdateConfig(ConfigUpdate {
+            value_weights: Some(vec![crate::msg::ValueWeight {
+                denom: "uakt".into(),
+                weight: Decimal::percent(250),
+            }]),
+            max_weight_per_provider: Some(Uint128::new(1_000)),
+            max_weight_per_pair: Some(Uint128::new(100)),
+            max_payout_per_epoch: Some(vec![cosmwasm_std::coin(7, "uosmo")]),
+            dispute_deadline_seconds: Some(86_400),
+            ..Default::default()
+        }),
+    )
+    .unwrap();
+    let attr = |k: &str| {
+        res.events[0]
+            .attributes
+            .iter()
+            .find(|a| a.key == k)
+            .map(|a| a.value.clone())
+            .unwrap()
+    };
+    assert_eq!(attr("value_weights"), "uakt:2.5");
+    assert_eq!(attr("max_payout_per_epoch"), "7uosmo");
+    let config: Config =
+        from_json(contract::query(deps.as_ref(), mock_env(), QueryMsg::Config {}).unwrap())
+            .unwrap();
+    assert_eq!(config.max_weight_per_pair, Uint128::new(100));
+    assert_eq!(config.dispute_deadline_seconds, 86_400);
 }
 
 #[test]

@@ -1,4 +1,5 @@
 mod access;
+mod attacks;
 mod bonds;
 mod claims;
 mod config;

@@ -38,6 +38,11 @@ enum Op {
         clawback: bool,
         slash: u128,
     },
+    /// A stranger expires a dispute (refused before its deadline).
+    Expire {
+        provider: usize,
+        epoch: u64,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -53,6 +58,7 @@ fn op() -> impl Strategy<Value = Op> {
         Just(Op::Finalize),
         (0usize..4, 1u32..4).prop_map(|(provider, limit)| Op::Claim { provider, limit }),
         (0usize..4, 0u64..6).prop_map(|(provider, epoch)| Op::Dispute { provider, epoch }),
+        (0usize..4, 0u64..6).prop_map(|(provider, epoch)| Op::Expire { provider, epoch }),
         (0usize..4, 0u64..6, any::<bool>(), 0u128..80).prop_map(
             |(provider, epoch, clawback, slash)| Op::Resolve {
                 provider,
@@ -237,6 +243,14 @@ proptest! {
                         m.slashed += slash;
                     }
                 }
+                Op::Expire { provider, epoch } => {
+                    let stranger = s.stranger.clone();
+                    let msg = ExecuteMsg::ExpireDispute {
+                        epoch,
+                        provider: providers[provider].to_string(),
+                    };
+                    let _ = s.exec(&stranger, &msg, &[]);
+                }
             }
             check_conservation(&s, &m, &providers);
         }
@@ -257,6 +271,13 @@ proptest! {
                     slash: None,
                 };
                 let _ = s.exec(&owner, &release, &[]);
+                // Past its deadline a dispute is no longer the owner's to resolve: it expires.
+                let expire = ExecuteMsg::ExpireDispute {
+                    epoch,
+                    provider: p.to_string(),
+                };
+                let stranger = s.stranger.clone();
+                let _ = s.exec(&stranger, &expire, &[]);
             }
         }
         s.advance(DISPUTE_WINDOW);

@@ -35,16 +35,31 @@ fn entry_counts_once_quorum_of_oracles_agree() {
 }
 
 #[test]
-fn disagreeing_oracles_credit_nothing() {
+fn differing_reports_agree_on_the_lower_median_once_quorum_reported() {
     let mut s = Suite::new();
     let a = s.p(0);
     s.onboard(&a, 1);
-    s.report(0, 0, vec![entry(&a, 40)]).unwrap();
-    s.report(1, 0, vec![entry(&a, 41)]).unwrap();
+    s.report(0, 0, vec![entry(&a, 41)]).unwrap();
     assert_eq!(s.epoch(0).total_weight, Uint128::zero());
-    // The third oracle sides with the first: 40 reaches quorum.
-    s.report(2, 0, vec![entry(&a, 40)]).unwrap();
+    s.report(1, 0, vec![entry(&a, 40)]).unwrap();
     assert_eq!(s.epoch(0).total_weight, Uint128::new(40));
+    // The third report comes after agreement and changes nothing.
+    s.report(2, 0, vec![entry(&a, 900)]).unwrap();
+    assert_eq!(s.epoch(0).total_weight, Uint128::new(40));
+}
+
+#[test]
+fn lower_median_is_the_middle_or_the_lower_middle() {
+    use crate::execute::reports::lower_median;
+    let v = |xs: &[u128]| xs.iter().map(|x| Uint128::new(*x)).collect::<Vec<_>>();
+    assert_eq!(lower_median(v(&[])), None);
+    assert_eq!(lower_median(v(&[7])), Some(Uint128::new(7)));
+    assert_eq!(lower_median(v(&[9, 7])), Some(Uint128::new(7)));
+    assert_eq!(lower_median(v(&[9, 1, 7])), Some(Uint128::new(7)));
+    assert_eq!(
+        lower_median(v(&[u128::MAX, 0, 5, 6])),
+        Some(Uint128::new(5))
+    );
 }
 
 #[test]
@@ -206,7 +221,7 @@ fn tier_multiplies_weight_rounding_down() {
 }
 
 #[test]
-fn lease_settled_is_accepted_from_the_escrow_only_and_counts_blocks() {
+fn lease_settled_is_accepted_from_the_escrow_only_and_counts_value_where_served() {
     let mut s = Suite::new();
     let a = s.p(0);
     s.onboard(&a, 2);
@@ -222,19 +237,25 @@ fn lease_settled_is_accepted_from_the_escrow_only_and_counts_blocks() {
     // The escrow sends spice_types' hook message; its JSON parses as our ExecuteMsg.
     let hook = IncentivesHookMsg::LeaseSettled {
         provider: a.to_string(),
+        tenant: stranger.to_string(),
         lease_id: 9,
         denom: "uakt".into(),
-        amount: Uint128::new(123),
+        amount: Uint128::new(10),
+        take_fee: Uint128::new(1),
         blocks: 10,
+        served_from: s.genesis,
+        served_until: s.genesis,
     };
     let msg: ExecuteMsg = from_json(to_json_binary(&hook).unwrap()).unwrap();
     let escrow = s.escrow.clone();
     s.exec(&escrow, &msg, &[]).unwrap();
-    // 10 blocks at tier 2 (×1.5): weight 15, no oracle involved.
+    // 10 uakt of value at tier 2 (×1.5): weight 15, no oracle involved.
     assert_eq!(s.epoch(0).total_weight, Uint128::new(15));
+    // The same service reported an epoch later still counts where it was served.
     s.advance(EPOCH);
     s.exec(&escrow, &msg, &[]).unwrap();
-    assert_eq!(s.epoch(1).total_weight, Uint128::new(15));
+    assert_eq!(s.epoch(0).total_weight, Uint128::new(30));
+    assert_eq!(s.epoch(1).total_weight, Uint128::zero());
 }
 
 #[test]

@@ -17,6 +17,7 @@ pub const ATOM: &str = "uatom";
 pub const EPOCH: u64 = 3_600;
 pub const REPORT_WINDOW: u64 = 600;
 pub const DISPUTE_WINDOW: u64 = 1_200;
+pub const DISPUTE_DEADLINE: u64 = 7_200;
 /// What the funder and every provider start with, per denom.
 pub const START_BALANCE: u128 = 1_000_000_000_000_000;
 
@@ -33,12 +34,21 @@ pub fn contract_err(err: AnyError) -> ContractError {
         .unwrap_or_else(|e| panic!("not a ContractError: {e:?}"))
 }
 
+/// The lease denom the escrow hooks settle in; worth one weight unit per base unit.
+pub const AKT: &str = "uakt";
+/// A lease denom without a value weight.
+pub const JUNK: &str = "ujunk";
+
 pub struct SuiteBuilder {
     pub oracles: u32,
     pub quorum: u32,
     pub min_bond: Option<Uint128>,
     pub max_report_entries: Option<u32>,
     pub providers: u32,
+    pub max_weight_per_provider: Option<Uint128>,
+    pub max_weight_per_pair: Option<Uint128>,
+    pub max_payout_per_epoch: Option<Vec<Coin>>,
+    pub auditors: u32,
 }
 
 impl Default for SuiteBuilder {
@@ -49,6 +59,10 @@ impl Default for SuiteBuilder {
             min_bond: None,
             max_report_entries: None,
             providers: 5,
+            max_weight_per_provider: None,
+            max_weight_per_pair: None,
+            max_payout_per_epoch: None,
+            auditors: 1,
         }
     }
 }
@@ -60,6 +74,8 @@ pub struct Suite {
     pub guardian: Addr,
     pub oracles: Vec<Addr>,
     pub auditor: Addr,
+    /// `auditor` first.
+    pub auditors: Vec<Addr>,
     pub escrow: Addr,
     pub funder: Addr,
     pub providers: Vec<Addr>,
@@ -77,6 +93,9 @@ impl SuiteBuilder {
             .map(|i| api.addr_make(&format!("oracle{i}")))
             .collect();
         let auditor = api.addr_make("auditor");
+        let auditors: Vec<Addr> = std::iter::once(auditor.clone())
+            .chain((1..self.auditors).map(|i| api.addr_make(&format!("auditor{i}"))))
+            .collect();
         let escrow = api.addr_make("escrow");
         let funder = api.addr_make("funder");
         let stranger = api.addr_make("stranger");
@@ -118,12 +137,20 @@ impl SuiteBuilder {
                     dispute_window_seconds: DISPUTE_WINDOW,
                     oracles: oracles.iter().map(Addr::to_string).collect(),
                     oracle_quorum: self.quorum,
-                    auditors: vec![auditor.to_string()],
+                    auditors: auditors.iter().map(Addr::to_string).collect(),
                     escrow: Some(escrow.to_string()),
                     tier_multipliers: None,
                     bond_denom: Some(OSMO.into()),
                     min_bond: self.min_bond,
                     max_report_entries: self.max_report_entries,
+                    value_weights: Some(vec![crate::msg::ValueWeight {
+                        denom: AKT.into(),
+                        weight: cosmwasm_std::Decimal::one(),
+                    }]),
+                    max_weight_per_provider: self.max_weight_per_provider,
+                    max_weight_per_pair: self.max_weight_per_pair,
+                    max_payout_per_epoch: self.max_payout_per_epoch,
+                    dispute_deadline_seconds: Some(DISPUTE_DEADLINE),
                 },
                 &[],
                 "provider-incentives",
@@ -137,6 +164,7 @@ impl SuiteBuilder {
             guardian,
             oracles,
             auditor,
+            auditors,
             escrow,
             funder,
             providers,
@@ -269,23 +297,54 @@ impl Suite {
         }
     }
 
+    /// A settlement of `amount` uakt (one weight unit each) served at this instant, tenant
+    /// `stranger`.
     pub fn lease_settled(
         &mut self,
         sender: &Addr,
         provider: &Addr,
-        blocks: u64,
+        amount: u64,
+    ) -> AnyResult<AppResponse> {
+        let now = self.now();
+        let tenant = self.stranger.clone();
+        self.settle(sender, provider, &tenant, AKT, amount.into(), (now, now))
+    }
+
+    /// The escrow's hook in full: `amount` of `denom` for service over `served`.
+    pub fn settle(
+        &mut self,
+        sender: &Addr,
+        provider: &Addr,
+        tenant: &Addr,
+        denom: &str,
+        amount: u128,
+        served: (Timestamp, Timestamp),
     ) -> AnyResult<AppResponse> {
         self.exec(
             sender,
             &ExecuteMsg::LeaseSettled {
                 provider: provider.to_string(),
+                tenant: tenant.to_string(),
                 lease_id: 1,
-                denom: "uakt".into(),
-                amount: Uint128::new(1_000),
-                blocks,
+                denom: denom.into(),
+                amount: Uint128::new(amount),
+                take_fee: Uint128::new(amount / 100),
+                blocks: 1,
+                served_from: served.0,
+                served_until: served.1,
             },
             &[],
         )
+    }
+
+    /// Weight `provider` holds in `epoch` (zero when none).
+    pub fn weight(&self, provider: &Addr, epoch: u64) -> u128 {
+        self.pending(provider)
+            .epochs
+            .iter()
+            .find(|e| e.epoch == epoch)
+            .map(|e| e.weight.u128())
+            .unwrap_or(0)
     }
 
     pub fn finalize(&mut self, epoch: u64) -> AnyResult<AppResponse> {

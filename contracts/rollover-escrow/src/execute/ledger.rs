@@ -3,7 +3,7 @@
 
 use cosmwasm_std::{
     Addr, BankMsg, Coin, CosmosMsg, Decimal, Event, MessageInfo, Response, StdError, Storage,
-    Uint128, Uint256,
+    Timestamp, Uint128, Uint256,
 };
 use spice_types::{spice_event, IncentivesHookMsg, BPS_DENOMINATOR};
 
@@ -287,10 +287,17 @@ pub fn pay_provider(
         fx.msgs.push(
             IncentivesHookMsg::LeaseSettled {
                 provider: lease.provider.to_string(),
+                tenant: lease.tenant.to_string(),
                 lease_id: lease.id,
                 denom: lease.denom.clone(),
                 amount: gross,
+                take_fee: fee,
                 blocks: lease.stream.earned_blocks,
+                // Compile-only: the lease records heights, not the time of its last settlement.
+                // The escrow's own change fills the served interval; until then incentives
+                // treats a zero interval before genesis as unattributable and credits nothing.
+                served_from: Timestamp::default(),
+                served_until: Timestamp::default(),
             }
             .into_cosmos_msg(incentives)?,
         );

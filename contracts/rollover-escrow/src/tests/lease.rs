@@ -266,10 +266,14 @@ fn withdraw_pays_provider_minus_fee_rounded_up_and_tells_incentives() {
         s.hooks(&incentives),
         vec![IncentivesHookMsg::LeaseSettled {
             provider: provider.to_string(),
+            tenant: s.tenant.to_string(),
             lease_id: id,
             denom: AKT.into(),
             amount: Uint128::new(150),
+            take_fee: Uint128::new(2),
             blocks: 150,
+            served_from: cosmwasm_std::Timestamp::default(),
+            served_until: cosmwasm_std::Timestamp::default(),
         }]
     );
     // Nothing more to take in the same block.
