@@ -14,13 +14,16 @@ use crate::state::{
     next_seq, orders, Config, Order, OrderStatus, Pending, CONFIG, NEXT_ORDER_ID, OPEN_ORDERS,
 };
 
-/// The one place an order's status changes: open → filled | cancelled | expired.
+/// The one place an order's status changes: open → filled | cancelled | expired, and
+/// filled → open only when the escrow refused the lease of the fill that completed it
+/// (`matching::reply` undoes that fill in the same transaction).
 pub fn transition(order: &mut Order, to: OrderStatus) -> Result<(), ContractError> {
     match (order.status, to) {
         (
             OrderStatus::Open,
             OrderStatus::Filled | OrderStatus::Cancelled | OrderStatus::Expired,
-        ) => {
+        )
+        | (OrderStatus::Filled, OrderStatus::Open) => {
             order.status = to;
             Ok(())
         }
