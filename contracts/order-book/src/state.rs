@@ -21,7 +21,8 @@ pub struct Config {
     /// The refundable deposit every new offer locks (like Akash's bid deposit), against Sybil
     /// offers; `None` charges nothing, allowed only when `provider_registry` gates offers.
     /// Refunded when the offer is withdrawn, expires or is used up by fills; never forfeited.
-    #[serde(default)]
+    /// Left out of the JSON when `None`, so a book migrated from 0.1.0 answers as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offer_deposit: Option<Coin>,
 }
 
@@ -119,7 +120,8 @@ pub struct Offer {
     pub status: OfferStatus,
     /// What the book holds for this offer (the config's `offer_deposit` when it was posted);
     /// `None` once refunded, and for offers posted without one.
-    #[serde(default)]
+    /// Left out of the JSON when `None` (offers from 0.1.0 answer as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub deposit: Option<Coin>,
 }
 

@@ -559,6 +559,7 @@ pub fn fill_order(
     let mut order = order_exec::load(&deps, order_id)?;
     let mut scanned = 0;
     let mut queued = false;
+    let mut picked_by_tenant = false;
     let rules = escrow_rules(deps.as_ref(), &config)?;
     let mut m = Matcher::new(&config, rules, &env, None);
     match offer_id {
@@ -576,6 +577,7 @@ pub fn fill_order(
             if !by_tenant {
                 assert_best_offer(deps.as_ref(), &m, &order, &offer)?;
             }
+            picked_by_tenant = by_tenant;
             fill(&mut deps, &mut m, &mut order, &mut offer)?;
         }
         None => {
@@ -631,7 +633,8 @@ pub fn fill_order(
         .add_attribute("sender", info.sender.as_str())
         .add_attribute("fills", m.fills.to_string())
         .add_attribute("scanned", scanned.to_string())
-        .add_attribute("queued", queued.to_string());
+        .add_attribute("queued", queued.to_string())
+        .add_attribute("picked_by_tenant", picked_by_tenant.to_string());
     Ok(finish(m, summary))
 }
 

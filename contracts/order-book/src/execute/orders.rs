@@ -272,8 +272,9 @@ pub fn amend(
     remove_bid(deps.storage, &old)?;
     insert_bid(deps.storage, &order)?;
     orders().save(deps.storage, order_id, &order)?;
-    // Only a higher price or more replicas can make new matches.
-    if raised || order.remaining() > old.remaining() {
+    // Only a higher price, more replicas or a new expiry (which may revive an order that had
+    // expired when its queue item ran) can make new matches.
+    if raised || order.remaining() > old.remaining() || order.expires_at != old.expires_at {
         enqueue_next(
             deps.storage,
             &Pending::Order {

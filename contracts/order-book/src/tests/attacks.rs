@@ -619,3 +619,49 @@ fn more_unusable_asks_than_one_scan_reads_hand_the_order_to_the_queue() {
     assert_eq!(s.order(order).status, OrderStatus::Filled);
     assert_eq!(s.offer(good).status, OfferStatus::Exhausted);
 }
+
+// ---------- liveness ----------
+
+#[test]
+fn an_order_revived_by_a_new_expiry_is_matched_again() {
+    let mut s = Suite::new();
+    let (t, p0) = (s.tenant.clone(), s.p(0));
+    let h = s.height();
+    let res = s
+        .exec(
+            &t,
+            &ExecuteMsg::PlaceOrder {
+                spec: spec(),
+                max_price_per_block: dec("1"),
+                denom: AKT.into(),
+                expires_at: Some(h + 2),
+                replicas: 1,
+            },
+            &[coin(s.needed("1", 1), AKT)],
+        )
+        .unwrap();
+    let order: u64 = attr(ev(&res, "place_order")[0], "order_id")
+        .parse()
+        .unwrap();
+    s.advance(2);
+    let offer = s.post(&p0, capacity("us-west"), "1", 1);
+    // Both queue items run while the order is expired: nothing matches.
+    s.match_orders(10);
+    assert_eq!(s.order(order).status, OrderStatus::Open);
+    // The tenant gives it a new expiry: it crosses the offer again and must be matched.
+    let later = s.height() + 100;
+    s.exec(
+        &t,
+        &ExecuteMsg::AmendOrder {
+            order_id: order,
+            max_price_per_block: None,
+            expires_at: Some(later),
+            replicas: None,
+        },
+        &[],
+    )
+    .unwrap();
+    s.match_orders(10);
+    assert_eq!(s.order(order).status, OrderStatus::Filled);
+    assert_eq!(s.offer(offer).status, OfferStatus::Exhausted);
+}
