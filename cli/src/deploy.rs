@@ -260,6 +260,8 @@ pub struct OrderBookParams {
     pub max_open_orders_per_tenant: u32,
     pub keeper_bounty_bps: u16,
     pub max_open_offers_per_provider: Option<u32>,
+    /// Refundable deposit per offer (the registry gates offers too); none by default.
+    pub offer_deposit: Option<cosmwasm_std::Coin>,
 }
 
 impl Default for OrderBookParams {
@@ -269,6 +271,7 @@ impl Default for OrderBookParams {
             max_open_orders_per_tenant: 20,
             keeper_bounty_bps: 10,
             max_open_offers_per_provider: None,
+            offer_deposit: None,
         }
     }
 }
@@ -717,6 +720,7 @@ pub fn deploy<Chain: CwEnv>(
             provider_registry: Some(at("provider_incentives")),
             keeper_bounty_bps: Some(o.keeper_bounty_bps),
             max_open_offers_per_provider: o.max_open_offers_per_provider,
+            offer_deposit: o.offer_deposit.clone(),
         },
     )?;
 

@@ -20,6 +20,9 @@ pub const AKT_DENOM: &str = "ibc/1480B8FD20AD5FCAE81EA87584D269547DD4D436843C1D2
 /// The instantiate message of `contract` with `owner` as its owner. Other addresses the
 /// config needs (fee collector, escrow, token) are `owner` too: valid addresses are all the
 /// instantiate checks, and the smoke test needs no second account.
+/// The order book fixture's offer deposit (5 AKT).
+pub const OFFER_DEPOSIT: u128 = 5_000_000;
+
 pub fn instantiate_msg(contract: &str, owner: &str) -> Value {
     match contract {
         "spice_token" => json!({
@@ -69,6 +72,8 @@ pub fn instantiate_msg(contract: &str, owner: &str) -> Value {
             "accepted_denoms": [AKT_DENOM],
             "min_runway_blocks": 14400,
             "max_open_orders_per_tenant": 20,
+            // No registry here, so offers must carry a deposit.
+            "offer_deposit": { "denom": AKT_DENOM, "amount": OFFER_DEPOSIT.to_string() },
         }),
         "rollover_escrow" => json!({
             "owner": owner,

@@ -1419,6 +1419,30 @@ fn order_book_refuses_malformed_input() {
             like::<BookError>("ZeroPrice", |e| matches!(e, BookError::ZeroPrice { .. })),
         ),
         bad(
+            "offer with coins where the book charges no deposit",
+            &provider,
+            &post(&|_, _, _| {}),
+            coins(1, AKT_DENOM),
+            like::<BookError>("UnexpectedFunds", |e| {
+                matches!(e, BookError::UnexpectedFunds { .. })
+            }),
+        ),
+        bad(
+            "offer deposit in a malformed denom",
+            &owner,
+            &BookMsg::UpdateConfig(order_book::msg::ConfigUpdate {
+                offer_deposit: Some(coin(1, "u")),
+                ..Default::default()
+            }),
+            vec![],
+            like::<BookError>("InvalidDenom", |e| {
+                matches!(
+                    e,
+                    BookError::InvalidConfig(spice_types::ValidationError::InvalidDenom { .. })
+                )
+            }),
+        ),
+        bad(
             "cancel with funds",
             &tenant,
             &BookMsg::CancelOrder { order_id: order },

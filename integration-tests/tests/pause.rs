@@ -890,13 +890,13 @@ fn a_paused_escrow_stops_the_books_matching_but_tenants_still_cancel_at_the_book
     let (book, escrow) = (w.book(), w.escrow());
     let (tenant, keeper) = (w.tenant.clone(), w.keeper.clone());
     pause(&mut w, &escrow);
-    // The match would open a lease in the paused escrow: the whole call reverts.
+    // No lease can open in the paused escrow: the book's matching waits, queue untouched.
     w.refuse(
         &keeper,
         &book,
         &BookMsg::MatchOrders { limit: None },
         &[],
-        &paused::<EscrowError>(),
+        &exact(BookError::EscrowPaused),
     );
     let before = w.balance(&tenant, AKT_DENOM);
     let order = w.order;

@@ -5,8 +5,8 @@
 */
 
 import { ICosmWasmClient, ISigningCosmWasmClient } from "./baseClient";
-import { Coin, StdFee } from "@interchainjs/types";
-import { InstantiateMsg, ExecuteMsg, Action, Expiration, Timestamp, Uint64, Decimal, ConfigUpdate, OrderSpec, Attribute, Resources, Gpu, SignedBy, Capacity, QueryMsg, OrderStatus, MigrateMsg, Addr, Config, DepthResponse, PriceLevel, OfferStatus, Offer, OffersResponse, Uint128, Order, OrdersResponse, OwnershipForString, PauseInfoResponse, ResourceClassResponse } from "./OrderBook.types";
+import { StdFee } from "@interchainjs/types";
+import { Uint128, InstantiateMsg, Coin, ExecuteMsg, Action, Expiration, Timestamp, Uint64, Decimal, ConfigUpdate, OrderSpec, Attribute, Resources, Gpu, SignedBy, Capacity, QueryMsg, OrderStatus, MigrateMsg, Addr, Config, DepthResponse, PriceLevel, OfferStatus, Offer, OffersResponse, Order, OrdersResponse, OwnershipForString, PauseInfoResponse, ResourceClassResponse } from "./OrderBook.types";
 export interface OrderBookReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<Config>;
@@ -186,6 +186,7 @@ export interface OrderBookInterface {
     maxOpenOffersPerProvider,
     maxOpenOrdersPerTenant,
     minRunwayBlocks,
+    offerDeposit,
     providerRegistry
   }: {
     acceptedDenoms?: string[];
@@ -194,6 +195,7 @@ export interface OrderBookInterface {
     maxOpenOffersPerProvider?: number;
     maxOpenOrdersPerTenant?: number;
     minRunwayBlocks?: number;
+    offerDeposit?: Coin;
     providerRegistry?: string;
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   updateOwnership: (action: Action, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
@@ -298,6 +300,7 @@ export class OrderBookClient implements OrderBookInterface {
     maxOpenOffersPerProvider,
     maxOpenOrdersPerTenant,
     minRunwayBlocks,
+    offerDeposit,
     providerRegistry
   }: {
     acceptedDenoms?: string[];
@@ -306,6 +309,7 @@ export class OrderBookClient implements OrderBookInterface {
     maxOpenOffersPerProvider?: number;
     maxOpenOrdersPerTenant?: number;
     minRunwayBlocks?: number;
+    offerDeposit?: Coin;
     providerRegistry?: string;
   }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
     return await this.client.execute(this.sender, this.contractAddress, {
@@ -316,6 +320,7 @@ export class OrderBookClient implements OrderBookInterface {
         max_open_offers_per_provider: maxOpenOffersPerProvider,
         max_open_orders_per_tenant: maxOpenOrdersPerTenant,
         min_runway_blocks: minRunwayBlocks,
+        offer_deposit: offerDeposit,
         provider_registry: providerRegistry
       }
     }, fee_, memo_, funds_);

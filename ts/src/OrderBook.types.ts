@@ -4,6 +4,7 @@
 * and run the @cosmwasm/ts-codegen generate command to regenerate this file.
 */
 
+export type Uint128 = string;
 export interface InstantiateMsg {
   accepted_denoms: string[];
   escrow: string;
@@ -12,8 +13,13 @@ export interface InstantiateMsg {
   max_open_offers_per_provider?: number | null;
   max_open_orders_per_tenant: number;
   min_runway_blocks: number;
+  offer_deposit?: Coin | null;
   owner?: string | null;
   provider_registry?: string | null;
+}
+export interface Coin {
+  amount: Uint128;
+  denom: string;
 }
 export type ExecuteMsg = {
   update_config: ConfigUpdate;
@@ -95,6 +101,7 @@ export interface ConfigUpdate {
   max_open_offers_per_provider?: number | null;
   max_open_orders_per_tenant?: number | null;
   min_runway_blocks?: number | null;
+  offer_deposit?: Coin | null;
   provider_registry?: string | null;
 }
 export interface OrderSpec {
@@ -175,6 +182,7 @@ export interface Config {
   max_open_offers_per_provider?: number;
   max_open_orders_per_tenant: number;
   min_runway_blocks: number;
+  offer_deposit?: Coin | null;
   provider_registry?: Addr | null;
 }
 export interface DepthResponse {
@@ -190,6 +198,7 @@ export interface Offer {
   capacity: Capacity;
   created_at: number;
   denom: string;
+  deposit?: Coin | null;
   expires_at?: number | null;
   id: number;
   price_per_block: Decimal;
@@ -203,7 +212,6 @@ export interface Offer {
 export interface OffersResponse {
   offers: Offer[];
 }
-export type Uint128 = string;
 export interface Order {
   created_at: number;
   denom: string;

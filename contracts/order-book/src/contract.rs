@@ -1,6 +1,6 @@
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
-use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Response};
+use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response};
 
 use crate::error::ContractError;
 use crate::msg::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
@@ -93,6 +93,12 @@ pub fn execute(
         }
         ExecuteMsg::ExpireOrders { limit } => execute::expiry::expire(deps, env, info, limit),
     }
+}
+
+/// The escrow's answer to each lease a fill opened (`execute::matching::reply`).
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractError> {
+    execute::matching::reply(deps, msg)
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]

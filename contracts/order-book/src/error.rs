@@ -38,6 +38,12 @@ pub enum ContractError {
     #[error("max_open_offers_per_provider is {value}; it must be between 1 and {max}")]
     OpenOfferCapOutOfRange { value: u32, max: u32 },
 
+    #[error("a book without a provider_registry must charge a non-zero offer_deposit, against Sybil offers")]
+    OfferDepositRequired,
+
+    #[error("post_offer must attach exactly the offer deposit {expected}; got {got:?}")]
+    WrongOfferDeposit { expected: String, got: Vec<Coin> },
+
     // --- specs ---
     #[error("{field} must not be empty")]
     EmptyString { field: String },
@@ -179,6 +185,41 @@ pub enum ContractError {
     ReplicasBelowFilled { replicas: u32, filled: u32 },
 
     // --- matching ---
+    #[error("order {order_id}'s tenant {address} is also offer {offer_id}'s provider: the escrow refuses a lease with itself")]
+    SelfCrossing {
+        order_id: u64,
+        offer_id: u64,
+        address: String,
+    },
+
+    #[error("the escrow does not accept {denom} (it accepts {accepted:?})")]
+    EscrowRefusesDenom {
+        denom: String,
+        accepted: Vec<String>,
+    },
+
+    #[error("the escrow is paused: no lease can open until it is unpaused")]
+    EscrowPaused,
+
+    #[error("offer {better_offer_id} at {better_price} rests ahead of offer {offer_id} at {price} for order {order_id}: only the order's tenant may pick a later or dearer offer")]
+    BetterOfferRests {
+        order_id: u64,
+        offer_id: u64,
+        price: Decimal,
+        better_offer_id: u64,
+        better_price: Decimal,
+    },
+
+    #[error("more than {scanned} offers rest ahead of offer {offer_id} for order {order_id}; only the order's tenant may pick it, or let match_orders fill the order")]
+    PriorityUnverified {
+        order_id: u64,
+        offer_id: u64,
+        scanned: u32,
+    },
+
+    #[error("reply {id} is not one this contract sends")]
+    UnknownReply { id: u64 },
+
     #[error("order class {order_class} and offer class {offer_class} differ")]
     ClassMismatch {
         order_class: String,

@@ -1,5 +1,5 @@
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::Decimal;
+use cosmwasm_std::{Coin, Decimal};
 use spice_governance::{OwnershipAction, PauseInfoResponse};
 
 use crate::spec::{Capacity, OrderSpec, Resources};
@@ -28,6 +28,11 @@ pub struct InstantiateMsg {
     /// Open offers one provider may have at once (1 to 100); default 20.
     #[serde(default)]
     pub max_open_offers_per_provider: Option<u32>,
+    /// Refundable deposit each `post_offer` must attach (exactly this coin); refunded when the
+    /// offer is withdrawn, expires or is used up. Required (non-zero) when no
+    /// `provider_registry` gates offers; default none.
+    #[serde(default)]
+    pub offer_deposit: Option<Coin>,
 }
 
 /// Each field left out keeps its value; the result is validated exactly like instantiate.
@@ -43,6 +48,10 @@ pub struct ConfigUpdate {
     pub keeper_bounty_bps: Option<u16>,
     #[serde(default)]
     pub max_open_offers_per_provider: Option<u32>,
+    /// A zero amount removes the deposit (refused unless a provider registry gates offers).
+    /// Offers already posted keep (and get back) what they paid.
+    #[serde(default)]
+    pub offer_deposit: Option<Coin>,
 }
 
 #[cw_serde]
@@ -80,7 +89,8 @@ pub enum ExecuteMsg {
     },
     /// Tenant only; refunds what the order still holds. Open while paused.
     CancelOrder { order_id: u64 },
-    /// `units` of `spec_capacity` at `price_per_block` per unit.
+    /// `units` of `spec_capacity` at `price_per_block` per unit. Attach exactly the config's
+    /// `offer_deposit` (nothing when there is none).
     PostOffer {
         spec_capacity: Capacity,
         price_per_block: Decimal,
@@ -88,10 +98,11 @@ pub enum ExecuteMsg {
         units: u32,
         expires_at: Option<u64>,
     },
-    /// Provider only. Open while paused.
+    /// Provider only; refunds the offer's deposit. Open while paused.
     WithdrawOffer { offer_id: u64 },
-    /// With `offer_id`: the order's tenant or the offer's provider fills this pair. Without:
-    /// anyone fills the order from the cheapest compatible offers.
+    /// With `offer_id`: the order's tenant fills this pair at the offer's price; the offer's
+    /// provider only when no compatible offer rests ahead of it (cheaper, or as cheap and
+    /// earlier). Without: anyone fills the order from the cheapest compatible offers.
     FillOrder {
         order_id: u64,
         offer_id: Option<u64>,

@@ -1,5 +1,5 @@
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Decimal, Uint128};
+use cosmwasm_std::{Addr, Coin, Decimal, Uint128};
 use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
 
 use crate::spec::{Capacity, OrderSpec};
@@ -18,6 +18,12 @@ pub struct Config {
     /// Open offers one provider may have at once (1 to 100), against spam.
     #[serde(default = "default_max_open_offers")]
     pub max_open_offers_per_provider: u32,
+    /// The refundable deposit every new offer locks (like Akash's bid deposit), against Sybil
+    /// offers; `None` charges nothing, allowed only when `provider_registry` gates offers.
+    /// Refunded when the offer is withdrawn, expires or is used up by fills; never forfeited.
+    /// Left out of the JSON when `None`, so a book migrated from 0.1.0 answers as before.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub offer_deposit: Option<Coin>,
 }
 
 pub fn default_max_open_offers() -> u32 {
@@ -112,6 +118,11 @@ pub struct Offer {
     pub expires_at: Option<u64>,
     pub created_at: u64,
     pub status: OfferStatus,
+    /// What the book holds for this offer (the config's `offer_deposit` when it was posted);
+    /// `None` once refunded, and for offers posted without one.
+    /// Left out of the JSON when `None` (offers from 0.1.0 answer as before).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deposit: Option<Coin>,
 }
 
 /// Work waiting for `match_orders`: an order or offer that arrived (or changed so that it may

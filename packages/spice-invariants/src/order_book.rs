@@ -10,12 +10,26 @@
 //! - at every fill (checked when it happens, from the `fill` events and the leases they open):
 //!   the price per replica is the offer's ask, never above the order's max price and never below
 //!   the offer's ask; the lease opened is at that price with that deposit, and its backups are
-//!   priced within the order's max too.
+//!   priced within the order's max too; a fill the escrow refused (`fill_failed`) opened no
+//!   lease and put everything back;
+//! - who is paid: unless the tenant picked the offer itself, the offer a fill pays is the best
+//!   usable one that had arrived before the order: no compatible offer (same book, spec met,
+//!   another provider than the tenant) ahead of it in price-time priority and older than the
+//!   order is still open after the step; no lease ever names its tenant as provider or backup;
+//! - every coin the book holds is on its books: its bank balance per denom is the open orders'
+//!   deposits plus the open offers' deposits;
+//! - liveness: `Drain` runs `match_orders` until the queue is empty, at most `DRAIN_CALLS`
+//!   times; the queue must empty within that bound, and afterwards no open, live order crosses
+//!   an open, live, usable offer (a matchable pair left unmatched).
+//!
+//! Hostile actors: a provider that is also a tenant (`SelfCross`), Sybil offers that no order
+//! can use posted ahead of the usable ones (`Sybil`), keepers calling with dust limits (`Match`
+//! with limit 0 or 1), and offers posted without, or with the wrong, deposit.
 
-use cosmwasm_std::{Addr, Decimal, Uint128};
-use order_book::msg::{ExecuteMsg, OrdersResponse, QueryMsg};
-use order_book::spec::{Attribute, Capacity, Gpu, OrderSpec, Resources, SignedBy};
-use order_book::state::{Offer, Order, OrderStatus};
+use cosmwasm_std::{coin, Addr, Coin, Decimal, Uint128};
+use order_book::msg::{ExecuteMsg, OffersResponse, OrdersResponse, QueryMsg};
+use order_book::spec::{mismatch, Attribute, Capacity, Gpu, OrderSpec, Resources, SignedBy};
+use order_book::state::{Offer, OfferStatus, Order, OrderStatus};
 use proptest_derive::Arbitrary as PropArbitrary;
 use spice_suite::{AKT_DENOM, OSMO_DENOM, USDC_DENOM};
 
@@ -24,6 +38,52 @@ use crate::world::{ensure, funds, Step, World};
 
 /// Blocks of runway every order's deposit must pay at its max price (the deployment's).
 pub const MIN_RUNWAY_BLOCKS: u64 = 14_400;
+/// The offer deposit the model's book charges (1 AKT), on top of the registry's audit.
+pub const OFFER_DEPOSIT: u128 = 1_000_000;
+/// `match_orders` calls within which `Drain` must empty the queue.
+pub const DRAIN_CALLS: usize = 30;
+
+pub fn offer_deposit() -> Coin {
+    coin(OFFER_DEPOSIT, AKT_DENOM)
+}
+
+/// The model's book charges an offer deposit (the deployed suite relies on its registry alone).
+pub fn setup(w: &mut World) {
+    let owner = w.roles.owner.clone();
+    let book = w.suite.order_book.address.clone();
+    cw_multi_test::Executor::execute_contract(
+        &mut w.app,
+        owner,
+        book,
+        &ExecuteMsg::UpdateConfig(order_book::msg::ConfigUpdate {
+            offer_deposit: Some(offer_deposit()),
+            ..Default::default()
+        }),
+        &[],
+    )
+    .expect("setup: the book's offer deposit");
+}
+
+/// What a `post_offer` attaches.
+#[derive(arbitrary::Arbitrary, PropArbitrary, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum OfferPay {
+    #[proptest(weight = 6)]
+    Deposit,
+    /// Refused.
+    Nothing,
+    /// One unit short: refused.
+    Short,
+}
+
+impl OfferPay {
+    fn funds(self) -> Vec<Coin> {
+        match self {
+            OfferPay::Deposit => vec![offer_deposit()],
+            OfferPay::Nothing => vec![],
+            OfferPay::Short => vec![coin(OFFER_DEPOSIT - 1, AKT_DENOM)],
+        }
+    }
+}
 const GIB: u64 = 1 << 30;
 
 #[derive(arbitrary::Arbitrary, PropArbitrary, Clone, Copy, Debug, PartialEq, Eq)]
@@ -115,7 +175,24 @@ pub enum OrderBookAction {
         /// 0 (refused) to 255 units.
         units: u8,
         expires_in: Option<u8>,
+        pay: OfferPay,
     },
+    /// A provider that is also a tenant: it offers capacity and orders the same capacity at
+    /// the same price, so its own order and offer cross.
+    SelfCross {
+        provider: Prov,
+        price: Price,
+    },
+    /// `count` cheap offers no order can use (eu-west capacity) from one provider, ahead of
+    /// the usable ones.
+    Sybil {
+        provider: Prov,
+        count: u8,
+    },
+    /// The keeper runs `match_orders` until the queue is empty; it must empty within
+    /// `DRAIN_CALLS` calls and leave no matchable pair behind.
+    #[proptest(weight = 2)]
+    Drain,
     WithdrawOffer {
         by: Option<Prov>,
         offer: Pick,
@@ -278,7 +355,7 @@ pub fn quick_fill(w: &mut World, tenant: User, provider: Prov, price: Price) -> 
         units: 1,
         expires_at: None,
     };
-    w.exec(&prov, &book, &post, &[])?;
+    w.exec(&prov, &book, &post, &[offer_deposit()])?;
     let keeper = w.keeper.clone();
     w.exec(
         &keeper,
@@ -360,6 +437,7 @@ pub fn apply(w: &mut World, a: &OrderBookAction) -> Step {
             denom,
             units,
             expires_in,
+            pay,
         } => {
             let prov = w.provider(provider);
             let msg = ExecuteMsg::PostOffer {
@@ -369,8 +447,45 @@ pub fn apply(w: &mut World, a: &OrderBookAction) -> Step {
                 units: u32::from(units % 6),
                 expires_at: expiry(w, expires_in),
             };
-            w.exec(&prov, &book, &msg, &[])?;
+            w.exec(&prov, &book, &msg, &pay.funds())?;
         }
+        OrderBookAction::SelfCross { provider, price } => {
+            let prov = w.provider(provider);
+            let p = price.decimal();
+            let post = ExecuteMsg::PostOffer {
+                spec_capacity: capacity(CapKind::Basic),
+                price_per_block: p,
+                denom: AKT_DENOM.into(),
+                units: 1,
+                expires_at: None,
+            };
+            w.exec(&prov, &book, &post, &[offer_deposit()])?;
+            let place = ExecuteMsg::PlaceOrder {
+                spec: order_spec(w, SpecKind::Basic),
+                max_price_per_block: p,
+                denom: AKT_DENOM.into(),
+                expires_at: None,
+                replicas: 1,
+            };
+            let deposit = needed(p, 1);
+            if deposit <= w.bank(&prov, AKT_DENOM) {
+                w.exec(&prov, &book, &place, &funds(deposit, AKT_DENOM))?;
+            }
+        }
+        OrderBookAction::Sybil { provider, count } => {
+            let prov = w.provider(provider);
+            for _ in 0..(count % 12) {
+                let post = ExecuteMsg::PostOffer {
+                    spec_capacity: capacity(CapKind::Eu),
+                    price_per_block: Decimal::from_ratio(1u128, 1_000_000u128),
+                    denom: AKT_DENOM.into(),
+                    units: 1,
+                    expires_at: None,
+                };
+                w.exec(&prov, &book, &post, &[offer_deposit()])?;
+            }
+        }
+        OrderBookAction::Drain => drain(w)?,
         OrderBookAction::WithdrawOffer { by, offer: p } => {
             let id = p.id(offers);
             let by = by
@@ -454,9 +569,39 @@ pub fn check_fills(w: &World, res: &cw_multi_test::AppResponse) -> Step {
                 .map(|a| a.value.clone())
         })
         .collect();
+    // A fill whose lease the escrow refused is undone in the book's reply and opens nothing.
+    let failed: Vec<(String, String)> = res
+        .events
+        .iter()
+        .filter(|e| e.ty == "wasm-spice.order_book.fill_failed")
+        .map(|e| {
+            let get = |k: &str| {
+                e.attributes
+                    .iter()
+                    .find(|a| a.key == k)
+                    .map(|a| a.value.clone())
+                    .unwrap_or_default()
+            };
+            (get("order_id"), get("offer_id"))
+        })
+        .collect();
+    let fills: Vec<_> = fills
+        .into_iter()
+        .filter(|f| {
+            let get = |k: &str| {
+                f.attributes
+                    .iter()
+                    .find(|a| a.key == k)
+                    .map(|a| a.value.clone())
+                    .unwrap_or_default()
+            };
+            !failed.contains(&(get("order_id"), get("offer_id")))
+        })
+        .collect();
     ensure(fills.len() == leases.len(), || {
         format!("{} fills opened {} leases", fills.len(), leases.len())
     })?;
+    let tenant_picked = tenant_picked(res);
     for (fill, lease_id) in fills.iter().zip(leases) {
         let get = |k: &str| {
             fill.attributes
@@ -502,6 +647,13 @@ pub fn check_fills(w: &World, res: &cw_multi_test::AppResponse) -> Step {
                 && l.total_deposited.u128() == deposit,
             || format!("fill of order {order_id} opened the wrong lease {lease_id}: {l:?}"),
         )?;
+        ensure(
+            l.provider != l.tenant && l.backups.iter().all(|b| b.provider != l.tenant),
+            || format!("lease {lease_id} names its tenant as provider or backup: {l:?}"),
+        )?;
+        if !tenant_picked {
+            who_is_paid(w, &o, &f)?;
+        }
         for b in &l.backups {
             ensure(b.price_per_block <= per(o.max_price_per_block), || {
                 format!(
@@ -512,6 +664,124 @@ pub fn check_fills(w: &World, res: &cw_multi_test::AppResponse) -> Step {
         }
     }
     Ok(())
+}
+
+/// Whether `res` is the tenant's own `fill_order` with an explicit offer (its choice to pay
+/// that provider).
+fn tenant_picked(res: &cw_multi_test::AppResponse) -> bool {
+    res.events
+        .iter()
+        .filter(|e| e.ty == "wasm-spice.order_book.fill_order")
+        .any(|e| {
+            let get = |k: &str| {
+                e.attributes
+                    .iter()
+                    .find(|a| a.key == k)
+                    .map(|a| a.value.clone())
+                    .unwrap_or_default()
+            };
+            get("picked_by_tenant") == "true"
+        })
+}
+
+/// Whether `offer` can serve `order` now as the book and the escrow see it (auditors aside:
+/// orders with `signed_by` are left out of the checks that use this).
+fn usable(w: &World, order: &Order, offer: &Offer) -> bool {
+    let height = w.app.block_info().height;
+    let live = |at: Option<u64>| at.is_none_or(|at| height < at);
+    order.status == OrderStatus::Open
+        && offer.status == OfferStatus::Open
+        && live(order.expires_at)
+        && live(offer.expires_at)
+        && order.resource_class == offer.resource_class
+        && order.denom == offer.denom
+        && offer.price_per_block <= order.max_price_per_block
+        && order.tenant != offer.provider
+        && order.spec.signed_by.any_of.is_empty()
+        && order.spec.signed_by.all_of.is_empty()
+        && mismatch(&order.spec, &offer.capacity).is_none()
+}
+
+/// Price-time priority: no compatible offer that had arrived before the order and rests
+/// ahead of the paid offer (cheaper, or as cheap and earlier) is still open after the step.
+fn who_is_paid(w: &World, order: &Order, paid: &Offer) -> Step {
+    if !order.spec.signed_by.any_of.is_empty() || !order.spec.signed_by.all_of.is_empty() {
+        return Ok(());
+    }
+    // The order as it was when matched: open, with the replicas this step took.
+    let mut before = order.clone();
+    before.status = OrderStatus::Open;
+    for g in all_offers(w) {
+        let ahead = (g.price_per_block, g.seq) < (paid.price_per_block, paid.seq);
+        if g.id != paid.id && ahead && g.seq < order.seq && usable(w, &before, &g) {
+            return Err(format!(
+                "order {} paid offer {} at {} while offer {} at {} (older than the order) rests \
+                 ahead of it",
+                order.id, paid.id, paid.price_per_block, g.id, g.price_per_block
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The keeper runs `match_orders` until a call finds the queue empty (at most `DRAIN_CALLS`
+/// calls); then no open, live order may cross an open, live, usable offer.
+fn drain(w: &mut World) -> Step {
+    let book = w.suite.order_book.address.clone();
+    let paused: spice_governance::PauseInfoResponse = w.query(&book, &QueryMsg::PauseInfo {});
+    if paused.paused {
+        return Ok(());
+    }
+    let keeper = w.keeper.clone();
+    let mut drained = false;
+    for _ in 0..DRAIN_CALLS {
+        let res = w
+            .exec(
+                &keeper,
+                &book,
+                &ExecuteMsg::MatchOrders { limit: Some(10) },
+                &[],
+            )?
+            .ok_or("the book refused match_orders while not paused")?;
+        let processed = crate::world::attr(&res, "spice.order_book.match_orders", "processed");
+        if processed.as_deref() == Some("0") {
+            drained = true;
+            break;
+        }
+    }
+    ensure(drained, || {
+        format!("the book's queue did not drain within {DRAIN_CALLS} match_orders calls")
+    })?;
+    let offers = all_offers(w);
+    for o in all_orders(w) {
+        if let Some(g) = offers.iter().find(|g| usable(w, &o, g)) {
+            return Err(format!(
+                "liveness: the queue drained but order {} (max {}) and offer {} (ask {}) still \
+                 cross",
+                o.id, o.max_price_per_block, g.id, g.price_per_block
+            ));
+        }
+    }
+    Ok(())
+}
+
+pub fn all_offers(w: &World) -> Vec<Offer> {
+    let mut out: Vec<Offer> = vec![];
+    loop {
+        let page: OffersResponse = w.query(
+            &w.suite.order_book.address,
+            &QueryMsg::Offers {
+                provider: None,
+                start_after: out.last().map(|o| o.id),
+                limit: Some(30),
+            },
+        );
+        let done = page.offers.len() < 30;
+        out.extend(page.offers);
+        if done {
+            return out;
+        }
+    }
 }
 
 fn all_orders(w: &World) -> Vec<Order> {
@@ -543,20 +813,46 @@ pub fn check(w: &World) -> Step {
             w.ghost.orders_placed
         )
     })?;
+    let offers = all_offers(w);
+    ensure(offers.len() as u64 == w.ghost.offers_posted, || {
+        format!(
+            "book: {} offers listed, {} posted",
+            offers.len(),
+            w.ghost.offers_posted
+        )
+    })?;
     for denom in [AKT_DENOM, USDC_DENOM] {
         let open: u128 = orders
             .iter()
             .filter(|o| o.status == OrderStatus::Open && o.denom == denom)
             .map(|o| o.deposit.u128())
             .sum();
+        // Offer deposits: held exactly while the offer is open.
+        let offer_held: u128 = offers
+            .iter()
+            .filter_map(|f| f.deposit.as_ref())
+            .filter(|d| d.denom == denom)
+            .map(|d| d.amount.u128())
+            .sum();
         let bank = w.bank(&w.suite.order_book.address, denom);
         let ghost = w.ghost.book_held.get(denom).copied().unwrap_or_default();
         ensure(
-            bank == open && i128::try_from(bank).ok() == Some(ghost),
+            bank == open + offer_held && i128::try_from(bank).ok() == Some(ghost),
             || {
                 format!(
-                    "book: holds {bank} {denom}, open orders' deposits sum to {open}, \
-                 tenants paid in net {ghost}"
+                    "book: holds {bank} {denom}, open orders' deposits sum to {open} and open \
+                 offers' to {offer_held}, paid in net {ghost}"
+                )
+            },
+        )?;
+    }
+    for f in &offers {
+        ensure(
+            (f.status == OfferStatus::Open) == f.deposit.is_some(),
+            || {
+                format!(
+                    "book: {:?} offer {} holds deposit {:?}",
+                    f.status, f.id, f.deposit
                 )
             },
         )?;

@@ -202,6 +202,7 @@ impl World {
             hashes: 0,
         };
         w.wire();
+        crate::order_book::setup(&mut w);
         advance_time(&mut w.app, 3_600);
         let supply: spice_token::msg::SupplyResponse = w.query(
             &w.suite.spice_token.address.clone(),
@@ -485,6 +486,13 @@ impl World {
                 "wasm-spice.order_book.fill" => {
                     *g.book_held.entry(get("denom")).or_default() -=
                         (num("deposit") + num("bounty")) as i128
+                }
+                // The escrow refused the fill's lease: the book keeps the order's share.
+                "wasm-spice.order_book.fill_failed" => {
+                    *g.book_held.entry(get("denom")).or_default() += num("restored") as i128
+                }
+                "wasm-spice.order_book.refund_offer_deposit" => {
+                    *g.book_held.entry(get("denom")).or_default() -= num("amount") as i128
                 }
                 _ => {}
             }

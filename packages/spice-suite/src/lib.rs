@@ -12,6 +12,9 @@ use serde::Serialize;
 use spice_testing::{factory_denom, OsmosisApp};
 
 /// AKT on Osmosis: the IBC denom of AKT over channel-1 from Akash.
+/// The order book's offer deposit while it has no provider registry (5 AKT, like Akash's bid
+/// deposit).
+pub const OFFER_DEPOSIT: u128 = 5_000_000;
 pub const AKT_DENOM: &str = "ibc/1480B8FD20AD5FCAE81EA87584D269547DD4D436843C1D20F15E00EB64743EF4";
 pub const USDC_DENOM: &str = "uusdc";
 pub const OSMO_DENOM: &str = "uosmo";
@@ -150,7 +153,7 @@ pub fn deploy(app: &mut OsmosisApp, roles: &Roles) -> Result<SuiteContracts> {
     let buyback_code = store!(app, buyback_burn, reply);
     let vault_code = store!(app, staking_vault, reply, sudo);
     let escrow_code = store!(app, rollover_escrow);
-    let order_book_code = store!(app, order_book);
+    let order_book_code = store!(app, order_book, reply);
     let incentives_code = store!(app, provider_incentives);
 
     let spice_token = instantiate_one(
@@ -262,6 +265,8 @@ pub fn deploy(app: &mut OsmosisApp, roles: &Roles) -> Result<SuiteContracts> {
             provider_registry: None,
             keeper_bounty_bps: Some(10),
             max_open_offers_per_provider: None,
+            // Required while no registry gates offers; dropped below once the registry does.
+            offer_deposit: Some(cosmwasm_std::coin(OFFER_DEPOSIT, AKT_DENOM)),
         },
     )?;
 
@@ -327,6 +332,8 @@ pub fn deploy(app: &mut OsmosisApp, roles: &Roles) -> Result<SuiteContracts> {
         order_book.address.clone(),
         &order_book::msg::ExecuteMsg::UpdateConfig(order_book::msg::ConfigUpdate {
             provider_registry: Some(provider_incentives.address.to_string()),
+            // Only audited providers post offers now; a deployment may keep a deposit too.
+            offer_deposit: Some(cosmwasm_std::coin(0, AKT_DENOM)),
             ..Default::default()
         }),
         &[],

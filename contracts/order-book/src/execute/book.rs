@@ -85,6 +85,13 @@ pub fn bid_filled(storage: &mut dyn Storage, order: &Order, n: u32) -> Result<()
     level_sub(&BID_LEVELS, storage, &book, price, n.into())
 }
 
+/// A fill of `n` replicas was undone (its lease refused): its level grows back by `n`.
+pub fn bid_unfilled(storage: &mut dyn Storage, order: &Order, n: u32) -> Result<(), ContractError> {
+    let book = order_book(order);
+    let price = bid_price_key(order.max_price_per_block);
+    level_add(&BID_LEVELS, storage, &book, price, n.into())
+}
+
 pub fn insert_ask(storage: &mut dyn Storage, offer: &Offer) -> Result<(), ContractError> {
     let book = offer_book(offer);
     let price = ask_price_key(offer.price_per_block);
@@ -111,6 +118,12 @@ pub fn ask_filled(storage: &mut dyn Storage, offer: &Offer, n: u32) -> Result<()
     let book = offer_book(offer);
     let price = ask_price_key(offer.price_per_block);
     level_sub(&ASK_LEVELS, storage, &book, price, n.into())
+}
+
+pub fn ask_unfilled(storage: &mut dyn Storage, offer: &Offer, n: u32) -> Result<(), ContractError> {
+    let book = offer_book(offer);
+    let price = ask_price_key(offer.price_per_block);
+    level_add(&ASK_LEVELS, storage, &book, price, n.into())
 }
 
 /// Queues work for `match_orders` under `key` (a fresh sequence number). When the item is

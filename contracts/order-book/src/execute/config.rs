@@ -1,5 +1,5 @@
-use cosmwasm_std::{Addr, Api, DepsMut, Env, MessageInfo, Response};
-use spice_types::{spice_event, validate_bps, validate_denoms};
+use cosmwasm_std::{Addr, Api, Coin, DepsMut, Env, MessageInfo, Response};
+use spice_types::{spice_event, validate_bps, validate_denom, validate_denoms};
 
 use crate::contract::{CONTRACT_NAME, CONTRACT_VERSION, TAG};
 use crate::error::ContractError;
@@ -20,6 +20,7 @@ struct UncheckedConfig {
     provider_registry: Option<String>,
     keeper_bounty_bps: u16,
     max_open_offers_per_provider: u32,
+    offer_deposit: Option<Coin>,
 }
 
 /// The one validation both instantiate and `update_config` go through.
@@ -49,7 +50,17 @@ fn validate(api: &dyn Api, c: UncheckedConfig) -> Result<Config, ContractError> 
             max: MAX_OPEN_OFFERS_PER_PROVIDER,
         });
     }
+    // A zero deposit is no deposit; any other must be a valid denom.
+    let offer_deposit = c.offer_deposit.filter(|d| !d.amount.is_zero());
+    if let Some(d) = &offer_deposit {
+        validate_denom(&d.denom)?;
+    }
+    // Without a registry anyone may post offers; a deposit is then what makes each one cost.
+    if offer_deposit.is_none() && c.provider_registry.is_none() {
+        return Err(ContractError::OfferDepositRequired);
+    }
     Ok(Config {
+        offer_deposit,
         keeper_bounty_bps: c.keeper_bounty_bps,
         max_open_offers_per_provider: c.max_open_offers_per_provider,
         escrow: api.addr_validate(&c.escrow)?,
@@ -81,6 +92,7 @@ pub fn instantiate(
             max_open_offers_per_provider: msg
                 .max_open_offers_per_provider
                 .unwrap_or_else(default_max_open_offers),
+            offer_deposit: msg.offer_deposit,
         },
     )?;
     let owner = msg.owner.unwrap_or_else(|| info.sender.to_string());
@@ -90,7 +102,8 @@ pub fn instantiate(
     Ok(Response::new().add_event(
         spice_event(TAG, "instantiate")
             .add_attributes(governance)
-            .add_attribute("escrow", config.escrow.as_str()),
+            .add_attribute("escrow", config.escrow.as_str())
+            .add_attribute("offer_deposit", deposit_attr(&config.offer_deposit)),
     ))
 }
 
@@ -123,14 +136,22 @@ pub fn update(
             max_open_offers_per_provider: update
                 .max_open_offers_per_provider
                 .unwrap_or(current.max_open_offers_per_provider),
+            offer_deposit: update.offer_deposit.or(current.offer_deposit),
         },
     )?;
     CONFIG.save(deps.storage, &config)?;
     Ok(Response::new().add_event(
         spice_event(TAG, "update_config")
             .add_attribute("sender", info.sender.as_str())
-            .add_attribute("escrow", config.escrow.as_str()),
+            .add_attribute("escrow", config.escrow.as_str())
+            .add_attribute("offer_deposit", deposit_attr(&config.offer_deposit)),
     ))
+}
+
+fn deposit_attr(deposit: &Option<Coin>) -> String {
+    deposit
+        .as_ref()
+        .map_or_else(|| "none".to_string(), Coin::to_string)
 }
 
 pub fn migrate(deps: DepsMut, _msg: MigrateMsg) -> Result<Response, ContractError> {

@@ -59,12 +59,14 @@ pub fn expire(
     }
     for offer_id in &due_offers {
         let mut offer = offer_exec::load(&deps, *offer_id)?;
-        offer_exec::close(&mut deps, &mut offer, OfferStatus::Expired)?;
+        let deposit = offer_exec::close(&mut deps, &mut offer, OfferStatus::Expired)?;
         res = res.add_event(
             spice_event(TAG, "expire_offer")
                 .add_attribute("offer_id", offer_id.to_string())
                 .add_attribute("provider", offer.provider.as_str()),
         );
+        // An expired offer's deposit goes back to its provider: expiry is not misconduct.
+        res = offer_exec::with_refund(res, &offer, deposit);
     }
     Ok(res.add_event(
         spice_event(TAG, "expire_orders")

@@ -3,21 +3,34 @@
 //!
 //! A trade always clears at the offer's price: the tenant never pays more than its max (only
 //! asks priced at or below it are ever read) and the provider never gets less than its ask.
-//! Every scan reads a bounded slice of one book's ordered keys (`MAX_CANDIDATES` asks or
-//! `MAX_BIDS_PER_OFFER` bids) and resumes from a cursor next time, never the whole book.
+//! Every scan reads a bounded slice of one book's ordered keys (at most `MAX_SCAN` asks, of
+//! which it fills from at most `MAX_CANDIDATES` usable ones, or `MAX_BIDS_PER_OFFER` bids),
+//! skipping what it cannot use, and resumes from a cursor next time, never the whole book.
+//!
+//! One item never blocks the batch: a pair the escrow would refuse (a tenant as its own
+//! provider, a denom the escrow does not take, backups it would refuse) is skipped before it is
+//! tried, and each lease opens as a `SubMsg` whose failure is caught in `reply`, which undoes
+//! that fill alone (the order gets its replicas and deposit back, the offer its units) while
+//! the rest of the batch stands. The keeper's bounty and a used-up offer's deposit refund are
+//! paid in the same reply, only once the lease opened.
 
 use std::collections::BTreeMap;
 
+use cosmwasm_schema::cw_serde;
+use cosmwasm_schema::serde::Deserialize;
 use cosmwasm_std::{
-    coin, BankMsg, CosmosMsg, Decimal, Deps, DepsMut, Env, Event, MessageInfo, Order as IterOrder,
-    Response, StdResult, Uint128,
+    coin, from_json, to_json_binary, Addr, BankMsg, Coin, Decimal, Deps, DepsMut, Env, Event,
+    MessageInfo, Order as IterOrder, Reply, Response, StdResult, SubMsg, SubMsgResult, Uint128,
 };
 use cw_storage_plus::Bound;
 use spice_types::{spice_event, BackupProvider, OpenLeaseMsg, BPS_DENOMINATOR};
 
 use crate::contract::TAG;
 use crate::error::ContractError;
-use crate::execute::book::{ask_filled, bid_filled, enqueue_next, live, nonpayable, order_book};
+use crate::execute::book::{
+    ask_filled, ask_unfilled, bid_filled, bid_unfilled, enqueue_next, insert_ask, insert_bid, live,
+    nonpayable, open_offers_inc, open_orders_inc, order_book,
+};
 use crate::execute::{offers as offer_exec, orders as order_exec};
 use crate::spec::{auditors_satisfied, mismatch};
 use crate::state::{
@@ -25,9 +38,12 @@ use crate::state::{
     OrderStatus, Pending, ASKS, BIDS, CONFIG, PENDING,
 };
 
-/// Asks one order's scan reads per call (compatible or not).
+/// Usable asks one order's scan fills from per call.
 pub const MAX_CANDIDATES: usize = 8;
-/// Standby providers attached to each lease.
+/// Asks one scan reads per call, usable or not: what it cannot use it skips, and the scan
+/// resumes after the last one read next time.
+pub const MAX_SCAN: usize = 24;
+/// Standby providers attached to each lease (fewer when the escrow allows fewer).
 pub const MAX_BACKUPS: usize = 3;
 /// Bids one queued offer's scan reads per call.
 pub const MAX_BIDS_PER_OFFER: usize = 4;
@@ -35,26 +51,103 @@ pub const MAX_BIDS_PER_OFFER: usize = 4;
 pub const MAX_MATCH_LIMIT: u32 = 10;
 pub const DEFAULT_MATCH_LIMIT: u32 = 5;
 
+/// The reply id of every lease a fill opens.
+pub const FILL_REPLY_ID: u64 = 1;
+
 type Cursor = (u128, u64);
+
+/// What the escrow refuses that depends on its config, read once per call.
+#[derive(Default)]
+pub struct EscrowRules {
+    accepted_denoms: Vec<String>,
+    /// The standby list's longest length, the escrow's and ours.
+    max_backups: usize,
+}
+
+/// The escrow's `config {}` and `pause_info {}` queries, as far as the book reads them.
+#[cw_serde]
+enum EscrowQuery {
+    Config {},
+    PauseInfo {},
+}
+
+/// The fields of the escrow's config the book needs (the rest are ignored).
+#[derive(Deserialize)]
+#[serde(crate = "cosmwasm_schema::serde")]
+struct EscrowConfig {
+    accepted_denoms: Vec<String>,
+    /// Absent in escrows older than the field; their limit was 5.
+    #[serde(default)]
+    max_backups: Option<u32>,
+}
+
+#[derive(Deserialize)]
+#[serde(crate = "cosmwasm_schema::serde")]
+struct EscrowPause {
+    paused: bool,
+}
+
+/// Reads the escrow's rules; refuses while the escrow is paused (no lease could open, and
+/// trying would only churn the queue).
+fn escrow_rules(deps: Deps, config: &Config) -> Result<EscrowRules, ContractError> {
+    let pause: EscrowPause = deps
+        .querier
+        .query_wasm_smart(&config.escrow, &EscrowQuery::PauseInfo {})?;
+    if pause.paused {
+        return Err(ContractError::EscrowPaused);
+    }
+    let c: EscrowConfig = deps
+        .querier
+        .query_wasm_smart(&config.escrow, &EscrowQuery::Config {})?;
+    Ok(EscrowRules {
+        accepted_denoms: c.accepted_denoms,
+        max_backups: (c.max_backups.unwrap_or(5) as usize).min(MAX_BACKUPS),
+    })
+}
+
+/// What the reply of a fill's lease needs to pay for it (success) or undo it (failure).
+#[cw_serde]
+pub struct FillUndo {
+    pub order_id: u64,
+    pub offer_id: u64,
+    pub tenant: Addr,
+    pub provider: Addr,
+    pub replicas: u32,
+    /// What the fill took from the order: the lease's deposit plus the keeper's bounty.
+    pub share: Uint128,
+    pub denom: String,
+    pub bounty: Uint128,
+    pub keeper: Option<Addr>,
+    /// The deposit of the offer this fill used up, refunded once the lease opened.
+    pub offer_deposit: Option<Coin>,
+}
 
 /// What one call's fills produced.
 struct Matcher<'a> {
     config: &'a Config,
+    rules: EscrowRules,
     height: u64,
     /// Nonzero only inside `match_orders`.
     bounty_bps: u16,
-    msgs: Vec<CosmosMsg>,
+    keeper: Option<Addr>,
+    msgs: Vec<SubMsg>,
     events: Vec<Event>,
     bounty: BTreeMap<String, Uint128>,
     fills: u32,
 }
 
 impl<'a> Matcher<'a> {
-    fn new(config: &'a Config, env: &Env, bounty_bps: u16) -> Self {
+    fn new(config: &'a Config, rules: EscrowRules, env: &Env, keeper: Option<Addr>) -> Self {
         Matcher {
             config,
+            rules,
             height: env.block.height,
-            bounty_bps,
+            bounty_bps: if keeper.is_some() {
+                config.keeper_bounty_bps
+            } else {
+                0
+            },
+            keeper,
             msgs: vec![],
             events: vec![],
             bounty: BTreeMap::new(),
@@ -63,14 +156,9 @@ impl<'a> Matcher<'a> {
     }
 }
 
-/// Why `order` and `offer` may not trade now, or `Ok`.
-fn check_pair(
-    deps: Deps,
-    config: &Config,
-    height: u64,
-    order: &Order,
-    offer: &Offer,
-) -> Result<(), ContractError> {
+/// Why `order` and `offer` may not trade now (in the book's rules or the escrow's), or `Ok`.
+fn check_pair(deps: Deps, m: &Matcher, order: &Order, offer: &Offer) -> Result<(), ContractError> {
+    let (config, height) = (m.config, m.height);
     if order.status != OrderStatus::Open {
         return Err(ContractError::OrderNotOpen {
             order_id: order.id,
@@ -81,6 +169,20 @@ fn check_pair(
         return Err(ContractError::OfferNotOpen {
             offer_id: offer.id,
             status: offer.status.name().into(),
+        });
+    }
+    // The escrow refuses a lease whose tenant is its own provider.
+    if order.tenant == offer.provider {
+        return Err(ContractError::SelfCrossing {
+            order_id: order.id,
+            offer_id: offer.id,
+            address: order.tenant.to_string(),
+        });
+    }
+    if !m.rules.accepted_denoms.contains(&order.denom) {
+        return Err(ContractError::EscrowRefusesDenom {
+            denom: order.denom.clone(),
+            accepted: m.rules.accepted_denoms.clone(),
         });
     }
     if !live(order.expires_at, height) {
@@ -133,9 +235,10 @@ fn check_pair(
     Ok(())
 }
 
-/// The next-best compatible offers for `n` replicas of `order`, other than `filled`'s provider:
-/// cheapest first, one per provider, at most `MAX_BACKUPS`, from the first `MAX_CANDIDATES`
-/// asks at or below the order's max.
+/// The next-best compatible offers for `n` replicas of `order`, other than `filled`'s provider
+/// and the tenant: cheapest first, one per provider, as many as the escrow takes (at most
+/// `MAX_BACKUPS`), from the first `MAX_SCAN` asks at or below the order's max, skipping what
+/// cannot serve (so the escrow's backup rules hold by construction).
 fn backups_for(
     deps: Deps,
     m: &Matcher,
@@ -143,29 +246,31 @@ fn backups_for(
     filled: &Offer,
     n: u32,
 ) -> Result<Vec<BackupProvider>, ContractError> {
+    let max_backups = m.rules.max_backups;
+    if max_backups == 0 {
+        return Ok(vec![]);
+    }
     let book = order_book(order);
     let max = Bound::inclusive((ask_price_key(order.max_price_per_block), u64::MAX));
     let candidates: Vec<(Cursor, u64)> = ASKS
         .sub_prefix(&book)
         .range(deps.storage, None, Some(max), IterOrder::Ascending)
-        .take(MAX_CANDIDATES)
+        .take(MAX_SCAN)
         .collect::<StdResult<_>>()?;
     let mut backups: Vec<BackupProvider> = vec![];
     for (_, offer_id) in candidates {
-        if backups.len() == MAX_BACKUPS {
+        if backups.len() == max_backups {
             break;
         }
         let Some(offer) = offers().may_load(deps.storage, offer_id)? else {
             continue;
         };
         let taken = offer.provider == filled.provider
+            || offer.provider == order.tenant
             || backups
                 .iter()
                 .any(|b| b.provider == offer.provider.as_str());
-        if taken
-            || offer.units_left < n
-            || check_pair(deps, m.config, m.height, order, &offer).is_err()
-        {
+        if taken || offer.units_left < n || check_pair(deps, m, order, &offer).is_err() {
             continue;
         }
         backups.push(BackupProvider {
@@ -214,11 +319,13 @@ fn fill(
     }
     ask_filled(deps.storage, offer, n)?;
     offer.units_left -= n;
-    if offer.units_left == 0 {
-        offer_exec::close(deps, offer, OfferStatus::Exhausted)?;
+    // A used-up offer's deposit is refunded in the reply, once its lease opened.
+    let offer_deposit = if offer.units_left == 0 {
+        offer_exec::close(deps, offer, OfferStatus::Exhausted)?
     } else {
         offers().save(deps.storage, offer.id, offer)?;
-    }
+        None
+    };
 
     if !bounty.is_zero() {
         let total = m.bounty.entry(order.denom.clone()).or_default();
@@ -244,26 +351,45 @@ fn fill(
             .add_attribute("order_status", order.status.name())
             .add_attribute("offer_status", offer.status.name()),
     );
-    m.msgs.push(
-        OpenLeaseMsg {
-            tenant: Some(order.tenant.to_string()),
-            provider: offer.provider.to_string(),
-            price_per_block: lease_price,
-            denom: order.denom.clone(),
-            backups,
-            spec_ref: Some(format!("order-book/{}/{}", order.id, order.resource_class)),
-            order_id: Some(order.id),
-        }
-        .into_cosmos_msg(&m.config.escrow, coin(lease_deposit.u128(), &order.denom))?,
-    );
+    let open = OpenLeaseMsg {
+        tenant: Some(order.tenant.to_string()),
+        provider: offer.provider.to_string(),
+        price_per_block: lease_price,
+        denom: order.denom.clone(),
+        backups,
+        spec_ref: Some(format!("order-book/{}/{}", order.id, order.resource_class)),
+        order_id: Some(order.id),
+    }
+    .into_cosmos_msg(&m.config.escrow, coin(lease_deposit.u128(), &order.denom))?;
+    let undo = FillUndo {
+        order_id: order.id,
+        offer_id: offer.id,
+        tenant: order.tenant.clone(),
+        provider: offer.provider.clone(),
+        replicas: n,
+        share,
+        denom: order.denom.clone(),
+        bounty,
+        keeper: m.keeper.clone().filter(|_| !bounty.is_zero()),
+        offer_deposit,
+    };
+    // The reply undoes this fill alone if the escrow refuses the lease; it also runs on
+    // success when there is a bounty or a deposit to pay out.
+    let sub = if undo.bounty.is_zero() && undo.offer_deposit.is_none() {
+        SubMsg::reply_on_error(open, FILL_REPLY_ID)
+    } else {
+        SubMsg::reply_always(open, FILL_REPLY_ID)
+    };
+    m.msgs.push(sub.with_payload(to_json_binary(&undo)?));
     m.fills += 1;
     Ok(())
 }
 
 /// Fills `order_id` from the cheapest compatible asks, earliest first at equal price, reading at
-/// most `MAX_CANDIDATES` asks after `resume_after`, among asks with a sequence number below
-/// `seq_below`. Returns whether the order needs no more scanning (filled, gone, or no ask left
-/// at its price) and where the scan stopped.
+/// most `MAX_SCAN` asks after `resume_after` and filling from at most `MAX_CANDIDATES` usable
+/// ones, among asks with a sequence number below `seq_below`; asks it cannot use are skipped.
+/// Returns whether the order needs no more scanning (filled, gone, or no ask left at its price),
+/// where the scan stopped, and how many asks it read.
 fn match_order(
     deps: &mut DepsMut,
     m: &mut Matcher,
@@ -287,13 +413,18 @@ fn match_order(
             Some(max),
             IterOrder::Ascending,
         )
-        .take(MAX_CANDIDATES + 1)
+        .take(MAX_SCAN + 1)
         .collect::<StdResult<_>>()?;
-    let more = candidates.len() > MAX_CANDIDATES;
+    let mut more = candidates.len() > MAX_SCAN;
     let mut cursor = resume_after;
     let mut scanned = 0;
-    for (key, offer_id) in candidates.into_iter().take(MAX_CANDIDATES) {
+    let mut usable = 0;
+    for (key, offer_id) in candidates.into_iter().take(MAX_SCAN) {
         if order.remaining() == 0 {
+            break;
+        }
+        if usable == MAX_CANDIDATES {
+            more = true;
             break;
         }
         cursor = Some(key);
@@ -304,7 +435,8 @@ fn match_order(
         let Some(mut offer) = offers().may_load(deps.storage, offer_id)? else {
             continue;
         };
-        if check_pair(deps.as_ref(), m.config, m.height, &order, &offer).is_ok() {
+        if check_pair(deps.as_ref(), m, &order, &offer).is_ok() {
+            usable += 1;
             fill(deps, m, &mut order, &mut offer)?;
         }
     }
@@ -354,7 +486,7 @@ fn match_offer(
         let Some(mut order) = orders().may_load(deps.storage, order_id)? else {
             continue;
         };
-        if check_pair(deps.as_ref(), m.config, m.height, &order, &offer).is_ok() {
+        if check_pair(deps.as_ref(), m, &order, &offer).is_ok() {
             fill(deps, m, &mut order, &mut offer)?;
         }
     }
@@ -364,13 +496,56 @@ fn match_offer(
 
 fn finish(m: Matcher, summary: Event) -> Response {
     Response::new()
-        .add_messages(m.msgs)
+        .add_submessages(m.msgs)
         .add_events(m.events)
         .add_event(summary)
 }
 
-/// With `offer_id`: the order's tenant or the offer's provider fills exactly this pair. Without:
-/// anyone fills the order from the cheapest compatible offers. No bounty either way.
+/// Refuses a provider's explicit fill when a compatible offer rests ahead of `offer` in
+/// price-time priority (cheaper, or as cheap and earlier): a provider may not jump the queue
+/// and clear the tenant's order at a dearer price. Reads at most `MAX_SCAN` asks.
+fn assert_best_offer(
+    deps: Deps,
+    m: &Matcher,
+    order: &Order,
+    offer: &Offer,
+) -> Result<(), ContractError> {
+    let book = order_book(order);
+    let ahead = Bound::exclusive((ask_price_key(offer.price_per_block), offer.seq));
+    let keys: Vec<(Cursor, u64)> = ASKS
+        .sub_prefix(&book)
+        .range(deps.storage, None, Some(ahead), IterOrder::Ascending)
+        .take(MAX_SCAN + 1)
+        .collect::<StdResult<_>>()?;
+    for (_, id) in keys.iter().take(MAX_SCAN) {
+        let Some(better) = offers().may_load(deps.storage, *id)? else {
+            continue;
+        };
+        if check_pair(deps, m, order, &better).is_ok() {
+            return Err(ContractError::BetterOfferRests {
+                order_id: order.id,
+                offer_id: offer.id,
+                price: offer.price_per_block,
+                better_offer_id: better.id,
+                better_price: better.price_per_block,
+            });
+        }
+    }
+    if keys.len() > MAX_SCAN {
+        return Err(ContractError::PriorityUnverified {
+            order_id: order.id,
+            offer_id: offer.id,
+            scanned: MAX_SCAN as u32,
+        });
+    }
+    Ok(())
+}
+
+/// With `offer_id`: the order's tenant fills exactly this pair (its own choice of provider, at
+/// that provider's price); the offer's provider only when no compatible offer rests ahead of
+/// it. Without: anyone fills the order from the cheapest compatible offers; when the bounded
+/// scan found nothing usable but did not reach the order's price, the rest of the scan is
+/// queued for `match_orders` instead of failing. No bounty either way.
 pub fn fill_order(
     mut deps: DepsMut,
     env: Env,
@@ -381,20 +556,28 @@ pub fn fill_order(
     spice_governance::assert_not_paused(deps.storage)?;
     nonpayable(&info)?;
     let config = CONFIG.load(deps.storage)?;
-    let mut m = Matcher::new(&config, &env, 0);
     let mut order = order_exec::load(&deps, order_id)?;
     let mut scanned = 0;
+    let mut queued = false;
+    let mut picked_by_tenant = false;
+    let rules = escrow_rules(deps.as_ref(), &config)?;
+    let mut m = Matcher::new(&config, rules, &env, None);
     match offer_id {
         Some(offer_id) => {
             let mut offer = offer_exec::load(&deps, offer_id)?;
-            if info.sender != order.tenant && info.sender != offer.provider {
+            let by_tenant = info.sender == order.tenant;
+            if !by_tenant && info.sender != offer.provider {
                 return Err(ContractError::NotPartyToFill {
                     order_id,
                     offer_id,
                     sender: info.sender.to_string(),
                 });
             }
-            check_pair(deps.as_ref(), &config, env.block.height, &order, &offer)?;
+            check_pair(deps.as_ref(), &m, &order, &offer)?;
+            if !by_tenant {
+                assert_best_offer(deps.as_ref(), &m, &order, &offer)?;
+            }
+            picked_by_tenant = by_tenant;
             fill(&mut deps, &mut m, &mut order, &mut offer)?;
         }
         None => {
@@ -427,9 +610,21 @@ pub fn fill_order(
                     head,
                 });
             }
-            (_, _, scanned) = match_order(&mut deps, &mut m, order_id, None, head)?;
+            let (complete, cursor, read) = match_order(&mut deps, &mut m, order_id, None, head)?;
+            scanned = read;
             if m.fills == 0 {
-                return Err(ContractError::NoCompatibleOffer { order_id, scanned });
+                if complete {
+                    return Err(ContractError::NoCompatibleOffer { order_id, scanned });
+                }
+                // Unusable asks filled the bounded scan: the queue carries it on from there.
+                enqueue_next(
+                    deps.storage,
+                    &Pending::Order {
+                        id: order_id,
+                        resume_after: cursor.map(|(p, s)| (Uint128::new(p), s)),
+                    },
+                )?;
+                queued = true;
             }
         }
     }
@@ -437,14 +632,17 @@ pub fn fill_order(
         .add_attribute("order_id", order_id.to_string())
         .add_attribute("sender", info.sender.as_str())
         .add_attribute("fills", m.fills.to_string())
-        .add_attribute("scanned", scanned.to_string());
+        .add_attribute("scanned", scanned.to_string())
+        .add_attribute("queued", queued.to_string())
+        .add_attribute("picked_by_tenant", picked_by_tenant.to_string());
     Ok(finish(m, summary))
 }
 
 /// Keeper: works through up to `limit` queued orders and offers (oldest first), each with a
 /// bounded scan; an item whose scan stopped at its bound goes back to the end of the queue with
-/// its cursor. Pays the sender `keeper_bounty_bps` of each fill's deposit, so nothing when
-/// nothing matched.
+/// its cursor. Pays the sender `keeper_bounty_bps` of each fill's deposit once that fill's lease
+/// opened, so nothing when nothing matched. Refused while the escrow is paused (when there is
+/// work), so the queue waits instead of churning.
 pub fn match_orders(
     mut deps: DepsMut,
     env: Env,
@@ -460,7 +658,12 @@ pub fn match_orders(
         .take(limit)
         .collect::<StdResult<_>>()?;
     let processed = work.len();
-    let mut m = Matcher::new(&config, &env, config.keeper_bounty_bps);
+    let rules = if work.is_empty() {
+        EscrowRules::default()
+    } else {
+        escrow_rules(deps.as_ref(), &config)?
+    };
+    let mut m = Matcher::new(&config, rules, &env, Some(info.sender.clone()));
     let mut requeued = 0u32;
     for (key, item) in work {
         PENDING.remove(deps.storage, key);
@@ -508,12 +711,114 @@ pub fn match_orders(
                 .collect::<Vec<_>>()
                 .join(","),
         );
-    let mut res = finish(m, summary);
-    if !bounty.is_empty() {
-        res = res.add_message(BankMsg::Send {
-            to_address: info.sender.to_string(),
-            amount: bounty,
-        });
+    Ok(finish(m, summary))
+}
+
+/// The escrow's answer to one fill's `open_lease`. Never fails (a failing reply would revert
+/// the whole batch): on success it pays the fill's keeper bounty and the used-up offer's
+/// deposit; on failure it undoes that fill alone and says why.
+pub fn reply(deps: DepsMut, msg: Reply) -> Result<Response, ContractError> {
+    if msg.id != FILL_REPLY_ID {
+        return Err(ContractError::UnknownReply { id: msg.id });
     }
-    Ok(res)
+    let undo: FillUndo = from_json(&msg.payload)?;
+    match msg.result {
+        SubMsgResult::Ok(_) => Ok(fill_opened(undo)),
+        SubMsgResult::Err(error) => undo_fill(deps, undo, error),
+    }
+}
+
+fn fill_opened(undo: FillUndo) -> Response {
+    let mut res = Response::new();
+    if let Some(keeper) = undo.keeper.as_ref().filter(|_| !undo.bounty.is_zero()) {
+        res = res
+            .add_message(BankMsg::Send {
+                to_address: keeper.to_string(),
+                amount: vec![coin(undo.bounty.u128(), &undo.denom)],
+            })
+            .add_event(
+                spice_event(TAG, "pay_bounty")
+                    .add_attribute("order_id", undo.order_id.to_string())
+                    .add_attribute("offer_id", undo.offer_id.to_string())
+                    .add_attribute("keeper", keeper.as_str())
+                    .add_attribute("amount", undo.bounty.to_string())
+                    .add_attribute("denom", &undo.denom),
+            );
+    }
+    if let Some(deposit) = undo.offer_deposit {
+        let (msg, event) = offer_exec::refund_deposit(undo.offer_id, &undo.provider, deposit);
+        res = res.add_message(msg).add_event(event);
+    }
+    res
+}
+
+/// Puts back what one fill took: the order's replicas and deposit share (bounty included, since
+/// none was paid), and the offer's units and deposit; both reopen when the fill had closed them.
+/// Only this transaction's fills ran in between, and they cannot close a filled order or a
+/// used-up offer, so the records are as this fill left them up to other fills' arithmetic.
+fn undo_fill(deps: DepsMut, undo: FillUndo, error: String) -> Result<Response, ContractError> {
+    let n = undo.replicas;
+    let mut res = Response::new();
+    let mut order = orders().load(deps.storage, undo.order_id)?;
+    let reopened_order = order.status == OrderStatus::Filled;
+    match order.status {
+        OrderStatus::Open | OrderStatus::Filled => {
+            if !reopened_order {
+                bid_unfilled(deps.storage, &order, n)?;
+            }
+            order.filled_replicas = order.filled_replicas.checked_sub(n).ok_or_else(|| {
+                cosmwasm_std::OverflowError::new(cosmwasm_std::OverflowOperation::Sub)
+            })?;
+            order.deposit = order.deposit.checked_add(undo.share)?;
+            if reopened_order {
+                order_exec::transition(&mut order, OrderStatus::Open)?;
+                insert_bid(deps.storage, &order)?;
+                open_orders_inc(deps.storage, &order.tenant)?;
+            }
+            orders().save(deps.storage, order.id, &order)?;
+        }
+        // Cannot happen within one transaction; the tenant gets the share back all the same.
+        OrderStatus::Cancelled | OrderStatus::Expired => {
+            res = res.add_message(BankMsg::Send {
+                to_address: undo.tenant.to_string(),
+                amount: vec![coin(undo.share.u128(), &undo.denom)],
+            });
+        }
+    }
+    let mut offer = offers().load(deps.storage, undo.offer_id)?;
+    let reopened_offer = offer.status == OfferStatus::Exhausted && offer.units_left == 0;
+    match offer.status {
+        OfferStatus::Open => {
+            ask_unfilled(deps.storage, &offer, n)?;
+            offer.units_left += n;
+            offers().save(deps.storage, offer.id, &offer)?;
+        }
+        OfferStatus::Exhausted => {
+            offer_exec::transition(&mut offer, OfferStatus::Open)?;
+            offer.units_left = n;
+            offer.deposit = undo.offer_deposit.clone();
+            insert_ask(deps.storage, &offer)?;
+            open_offers_inc(deps.storage, &offer.provider)?;
+            offers().save(deps.storage, offer.id, &offer)?;
+        }
+        OfferStatus::Withdrawn | OfferStatus::Expired => {
+            if let Some(d) = undo.offer_deposit.clone() {
+                let (msg, event) = offer_exec::refund_deposit(offer.id, &offer.provider, d);
+                res = res.add_message(msg).add_event(event);
+            }
+        }
+    }
+    Ok(res.add_event(
+        spice_event(TAG, "fill_failed")
+            .add_attribute("order_id", undo.order_id.to_string())
+            .add_attribute("offer_id", undo.offer_id.to_string())
+            .add_attribute("tenant", undo.tenant.as_str())
+            .add_attribute("provider", undo.provider.as_str())
+            .add_attribute("replicas", n.to_string())
+            .add_attribute("restored", undo.share.to_string())
+            .add_attribute("denom", &undo.denom)
+            .add_attribute("order_reopened", reopened_order.to_string())
+            .add_attribute("offer_reopened", reopened_offer.to_string())
+            .add_attribute("error", error),
+    ))
 }

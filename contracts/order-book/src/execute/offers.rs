@@ -1,6 +1,8 @@
 //! Providers' capacity offers: post, withdraw, and the offer state machine.
 
-use cosmwasm_std::{Addr, Decimal, Deps, DepsMut, Env, MessageInfo, Response};
+use cosmwasm_std::{
+    Addr, BankMsg, Coin, Decimal, Deps, DepsMut, Env, Event, MessageInfo, Response,
+};
 use spice_types::{spice_event, ProviderAuditQuery, ProviderAuditResponse};
 
 use crate::contract::TAG;
@@ -14,13 +16,16 @@ use crate::state::{
     next_seq, offers, Config, Offer, OfferStatus, Pending, CONFIG, NEXT_OFFER_ID, OPEN_OFFERS,
 };
 
-/// The one place an offer's status changes: open → exhausted | withdrawn | expired.
+/// The one place an offer's status changes: open → exhausted | withdrawn | expired, and
+/// exhausted → open only when the escrow refused the lease of the fill that used it up
+/// (`matching::reply` undoes that fill in the same transaction).
 pub fn transition(offer: &mut Offer, to: OfferStatus) -> Result<(), ContractError> {
     match (offer.status, to) {
         (
             OfferStatus::Open,
             OfferStatus::Exhausted | OfferStatus::Withdrawn | OfferStatus::Expired,
-        ) => {
+        )
+        | (OfferStatus::Exhausted, OfferStatus::Open) => {
             offer.status = to;
             Ok(())
         }
@@ -32,13 +37,59 @@ pub fn transition(offer: &mut Offer, to: OfferStatus) -> Result<(), ContractErro
     }
 }
 
-/// Takes an open offer out of the book into a terminal status.
-pub fn close(deps: &mut DepsMut, offer: &mut Offer, to: OfferStatus) -> Result<(), ContractError> {
+/// Takes an open offer out of the book into a terminal status; returns the deposit it held
+/// (the caller refunds it).
+pub fn close(
+    deps: &mut DepsMut,
+    offer: &mut Offer,
+    to: OfferStatus,
+) -> Result<Option<Coin>, ContractError> {
     remove_ask(deps.storage, offer)?;
     transition(offer, to)?;
     open_offers_dec(deps.storage, &offer.provider)?;
+    let held = offer.deposit.take();
     offers().save(deps.storage, offer.id, offer)?;
-    Ok(())
+    Ok(held)
+}
+
+/// The refund of an offer's deposit to its provider, with its event.
+pub fn refund_deposit(offer_id: u64, provider: &Addr, deposit: Coin) -> (BankMsg, Event) {
+    let event = spice_event(TAG, "refund_offer_deposit")
+        .add_attribute("offer_id", offer_id.to_string())
+        .add_attribute("provider", provider.as_str())
+        .add_attribute("amount", deposit.amount.to_string())
+        .add_attribute("denom", &deposit.denom);
+    let msg = BankMsg::Send {
+        to_address: provider.to_string(),
+        amount: vec![deposit],
+    };
+    (msg, event)
+}
+
+/// Adds the refund of `deposit` (when there is one) to `res`.
+pub fn with_refund(res: Response, offer: &Offer, deposit: Option<Coin>) -> Response {
+    match deposit {
+        Some(d) => {
+            let (msg, event) = refund_deposit(offer.id, &offer.provider, d);
+            res.add_message(msg).add_event(event)
+        }
+        None => res,
+    }
+}
+
+/// Exactly the configured deposit (or nothing when none is configured).
+fn check_deposit(config: &Config, info: &MessageInfo) -> Result<Option<Coin>, ContractError> {
+    match &config.offer_deposit {
+        None => {
+            nonpayable(info)?;
+            Ok(None)
+        }
+        Some(d) if info.funds.as_slice() == std::slice::from_ref(d) => Ok(Some(d.clone())),
+        Some(d) => Err(ContractError::WrongOfferDeposit {
+            expected: d.to_string(),
+            got: info.funds.clone(),
+        }),
+    }
 }
 
 pub fn load(deps: &DepsMut, offer_id: u64) -> Result<Offer, ContractError> {
@@ -77,7 +128,6 @@ pub fn post(
     expires_at: Option<u64>,
 ) -> Result<Response, ContractError> {
     spice_governance::assert_not_paused(deps.storage)?;
-    nonpayable(&info)?;
     let config = CONFIG.load(deps.storage)?;
     if !config.accepted_denoms.contains(&denom) {
         return Err(ContractError::DenomNotAccepted {
@@ -114,6 +164,7 @@ pub fn post(
             });
         }
     }
+    let deposit = check_deposit(&config, &info)?;
 
     let id = NEXT_OFFER_ID.may_load(deps.storage)?.unwrap_or_default() + 1;
     NEXT_OFFER_ID.save(deps.storage, &id)?;
@@ -130,6 +181,7 @@ pub fn post(
         expires_at,
         created_at: env.block.height,
         status: OfferStatus::Open,
+        deposit,
     };
     offers().save(deps.storage, id, &offer)?;
     insert_ask(deps.storage, &offer)?;
@@ -150,7 +202,14 @@ pub fn post(
             .add_attribute("denom", &offer.denom)
             .add_attribute("price_per_block", price_per_block.to_string())
             .add_attribute("units", units.to_string())
-            .add_attribute("seq", offer.seq.to_string()),
+            .add_attribute("seq", offer.seq.to_string())
+            .add_attribute(
+                "deposit",
+                offer
+                    .deposit
+                    .as_ref()
+                    .map_or_else(|| "none".to_string(), Coin::to_string),
+            ),
     ))
 }
 
@@ -175,11 +234,12 @@ pub fn withdraw(
         });
     }
     let units_left = offer.units_left;
-    close(&mut deps, &mut offer, OfferStatus::Withdrawn)?;
-    Ok(Response::new().add_event(
+    let deposit = close(&mut deps, &mut offer, OfferStatus::Withdrawn)?;
+    let res = Response::new().add_event(
         spice_event(TAG, "withdraw_offer")
             .add_attribute("offer_id", offer_id.to_string())
             .add_attribute("provider", offer.provider.as_str())
             .add_attribute("units_left", units_left.to_string()),
-    ))
+    );
+    Ok(with_refund(res, &offer, deposit))
 }

@@ -14,13 +14,16 @@ use crate::state::{
     next_seq, orders, Config, Order, OrderStatus, Pending, CONFIG, NEXT_ORDER_ID, OPEN_ORDERS,
 };
 
-/// The one place an order's status changes: open → filled | cancelled | expired.
+/// The one place an order's status changes: open → filled | cancelled | expired, and
+/// filled → open only when the escrow refused the lease of the fill that completed it
+/// (`matching::reply` undoes that fill in the same transaction).
 pub fn transition(order: &mut Order, to: OrderStatus) -> Result<(), ContractError> {
     match (order.status, to) {
         (
             OrderStatus::Open,
             OrderStatus::Filled | OrderStatus::Cancelled | OrderStatus::Expired,
-        ) => {
+        )
+        | (OrderStatus::Filled, OrderStatus::Open) => {
             order.status = to;
             Ok(())
         }
@@ -269,8 +272,9 @@ pub fn amend(
     remove_bid(deps.storage, &old)?;
     insert_bid(deps.storage, &order)?;
     orders().save(deps.storage, order_id, &order)?;
-    // Only a higher price or more replicas can make new matches.
-    if raised || order.remaining() > old.remaining() {
+    // Only a higher price, more replicas or a new expiry (which may revive an order that had
+    // expired when its queue item ran) can make new matches.
+    if raised || order.remaining() > old.remaining() || order.expires_at != old.expires_at {
         enqueue_next(
             deps.storage,
             &Pending::Order {

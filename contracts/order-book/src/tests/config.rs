@@ -22,6 +22,7 @@ fn valid_msg(api: &MockApi, owner: &Addr, guardian: &Addr) -> InstantiateMsg {
         provider_registry: None,
         keeper_bounty_bps: None,
         max_open_offers_per_provider: None,
+        offer_deposit: Some(cosmwasm_std::coin(5_000_000, "uakt")),
     }
 }
 
@@ -61,6 +62,10 @@ fn instantiate_stores_validated_config() {
     // Fields added for matching default when left out of older JSON.
     assert_eq!(config.keeper_bounty_bps, 0);
     assert_eq!(config.max_open_offers_per_provider, 20);
+    assert_eq!(
+        config.offer_deposit,
+        Some(cosmwasm_std::coin(5_000_000, "uakt"))
+    );
 }
 
 #[test]
@@ -71,6 +76,16 @@ fn instantiate_json_without_the_new_fields_still_parses() {
     .unwrap();
     assert_eq!(msg.keeper_bounty_bps, None);
     assert_eq!(msg.max_open_offers_per_provider, None);
+    assert_eq!(msg.offer_deposit, None);
+}
+
+#[test]
+fn a_stored_config_without_offer_deposit_loads_with_none() {
+    let config: Config = cosmwasm_std::from_json(
+        br#"{"escrow":"e","accepted_denoms":["uakt"],"min_runway_blocks":1,"max_open_orders_per_tenant":1,"provider_registry":"r"}"#,
+    )
+    .unwrap();
+    assert_eq!(config.offer_deposit, None);
 }
 
 #[test]
@@ -110,6 +125,22 @@ fn instantiate_refuses_each_invalid_field() {
                 value: 101,
                 max: 100,
             },
+        ),
+        (
+            |m| m.offer_deposit = None,
+            ContractError::OfferDepositRequired,
+        ),
+        (
+            |m| m.offer_deposit = Some(cosmwasm_std::coin(0, "uakt")),
+            ContractError::OfferDepositRequired,
+        ),
+        (
+            |m| m.offer_deposit = Some(cosmwasm_std::coin(1, "u")),
+            ValidationError::InvalidDenom {
+                denom: "u".into(),
+                reason: "must be 3 to 128 characters long".into(),
+            }
+            .into(),
         ),
         (
             |m| m.accepted_denoms = vec!["uakt".into(), "uakt".into()],

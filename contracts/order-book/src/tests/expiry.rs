@@ -38,7 +38,7 @@ fn expire_orders_refunds_expired_orders_and_removes_expired_offers() {
         units: 1,
         expires_at: Some(h + 10),
     };
-    s.exec(&p, &offer_msg, &[]).unwrap();
+    s.exec(&p, &offer_msg, &[offer_deposit()]).unwrap();
     // Not yet: nothing to do.
     s.advance(9);
     let res = s.expire(None).unwrap();

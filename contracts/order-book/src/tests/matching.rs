@@ -4,7 +4,7 @@
 use cosmwasm_std::{coin, Uint128};
 
 use super::suite::*;
-use crate::execute::matching::MAX_CANDIDATES;
+use crate::execute::matching::MAX_SCAN;
 use crate::msg::ExecuteMsg;
 use crate::state::{OfferStatus, OrderStatus};
 use crate::ContractError;
@@ -212,7 +212,7 @@ fn fill_order_pair_refuses_incompatible_class_denom_or_attributes() {
         units: 1,
         expires_at: None,
     };
-    s.exec(&p, &usdc, &[]).unwrap();
+    s.exec(&p, &usdc, &[offer_deposit()]).unwrap();
     assert_err(
         s.fill(&t, order, Some(3)),
         ContractError::DenomMismatch {
@@ -223,19 +223,19 @@ fn fill_order_pair_refuses_incompatible_class_denom_or_attributes() {
 }
 
 #[test]
-fn fill_order_pair_by_the_provider_takes_the_order_directly() {
+fn fill_order_pair_by_the_best_offers_provider_takes_the_order_directly() {
     let mut s = Suite::new();
     let t = s.tenant.clone();
     let order = s.place(&t, spec(), "2", 1);
     let (p0, p1) = (s.p(0), s.p(1));
-    s.post(&p0, capacity("us-west"), "1", 1);
-    let mine = s.post(&p1, capacity("us-west"), "1.5", 1);
-    // Before any keeper runs, p1 takes the order with its own offer (the parties agree).
+    let mine = s.post(&p1, capacity("us-west"), "1", 1);
+    s.post(&p0, capacity("us-west"), "1.5", 1);
+    // Before any keeper runs, p1 takes the order with its own offer, the best in the book.
     let res = s.fill(&p1, order, Some(mine)).unwrap();
     assert_eq!(ev(&res, "fill").len(), 1);
     assert_eq!(s.leases()[0].msg.provider, p1.to_string());
-    assert_eq!(s.leases()[0].msg.price_per_block, dec("1.5"));
-    // And the cheaper one stands by.
+    assert_eq!(s.leases()[0].msg.price_per_block, dec("1"));
+    // And the next one stands by.
     assert_eq!(s.leases()[0].msg.backups[0].provider, p0.to_string());
 }
 
@@ -305,9 +305,9 @@ fn match_orders_pays_the_bounty_only_when_it_matched() {
 #[test]
 fn match_orders_does_bounded_work_and_resumes_past_incompatible_offers() {
     let mut s = Suite::new();
-    let p = s.p(0);
     // More cheap incompatible offers than one scan reads.
-    for _ in 0..(MAX_CANDIDATES + 2) {
+    for i in 0..(MAX_SCAN + 2) {
+        let p = s.p(2 + i % 4);
         s.post(&p, capacity("eu-west"), "1", 1);
     }
     let p1 = s.p(1);
@@ -315,7 +315,9 @@ fn match_orders_does_bounded_work_and_resumes_past_incompatible_offers() {
     let res = s.match_orders(30);
     // The limit is capped at 10 queued items.
     assert_eq!(attr(ev(&res, "match_orders")[0], "processed"), "10");
-    s.match_orders(10);
+    for _ in 0..2 {
+        s.match_orders(10);
+    }
     let t = s.tenant.clone();
     let mut sp = spec();
     sp.region = Some("us-*".into());
@@ -385,7 +387,7 @@ fn expired_offers_and_orders_never_match() {
         units: 1,
         expires_at: Some(h + 5),
     };
-    let res = s.exec(&p, &msg, &[]).unwrap();
+    let res = s.exec(&p, &msg, &[offer_deposit()]).unwrap();
     let offer: u64 = attr(ev(&res, "post_offer")[0], "offer_id").parse().unwrap();
     s.match_orders(10);
     s.advance(5);

@@ -92,8 +92,9 @@ fn post_offer_refuses_bad_inputs() {
             &Suite::post_msg(capacity("us-west"), "1", 1),
             &coins(5, AKT),
         ),
-        ContractError::UnexpectedFunds {
-            coins: coins(5, AKT),
+        ContractError::WrongOfferDeposit {
+            expected: offer_deposit().to_string(),
+            got: coins(5, AKT),
         },
     );
     let uosmo = ExecuteMsg::PostOffer {

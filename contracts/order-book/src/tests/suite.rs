@@ -1,6 +1,7 @@
-//! A `Suite` over cw-multi-test's `App` with real bank balances: the order book, a mock
-//! rollover-escrow that records every `open_lease` (and keeps its deposit), a mock
-//! provider-incentives registry answering `provider_audit`, tenants, providers and a keeper.
+//! A `Suite` over cw-multi-test's `App` with real bank balances: the order book, the real
+//! rollover-escrow (which refuses what it refuses on chain: a tenant as its own provider, bad
+//! backups, denoms it does not take), a mock provider-incentives registry answering
+//! `provider_audit`, tenants, providers and a keeper.
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_std::{
@@ -8,9 +9,9 @@ use cosmwasm_std::{
     Response, StdResult, Uint128,
 };
 use cw_multi_test::{App, AppResponse, ContractWrapper, Executor};
-use cw_storage_plus::{Item, Map};
+use cw_storage_plus::Map;
 use spice_types::{
-    AuditedAttribute, EscrowOpenLease, OpenLeaseMsg, ProviderAuditQuery, ProviderAuditResponse,
+    AuditedAttribute, BackupProvider, OpenLeaseMsg, ProviderAuditQuery, ProviderAuditResponse,
 };
 
 use crate::contract;
@@ -27,40 +28,27 @@ pub const USDC: &str = "uusdc";
 pub const START: u128 = 1_000_000_000_000;
 pub const RUNWAY: u64 = 100;
 pub const GIB: u64 = 1 << 30;
+/// The refundable deposit every offer locks in these tests (in OSMO, so the AKT books of
+/// orders and leases stay separate from it).
+pub const OFFER_DEPOSIT: u128 = 5_000_000;
+pub const OSMO: &str = "uosmo";
 
-// ---------- mock rollover-escrow ----------
+pub fn offer_deposit() -> Coin {
+    coin(OFFER_DEPOSIT, OSMO)
+}
 
-/// One `open_lease` the escrow received, with the coins attached.
+// ---------- the real rollover-escrow ----------
+
+/// One lease the escrow opened, as the `open_lease` that opened it and the coins attached
+/// (read back from the real escrow's `lease` query).
 #[cw_serde]
 pub struct LeaseRecord {
     pub msg: OpenLeaseMsg,
     pub funds: Vec<Coin>,
 }
 
-const LEASES: Item<Vec<LeaseRecord>> = Item::new("leases");
-
-fn escrow_exec(
-    deps: DepsMut,
-    _: Env,
-    info: MessageInfo,
-    msg: EscrowOpenLease,
-) -> StdResult<Response> {
-    let EscrowOpenLease::OpenLease(msg) = msg;
-    let mut all = LEASES.may_load(deps.storage)?.unwrap_or_default();
-    all.push(LeaseRecord {
-        msg,
-        funds: info.funds,
-    });
-    LEASES.save(deps.storage, &all)?;
-    Ok(Response::new())
-}
-
 fn empty_inst(_: DepsMut, _: Env, _: MessageInfo, _: Empty) -> StdResult<Response> {
     Ok(Response::new())
-}
-
-fn escrow_query(deps: Deps, _: Env, _: Empty) -> StdResult<Binary> {
-    to_json_binary(&LEASES.may_load(deps.storage)?.unwrap_or_default())
 }
 
 // ---------- mock provider-incentives registry ----------
@@ -218,12 +206,13 @@ impl Suite {
         });
         let book_code = app.store_code(Box::new(
             ContractWrapper::new(contract::execute, contract::instantiate, contract::query)
+                .with_reply(contract::reply)
                 .with_migrate(contract::migrate),
         ));
         let escrow_code = app.store_code(Box::new(ContractWrapper::new(
-            escrow_exec,
-            empty_inst,
-            escrow_query,
+            rollover_escrow::contract::execute,
+            rollover_escrow::contract::instantiate,
+            rollover_escrow::contract::query,
         )));
         let registry_code = app.store_code(Box::new(ContractWrapper::new(
             registry_exec,
@@ -231,7 +220,28 @@ impl Suite {
             registry_query,
         )));
         let escrow = app
-            .instantiate_contract(escrow_code, owner.clone(), &Empty {}, &[], "escrow", None)
+            .instantiate_contract(
+                escrow_code,
+                owner.clone(),
+                &rollover_escrow::msg::InstantiateMsg {
+                    owner: Some(owner.to_string()),
+                    guardian: None,
+                    accepted_denoms: vec![AKT.into(), USDC.into()],
+                    take_fee_bps: 100,
+                    fee_collector: owner.to_string(),
+                    grace_period_blocks: 600,
+                    heartbeat_timeout_blocks: 100,
+                    order_book: None,
+                    keeper_bounty_bps: 10,
+                    incentives: None,
+                    monitors: None,
+                    max_backups: None,
+                    bond_slash_bps: None,
+                },
+                &[],
+                "escrow",
+                None,
+            )
             .unwrap();
         let registry = app
             .instantiate_contract(registry_code, owner.clone(), &Empty {}, &[], "reg", None)
@@ -246,11 +256,23 @@ impl Suite {
             provider_registry: None,
             keeper_bounty_bps: None,
             max_open_offers_per_provider: None,
+            offer_deposit: Some(offer_deposit()),
         };
         tweak(&mut msg);
         let book = app
             .instantiate_contract(book_code, owner.clone(), &msg, &[], "order-book", None)
             .unwrap();
+        // The escrow opens leases for this book only.
+        app.execute_contract(
+            owner.clone(),
+            escrow.clone(),
+            &rollover_escrow::msg::ExecuteMsg::UpdateConfig(rollover_escrow::msg::ConfigUpdate {
+                order_book: Some(book.to_string()),
+                ..Default::default()
+            }),
+            &[],
+        )
+        .unwrap();
         Suite {
             app,
             book,
@@ -389,11 +411,26 @@ impl Suite {
         }
     }
 
+    /// Posts an offer with the configured deposit attached; returns its id.
     pub fn post(&mut self, provider: &Addr, capacity: Capacity, price: &str, units: u32) -> u64 {
         let res = self
-            .exec(provider, &Self::post_msg(capacity, price, units), &[])
+            .exec(
+                provider,
+                &Self::post_msg(capacity, price, units),
+                &self.deposit_funds(),
+            )
             .unwrap();
         attr(ev(&res, "post_offer")[0], "offer_id").parse().unwrap()
+    }
+
+    /// The coins `post_offer` must carry under the book's current config.
+    pub fn deposit_funds(&self) -> Vec<Coin> {
+        let c: crate::state::Config = self
+            .app
+            .wrap()
+            .query_wasm_smart(&self.book, &QueryMsg::Config {})
+            .unwrap();
+        c.offer_deposit.into_iter().collect()
     }
 
     pub fn match_orders(&mut self, limit: u32) -> AppResponse {
@@ -498,12 +535,41 @@ impl Suite {
             .unwrap()
     }
 
-    /// Every `open_lease` the escrow received, in order.
+    /// Every lease the escrow opened, in order, as the `open_lease` that opened it.
     pub fn leases(&self) -> Vec<LeaseRecord> {
-        self.app
-            .wrap()
-            .query_wasm_smart(&self.escrow, &Empty {})
-            .unwrap()
+        let mut out = vec![];
+        for lease_id in 1.. {
+            let Ok(l) = self
+                .app
+                .wrap()
+                .query_wasm_smart::<rollover_escrow::msg::LeaseResponse>(
+                    &self.escrow,
+                    &rollover_escrow::msg::QueryMsg::Lease { lease_id },
+                )
+            else {
+                return out;
+            };
+            out.push(LeaseRecord {
+                msg: OpenLeaseMsg {
+                    tenant: Some(l.tenant.to_string()),
+                    provider: l.provider.to_string(),
+                    price_per_block: l.price_per_block,
+                    denom: l.denom.clone(),
+                    backups: l
+                        .backups
+                        .iter()
+                        .map(|b| BackupProvider {
+                            provider: b.provider.to_string(),
+                            price_per_block: b.price_per_block,
+                        })
+                        .collect(),
+                    spec_ref: l.spec_ref,
+                    order_id: l.order_id,
+                },
+                funds: vec![coin(l.total_deposited.u128(), &l.denom)],
+            });
+        }
+        out
     }
 
     pub fn balance(&self, who: &Addr, denom: &str) -> u128 {
