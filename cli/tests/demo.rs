@@ -129,9 +129,10 @@ fn demo_fills_the_standing_order_at_the_cheapest_offer_with_a_backup() {
 fn demo_pays_the_serving_provider_its_weighted_share() {
     let report = demo_json();
     let inc = &report["incentives"];
-    // Only this provider served in the funded epoch: 200 blocks at tier 2 (x1.5) = 300 weight,
-    // so it takes the whole 7,000 OSMO budget.
-    assert_eq!(inc["total_weight"], "300");
+    // Only this provider earned in the funded epoch: the oracles' 2,000 units at tier 2 (x1.5)
+    // = 3,000 weight (the escrow's hook adds the lease's value once it reports when the service
+    // was served), so it takes the whole 7,000 OSMO budget.
+    assert_eq!(inc["total_weight"], "3000");
     assert_eq!(inc["claimed"], "7000000000");
 }
 
