@@ -2,22 +2,35 @@
 //! other's.
 
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{to_json_binary, Addr, Coin, CosmosMsg, Decimal, StdResult, Uint128, WasmMsg};
+use cosmwasm_std::{
+    to_json_binary, Addr, Coin, CosmosMsg, Decimal, StdResult, Timestamp, Uint128, WasmMsg,
+};
 
 /// rollover-escrow → provider-incentives: a provider was paid for serving a lease.
 /// provider-incentives accepts it only from its configured escrow and counts it as verified
 /// utilization for the epoch in which it arrives (no oracle needed).
-/// JSON: `{"lease_settled":{"provider":"…","lease_id":1,"denom":"…","amount":"…","blocks":10}}`.
+/// The escrow sends it as a sub-message replying on error and swallows a refusal, so incentives
+/// can never block a withdrawal, close or rollover; it is sent only for a non-zero `amount`.
+/// JSON: `{"lease_settled":{"provider":"…","tenant":"…","lease_id":1,"denom":"…","amount":"…",
+/// "take_fee":"…","blocks":10,"served_from":"…","served_until":"…"}}` (times in nanoseconds).
 #[cw_serde]
 pub enum IncentivesHookMsg {
     LeaseSettled {
         provider: String,
+        /// The lease's tenant, so incentives can cap weight per tenant–provider pair.
+        tenant: String,
         lease_id: u64,
         denom: String,
         /// What the provider earned in this settlement, before the take fee.
         amount: Uint128,
+        /// The take fee charged on `amount` (paid to the fee collector).
+        take_fee: Uint128,
         /// Blocks of service this settlement paid for.
         blocks: u64,
+        /// Block time at which the paid-for service began (the previous settlement point) …
+        served_from: Timestamp,
+        /// … and ended (this settlement, or the failure time when settlement stopped there).
+        served_until: Timestamp,
     },
 }
 
@@ -135,14 +148,18 @@ mod tests {
     fn lease_settled_json_is_flat_snake_case() {
         let msg = IncentivesHookMsg::LeaseSettled {
             provider: "osmo1p".into(),
+            tenant: "osmo1t".into(),
             lease_id: 7,
             denom: "uakt".into(),
             amount: Uint128::new(42),
+            take_fee: Uint128::new(1),
             blocks: 3,
+            served_from: Timestamp::from_seconds(10),
+            served_until: Timestamp::from_seconds(25),
         };
         assert_eq!(
             to_json_string(&msg).unwrap(),
-            r#"{"lease_settled":{"provider":"osmo1p","lease_id":7,"denom":"uakt","amount":"42","blocks":3}}"#
+            r#"{"lease_settled":{"provider":"osmo1p","tenant":"osmo1t","lease_id":7,"denom":"uakt","amount":"42","take_fee":"1","blocks":3,"served_from":"10000000000","served_until":"25000000000"}}"#
         );
     }
 }
