@@ -1105,10 +1105,14 @@ fn incentives_rows() -> Vec<Row> {
                 guarded(
                     &IncentivesMsg::LeaseSettled {
                         provider: w.provider.to_string(),
+                        tenant: "tenant".into(),
                         lease_id: w.lease,
                         denom: AKT_DENOM.into(),
                         amount: Uint128::new(1_000_000),
+                        take_fee: Uint128::zero(),
                         blocks: 1_000_000,
+                        served_from: cosmwasm_std::Timestamp::from_seconds(0),
+                        served_until: cosmwasm_std::Timestamp::from_seconds(0),
                     },
                     exact(IncentivesError::NotEscrow {
                         sender: w.stranger.to_string(),

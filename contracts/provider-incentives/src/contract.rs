@@ -46,20 +46,28 @@ pub fn execute(
         }
         ExecuteMsg::LeaseSettled {
             provider,
+            tenant,
             lease_id,
             denom,
             amount,
+            take_fee,
             blocks,
+            served_from,
+            served_until,
         } => execute::reports::lease_settled(
             deps,
             env,
             info,
             IncentivesHookMsg::LeaseSettled {
                 provider,
+                tenant,
                 lease_id,
                 denom,
                 amount,
+                take_fee,
                 blocks,
+                served_from,
+                served_until,
             },
         ),
         ExecuteMsg::FinalizeEpoch { epoch } => execute::epochs::finalize(deps, env, epoch),

@@ -115,10 +115,14 @@ pub enum ExecuteMsg {
     /// as `blocks` utilization units for the current epoch.
     LeaseSettled {
         provider: String,
+        tenant: String,
         lease_id: u64,
         denom: String,
         amount: Uint128,
+        take_fee: Uint128,
         blocks: u64,
+        served_from: Timestamp,
+        served_until: Timestamp,
     },
     /// Anyone, once the epoch's report window has closed: fixes its reward per weight unit.
     FinalizeEpoch { epoch: u64 },

@@ -207,6 +207,7 @@ pub fn lease_settled(
         denom,
         amount,
         blocks,
+        ..
     } = hook;
     let provider = deps.api.addr_validate(&provider)?;
     let epoch = config.epoch_at(env.block.time);

@@ -37,10 +37,14 @@ fn every_restricted_message_is_refused_for_a_stranger() {
         (
             ExecuteMsg::LeaseSettled {
                 provider: a.to_string(),
+                tenant: "tenant".into(),
                 lease_id: 1,
                 denom: "uakt".into(),
                 amount: Uint128::one(),
+                take_fee: Uint128::zero(),
                 blocks: 1,
+                served_from: cosmwasm_std::Timestamp::from_seconds(0),
+                served_until: cosmwasm_std::Timestamp::from_seconds(0),
             },
             ContractError::NotEscrow {
                 sender: who.clone(),

@@ -222,10 +222,14 @@ fn lease_settled_is_accepted_from_the_escrow_only_and_counts_blocks() {
     // The escrow sends spice_types' hook message; its JSON parses as our ExecuteMsg.
     let hook = IncentivesHookMsg::LeaseSettled {
         provider: a.to_string(),
+        tenant: "tenant".into(),
         lease_id: 9,
         denom: "uakt".into(),
         amount: Uint128::new(123),
+        take_fee: Uint128::zero(),
         blocks: 10,
+        served_from: cosmwasm_std::Timestamp::from_seconds(0),
+        served_until: cosmwasm_std::Timestamp::from_seconds(0),
     };
     let msg: ExecuteMsg = from_json(to_json_binary(&hook).unwrap()).unwrap();
     let escrow = s.escrow.clone();

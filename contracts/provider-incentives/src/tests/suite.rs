@@ -279,10 +279,14 @@ impl Suite {
             sender,
             &ExecuteMsg::LeaseSettled {
                 provider: provider.to_string(),
+                tenant: "tenant".into(),
                 lease_id: 1,
                 denom: "uakt".into(),
                 amount: Uint128::new(1_000),
+                take_fee: Uint128::zero(),
                 blocks,
+                served_from: cosmwasm_std::Timestamp::from_seconds(0),
+                served_until: cosmwasm_std::Timestamp::from_seconds(0),
             },
             &[],
         )
