@@ -238,6 +238,8 @@ pub struct EscrowParams {
     pub keeper_bounty_bps: u16,
     pub max_backups: Option<u32>,
     pub bond_slash_bps: Option<u16>,
+    /// Smallest bank deposit by anyone but the tenant; default 1,000 base units.
+    pub min_sponsor_deposit: Option<Uint128>,
 }
 
 impl Default for EscrowParams {
@@ -249,6 +251,7 @@ impl Default for EscrowParams {
             keeper_bounty_bps: 10,
             max_backups: None,
             bond_slash_bps: None,
+            min_sponsor_deposit: None,
         }
     }
 }
@@ -701,6 +704,7 @@ pub fn deploy<Chain: CwEnv>(
             monitors: Some(roles.monitors.clone()),
             max_backups: e.max_backups,
             bond_slash_bps: e.bond_slash_bps,
+            min_sponsor_deposit: e.min_sponsor_deposit,
         },
     )?;
 

@@ -636,6 +636,13 @@ impl Escrow {
             json!({ "accept_lease": { "lease_id": lease_id } }),
             &[],
         )?;
+        // The backup agrees in advance, or rollover skips it.
+        let accept_backup = exec(
+            &mut self.c,
+            &backup,
+            json!({ "accept_backup": { "lease_id": lease_id } }),
+            &[],
+        )?;
         self.c.advance_blocks(100, 600);
         let settle = exec(
             &mut self.c,
@@ -662,6 +669,8 @@ impl Escrow {
             json!({ "heartbeat": { "lease_id": lease_id } }),
             &[],
         )?;
+        // One provider-level heartbeat covers all the provider's leases: O(1).
+        let heartbeat_provider = exec(&mut self.c, &provider, json!({ "heartbeat": {} }), &[])?;
         let rollover = exec(
             &mut self.c,
             &tenant,
@@ -675,6 +684,8 @@ impl Escrow {
             ("withdraw", withdraw),
             ("deposit", deposit),
             ("heartbeat", heartbeat),
+            ("heartbeat_provider", heartbeat_provider),
+            ("accept_backup", accept_backup),
             ("rollover", rollover),
         ])
     }

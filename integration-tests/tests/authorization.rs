@@ -163,6 +163,11 @@ const PERMISSIONLESS: &[(&str, &str, &str)] = &[
         "top_up",
         "keeper: moves the source the tenant chose; bounty only when funds moved",
     ),
+    (
+        "rollover-escrow",
+        "close_expired",
+        "keeper crank: closes only leases dry past their grace, refunding their depositors",
+    ),
 ];
 
 #[derive(Clone, Copy, Debug, PartialEq)]
@@ -1577,14 +1582,37 @@ fn escrow_rows() -> Vec<Row> {
         Row {
             contract: "rollover-escrow",
             variant: "heartbeat",
-            who: "the lease's provider",
+            who: "the lease's provider (`heartbeat {}` without a lease speaks only for its sender)",
             sample: |w, _| {
                 guarded(
-                    &EscrowMsg::Heartbeat { lease_id: w.lease },
+                    &EscrowMsg::Heartbeat {
+                        lease_id: Some(w.lease),
+                    },
                     escrow_unauthorized(&w.stranger, w.lease),
                 )
                 .rightful(&w.provider, "provider")
             },
+        },
+        Row {
+            contract: "rollover-escrow",
+            variant: "accept_backup",
+            who: "a provider listed as the lease's backup",
+            sample: |w, _| {
+                let (lease, stranger) = (w.lease, w.stranger.to_string());
+                guarded(
+                    &EscrowMsg::AcceptBackup { lease_id: lease },
+                    like::<EscrowError>("NotABackup { .. }", move |e| {
+                        matches!(e, EscrowError::NotABackup { lease_id, sender } if *lease_id == lease && *sender == stranger)
+                    }),
+                )
+                .rightful(&w.backup, "backup")
+            },
+        },
+        Row {
+            contract: "rollover-escrow",
+            variant: "close_expired",
+            who: "anyone (keeper crank)",
+            sample: |_, _| open(&EscrowMsg::CloseExpired { limit: Some(5) }),
         },
         Row {
             contract: "rollover-escrow",
@@ -1622,8 +1650,15 @@ fn escrow_rows() -> Vec<Row> {
             who: "tenant or monitor; anyone once heartbeats lapse or a failure is reported",
             sample: |w, escrow| {
                 let p = w.provider.clone();
-                w.exec(&p, escrow, &EscrowMsg::Heartbeat { lease_id: w.lease }, &[])
-                    .expect("heartbeat");
+                w.exec(
+                    &p,
+                    escrow,
+                    &EscrowMsg::Heartbeat {
+                        lease_id: Some(w.lease),
+                    },
+                    &[],
+                )
+                .expect("heartbeat");
                 let lease = w.lease;
                 guarded(
                     &EscrowMsg::Rollover { lease_id: lease },

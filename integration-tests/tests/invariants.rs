@@ -90,6 +90,9 @@ fn buyback_invariants_hold_under_random_use() {
 
 /// Every lease's deposits are paid to providers, fees, refunds or still held; the escrow's bank
 /// is exactly what leases, bonds and prefunded balances hold; settling twice changes nothing.
+/// With hostile actors (providers as tenants, dust depositors, a lying monitor, failures
+/// between settlements): no provider is paid past its failure height or heartbeat deadline, no
+/// depositor gets back more than it put in, and a tenant can always fund its lease.
 #[test]
 fn escrow_invariants_hold_under_random_use() {
     property::<EscrowAction>(Focus::Escrow);

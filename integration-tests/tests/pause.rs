@@ -814,7 +814,9 @@ fn paused_escrow_stops_entries_and_keepers_but_lets_tenants_providers_and_sponso
         &mut w,
         &provider,
         &escrow,
-        &EscrowMsg::Heartbeat { lease_id: lease },
+        &EscrowMsg::Heartbeat {
+            lease_id: Some(lease),
+        },
         &[],
     );
     ok(

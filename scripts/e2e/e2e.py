@@ -107,9 +107,11 @@ def stream(price_atomics, blocks):
     return price_atomics * blocks // ATOMICS
 
 
-def take_fee(gross, bps=100):
-    """The escrow's take fee, rounded up."""
-    return -(-gross * bps // 10_000)
+def take_fee(gross, carry=0, bps=100):
+    """The escrow's take fee and the lease's new fee carry (in 10^-18 units): the fee on each
+    payout is floor(carry + gross × bps / 10 000), the sub-unit rest carried to the next one."""
+    atoms = gross * bps * (10**18 // 10_000) + carry
+    return min(atoms // 10**18, gross), atoms % 10**18
 
 
 # ---- the node -----------------------------------------------------------------------------
@@ -829,6 +831,9 @@ def escrow(run):
               tenant_before - LEASE_DEPOSIT - res.fee)
     expect_eq("escrow holds the deposit", run.bal(E), escrow_before + LEASE_DEPOSIT)
     expect_eq("status", lease(lease_id)["status"], "pending")
+    # A backup takes a lease over only if it agreed in advance.
+    run.execute("escrow: backup accepts its standby role", E,
+                {"accept_backup": {"lease_id": lease_id}}, "backup", bench="accept_backup")
 
     res = run.execute("escrow: provider accepts", E, {"accept_lease": {"lease_id": lease_id}},
                       "provider", bench="accept_lease")
@@ -853,7 +858,7 @@ def escrow(run):
                       "provider", bench="withdraw",
                       note="bank sends to provider and fee collector, incentives hook included")
     g1 = stream(p1, res.height - h_start)
-    f1 = take_fee(g1)
+    f1, fee_carry = take_fee(g1)
     expect_eq("withdraw amount = price × blocks", int(res.attr(".escrow.withdraw", "amount")), g1)
     expect_eq("provider received net (less its fee)", run.bal("provider"),
               provider_before + g1 - f1 - res.fee)
@@ -867,6 +872,9 @@ def escrow(run):
 
     res = run.execute("escrow: provider heartbeat", E, {"heartbeat": {"lease_id": lease_id}},
                       "provider", bench="heartbeat")
+    expect_eq("last_heartbeat", lease(lease_id)["last_heartbeat"], res.height)
+    res = run.execute("escrow: provider-level heartbeat (all its leases)", E, {"heartbeat": {}},
+                      "provider", bench="heartbeat_provider")
     expect_eq("last_heartbeat", lease(lease_id)["last_heartbeat"], res.height)
 
     tenant_before = run.bal("tenant")
@@ -916,7 +924,7 @@ def escrow(run):
                       note="pays the outgoing provider (bank sends, incentives hook)")
     h_roll = res.height
     g2 = stream(p1, h_fail - h_start) - paid_primary
-    f2 = take_fee(g2)
+    f2, fee_carry = take_fee(g2, fee_carry)
     expect_eq("primary paid up to the failure, not after", run.bal("provider"),
               provider_before + g2 - f2)
     expect_eq("take fee to the vault", run.bal("staking_vault"), vault_before + f2)
@@ -938,7 +946,7 @@ def escrow(run):
     res = run.execute("escrow: backup withdraws", E, {"withdraw": {"lease_id": lease_id}},
                       "backup")
     g3 = stream(p2, res.height - h_roll)
-    f3 = take_fee(g3)
+    f3, fee_carry = take_fee(g3, fee_carry)
     expect_eq("backup received net (less its fee)", run.bal("backup"),
               backup_before + g3 - f3 - res.fee)
     fees += f3
@@ -950,7 +958,7 @@ def escrow(run):
     h_close = res.height
     g_backup = stream(p2, h_close - h_roll)
     g4 = g_backup - g3
-    f4 = take_fee(g4)
+    f4, fee_carry = take_fee(g4, fee_carry)
     fees += f4
     expect_eq("backup paid to the close", run.bal("backup"), backup_before + g4 - f4)
     deposited = LEASE_DEPOSIT + TOP_UP + moved
@@ -1061,7 +1069,7 @@ def order_book(run):
                       {"withdraw": {"lease_id": lease_id}}, "provider")
     g = stream(dec(OFFERS["provider"]), res.height - h_open)
     expect_eq("provider received net (less its fee)", run.bal("provider"),
-              provider_before + g - take_fee(g) - res.fee)
+              provider_before + g - take_fee(g)[0] - res.fee)
     ok(f"lease streamed {g} over {res.height - h_open} blocks")
 
     # A second order crossing the provider's remaining unit, withdrawn before any match.

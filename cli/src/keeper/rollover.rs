@@ -39,10 +39,19 @@ pub fn plan(ctx: &Ctx, memory: &mut Memory) -> Result<Vec<Finding>> {
         if lease.status != LeaseStatus::Active {
             continue;
         }
-        let deadline = lease
-            .last_heartbeat
-            .saturating_add(config.heartbeat_timeout_blocks);
+        // A provider fails after `MISSED_INTERVALS` heartbeat intervals of silence.
+        let deadline = lease.last_heartbeat.saturating_add(
+            config
+                .heartbeat_timeout_blocks
+                .saturating_mul(rollover_escrow::MISSED_INTERVALS),
+        );
         let why = match &lease.failure {
+            // A tenant's report refuted by a later heartbeat no longer stands.
+            Some(f)
+                if !config.monitors.contains(&f.reporter) && lease.last_heartbeat >= f.height =>
+            {
+                continue
+            }
             Some(f) => format!(
                 "provider {} reported failed by {} (reason {}) at height {}",
                 lease.provider, f.reporter, f.reason, f.height
@@ -53,7 +62,7 @@ pub fn plan(ctx: &Ctx, memory: &mut Memory) -> Result<Vec<Finding>> {
             ),
             None => continue,
         };
-        let next = match lease.backups.first() {
+        let next = match lease.backups.iter().find(|b| b.accepted) {
             Some(b) => format!(
                 "rolls over to {} at {}/block",
                 b.provider, b.price_per_block

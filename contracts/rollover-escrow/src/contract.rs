@@ -1,6 +1,6 @@
 #[cfg(not(feature = "library"))]
 use cosmwasm_std::entry_point;
-use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Response};
+use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Reply, Response};
 
 use crate::error::ContractError;
 use crate::msg::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
@@ -36,7 +36,7 @@ pub fn execute(
             Ok(spice_governance::set_guardian(TAG, deps, &info, guardian)?)
         }
         ExecuteMsg::Pause {} => Ok(spice_governance::pause(TAG, deps, &env, &info)?),
-        ExecuteMsg::Unpause {} => Ok(spice_governance::unpause(TAG, deps, &env, &info)?),
+        ExecuteMsg::Unpause {} => execute::config::unpause(deps, env, info),
         ExecuteMsg::OpenLease(msg) => execute::lease::open(deps, env, info, msg),
         ExecuteMsg::AcceptLease { lease_id } => execute::lease::accept(deps, env, info, lease_id),
         ExecuteMsg::Settle { lease_id } => execute::lease::settle_lease(deps, env, info, lease_id),
@@ -77,6 +77,10 @@ pub fn execute(
         }
         ExecuteMsg::Rollover { lease_id } => execute::rollover::rollover(deps, env, info, lease_id),
         ExecuteMsg::PostBond { lease_id } => execute::rollover::post_bond(deps, info, lease_id),
+        ExecuteMsg::AcceptBackup { lease_id } => {
+            execute::rollover::accept_backup(deps, env, info, lease_id)
+        }
+        ExecuteMsg::CloseExpired { limit } => execute::lease::close_expired(deps, env, info, limit),
     }
 }
 
@@ -130,4 +134,11 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
 #[cfg_attr(not(feature = "library"), entry_point)]
 pub fn migrate(deps: DepsMut, _env: Env, msg: MigrateMsg) -> Result<Response, ContractError> {
     execute::config::migrate(deps, msg)
+}
+
+/// Only the provider-incentives hook replies (on error): its failure is recorded in an event and
+/// swallowed, so incentives can never block a withdrawal, close or rollover.
+#[cfg_attr(not(feature = "library"), entry_point)]
+pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractError> {
+    execute::ledger::reply(deps, env, msg)
 }

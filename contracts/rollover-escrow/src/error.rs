@@ -93,7 +93,7 @@ pub enum ContractError {
     #[error("{count} backups given; at most {max} are allowed")]
     TooManyBackups { count: usize, max: u32 },
 
-    #[error("backup {provider} is listed more than once, or is the tenant or current provider")]
+    #[error("backup {provider} is listed more than once")]
     DuplicateBackup { provider: String },
 
     #[error("lease {lease_id} cannot go from {from} to {to}")]
@@ -130,8 +130,30 @@ pub enum ContractError {
     #[error("lease {lease_id} has nothing to withdraw")]
     NothingToWithdraw { lease_id: u64 },
 
-    #[error("lease {lease_id} already holds {max} separate deposits; deposit again from an existing source")]
+    #[error("lease {lease_id} already holds {max} separate deposits of this kind; deposit again from an existing source")]
     TooManyDeposits { lease_id: u64, max: usize },
+
+    #[error("lease {lease_id}: a deposit by someone other than the tenant must be at least {min}; got {amount}")]
+    DepositBelowMinimum {
+        lease_id: u64,
+        amount: Uint128,
+        min: Uint128,
+    },
+
+    #[error("{sender} is a backup of lease {lease_id} and may not force its rollover")]
+    BackupMayNotForce { lease_id: u64, sender: String },
+
+    #[error("no reply {id} was expected")]
+    UnknownReply { id: u64 },
+
+    #[error("{sender} is not a backup of lease {lease_id}")]
+    NotABackup { lease_id: u64, sender: String },
+
+    #[error("tenant {tenant} cannot be a backup of its own lease")]
+    BackupIsTenant { tenant: String },
+
+    #[error("backup {provider} is already the lease's provider")]
+    BackupIsProvider { provider: String },
 
     #[error("lease {lease_id} needs {needed} but {available} is available")]
     InsufficientFunds {

@@ -9,3 +9,5 @@ pub mod state;
 mod tests;
 
 pub use error::ContractError;
+/// Heartbeat intervals a provider must miss before it counts as failed.
+pub use execute::health::MISSED_INTERVALS;

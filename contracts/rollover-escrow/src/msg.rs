@@ -21,7 +21,8 @@ pub struct InstantiateMsg {
     pub fee_collector: String,
     /// Blocks an out-of-funds lease waits for a deposit that revives it before anyone may close it.
     pub grace_period_blocks: u64,
-    /// Blocks without a provider heartbeat after which anyone may roll the lease over.
+    /// The heartbeat interval: a provider silent for `MISSED_INTERVALS` (3) of them counts as
+    /// failed, and anyone but its backups may then roll its leases over.
     pub heartbeat_timeout_blocks: u64,
     /// The order book allowed to open leases on tenants' behalf.
     pub order_book: Option<String>,
@@ -39,6 +40,9 @@ pub struct InstantiateMsg {
     /// Share of a provider bond slashed to the tenant on an attested failure. Default 10,000.
     #[serde(default)]
     pub bond_slash_bps: Option<u16>,
+    /// Smallest bank deposit by anyone other than the tenant (or the order book). Default 1,000.
+    #[serde(default)]
+    pub min_sponsor_deposit: Option<Uint128>,
 }
 
 /// Each field left out keeps its value; the result is validated exactly like instantiate.
@@ -60,6 +64,8 @@ pub struct ConfigUpdate {
     pub max_backups: Option<u32>,
     #[serde(default)]
     pub bond_slash_bps: Option<u16>,
+    #[serde(default)]
+    pub min_sponsor_deposit: Option<Uint128>,
 }
 
 #[cw_serde]
@@ -138,9 +144,21 @@ pub enum ExecuteMsg {
     TopUp {
         lease_id: u64,
     },
-    /// The current provider: proof of life.
+    /// Proof of life. `{}`: the sender's provider-level heartbeat covering all its leases (O(1)).
+    /// With `lease_id`: by that lease's provider; also clears a tenant-only failure report.
     Heartbeat {
+        #[serde(default)]
+        lease_id: Option<u64>,
+    },
+    /// A provider listed as a backup agrees to take the lease over at its listed price; rollover
+    /// skips backups that have not.
+    AcceptBackup {
         lease_id: u64,
+    },
+    /// Anyone: closes up to `limit` (default 10, at most 30) out-of-funds leases whose grace
+    /// period is over, oldest first from the depletion index, refunding their depositors.
+    CloseExpired {
+        limit: Option<u32>,
     },
     /// The tenant or a monitor, provider reason code (10000–19999).
     ReportFailure {
@@ -152,8 +170,9 @@ pub enum ExecuteMsg {
         lease_id: u64,
         backups: Vec<BackupProvider>,
     },
-    /// Tenant, monitor, or anyone once heartbeats lapsed or a failure was reported: move the
-    /// lease to its next backup (or close it when none is left).
+    /// Tenant, monitor, or anyone but its backups once a failure stands (3 heartbeat intervals
+    /// missed, or a report): move the lease to its next backup that accepted (or close it when
+    /// none is left).
     Rollover {
         lease_id: u64,
     },

@@ -3,7 +3,8 @@ use cw_storage_plus::Bound;
 use spice_types::page_limit;
 
 use crate::error::ContractError;
-use crate::execute::ledger::{depletion_height, load_lease, settle, Effects};
+use crate::execute::health::settle_now;
+use crate::execute::ledger::{depletion_height, load_lease, Effects};
 use crate::msg::{
     BalanceResponse, GrantResponse, LeaseResponse, LeasesResponse, ThresholdEntry,
     ThresholdResponse,
@@ -19,7 +20,12 @@ pub fn config(deps: Deps) -> StdResult<Config> {
 /// The lease as it would stand if settled now (lazy settlement, previewed).
 fn view(deps: Deps, env: &Env, mut lease: Lease) -> Result<LeaseResponse, ContractError> {
     let now = env.block.height;
-    settle(&mut lease, now, &mut Effects::default())?;
+    let cfg = CONFIG.load(deps.storage)?;
+    let mut fx = Effects::default();
+    fx.time = env.block.time;
+    settle_now(deps.storage, &mut lease, &cfg, now, &mut fx)?;
+    let live = crate::execute::health::liveness(deps.storage, &lease.provider)?;
+    let last_heartbeat = crate::execute::health::last_seen(&lease, live.as_ref());
     let depletion = depletion_height(&lease)?;
     let runway_blocks = depletion.map(|h| h.saturating_sub(now));
     let deposits = DEPOSITS
@@ -48,7 +54,7 @@ fn view(deps: Deps, env: &Env, mut lease: Lease) -> Result<LeaseResponse, Contra
         backups: lease.backups,
         history: lease.history,
         rollovers: lease.health.rollovers,
-        last_heartbeat: lease.health.last_heartbeat,
+        last_heartbeat,
         failure: lease.health.failure,
         auto_top_up: lease.auto_top_up,
         close_reason: lease.closure.as_ref().map(|c| c.reason),

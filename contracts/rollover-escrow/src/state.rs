@@ -1,5 +1,5 @@
 use cosmwasm_schema::cw_serde;
-use cosmwasm_std::{Addr, Coin, Decimal, Uint128};
+use cosmwasm_std::{Addr, Coin, Decimal, Timestamp, Uint128};
 use cw_storage_plus::{Index, IndexList, IndexedMap, Item, Map, MultiIndex};
 
 #[cw_serde]
@@ -24,6 +24,16 @@ pub struct Config {
     /// than the tenant (a monitor's report or missed heartbeats) ends the provider's term.
     #[serde(default = "default_bond_slash_bps")]
     pub bond_slash_bps: u16,
+    /// Smallest deposit an account other than the tenant (a sponsor) may make by bank transfer;
+    /// sponsors also share a bounded number of deposit entries, so dust cannot fill a lease's
+    /// refund list (the tenant's own, its grants', the order book's and auto top-up deposits
+    /// are never limited by sponsors).
+    #[serde(default = "default_min_sponsor_deposit")]
+    pub min_sponsor_deposit: Uint128,
+}
+
+pub fn default_min_sponsor_deposit() -> Uint128 {
+    Uint128::new(1_000)
 }
 
 pub fn default_max_backups() -> u32 {
@@ -63,6 +73,9 @@ impl LeaseStatus {
 pub struct Backup {
     pub provider: Addr,
     pub price_per_block: Decimal,
+    /// The backup agreed in advance (`accept_backup`); rollover skips backups that did not.
+    #[serde(default)]
+    pub accepted: bool,
 }
 
 /// One provider's term on a lease, recorded when it ends.
@@ -80,6 +93,27 @@ pub struct Failure {
     pub reporter: Addr,
     pub reason: u32,
     pub height: u64,
+    /// Block time of the report (where settlement stops when the report stands).
+    #[serde(default)]
+    pub time: Option<Timestamp>,
+}
+
+/// A provider's liveness, shared by all its leases: one `heartbeat {}` covers every lease.
+#[cw_serde]
+pub struct Liveness {
+    pub last_seen: u64,
+    pub last_seen_time: Timestamp,
+    /// The most recent outages (`MAX_LAPSES`): a heartbeat at `until` after silence since
+    /// `from` longer than the heartbeat window. Leases running through an outage stay failed at
+    /// its deadline even after the provider comes back.
+    pub lapses: Vec<Lapse>,
+}
+
+#[cw_serde]
+pub struct Lapse {
+    pub from: u64,
+    pub from_time: Timestamp,
+    pub until: u64,
 }
 
 #[cw_serde]
@@ -147,6 +181,17 @@ pub struct Stream {
     pub earned: Uint128,
     /// Blocks of service `earned` pays for.
     pub earned_blocks: u64,
+    /// Take fee owed on past payouts but below one base unit; always < 1. The fee on each
+    /// payout is `floor(fee_carry + earned × take_fee_bps / 10 000)`, so over time the protocol
+    /// receives its exact share and a tiny payout is never all fee.
+    #[serde(default)]
+    pub fee_carry: Decimal,
+    /// Block time of the settlement point where the not-yet-paid service began.
+    #[serde(default)]
+    pub served_from: Option<Timestamp>,
+    /// Block time `settled_height` corresponds to.
+    #[serde(default)]
+    pub settled_time: Option<Timestamp>,
 }
 
 /// Lifetime money flows of the lease: deposited == paid + fees + refunded + held.
@@ -181,8 +226,13 @@ pub enum DepositSource {
     /// Taken from the depositor's prefunded balance; refunded back into it.
     Balance,
     /// Taken from `depositor`'s prefunded balance through its grant to `grantee`; refunded into
-    /// the balance and restored to the grant.
-    Grant { grantee: Addr },
+    /// the balance, and restored to the grant only while it is the same grant (`seq`), so a
+    /// renewed grant never regains what an older one spent.
+    Grant {
+        grantee: Addr,
+        #[serde(default)]
+        seq: u64,
+    },
 }
 
 #[cw_serde]
@@ -199,6 +249,9 @@ pub struct Grant {
     pub spent: Uint128,
     /// Block height from which the grant no longer works.
     pub expiration: Option<u64>,
+    /// Which grant this is: every `grant` call issues a new number.
+    #[serde(default)]
+    pub seq: u64,
 }
 
 pub struct LeaseIndexes<'a> {
@@ -234,7 +287,16 @@ pub const DEPOSITS: Map<u64, Vec<DepositEntry>> = Map::new("dp");
 pub const GRANTS: Map<(&Addr, &Addr), Grant> = Map::new("gr");
 /// (owner, denom) → prefunded balance, the source for grants and auto top-ups.
 pub const BALANCES: Map<(&Addr, &str), Uint128> = Map::new("bl");
+/// Provider → liveness (`heartbeat {}`), read by every lease of that provider.
+pub const LIVENESS: Map<&Addr, Liveness> = Map::new("lv");
+/// Last grant number issued.
+pub const GRANT_SEQ: Item<u64> = Item::new("gs");
+/// Ended pauses as (paused at, unpaused at), the most recent `MAX_PAUSE_SPANS`: the grace clock
+/// of an out-of-funds lease stands still while the contract is paused.
+pub const PAUSE_SPANS: Item<Vec<(u64, u64)>> = Item::new("ps");
 
 /// Every storage key this contract writes, including the governance package's; a test checks
 /// that none is a prefix of another.
-pub const STORAGE_KEYS: &[&str] = &["cfg", "nid", "ls", "it", "ip", "dh", "dp", "gr", "bl"];
+pub const STORAGE_KEYS: &[&str] = &[
+    "cfg", "nid", "ls", "it", "ip", "dh", "dp", "gr", "bl", "lv", "gs", "ps",
+];

@@ -10,6 +10,16 @@
 //! - the take fees the leases recorded are the ones the `withdraw` events reported (ghost);
 //! - settling twice in a row changes nothing, and settling changes nothing the lease query (which
 //!   answers "as if settled now") did not already show (checked by the `Settle` action).
+//!
+//! Who is paid, and when (issue 17), with hostile actors — a provider that is also a tenant,
+//! dust depositors, a monitor that reports healthy providers, failures interleaved with
+//! settlements:
+//! - no provider is paid for blocks after its monitor-attested failure height (every `settle`
+//!   event checked against the standing failure, in `World::observe`), and no lease streams
+//!   past its provider's heartbeat deadline (`check`);
+//! - no depositor is refunded more than it put into a lease (`World::observe`);
+//! - a tenant can always fund its lease: its deposit is never refused for lack of deposit slots
+//!   (`TenantDeposit`).
 
 use cosmwasm_std::{coin, Decimal, Uint128};
 use proptest_derive::Arbitrary as PropArbitrary;
@@ -199,6 +209,40 @@ pub enum EscrowAction {
     },
     #[proptest(weight = 4)]
     Advance(Time),
+    /// A provider opens a lease as the tenant of another provider (a provider that is also a
+    /// tenant).
+    ProviderOpens {
+        tenant: Prov,
+        provider: Prov,
+        price: Price,
+        deposit: Amount,
+        backups: u8,
+    },
+    /// A stranger's one-unit deposit (dust).
+    #[proptest(weight = 2)]
+    DustDeposit {
+        lease: Pick,
+        from: User,
+    },
+    /// The lease's tenant funds it from its bank: never refused for lack of deposit slots.
+    #[proptest(weight = 2)]
+    TenantDeposit {
+        lease: Pick,
+        amount: Amount,
+    },
+    /// A provider's provider-level heartbeat, covering all its leases.
+    #[proptest(weight = 2)]
+    HeartbeatAll {
+        by: Prov,
+    },
+    AcceptBackup {
+        lease: Pick,
+        by: Prov,
+    },
+    CloseExpired {
+        keeper: User,
+        limit: u8,
+    },
 }
 
 /// How many leases exist (ids are 1..=count), as the model counted `open_lease` events.
@@ -453,7 +497,12 @@ pub fn apply(w: &mut World, a: &EscrowAction) -> Step {
         EscrowAction::Heartbeat { lease: p, by } => {
             let (id, l) = pick(w, p);
             let by = party(w, l.as_ref(), by);
-            w.exec(&by, &escrow, &ExecuteMsg::Heartbeat { lease_id: id }, &[])?;
+            w.exec(
+                &by,
+                &escrow,
+                &ExecuteMsg::Heartbeat { lease_id: Some(id) },
+                &[],
+            )?;
         }
         EscrowAction::ReportFailure {
             lease: p,
@@ -515,6 +564,89 @@ pub fn apply(w: &mut World, a: &EscrowAction) -> Step {
             price,
         } => crate::order_book::quick_fill(w, tenant, provider, price)?,
         EscrowAction::Advance(t) => w.advance(t.seconds()),
+        EscrowAction::ProviderOpens {
+            tenant,
+            provider,
+            price,
+            deposit,
+            backups: n,
+        } => {
+            let tenant = w.provider(tenant);
+            let prov = w.provider(provider);
+            let amount = deposit.resolve(w.bank(&tenant, AKT_DENOM));
+            let msg = ExecuteMsg::OpenLease(OpenLeaseMsg {
+                tenant: None,
+                provider: prov.to_string(),
+                price_per_block: price.decimal(),
+                denom: AKT_DENOM.into(),
+                backups: backups(w, n, provider),
+                spec_ref: None,
+                order_id: None,
+            });
+            if w.exec(&tenant, &escrow, &msg, &funds(amount, AKT_DENOM))?
+                .is_some()
+            {
+                let id = lease_count(w);
+                w.exec(
+                    &prov,
+                    &escrow,
+                    &ExecuteMsg::AcceptLease { lease_id: id },
+                    &[],
+                )?;
+            }
+        }
+        EscrowAction::DustDeposit { lease: p, from } => {
+            let (id, l) = pick(w, p);
+            let from = w.user(from);
+            let denom = l.map(|l| l.denom).unwrap_or_else(|| AKT_DENOM.into());
+            w.exec(
+                &from,
+                &escrow,
+                &ExecuteMsg::Deposit { lease_id: id },
+                &funds(1, &denom),
+            )?;
+        }
+        EscrowAction::TenantDeposit { lease: p, amount } => {
+            let (id, l) = pick(w, p);
+            let Some(l) = l else { return Ok(()) };
+            let amount = amount.resolve(w.bank(&l.tenant, &l.denom));
+            let refused = w
+                .exec(
+                    &l.tenant,
+                    &escrow,
+                    &ExecuteMsg::Deposit { lease_id: id },
+                    &funds(amount, &l.denom),
+                )?
+                .is_none();
+            let why = w.last_error.clone().unwrap_or_default();
+            ensure(!refused || !why.contains("separate deposits"), || {
+                format!(
+                    "escrow: tenant {} could not fund lease {id}: {why}",
+                    l.tenant
+                )
+            })?;
+        }
+        EscrowAction::HeartbeatAll { by } => {
+            let by = w.provider(by);
+            w.exec(&by, &escrow, &ExecuteMsg::Heartbeat { lease_id: None }, &[])?;
+        }
+        EscrowAction::AcceptBackup { lease: p, by } => {
+            let (id, _) = pick(w, p);
+            let by = w.provider(by);
+            w.exec(
+                &by,
+                &escrow,
+                &ExecuteMsg::AcceptBackup { lease_id: id },
+                &[],
+            )?;
+        }
+        EscrowAction::CloseExpired { keeper, limit } => {
+            let keeper = w.user(keeper);
+            let msg = ExecuteMsg::CloseExpired {
+                limit: Some(u32::from(limit % 31)),
+            };
+            w.exec(&keeper, &escrow, &msg, &[])?;
+        }
     }
     Ok(())
 }
@@ -536,6 +668,8 @@ pub fn check(w: &World) -> Step {
     let denoms = [AKT_DENOM, USDC_DENOM];
     let mut held = [0u128; 2];
     let mut fees = [0u128; 2];
+    let cfg: rollover_escrow::state::Config = w.query(escrow, &QueryMsg::Config {});
+    let heartbeat_timeout = cfg.heartbeat_timeout_blocks;
     for id in 1..=lease_count(w) {
         let l = lease(w, id).ok_or_else(|| format!("escrow: lease {id} is missing"))?;
         let out = l.total_paid + l.total_fees + l.total_refunded + l.balance + l.earned;
@@ -549,6 +683,29 @@ pub fn check(w: &World) -> Step {
             l.balance <= l.total_deposited && l.carry < Decimal::one(),
             || format!("escrow: lease {id} out of bounds: {}", json(&l)),
         )?;
+        // Never streamed past the provider's heartbeat deadline (its latest proof of life plus
+        // the missed intervals), nor past a standing monitor-attested failure.
+        if l.status == LeaseStatus::Active {
+            let window = heartbeat_timeout.saturating_mul(rollover_escrow::MISSED_INTERVALS);
+            ensure(
+                l.settled_height <= l.last_heartbeat.saturating_add(window),
+                || {
+                    format!(
+                        "escrow: lease {id} streamed to {} past its provider's heartbeat deadline {}",
+                        l.settled_height,
+                        l.last_heartbeat + window
+                    )
+                },
+            )?;
+            if let Some(f) = l.failure.as_ref().filter(|f| f.reporter == w.roles.monitor) {
+                ensure(l.settled_height <= f.height.max(l.provider_since), || {
+                    format!(
+                        "escrow: lease {id} streamed to {} past its attested failure at {}",
+                        l.settled_height, f.height
+                    )
+                })?;
+            }
+        }
         if l.status == LeaseStatus::Closed {
             ensure(
                 l.balance.is_zero() && l.earned.is_zero() && l.bond.is_zero(),

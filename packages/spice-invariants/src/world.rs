@@ -52,6 +52,12 @@ pub struct Ghost {
     pub vault_returned: u128,
     /// Escrow: leases opened (`open_lease` events); ids are 1..=this.
     pub leases_opened: u64,
+    /// Escrow: per (lease, depositor), what it put in (`open_lease`, `deposit` events) and what
+    /// came back (`refund` events).
+    pub escrow_put_in: BTreeMap<(String, String), (u128, u128)>,
+    /// Escrow: per lease, the provider and height of a standing monitor-attested failure
+    /// (`report_failure` events), until the provider's term ends.
+    pub escrow_failed: BTreeMap<String, (String, u64)>,
     /// Order book: orders placed and offers posted (ids are 1..=these).
     pub orders_placed: u64,
     pub offers_posted: u64,
@@ -83,6 +89,8 @@ pub struct World {
     /// until something changes state), so a refused message's comparison costs one read.
     clean: Option<String>,
     hashes: u64,
+    /// The error of the last refused message.
+    pub last_error: Option<String>,
 }
 
 pub type Step = Result<(), String>;
@@ -199,6 +207,7 @@ impl World {
             ghost: Ghost::default(),
             focus,
             clean: None,
+            last_error: None,
             hashes: 0,
         };
         w.wire();
@@ -446,6 +455,7 @@ impl World {
             }
             Err(err) => {
                 self.ghost.refusals += 1;
+                self.last_error = Some(format!("{err:#}"));
                 let after = self.fingerprint();
                 if after != before {
                     return Err(format!(
@@ -474,7 +484,52 @@ impl World {
             };
             let num = |k: &str| get(k).parse::<u128>().unwrap_or_default();
             match e.ty.as_str() {
-                "wasm-spice.escrow.open_lease" => g.leases_opened += 1,
+                "wasm-spice.escrow.open_lease" => {
+                    g.leases_opened += 1;
+                    g.escrow_put_in
+                        .entry((get("lease_id"), get("tenant")))
+                        .or_default()
+                        .0 += num("deposit");
+                }
+                "wasm-spice.escrow.deposit" => {
+                    g.escrow_put_in
+                        .entry((get("lease_id"), get("depositor")))
+                        .or_default()
+                        .0 += num("amount");
+                }
+                "wasm-spice.escrow.refund" => {
+                    let key = (get("lease_id"), get("depositor"));
+                    let e = g.escrow_put_in.entry(key.clone()).or_default();
+                    e.1 += num("amount");
+                    if e.1 > e.0 {
+                        return Err(format!(
+                            "escrow: {key:?} was refunded {} but put in only {}",
+                            e.1, e.0
+                        ));
+                    }
+                }
+                "wasm-spice.escrow.report_failure"
+                    if get("attested") == "true" && get("recorded") == "true" =>
+                {
+                    g.escrow_failed.insert(
+                        get("lease_id"),
+                        (get("provider"), num("failure_height") as u64),
+                    );
+                }
+                "wasm-spice.escrow.rollover" | "wasm-spice.escrow.close_lease" => {
+                    g.escrow_failed.remove(&get("lease_id"));
+                }
+                "wasm-spice.escrow.settle" => {
+                    if let Some((p, h)) = g.escrow_failed.get(&get("lease_id")) {
+                        let settled = num("settled_height") as u64;
+                        if *p == get("provider") && settled > *h {
+                            return Err(format!(
+                                "escrow: lease {} paid provider {p} to height {settled}, past its attested failure at {h}",
+                                get("lease_id")
+                            ));
+                        }
+                    }
+                }
                 "wasm-spice.escrow.withdraw" => {
                     *g.escrow_fees.entry(get("denom")).or_default() += num("fee")
                 }

@@ -221,8 +221,15 @@ pub fn lease_with_rollover(
         &Escrow::AcceptLease { lease_id },
         &[],
     )?;
+    // The backup agrees in advance; rollover never hands a lease to one that did not.
+    app.execute_contract(
+        backup.clone(),
+        escrow.clone(),
+        &Escrow::AcceptBackup { lease_id },
+        &[],
+    )?;
     let vault_before = balance(app, &suite.staking_vault.address, AKT_DENOM);
-    advance_blocks(app, 1_000);
+    advance_live(app, &escrow, &[&primary, &backup], 1_000)?;
     app.execute_contract(
         primary.clone(),
         escrow.clone(),
@@ -253,7 +260,7 @@ pub fn lease_with_rollover(
         .query_wasm_smart(&escrow, &EscrowQuery::Lease { lease_id })?;
     let rolled_over_to = lease.provider.clone();
 
-    advance_blocks(app, 500);
+    advance_live(app, &escrow, &[&backup], 500)?;
     app.execute_contract(
         backup.clone(),
         escrow.clone(),
@@ -703,6 +710,32 @@ fn balance(app: &OsmosisApp, who: &Addr, denom: &str) -> Uint128 {
         .query_balance(who, denom)
         .map(|c| c.amount)
         .unwrap_or_default()
+}
+
+/// Advances `blocks` blocks of 5 seconds each, with `providers` sending their provider-level
+/// heartbeat (`heartbeat {}`) every 100 blocks, as live providers do: the escrow stops paying a
+/// provider silent for three heartbeat intervals.
+fn advance_live(
+    app: &mut OsmosisApp,
+    escrow: &Addr,
+    providers: &[&Addr],
+    blocks: u64,
+) -> anyhow::Result<()> {
+    let mut left = blocks;
+    while left > 0 {
+        let step = left.min(100);
+        advance_blocks(app, step);
+        left -= step;
+        for p in providers {
+            app.execute_contract(
+                (*p).clone(),
+                escrow.clone(),
+                &rollover_escrow::msg::ExecuteMsg::Heartbeat { lease_id: None },
+                &[],
+            )?;
+        }
+    }
+    Ok(())
 }
 
 /// Advances `blocks` blocks of 5 seconds each.

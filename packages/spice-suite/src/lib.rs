@@ -247,6 +247,7 @@ pub fn deploy(app: &mut OsmosisApp, roles: &Roles) -> Result<SuiteContracts> {
             monitors: Some(vec![roles.monitor.to_string()]),
             max_backups: None,
             bond_slash_bps: None,
+            min_sponsor_deposit: None,
         },
     )?;
 

@@ -1,10 +1,13 @@
-use cosmwasm_std::{Api, DepsMut, Env, MessageInfo, Response};
+use cosmwasm_std::{Api, DepsMut, Env, MessageInfo, Response, Uint128};
 use spice_types::{spice_event, validate_bps, validate_denoms, BPS_DENOMINATOR};
 
 use crate::contract::{CONTRACT_NAME, CONTRACT_VERSION, TAG};
 use crate::error::ContractError;
 use crate::msg::{ConfigUpdate, InstantiateMsg, MigrateMsg};
-use crate::state::{default_bond_slash_bps, default_max_backups, Config, CONFIG, NEXT_LEASE_ID};
+use crate::state::{
+    default_bond_slash_bps, default_max_backups, default_min_sponsor_deposit, Config, CONFIG,
+    NEXT_LEASE_ID,
+};
 
 pub const MAX_TAKE_FEE_BPS: u16 = 1_000;
 pub const MAX_KEEPER_BOUNTY_BPS: u16 = 500;
@@ -27,6 +30,7 @@ struct UncheckedConfig {
     monitors: Vec<String>,
     max_backups: u32,
     bond_slash_bps: u16,
+    min_sponsor_deposit: Uint128,
 }
 
 /// The one validation both instantiate and `update_config` go through.
@@ -76,6 +80,7 @@ fn validate(api: &dyn Api, c: UncheckedConfig) -> Result<Config, ContractError> 
         monitors,
         max_backups: c.max_backups,
         bond_slash_bps: c.bond_slash_bps,
+        min_sponsor_deposit: c.min_sponsor_deposit,
     })
 }
 
@@ -99,6 +104,9 @@ pub fn instantiate(
             monitors: msg.monitors.unwrap_or_default(),
             max_backups: msg.max_backups.unwrap_or_else(default_max_backups),
             bond_slash_bps: msg.bond_slash_bps.unwrap_or_else(default_bond_slash_bps),
+            min_sponsor_deposit: msg
+                .min_sponsor_deposit
+                .unwrap_or_else(default_min_sponsor_deposit),
         },
     )?;
     let owner = msg.owner.unwrap_or_else(|| info.sender.to_string());
@@ -153,6 +161,9 @@ pub fn update(
             }),
             max_backups: update.max_backups.unwrap_or(current.max_backups),
             bond_slash_bps: update.bond_slash_bps.unwrap_or(current.bond_slash_bps),
+            min_sponsor_deposit: update
+                .min_sponsor_deposit
+                .unwrap_or(current.min_sponsor_deposit),
         },
     )?;
     CONFIG.save(deps.storage, &config)?;
@@ -171,5 +182,17 @@ pub fn migrate(deps: DepsMut, _msg: MigrateMsg) -> Result<Response, ContractErro
         spice_event(TAG, "migrate")
             .add_attribute("from_version", from)
             .add_attribute("to_version", CONTRACT_VERSION),
+    ))
+}
+
+/// Owner only. Remembers the pause that ends, so out-of-funds leases' grace clocks skip it.
+pub fn unpause(mut deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, ContractError> {
+    let now = env.block.height;
+    let paused_at = spice_governance::pause_info(deps.storage)?.last_changed_height;
+    let res = spice_governance::unpause(TAG, deps.branch(), &env, &info)?;
+    crate::execute::health::record_pause_span(deps.storage, paused_at.unwrap_or(now), now)?;
+    Ok(res.add_attribute(
+        "paused_blocks",
+        now.saturating_sub(paused_at.unwrap_or(now)).to_string(),
     ))
 }

@@ -13,14 +13,15 @@ use spice_types::spice_event;
 
 use crate::contract::TAG;
 use crate::error::ContractError;
+use crate::execute::health::settle_now;
 use crate::execute::lease::{check_denom, unauthorized};
 use crate::execute::ledger::{
     add_funds, cost_of_blocks, credit_balance, debit_balance, load_lease, mul_bps, nonpayable,
-    one_coin, save_lease, settle, wrong_status, Effects,
+    one_coin, save_lease, wrong_status, Effects,
 };
 use crate::state::{
     AutoTopUp, DepositEntry, DepositSource, Grant, LeaseStatus, StoredTopUpSource, TopUpSource,
-    BALANCES, CONFIG, GRANTS,
+    BALANCES, CONFIG, GRANTS, GRANT_SEQ,
 };
 
 pub fn deposit(
@@ -40,9 +41,16 @@ pub fn deposit(
             got: coin.denom,
         });
     }
-    let mut fx = Effects::default();
+    let mut fx = Effects::at(&env);
+    // The order book funds on the tenant's behalf, so its deposits are the tenant's (refunded
+    // to the tenant, never limited by sponsors' entries).
+    let depositor = if cfg.order_book.as_ref() == Some(&info.sender) {
+        lease.tenant.clone()
+    } else {
+        info.sender
+    };
     let entry = DepositEntry {
-        depositor: info.sender,
+        depositor,
         source: DepositSource::Bank,
         amount: coin.amount,
     };
@@ -126,11 +134,12 @@ pub fn deposit_from_grant(
     debit_balance(deps.storage, &granter, &lease.denom, amount)?;
     grant.spent = grant.spent.checked_add(amount)?;
     GRANTS.save(deps.storage, (&granter, &info.sender), &grant)?;
-    let mut fx = Effects::default();
+    let mut fx = Effects::at(&env);
     let entry = DepositEntry {
         depositor: granter,
         source: DepositSource::Grant {
             grantee: info.sender,
+            seq: grant.seq,
         },
         amount,
     };
@@ -205,7 +214,10 @@ pub fn grant(
             });
         }
     }
-    // A new grant replaces the old one, with nothing spent under it yet.
+    // A new grant replaces the old one, with nothing spent under it yet and a new number, so
+    // refunds of what the old one spent never restore the new one's limit.
+    let seq = GRANT_SEQ.may_load(deps.storage)?.unwrap_or_default() + 1;
+    GRANT_SEQ.save(deps.storage, &seq)?;
     GRANTS.save(
         deps.storage,
         (&info.sender, &grantee),
@@ -213,6 +225,7 @@ pub fn grant(
             spend_limit: spend_limit.clone(),
             spent: Uint128::zero(),
             expiration,
+            seq,
         },
     )?;
     Ok(Response::new().add_event(
@@ -321,8 +334,8 @@ pub fn top_up(
         .auto_top_up
         .clone()
         .ok_or(ContractError::NoAutoTopUp { lease_id })?;
-    let mut fx = Effects::default();
-    settle(&mut lease, now, &mut fx)?;
+    let mut fx = Effects::at(&env);
+    settle_now(deps.storage, &mut lease, &cfg, now, &mut fx)?;
     // Blocks to pay for: the target runway, plus (for an out-of-funds lease within grace) the
     // blocks since it ran dry, which a revival pays the provider for.
     let gap = match lease.status {
@@ -337,15 +350,17 @@ pub fn top_up(
     let (depositor, source, mut grant) = match &auto.source {
         StoredTopUpSource::Balance => (lease.tenant.clone(), DepositSource::Balance, None),
         StoredTopUpSource::Grant { granter } => {
-            let grant = GRANTS
+            let grant: Option<Grant> = GRANTS
                 .may_load(deps.storage, (granter, &lease.tenant))?
                 .filter(|g| {
                     g.spend_limit.denom == lease.denom && g.expiration.is_none_or(|e| now < e)
                 });
+            let seq = grant.as_ref().map_or(0, |g| g.seq);
             (
                 granter.clone(),
                 DepositSource::Grant {
                     grantee: lease.tenant.clone(),
+                    seq,
                 },
                 Some(grant),
             )

@@ -1,15 +1,19 @@
-use cosmwasm_std::{Addr, Api, Decimal, DepsMut, Env, MessageInfo, Response, StdError, Uint128};
+use cosmwasm_std::{
+    Addr, Api, Decimal, DepsMut, Env, MessageInfo, Order, Response, StdError, StdResult, Uint128,
+};
+use cw_storage_plus::Bound;
 use spice_types::{spice_event, BackupProvider, OpenLeaseMsg};
 
 use crate::contract::TAG;
 use crate::error::ContractError;
+use crate::execute::health::{ensure_liveness, grace_ends, record_heartbeat, settle_now};
 use crate::execute::ledger::{
-    self, in_range, load_lease, nonpayable, one_coin, save_lease, settle, transition, wrong_status,
+    self, in_range, load_lease, nonpayable, one_coin, save_lease, transition, wrong_status,
     Effects, NETWORK_REASONS, PROVIDER_REASONS, TENANT_REASONS,
 };
 use crate::state::{
     Backup, Config, DepositEntry, DepositSource, Health, Lease, LeaseStatus, LeaseTotals, Stream,
-    CONFIG, DEPOSITS, NEXT_LEASE_ID,
+    CONFIG, DEPLETION, DEPOSITS, NEXT_LEASE_ID,
 };
 
 /// Validates a standby list: at most `max_backups`, non-zero prices, no duplicates, neither the
@@ -33,7 +37,17 @@ pub fn validate_backups(
         if b.price_per_block.is_zero() {
             return Err(ContractError::ZeroPrice);
         }
-        if addr == *tenant || addr == *provider || out.iter().any(|o| o.provider == addr) {
+        if addr == *tenant {
+            return Err(ContractError::BackupIsTenant {
+                tenant: addr.into_string(),
+            });
+        }
+        if addr == *provider {
+            return Err(ContractError::BackupIsProvider {
+                provider: addr.into_string(),
+            });
+        }
+        if out.iter().any(|o| o.provider == addr) {
             return Err(ContractError::DuplicateBackup {
                 provider: addr.into_string(),
             });
@@ -41,6 +55,8 @@ pub fn validate_backups(
         out.push(Backup {
             provider: addr,
             price_per_block: b.price_per_block,
+            // Every backup agrees for itself (`accept_backup`), also when the order book named it.
+            accepted: false,
         });
     }
     Ok(out)
@@ -136,6 +152,9 @@ pub fn open(
             carry: Decimal::zero(),
             earned: Uint128::zero(),
             earned_blocks: 0,
+            fee_carry: Decimal::zero(),
+            served_from: Some(env.block.time),
+            settled_time: Some(env.block.time),
         },
         totals: LeaseTotals {
             deposited: coin.amount,
@@ -165,6 +184,7 @@ pub fn open(
             amount: coin.amount,
         }],
     )?;
+    ensure_liveness(deps.storage, &lease.provider, &env)?;
     save_lease(deps.storage, &mut lease)?;
     Ok(Response::new().add_event(
         spice_event(TAG, "open_lease")
@@ -205,9 +225,14 @@ pub fn accept(
     transition(&mut lease, LeaseStatus::Active)?;
     let now = env.block.height;
     lease.stream.settled_height = now;
+    lease.stream.served_from = Some(env.block.time);
+    lease.stream.settled_time = Some(env.block.time);
     lease.provider_since = now;
     lease.health.last_heartbeat = now;
     save_lease(deps.storage, &mut lease)?;
+    // Accepting is the provider's own proof of life.
+    let cfg = CONFIG.load(deps.storage)?;
+    record_heartbeat(deps.storage, &cfg, &info.sender, &env)?;
     Ok(Response::new().add_event(
         spice_event(TAG, "accept_lease")
             .add_attribute("lease_id", lease_id.to_string())
@@ -225,9 +250,10 @@ pub fn settle_lease(
 ) -> Result<Response, ContractError> {
     spice_governance::assert_not_paused(deps.storage)?;
     nonpayable(&info)?;
+    let cfg = CONFIG.load(deps.storage)?;
     let mut lease = load_lease(deps.storage, lease_id)?;
-    let mut fx = Effects::default();
-    settle(&mut lease, env.block.height, &mut fx)?;
+    let mut fx = Effects::at(&env);
+    settle_now(deps.storage, &mut lease, &cfg, env.block.height, &mut fx)?;
     if !fx.events.is_empty() {
         save_lease(deps.storage, &mut lease)?;
     }
@@ -252,8 +278,8 @@ pub fn withdraw(
             "the provider",
         ));
     }
-    let mut fx = Effects::default();
-    settle(&mut lease, env.block.height, &mut fx)?;
+    let mut fx = Effects::at(&env);
+    settle_now(deps.storage, &mut lease, &cfg, env.block.height, &mut fx)?;
     if ledger::pay_provider(&mut lease, &cfg, &mut fx)?.is_zero() {
         return Err(ContractError::NothingToWithdraw { lease_id });
     }
@@ -277,8 +303,8 @@ pub fn close_lease(
         return Err(wrong_status(&lease, "open"));
     }
     let now = env.block.height;
-    let mut fx = Effects::default();
-    settle(&mut lease, now, &mut fx)?;
+    let mut fx = Effects::at(&env);
+    let stop = settle_now(deps.storage, &mut lease, &cfg, now, &mut fx)?;
     if in_range(reason, TENANT_REASONS) {
         if info.sender != lease.tenant {
             return Err(unauthorized(
@@ -304,7 +330,7 @@ pub fn close_lease(
                 "insufficient_funds past its grace period",
             ));
         };
-        let grace_ends = since.saturating_add(cfg.grace_period_blocks);
+        let grace_ends = grace_ends(deps.storage, &cfg, since, now)?;
         if now <= grace_ends {
             return Err(ContractError::GracePeriodNotOver {
                 lease_id,
@@ -319,11 +345,84 @@ pub fn close_lease(
             max: NETWORK_REASONS.1,
         });
     }
-    let slash = ledger::failure_attested(&lease, &cfg, now);
-    ledger::close(deps.storage, &mut lease, &cfg, reason, slash, now, &mut fx)?;
+    let slash_bps = ledger::slash_bps(stop.as_ref(), &cfg);
+    ledger::close(
+        deps.storage,
+        &mut lease,
+        &cfg,
+        reason,
+        slash_bps,
+        now,
+        &mut fx,
+    )?;
     Ok(fx
         .into_response()
         .add_attribute("sender", info.sender.as_str()))
+}
+
+/// Keeper crank: closes up to `limit` out-of-funds leases whose grace period (paused time
+/// excluded) is over, walking the depletion index from its oldest entry, with reason 20001 and
+/// a refund to every depositor. The depositors are the ones paid for it (their refunds), so no
+/// bounty is taken from the lease. Bounded: at most `limit` (≤ 30) leases looked at per call.
+pub fn close_expired(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    limit: Option<u32>,
+) -> Result<Response, ContractError> {
+    spice_governance::assert_not_paused(deps.storage)?;
+    nonpayable(&info)?;
+    let cfg = CONFIG.load(deps.storage)?;
+    let now = env.block.height;
+    let Some(cutoff) = now.checked_sub(cfg.grace_period_blocks) else {
+        return Ok(Response::new().add_event(
+            spice_event(TAG, "close_expired")
+                .add_attribute("sender", info.sender.as_str())
+                .add_attribute("closed", "0"),
+        ));
+    };
+    let candidates: Vec<(u64, u64)> = DEPLETION
+        .keys(
+            deps.storage,
+            None,
+            Some(Bound::exclusive((cutoff, 0))),
+            Order::Ascending,
+        )
+        .take(spice_types::page_limit(limit))
+        .collect::<StdResult<_>>()?;
+    let mut fx = Effects::at(&env);
+    let mut closed = vec![];
+    for (_, id) in candidates {
+        let mut lease = load_lease(deps.storage, id)?;
+        settle_now(deps.storage, &mut lease, &cfg, now, &mut fx)?;
+        let LeaseStatus::InsufficientFunds { since } = lease.status else {
+            save_lease(deps.storage, &mut lease)?;
+            continue;
+        };
+        if now <= grace_ends(deps.storage, &cfg, since, now)? {
+            save_lease(deps.storage, &mut lease)?;
+            continue;
+        }
+        let stop = crate::execute::health::stop(deps.storage, &lease, &cfg, now)?;
+        let slash_bps = ledger::slash_bps(stop.as_ref(), &cfg);
+        ledger::close(
+            deps.storage,
+            &mut lease,
+            &cfg,
+            ledger::REASON_INSUFFICIENT_FUNDS,
+            slash_bps,
+            now,
+            &mut fx,
+        )?;
+        closed.push(id.to_string());
+    }
+    fx.event(
+        spice_event(TAG, "close_expired")
+            .add_attribute("sender", info.sender.as_str())
+            .add_attribute("closed", closed.len().to_string())
+            .add_attribute("lease_ids", closed.join(",")),
+    );
+    Ok(fx.into_response())
 }
 
 pub fn unauthorized(

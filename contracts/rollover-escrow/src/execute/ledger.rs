@@ -2,23 +2,36 @@
 //! the depletion index, provider payouts and depositor refunds.
 
 use cosmwasm_std::{
-    Addr, BankMsg, Coin, CosmosMsg, Decimal, Event, MessageInfo, Response, StdError, Storage,
+    Addr, BankMsg, Coin, Decimal, Env, Event, MessageInfo, Response, StdError, Storage, SubMsg,
     Timestamp, Uint128, Uint256,
 };
 use spice_types::{spice_event, IncentivesHookMsg, BPS_DENOMINATOR};
 
 use crate::contract::TAG;
 use crate::error::ContractError;
+use crate::execute::health::{grace_ends, settle_now, Stop, SLASH_FULL_INTERVALS};
 use crate::state::{
     leases, Closure, Config, DepositEntry, DepositSource, Lease, LeaseStatus, ProviderTerm,
     BALANCES, DEPLETION, DEPOSITS, GRANTS,
 };
 
-/// Separate deposits a lease tracks for refunds. Deposits are spent oldest first and fully spent
-/// ones are dropped, and a deposit from the same depositor and source as the newest one merges
-/// into it, so 16 covers a tenant, its grant spenders and a few sponsors; the refund loop at
-/// close (one bank send or balance credit and at most one grant update each) stays bounded.
-pub const MAX_DEPOSIT_ENTRIES: usize = 16;
+/// Separate deposits a lease tracks for refunds, in three buckets so no outsider can crowd out
+/// the tenant. A deposit merges into the entry with the same depositor and source wherever it
+/// is, and fully spent entries (spent oldest first) are dropped.
+/// - the tenant's own (bank, incl. the order book's on its behalf, and prefunded balance):
+///   at most 2 entries, never refused;
+/// - grants (the tenant's own grants spent by its grantees, or grants the tenant spends):
+///   at most `MAX_GRANT_ENTRIES`, all created with the tenant's consent;
+/// - sponsors (anyone else, by bank, at least `min_sponsor_deposit` each time): at most
+///   `MAX_SPONSOR_ENTRIES`.
+///
+/// So the refund loop at close (one bank send or balance credit and at most one grant update
+/// each) stays bounded by `MAX_DEPOSIT_ENTRIES`.
+pub const MAX_GRANT_ENTRIES: usize = 6;
+pub const MAX_SPONSOR_ENTRIES: usize = 8;
+pub const MAX_DEPOSIT_ENTRIES: usize = 2 + MAX_GRANT_ENTRIES + MAX_SPONSOR_ENTRIES;
+/// Reply id of the provider-incentives hook (its failure never blocks the escrow).
+pub const REPLY_INCENTIVES_HOOK: u64 = 1;
 /// Ended provider terms kept on the lease; older ones live on in `rollover`/`close_lease` events.
 pub const MAX_HISTORY: usize = 20;
 
@@ -41,30 +54,36 @@ const ATOMICS_PER_UNIT: u128 = 1_000_000_000_000_000_000;
 #[derive(Default)]
 pub struct Effects {
     pub events: Vec<Event>,
-    pub msgs: Vec<CosmosMsg>,
+    pub msgs: Vec<SubMsg>,
+    /// Block time of the message being run.
+    pub time: Timestamp,
 }
 
 impl Effects {
+    pub fn at(env: &Env) -> Self {
+        Effects {
+            time: env.block.time,
+            ..Default::default()
+        }
+    }
+
     pub fn event(&mut self, e: Event) {
         self.events.push(e);
     }
 
     pub fn send(&mut self, to: &Addr, denom: &str, amount: Uint128) {
         if !amount.is_zero() {
-            self.msgs.push(
-                BankMsg::Send {
-                    to_address: to.to_string(),
-                    amount: vec![Coin::new(amount, denom)],
-                }
-                .into(),
-            );
+            self.msgs.push(SubMsg::new(BankMsg::Send {
+                to_address: to.to_string(),
+                amount: vec![Coin::new(amount, denom)],
+            }));
         }
     }
 
     pub fn into_response(self) -> Response {
         Response::new()
             .add_events(self.events)
-            .add_messages(self.msgs)
+            .add_submessages(self.msgs)
     }
 }
 
@@ -212,7 +231,15 @@ pub fn depletion_height(lease: &Lease) -> Result<Option<u64>, ContractError> {
 /// When the balance cannot pay for every block, the lease is paid up to the last whole block it
 /// can afford and enters `insufficient_funds` there; what is left (less than one block's price)
 /// stays in the balance — never paid out beyond what is held.
-pub fn settle(lease: &mut Lease, to_height: u64, fx: &mut Effects) -> Result<(), ContractError> {
+///
+/// Callers stream to where the provider's service stops (`health::settle_now`), never past a
+/// standing failure. `to_time` is the block time of `to_height`.
+pub fn settle(
+    lease: &mut Lease,
+    to_height: u64,
+    to_time: Timestamp,
+    fx: &mut Effects,
+) -> Result<(), ContractError> {
     if lease.status != LeaseStatus::Active || to_height <= lease.stream.settled_height {
         return Ok(());
     }
@@ -227,6 +254,7 @@ pub fn settle(lease: &mut Lease, to_height: u64, fx: &mut Effects) -> Result<(),
     lease.stream.carry = carry;
     lease.stream.settled_height = lease.stream.settled_height.saturating_add(paid_blocks);
     if paid_blocks > 0 {
+        lease.stream.settled_time = Some(to_time);
         fx.event(
             spice_event(TAG, "settle")
                 .add_attribute("lease_id", lease.id.to_string())
@@ -265,9 +293,30 @@ pub fn mul_bps(amount: Uint128, bps: u16, round_up: bool) -> Result<Uint128, Con
     to_u128(q)
 }
 
+/// Fee on a payout of `gross`: `fee_carry + gross × bps / 10 000`, split into whole units (paid
+/// now) and the sub-unit rest (carried to the next payout). Exact over time, so the protocol
+/// gets its full share, and a tiny payout is never all fee: 1 unit at 100 bps pays fee 0 and
+/// carries 0.01.
+pub fn take_fee(
+    gross: Uint128,
+    bps: u16,
+    fee_carry: Decimal,
+) -> Result<(Uint128, Decimal), ContractError> {
+    let atoms = Uint256::from(gross)
+        .checked_mul(Uint256::from(bps))?
+        .checked_mul(Uint256::from(ATOMICS_PER_UNIT / BPS_DENOMINATOR as u128))?
+        .checked_add(Uint256::from(fee_carry.atomics()))?;
+    let unit = Uint256::from(ATOMICS_PER_UNIT);
+    let fee = to_u128(atoms.checked_div(unit)?)?;
+    let rest = to_u128(atoms.checked_rem(unit)?)?;
+    // fee ≤ gross: bps ≤ 1 000 and the carry is < 1, so gross·bps/10⁴ + carry < gross + 1.
+    Ok((fee.min(gross), Decimal::new(rest)))
+}
+
 /// Pays the current provider what it has earned: the take fee to the fee collector, the rest to
 /// the provider, and tells provider-incentives (when configured) what was earned and for how
-/// many blocks. Returns the gross amount.
+/// many blocks — as a sub-message whose failure is swallowed in `reply`, so incentives can never
+/// block a withdrawal, close or rollover. Returns the gross amount.
 pub fn pay_provider(
     lease: &mut Lease,
     cfg: &Config,
@@ -277,30 +326,27 @@ pub fn pay_provider(
     if gross.is_zero() {
         return Ok(gross);
     }
-    // The fee rounds up (in the protocol's favour); it never exceeds `gross` since
-    // take_fee_bps ≤ 1 000, so fee + net == gross: nothing beyond `earned` leaves.
-    let fee = mul_bps(gross, cfg.take_fee_bps, true)?;
+    let (fee, fee_carry) = take_fee(gross, cfg.take_fee_bps, lease.stream.fee_carry)?;
     let net = gross.checked_sub(fee)?;
     fx.send(&lease.provider, &lease.denom, net);
     fx.send(&cfg.fee_collector, &lease.denom, fee);
+    let served_from = lease.stream.served_from.unwrap_or(fx.time);
+    let served_until = lease.stream.settled_time.unwrap_or(fx.time);
     if let Some(incentives) = &cfg.incentives {
-        fx.msgs.push(
-            IncentivesHookMsg::LeaseSettled {
-                provider: lease.provider.to_string(),
-                tenant: lease.tenant.to_string(),
-                lease_id: lease.id,
-                denom: lease.denom.clone(),
-                amount: gross,
-                take_fee: fee,
-                blocks: lease.stream.earned_blocks,
-                // Compile-only: the lease records heights, not the time of its last settlement.
-                // The escrow's own change fills the served interval; until then incentives
-                // treats a zero interval before genesis as unattributable and credits nothing.
-                served_from: Timestamp::default(),
-                served_until: Timestamp::default(),
-            }
-            .into_cosmos_msg(incentives)?,
-        );
+        let msg = IncentivesHookMsg::LeaseSettled {
+            provider: lease.provider.to_string(),
+            tenant: lease.tenant.to_string(),
+            lease_id: lease.id,
+            denom: lease.denom.clone(),
+            amount: gross,
+            take_fee: fee,
+            blocks: lease.stream.earned_blocks,
+            served_from,
+            served_until,
+        }
+        .into_cosmos_msg(incentives)?;
+        fx.msgs
+            .push(SubMsg::reply_on_error(msg, REPLY_INCENTIVES_HOOK));
     }
     fx.event(
         spice_event(TAG, "withdraw")
@@ -310,34 +356,36 @@ pub fn pay_provider(
             .add_attribute("amount", gross)
             .add_attribute("fee", fee)
             .add_attribute("net", net)
+            .add_attribute("fee_carry", fee_carry.to_string())
             .add_attribute("fee_collector", cfg.fee_collector.as_str())
             .add_attribute("blocks", lease.stream.earned_blocks.to_string()),
     );
     lease.totals.paid = lease.totals.paid.checked_add(net)?;
     lease.totals.fees = lease.totals.fees.checked_add(fee)?;
+    lease.stream.fee_carry = fee_carry;
     lease.stream.earned = Uint128::zero();
     lease.stream.earned_blocks = 0;
+    lease.stream.served_from = Some(served_until);
     Ok(gross)
 }
 
-/// Whether the current provider's failure is attested by someone other than the tenant:
-/// a monitor's report, or missed heartbeats. Only then is its bond slashed.
-pub fn failure_attested(lease: &Lease, cfg: &Config, now: u64) -> bool {
-    let reported_by_monitor = lease
-        .health
-        .failure
-        .as_ref()
-        .is_some_and(|f| cfg.monitors.contains(&f.reporter));
-    reported_by_monitor || heartbeat_timed_out(lease, cfg, now)
-}
-
-pub fn heartbeat_timed_out(lease: &Lease, cfg: &Config, now: u64) -> bool {
-    lease.status == LeaseStatus::Active
-        && now
-            > lease
-                .health
-                .last_heartbeat
-                .saturating_add(cfg.heartbeat_timeout_blocks)
+/// Share of the bond slashed for a failure: a monitor-attested failure the full
+/// `bond_slash_bps`; missed heartbeats in proportion to the silence, reaching the full share at
+/// `SLASH_FULL_INTERVALS` heartbeat intervals; the tenant's word alone nothing.
+pub fn slash_bps(stop: Option<&Stop>, cfg: &Config) -> u16 {
+    match stop {
+        Some(s) if s.attested && s.reason == REASON_MISSED_HEARTBEATS && s.silent_blocks > 0 => {
+            let full = cfg
+                .heartbeat_timeout_blocks
+                .saturating_mul(SLASH_FULL_INTERVALS)
+                .max(1);
+            let share = s.silent_blocks.min(full);
+            // Rounded down: the provider keeps the fraction.
+            (u64::from(cfg.bond_slash_bps) * share / full) as u16
+        }
+        Some(s) if s.attested => cfg.bond_slash_bps,
+        _ => 0,
+    }
 }
 
 /// Ends the current provider's term: pays what it earned, slashes its bond to the tenant when
@@ -346,7 +394,7 @@ pub fn end_provider_term(
     lease: &mut Lease,
     cfg: &Config,
     reason: u32,
-    slash: bool,
+    slash_bps: u16,
     now: u64,
     fx: &mut Effects,
 ) -> Result<(), ContractError> {
@@ -354,11 +402,7 @@ pub fn end_provider_term(
     if !lease.bond.is_zero() {
         // Slash rounds down: the rest of the bond goes back to the provider, so exactly `bond`
         // leaves.
-        let slashed = if slash {
-            mul_bps(lease.bond, cfg.bond_slash_bps, false)?
-        } else {
-            Uint128::zero()
-        };
+        let slashed = mul_bps(lease.bond, slash_bps, false)?;
         let returned = lease.bond.checked_sub(slashed)?;
         fx.send(&lease.tenant, &lease.denom, slashed);
         fx.send(&lease.provider, &lease.denom, returned);
@@ -406,9 +450,26 @@ fn prune_deposits(entries: &mut Vec<DepositEntry>, balance: Uint128) -> Result<(
     Ok(())
 }
 
-/// Adds funds to a lease: settles it first, refuses a closed lease or one past its grace period,
-/// records the deposit for refunds, and revives an out-of-funds lease (paying the provider for
-/// the blocks since it ran dry, as far as the new funds go).
+/// Which of a lease's deposit buckets an entry belongs to (see `MAX_DEPOSIT_ENTRIES`).
+#[derive(PartialEq)]
+pub enum Bucket {
+    Tenant,
+    Grant,
+    Sponsor,
+}
+
+pub fn bucket(lease: &Lease, entry: &DepositEntry) -> Bucket {
+    match entry.source {
+        DepositSource::Grant { .. } => Bucket::Grant,
+        _ if entry.depositor == lease.tenant => Bucket::Tenant,
+        _ => Bucket::Sponsor,
+    }
+}
+
+/// Adds funds to a lease: settles it first, refuses a closed lease or one past its grace period
+/// (which stands still while paused), records the deposit for refunds, and revives an
+/// out-of-funds lease (paying the provider for the blocks since it ran dry, as far as the new
+/// funds go and never past a standing failure).
 pub fn add_funds(
     storage: &mut dyn Storage,
     lease: &mut Lease,
@@ -417,11 +478,11 @@ pub fn add_funds(
     now: u64,
     fx: &mut Effects,
 ) -> Result<(), ContractError> {
-    settle(lease, now, fx)?;
+    settle_now(storage, lease, cfg, now, fx)?;
     let revive = match lease.status {
         LeaseStatus::Closed => return Err(wrong_status(lease, "open")),
         LeaseStatus::InsufficientFunds { since } => {
-            let grace_ends = since.saturating_add(cfg.grace_period_blocks);
+            let grace_ends = grace_ends(storage, cfg, since, now)?;
             if now > grace_ends {
                 return Err(ContractError::GracePeriodOver {
                     lease_id: lease.id,
@@ -433,6 +494,14 @@ pub fn add_funds(
         }
         LeaseStatus::Pending | LeaseStatus::Active => false,
     };
+    let kind = bucket(lease, &entry);
+    if kind == Bucket::Sponsor && entry.amount < cfg.min_sponsor_deposit {
+        return Err(ContractError::DepositBelowMinimum {
+            lease_id: lease.id,
+            amount: entry.amount,
+            min: cfg.min_sponsor_deposit,
+        });
+    }
     let mut entries = DEPOSITS.may_load(storage, lease.id)?.unwrap_or_default();
     prune_deposits(&mut entries, lease.balance)?;
     fx.event(
@@ -444,20 +513,28 @@ pub fn add_funds(
             .add_attribute("denom", &lease.denom),
     );
     let amount = entry.amount;
-    match entries.last_mut() {
-        Some(last) if last.depositor == entry.depositor && last.source == entry.source => {
-            last.amount = last.amount.checked_add(amount)?;
-        }
-        _ => {
-            if entries.len() >= MAX_DEPOSIT_ENTRIES {
+    match entries
+        .iter_mut()
+        .find(|e| e.depositor == entry.depositor && e.source == entry.source)
+    {
+        Some(same) => same.amount = same.amount.checked_add(amount)?,
+        None => {
+            let max = match kind {
+                Bucket::Tenant => usize::MAX,
+                Bucket::Grant => MAX_GRANT_ENTRIES,
+                Bucket::Sponsor => MAX_SPONSOR_ENTRIES,
+            };
+            let held = entries.iter().filter(|e| bucket(lease, e) == kind).count();
+            if held >= max {
                 return Err(ContractError::TooManyDeposits {
                     lease_id: lease.id,
-                    max: MAX_DEPOSIT_ENTRIES,
+                    max,
                 });
             }
             entries.push(entry);
         }
     }
+    debug_assert!(entries.len() <= MAX_DEPOSIT_ENTRIES);
     DEPOSITS.save(storage, lease.id, &entries)?;
     lease.balance = lease.balance.checked_add(amount)?;
     lease.totals.deposited = lease.totals.deposited.checked_add(amount)?;
@@ -470,7 +547,7 @@ pub fn add_funds(
                 .add_attribute("provider", lease.provider.as_str())
                 .add_attribute("balance", lease.balance),
         );
-        settle(lease, now, fx)?;
+        settle_now(storage, lease, cfg, now, fx)?;
     }
     Ok(())
 }
@@ -479,7 +556,7 @@ pub fn source_name(source: &DepositSource) -> String {
     match source {
         DepositSource::Bank => "bank".into(),
         DepositSource::Balance => "balance".into(),
-        DepositSource::Grant { grantee } => format!("grant:{grantee}"),
+        DepositSource::Grant { grantee, .. } => format!("grant:{grantee}"),
     }
 }
 
@@ -505,11 +582,13 @@ pub fn refund_all(
             DepositSource::Balance => {
                 credit_balance(storage, &entry.depositor, &lease.denom, amount)?
             }
-            DepositSource::Grant { grantee } => {
+            DepositSource::Grant { grantee, seq } => {
                 credit_balance(storage, &entry.depositor, &lease.denom, amount)?;
                 let key = (&entry.depositor, grantee);
                 if let Some(mut grant) = GRANTS.may_load(storage, key)? {
-                    if grant.spend_limit.denom == lease.denom {
+                    // Only the grant that spent it gets its limit back: a renewed grant
+                    // starts from its own limit.
+                    if grant.spend_limit.denom == lease.denom && grant.seq == *seq {
                         grant.spent = grant.spent.saturating_sub(amount);
                         GRANTS.save(storage, key, &grant)?;
                     }
@@ -578,11 +657,11 @@ pub fn close(
     lease: &mut Lease,
     cfg: &Config,
     reason: u32,
-    slash: bool,
+    slash_bps: u16,
     now: u64,
     fx: &mut Effects,
 ) -> Result<(), ContractError> {
-    end_provider_term(lease, cfg, reason, slash, now, fx)?;
+    end_provider_term(lease, cfg, reason, slash_bps, now, fx)?;
     finish_close(storage, lease, reason, now, fx)
 }
 
@@ -614,4 +693,17 @@ pub fn finish_close(
             .add_attribute("denom", &lease.denom),
     );
     save_lease(storage, lease)
+}
+
+/// The provider-incentives hook failed: the escrow's own message stands; record why.
+pub fn reply(
+    _deps: cosmwasm_std::DepsMut,
+    _env: Env,
+    msg: cosmwasm_std::Reply,
+) -> Result<Response, ContractError> {
+    match (msg.id, msg.result) {
+        (REPLY_INCENTIVES_HOOK, cosmwasm_std::SubMsgResult::Err(error)) => Ok(Response::new()
+            .add_event(spice_event(TAG, "incentives_hook_failed").add_attribute("error", error))),
+        (id, _) => Err(ContractError::UnknownReply { id }),
+    }
 }

@@ -1,5 +1,6 @@
 pub mod config;
 pub mod funding;
+pub mod health;
 pub mod lease;
 pub mod ledger;
 pub mod rollover;

@@ -103,7 +103,7 @@ fn every_execute_message_refuses_an_unauthorized_sender() {
         (
             "heartbeat",
             x.clone(),
-            ExecuteMsg::Heartbeat { lease_id: id },
+            ExecuteMsg::Heartbeat { lease_id: Some(id) },
             vec![],
         ),
         (
@@ -128,6 +128,12 @@ fn every_execute_message_refuses_an_unauthorized_sender() {
             "rollover",
             x.clone(),
             ExecuteMsg::Rollover { lease_id: id },
+            vec![],
+        ),
+        (
+            "accept_backup by a provider not listed",
+            x.clone(),
+            ExecuteMsg::AcceptBackup { lease_id: id },
             vec![],
         ),
         (
@@ -157,14 +163,50 @@ fn every_execute_message_refuses_an_unauthorized_sender() {
                 | ContractError::InsufficientBalance { .. }
                 | ContractError::ProviderHealthy { .. }
                 | ContractError::SelfGrant { .. }
+                | ContractError::NotABackup { .. }
                 | ContractError::Governance(
                     GovernanceError::Ownership(_) | GovernanceError::NotOwnerOrGuardian { .. }
                 )
         );
         assert!(ok, "{name}: {e:?}");
     }
-    // Permissionless messages (deposit, settle, top_up, fund_balance) are open to anyone by
-    // design; their guards are covered in funding.rs and lease.rs.
+    // Permissionless messages (deposit, settle, top_up, fund_balance, close_expired, and
+    // `heartbeat {}` which only speaks for its sender) are open to anyone by design; their
+    // guards are covered in funding.rs, lease.rs and attacks.rs.
+}
+
+#[test]
+fn a_stranger_s_provider_level_heartbeat_keeps_no_one_else_s_lease_alive() {
+    let mut s = Suite::new();
+    let id = s.open_active("1", 10_000, vec![backup(&s.backup1.clone(), "1")]);
+    let (x, m) = (s.stranger.clone(), s.monitor.clone());
+    s.advance(super::suite::HEARTBEAT_WINDOW + 1);
+    // The stranger's `heartbeat {}` succeeds but only records the stranger.
+    s.exec(&x, &ExecuteMsg::Heartbeat { lease_id: None }, &[])
+        .unwrap();
+    assert_eq!(
+        s.lease(id).last_heartbeat,
+        s.height() - super::suite::HEARTBEAT_WINDOW - 1
+    );
+    s.exec(&m, &ExecuteMsg::Rollover { lease_id: id }, &[])
+        .unwrap();
+    assert_eq!(s.lease(id).provider, s.backup1);
+}
+
+#[test]
+fn close_expired_is_open_to_anyone_but_refuses_funds_and_pauses() {
+    let mut s = Suite::new();
+    let (x, g) = (s.stranger.clone(), s.guardian.clone());
+    let crank = ExecuteMsg::CloseExpired { limit: Some(5) };
+    assert_eq!(
+        cerr(&s.err(&x, &crank, &coins(1, AKT))),
+        &ContractError::UnexpectedFunds { count: 1 }
+    );
+    s.exec(&g, &ExecuteMsg::Pause {}, &[]).unwrap();
+    assert!(matches!(
+        cerr(&s.err(&x, &crank, &[])),
+        ContractError::Governance(GovernanceError::Paused)
+    ));
 }
 
 #[test]

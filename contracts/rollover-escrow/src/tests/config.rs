@@ -26,6 +26,7 @@ fn valid_msg(api: &MockApi, owner: &Addr, guardian: &Addr) -> InstantiateMsg {
         monitors: Some(vec![api.addr_make("monitor").to_string()]),
         max_backups: Some(5),
         bond_slash_bps: Some(5_000),
+        min_sponsor_deposit: None,
     }
 }
 

@@ -2,7 +2,7 @@ use cosmwasm_std::{coin, coins, Uint128};
 use cw_multi_test::Executor;
 
 use super::suite::{assert_err, attr, cerr, ev, Suite, AKT, GRACE, USDC};
-use crate::execute::ledger::MAX_DEPOSIT_ENTRIES;
+use crate::execute::ledger::{MAX_DEPOSIT_ENTRIES, MAX_SPONSOR_ENTRIES};
 use crate::msg::ExecuteMsg;
 use crate::state::{DepositSource, LeaseStatus, TopUpSource};
 use crate::ContractError;
@@ -109,7 +109,7 @@ fn deposit_after_grace_is_refused_and_anyone_may_close_with_a_network_reason() {
         &[],
     )
     .unwrap();
-    assert_eq!(s.bank(&p, AKT) - before, 9); // 10 earned, 1 fee
+    assert_eq!(s.bank(&p, AKT) - before, 10); // 10 earned, fee 0.1 carried
     let lease = s.lease(id);
     assert_eq!(lease.status, LeaseStatus::Closed);
     assert_eq!(lease.close_reason, Some(20_001));
@@ -147,7 +147,7 @@ fn refunds_go_newest_deposit_first_and_restore_grants() {
     s.exec(&x, &ExecuteMsg::Deposit { lease_id: id }, &coins(30, AKT))
         .unwrap();
     // 120 streamed: the tenant's 100 and 20 of the sponsor's 50 are spent.
-    s.advance(120);
+    s.advance_live(120);
     let (tb, xb) = (s.bank(&t, AKT), s.bank(&x, AKT));
     let res = s
         .exec(
@@ -427,7 +427,7 @@ fn balances_are_withdrawable_and_checked() {
 fn depositor_list_is_bounded_and_spent_deposits_are_pruned() {
     let mut s = Suite::new();
     let id = s.open_active("1", 1, vec![]);
-    let depositors: Vec<_> = (0..MAX_DEPOSIT_ENTRIES)
+    let depositors: Vec<_> = (0..=MAX_SPONSOR_ENTRIES)
         .map(|i| {
             let a = s.app.api().addr_make(&format!("d{i}"));
             a
@@ -439,20 +439,20 @@ fn depositor_list_is_bounded_and_spent_deposits_are_pruned() {
             .send_tokens(s.sponsor.clone(), d.clone(), &coins(10, AKT))
             .unwrap();
     }
-    for d in &depositors[..MAX_DEPOSIT_ENTRIES - 1] {
+    for d in &depositors[..MAX_SPONSOR_ENTRIES] {
         s.exec(d, &ExecuteMsg::Deposit { lease_id: id }, &coins(1, AKT))
             .unwrap();
     }
-    let last = depositors[MAX_DEPOSIT_ENTRIES - 1].clone();
+    let last = depositors[MAX_SPONSOR_ENTRIES].clone();
     assert_err(
         s.exec(&last, &ExecuteMsg::Deposit { lease_id: id }, &coins(1, AKT)),
         ContractError::TooManyDeposits {
             lease_id: id,
-            max: MAX_DEPOSIT_ENTRIES,
+            max: MAX_SPONSOR_ENTRIES,
         },
     );
     // The newest depositor may add to its own entry.
-    let newest = depositors[MAX_DEPOSIT_ENTRIES - 2].clone();
+    let newest = depositors[MAX_SPONSOR_ENTRIES - 1].clone();
     s.exec(
         &newest,
         &ExecuteMsg::Deposit { lease_id: id },

@@ -134,10 +134,19 @@ fn open_lease_refuses_bad_inputs() {
         },
     );
     let m = open(&s, &|m| m.backups = vec![backup(&p, "1")]);
-    assert!(matches!(
-        cerr(&s.err(&tenant, &m, &coins(10, AKT))),
-        ContractError::DuplicateBackup { .. }
-    ));
+    assert_err(
+        s.exec(&tenant, &m, &coins(10, AKT)),
+        ContractError::BackupIsProvider {
+            provider: p.to_string(),
+        },
+    );
+    let m = open(&s, &|m| m.backups = vec![backup(&tenant, "1")]);
+    assert_err(
+        s.exec(&tenant, &m, &coins(10, AKT)),
+        ContractError::BackupIsTenant {
+            tenant: tenant.to_string(),
+        },
+    );
     let (b2, st) = (s.backup2.clone(), s.stranger.clone());
     let sp = s.sponsor.clone();
     let m = open(&s, &|m| {
@@ -247,35 +256,31 @@ fn settling_twice_in_one_block_is_a_no_op() {
 }
 
 #[test]
-fn withdraw_pays_provider_minus_fee_rounded_up_and_tells_incentives() {
+fn withdraw_pays_provider_minus_fee_carrying_the_fraction_and_tells_incentives() {
     let mut s = Suite::new();
     let incentives = s.with_incentives();
     let id = s.open_active("1", 1_000, vec![]);
-    s.advance(150);
+    s.advance_live(150);
     let provider = s.provider.clone();
     let before = s.bank(&provider, AKT);
     let res = s
         .exec(&provider, &ExecuteMsg::Withdraw { lease_id: id }, &[])
         .unwrap();
     let e = ev(&res, "spice.escrow.withdraw")[0];
-    // 1% of 150 = 1.5, rounded up to 2 for the fee collector.
-    assert_eq!(attr(e, "fee"), "2");
-    assert_eq!(s.bank(&provider, AKT) - before, 148);
-    assert_eq!(s.bank(&s.fee_collector, AKT), 2);
-    assert_eq!(
-        s.hooks(&incentives),
-        vec![IncentivesHookMsg::LeaseSettled {
-            provider: provider.to_string(),
-            tenant: s.tenant.to_string(),
-            lease_id: id,
-            denom: AKT.into(),
-            amount: Uint128::new(150),
-            take_fee: Uint128::new(2),
-            blocks: 150,
-            served_from: cosmwasm_std::Timestamp::default(),
-            served_until: cosmwasm_std::Timestamp::default(),
-        }]
-    );
+    // 1% of 150 = 1.5: 1 to the fee collector now, 0.5 carried to the next payout.
+    assert_eq!(attr(e, "fee"), "1");
+    assert_eq!(attr(e, "fee_carry"), "0.5");
+    assert_eq!(s.bank(&provider, AKT) - before, 149);
+    assert_eq!(s.bank(&s.fee_collector, AKT), 1);
+    let hooks = s.hooks(&incentives);
+    assert_eq!(hooks.len(), 1);
+    let IncentivesHookMsg::LeaseSettled {
+        amount,
+        take_fee,
+        blocks,
+        ..
+    } = &hooks[0];
+    assert_eq!((amount.u128(), take_fee.u128(), *blocks), (150, 1, 150));
     // Nothing more to take in the same block.
     assert_err(
         s.exec(&provider, &ExecuteMsg::Withdraw { lease_id: id }, &[]),
@@ -368,7 +373,7 @@ fn tenant_close_pays_provider_and_refunds_the_rest() {
     )
     .unwrap();
     assert_eq!(s.bank(&t, AKT) - tb, 80);
-    assert_eq!(s.bank(&p, AKT) - pb, 19); // 20 earned, fee 1 (1% rounded up)
+    assert_eq!(s.bank(&p, AKT) - pb, 20); // 20 earned, fee 0.2 carried (never paid: < 1)
     let lease = s.lease(id);
     assert_eq!(lease.status, LeaseStatus::Closed);
     assert_eq!(lease.total_refunded, Uint128::new(80));

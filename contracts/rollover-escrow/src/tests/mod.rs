@@ -1,3 +1,4 @@
+mod attacks;
 mod auth;
 mod config;
 mod funding;

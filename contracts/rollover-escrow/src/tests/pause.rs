@@ -123,7 +123,7 @@ fn pause_leaves_exits_open() {
     // Provider takes its earnings, heartbeats and failure reports still land.
     s.exec(&p, &ExecuteMsg::Withdraw { lease_id: id }, &[])
         .unwrap();
-    s.exec(&p, &ExecuteMsg::Heartbeat { lease_id: id }, &[])
+    s.exec(&p, &ExecuteMsg::Heartbeat { lease_id: Some(id) }, &[])
         .unwrap();
     s.exec(
         &m,

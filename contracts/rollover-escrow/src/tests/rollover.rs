@@ -1,6 +1,8 @@
 use cosmwasm_std::{coins, Decimal, Uint128};
 
-use super::suite::{assert_err, attr, backup, cerr, ev, Suite, AKT, HEARTBEAT_TIMEOUT};
+use super::suite::{
+    assert_err, attr, backup, cerr, ev, Suite, AKT, HEARTBEAT_TIMEOUT, HEARTBEAT_WINDOW,
+};
 use crate::execute::ledger::{
     REASON_MISSED_HEARTBEATS, REASON_NO_BACKUP_LEFT, REASON_ROLLOVER_REQUESTED,
 };
@@ -29,8 +31,8 @@ fn tenant_rollover_moves_lease_to_next_backup_at_its_price() {
     assert_eq!(attr(e, "from_provider"), p.to_string());
     assert_eq!(attr(e, "to_provider"), s.backup1.to_string());
     assert_eq!(attr(e, "reason"), REASON_ROLLOVER_REQUESTED.to_string());
-    // The primary was paid its 10 blocks (minus 1 fee) in the same transaction.
-    assert_eq!(s.bank(&p, AKT) - before, 9);
+    // The primary was paid its 10 blocks (the 0.1 fee carried) in the same transaction.
+    assert_eq!(s.bank(&p, AKT) - before, 10);
     s.advance(5);
     let lease = s.lease(id);
     assert_eq!(lease.id, id);
@@ -65,7 +67,7 @@ fn stranger_may_not_roll_over_a_healthy_provider() {
             lease_id: id,
             provider: s.provider.to_string(),
             last_heartbeat: h,
-            timeout_at: h + HEARTBEAT_TIMEOUT,
+            timeout_at: h + HEARTBEAT_WINDOW,
         },
     );
 }
@@ -75,9 +77,9 @@ fn anyone_may_roll_over_after_missed_heartbeats_and_primary_is_paid_only_to_the_
     let (mut s, id) = suite_with_backups();
     let p = s.provider.clone();
     s.advance(5);
-    s.exec(&p, &ExecuteMsg::Heartbeat { lease_id: id }, &[])
+    s.exec(&p, &ExecuteMsg::Heartbeat { lease_id: Some(id) }, &[])
         .unwrap();
-    s.advance(HEARTBEAT_TIMEOUT + 10);
+    s.advance(HEARTBEAT_WINDOW + 10);
     let x = s.stranger.clone();
     let res = s
         .exec(&x, &ExecuteMsg::Rollover { lease_id: id }, &[])
@@ -87,9 +89,9 @@ fn anyone_may_roll_over_after_missed_heartbeats_and_primary_is_paid_only_to_the_
         REASON_MISSED_HEARTBEATS.to_string()
     );
     let lease = s.lease(id);
-    // Paid 5 + 20 blocks, not the 10 after the heartbeat deadline.
-    assert_eq!(lease.total_paid + lease.total_fees, Uint128::new(25));
-    assert_eq!(lease.balance, Uint128::new(975));
+    // Paid 5 + 60 blocks (3 intervals), not the 10 after the heartbeat deadline.
+    assert_eq!(lease.total_paid + lease.total_fees, Uint128::new(65));
+    assert_eq!(lease.balance, Uint128::new(935));
     assert_eq!(lease.provider, s.backup1);
 }
 
@@ -274,7 +276,7 @@ fn set_backups_is_tenant_only_bounded_and_distinct() {
             },
             &[]
         )),
-        ContractError::DuplicateBackup { .. }
+        ContractError::BackupIsProvider { .. }
     ));
     assert_err(
         s.exec(
@@ -307,17 +309,17 @@ fn heartbeat_is_provider_only_and_after_rollover_the_new_provider_heartbeats() {
     let (mut s, id) = suite_with_backups();
     let (p, t, b1) = (s.provider.clone(), s.tenant.clone(), s.backup1.clone());
     assert!(matches!(
-        cerr(&s.err(&t, &ExecuteMsg::Heartbeat { lease_id: id }, &[])),
+        cerr(&s.err(&t, &ExecuteMsg::Heartbeat { lease_id: Some(id) }, &[])),
         ContractError::Unauthorized { .. }
     ));
     s.exec(&t, &ExecuteMsg::Rollover { lease_id: id }, &[])
         .unwrap();
     assert!(s
-        .exec(&p, &ExecuteMsg::Heartbeat { lease_id: id }, &[])
+        .exec(&p, &ExecuteMsg::Heartbeat { lease_id: Some(id) }, &[])
         .is_err());
     s.advance(3);
     let res = s
-        .exec(&b1, &ExecuteMsg::Heartbeat { lease_id: id }, &[])
+        .exec(&b1, &ExecuteMsg::Heartbeat { lease_id: Some(id) }, &[])
         .unwrap();
     assert_eq!(ev(&res, "spice.escrow.heartbeat").len(), 1);
     assert_eq!(s.lease(id).last_heartbeat, s.height());

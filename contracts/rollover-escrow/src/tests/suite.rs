@@ -21,6 +21,8 @@ pub const AKT: &str = "uakt";
 pub const USDC: &str = "uusdc";
 pub const GRACE: u64 = 50;
 pub const HEARTBEAT_TIMEOUT: u64 = 20;
+/// Silence after which a provider counts as failed: `MISSED_INTERVALS` heartbeat intervals.
+pub const HEARTBEAT_WINDOW: u64 = HEARTBEAT_TIMEOUT * crate::execute::health::MISSED_INTERVALS;
 pub const START: u128 = 1_000_000_000;
 
 pub struct Suite {
@@ -143,7 +145,8 @@ impl Suite {
         });
         let code = app.store_code(Box::new(
             ContractWrapper::new(contract::execute, contract::instantiate, contract::query)
-                .with_migrate(contract::migrate),
+                .with_migrate(contract::migrate)
+                .with_reply(contract::reply),
         ));
         let mut msg = InstantiateMsg {
             owner: Some(owner.to_string()),
@@ -159,6 +162,7 @@ impl Suite {
             monitors: Some(vec![monitor.to_string()]),
             max_backups: Some(3),
             bond_slash_bps: Some(5_000),
+            min_sponsor_deposit: Some(Uint128::one()),
         };
         tweak(&mut msg);
         let escrow = app
@@ -205,6 +209,31 @@ impl Suite {
         addr
     }
 
+    /// Deploys a provider-incentives stand-in that refuses every hook, and points the escrow at it.
+    pub fn with_failing_incentives(&mut self) -> Addr {
+        let code = self.app.store_code(Box::new(ContractWrapper::new(
+            |_: DepsMut, _: Env, _: MessageInfo, _: IncentivesHookMsg| -> StdResult<Response> {
+                Err(cosmwasm_std::StdError::generic_err("incentives refuses"))
+            },
+            mock_incentives_inst,
+            mock_incentives_query,
+        )));
+        let addr = self
+            .app
+            .instantiate_contract(code, self.owner.clone(), &Empty {}, &[], "inc", None)
+            .unwrap();
+        self.exec(
+            &self.owner.clone(),
+            &ExecuteMsg::UpdateConfig(ConfigUpdate {
+                incentives: Some(addr.to_string()),
+                ..Default::default()
+            }),
+            &[],
+        )
+        .unwrap();
+        addr
+    }
+
     pub fn hooks(&self, incentives: &Addr) -> Vec<IncentivesHookMsg> {
         self.app
             .wrap()
@@ -221,6 +250,25 @@ impl Suite {
             b.height += blocks;
             b.time = b.time.plus_seconds(5 * blocks);
         });
+    }
+
+    /// Advances `blocks`, with the provider and both backups heartbeating (`heartbeat {}`) every
+    /// heartbeat interval, as live providers do.
+    pub fn advance_live(&mut self, blocks: u64) {
+        let mut left = blocks;
+        while left > 0 {
+            let step = left.min(HEARTBEAT_TIMEOUT);
+            self.advance(step);
+            left -= step;
+            for p in [
+                self.provider.clone(),
+                self.backup1.clone(),
+                self.backup2.clone(),
+            ] {
+                self.exec(&p, &ExecuteMsg::Heartbeat { lease_id: None }, &[])
+                    .unwrap();
+            }
+        }
     }
 
     pub fn exec(
@@ -251,8 +299,28 @@ impl Suite {
         }
     }
 
-    /// Tenant opens a lease; the provider accepts. Returns its id.
+    /// Tenant opens a lease; the provider accepts, and so does every backup (`accept_backup`).
+    /// Returns its id.
     pub fn open_active(&mut self, price: &str, deposit: u128, backups: Vec<BackupProvider>) -> u64 {
+        let names: Vec<Addr> = backups
+            .iter()
+            .map(|b| Addr::unchecked(b.provider.clone()))
+            .collect();
+        let id = self.open_active_unaccepted(price, deposit, backups);
+        for b in names {
+            self.exec(&b, &ExecuteMsg::AcceptBackup { lease_id: id }, &[])
+                .unwrap();
+        }
+        id
+    }
+
+    /// Like `open_active`, but no backup has accepted yet.
+    pub fn open_active_unaccepted(
+        &mut self,
+        price: &str,
+        deposit: u128,
+        backups: Vec<BackupProvider>,
+    ) -> u64 {
         let msg = self.open_msg(price, backups);
         let tenant = self.tenant.clone();
         let res = self

@@ -1,0 +1,257 @@
+//! Where a provider's paid service stops: provider-level liveness (one `heartbeat {}` covers
+//! every lease of the provider, O(1)), per-lease failure reports, and the pause-aware grace
+//! clock.
+//!
+//! Rules:
+//! - A failure attested by a monitor stops the stream at the monitor's report height.
+//! - Silence longer than `MISSED_INTERVALS × heartbeat_timeout_blocks` stops the stream at that
+//!   deadline, also when the provider comes back later (the outage is remembered in its
+//!   `Liveness`).
+//! - A tenant's own report stops the stream at the report height (never earlier: blocks before
+//!   it stay paid) until the provider's next heartbeat refutes it.
+
+use cosmwasm_std::{Addr, Env, Storage, Timestamp};
+
+use crate::error::ContractError;
+use crate::execute::ledger::{settle, Effects, REASON_MISSED_HEARTBEATS};
+use crate::state::{Config, Lapse, Lease, LeaseStatus, Liveness, LIVENESS, PAUSE_SPANS};
+
+/// Heartbeat intervals a provider must miss before it counts as failed: one late heartbeat
+/// never costs a provider its lease or its bond.
+pub const MISSED_INTERVALS: u64 = 3;
+/// Intervals of silence at which a missed-heartbeat slash reaches the full `bond_slash_bps`;
+/// a shorter outage is slashed in proportion.
+pub const SLASH_FULL_INTERVALS: u64 = 10;
+/// Outages remembered per provider.
+pub const MAX_LAPSES: usize = 8;
+/// Ended pauses remembered for the grace clock.
+pub const MAX_PAUSE_SPANS: usize = 8;
+
+/// Where and why the current provider's paid service stops.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Stop {
+    pub height: u64,
+    pub time: Option<Timestamp>,
+    pub reason: u32,
+    /// By a monitor or by missed heartbeats (not only the tenant's word): slashes the bond.
+    pub attested: bool,
+    /// For missed heartbeats: how long the provider was silent (sizes the slash).
+    pub silent_blocks: u64,
+}
+
+/// Blocks of silence after which a provider counts as failed.
+pub fn heartbeat_window(cfg: &Config) -> u64 {
+    cfg.heartbeat_timeout_blocks
+        .saturating_mul(MISSED_INTERVALS)
+}
+
+pub fn liveness(storage: &dyn Storage, provider: &Addr) -> Result<Option<Liveness>, ContractError> {
+    Ok(LIVENESS.may_load(storage, provider)?)
+}
+
+/// The provider's last proof of life for this lease: its latest heartbeat, or the start of its
+/// term on the lease.
+pub fn last_seen(lease: &Lease, live: Option<&Liveness>) -> u64 {
+    live.map_or(0, |l| l.last_seen)
+        .max(lease.health.last_heartbeat)
+}
+
+/// The first missed-heartbeat deadline in the provider's current term, if any.
+fn lapse(lease: &Lease, cfg: &Config, live: Option<&Liveness>, now: u64) -> Option<Stop> {
+    let window = heartbeat_window(cfg);
+    let start = lease.health.last_heartbeat;
+    if let Some(live) = live {
+        for l in &live.lapses {
+            if l.until <= start {
+                continue;
+            }
+            let seen = l.from.max(start);
+            let deadline = seen.saturating_add(window);
+            if deadline < l.until {
+                return Some(Stop {
+                    height: deadline,
+                    time: Some(l.from_time),
+                    reason: REASON_MISSED_HEARTBEATS,
+                    attested: true,
+                    silent_blocks: l.until - seen,
+                });
+            }
+        }
+    }
+    let seen = last_seen(lease, live);
+    let deadline = seen.saturating_add(window);
+    (now > deadline).then(|| Stop {
+        height: deadline,
+        time: live
+            .filter(|l| l.last_seen >= start)
+            .map(|l| l.last_seen_time),
+        reason: REASON_MISSED_HEARTBEATS,
+        attested: true,
+        silent_blocks: now - seen,
+    })
+}
+
+/// Whether the stored report is attested (a monitor's) rather than only the tenant's word.
+pub fn report_attested(lease: &Lease, cfg: &Config) -> bool {
+    lease
+        .health
+        .failure
+        .as_ref()
+        .is_some_and(|f| cfg.monitors.contains(&f.reporter))
+}
+
+/// The stored report, if it still stands: a tenant-only report is refuted by any later
+/// heartbeat of the provider.
+pub fn standing_report(lease: &Lease, cfg: &Config, live: Option<&Liveness>) -> Option<Stop> {
+    let f = lease.health.failure.as_ref()?;
+    let attested = cfg.monitors.contains(&f.reporter);
+    if !attested && live.is_some_and(|l| l.last_seen >= f.height) {
+        return None;
+    }
+    Some(Stop {
+        height: f.height,
+        time: f.time,
+        reason: f.reason,
+        attested,
+        silent_blocks: 0,
+    })
+}
+
+/// Where the active provider's paid service stops, as of `now` (None: it is healthy).
+pub fn stop(
+    storage: &dyn Storage,
+    lease: &Lease,
+    cfg: &Config,
+    now: u64,
+) -> Result<Option<Stop>, ContractError> {
+    if !matches!(
+        lease.status,
+        LeaseStatus::Active | LeaseStatus::InsufficientFunds { .. }
+    ) {
+        return Ok(None);
+    }
+    let live = liveness(storage, &lease.provider)?;
+    let report = standing_report(lease, cfg, live.as_ref());
+    let lapse = lapse(lease, cfg, live.as_ref(), now);
+    Ok(match (report, lapse) {
+        (Some(r), Some(l)) => Some(if l.height < r.height { l } else { r }),
+        (r, l) => r.or(l),
+    })
+}
+
+/// Streams the lease as far as its provider served: to `now`, or to the failure height when a
+/// failure stands. A tenant-only report refuted by a heartbeat is dropped here.
+pub fn settle_now(
+    storage: &dyn Storage,
+    lease: &mut Lease,
+    cfg: &Config,
+    now: u64,
+    fx: &mut Effects,
+) -> Result<Option<Stop>, ContractError> {
+    let stop = stop(storage, lease, cfg, now)?;
+    if lease.health.failure.is_some() && !report_attested(lease, cfg) {
+        let live = liveness(storage, &lease.provider)?;
+        if standing_report(lease, cfg, live.as_ref()).is_none() {
+            lease.health.failure = None;
+        }
+    }
+    let (to, time) = match &stop {
+        Some(s) if s.height < now => (s.height, s.time.unwrap_or(fx.time)),
+        _ => (now, fx.time),
+    };
+    settle(lease, to, time, fx)?;
+    Ok(stop)
+}
+
+/// Records a heartbeat of `provider` (O(1)); remembers the outage when it comes after more
+/// than the heartbeat window of silence. Returns the new liveness.
+pub fn record_heartbeat(
+    storage: &mut dyn Storage,
+    cfg: &Config,
+    provider: &Addr,
+    env: &Env,
+) -> Result<Liveness, ContractError> {
+    let now = env.block.height;
+    let mut live = LIVENESS.may_load(storage, provider)?.unwrap_or(Liveness {
+        last_seen: now,
+        last_seen_time: env.block.time,
+        lapses: vec![],
+    });
+    if live.last_seen.saturating_add(heartbeat_window(cfg)) < now {
+        if live.lapses.len() >= MAX_LAPSES {
+            live.lapses.remove(0);
+        }
+        live.lapses.push(Lapse {
+            from: live.last_seen,
+            from_time: live.last_seen_time,
+            until: now,
+        });
+    }
+    live.last_seen = now;
+    live.last_seen_time = env.block.time;
+    LIVENESS.save(storage, provider, &live)?;
+    Ok(live)
+}
+
+/// Blocks in `[since, now)` during which the contract was paused.
+pub fn paused_blocks(storage: &dyn Storage, since: u64, now: u64) -> Result<u64, ContractError> {
+    let mut spans = PAUSE_SPANS.may_load(storage)?.unwrap_or_default();
+    let info = spice_governance::pause_info(storage)?;
+    if info.paused {
+        spans.push((info.last_changed_height.unwrap_or(since), now));
+    }
+    Ok(spans
+        .iter()
+        .map(|&(a, b)| b.min(now).saturating_sub(a.max(since)))
+        .sum())
+}
+
+/// Last height at which an out-of-funds lease (dry since `since`) may still be revived; the
+/// grace clock stands still while the contract is paused.
+pub fn grace_ends(
+    storage: &dyn Storage,
+    cfg: &Config,
+    since: u64,
+    now: u64,
+) -> Result<u64, ContractError> {
+    Ok(since
+        .saturating_add(cfg.grace_period_blocks)
+        .saturating_add(paused_blocks(storage, since, now)?))
+}
+
+/// Called on unpause: remembers the pause that just ended.
+pub fn record_pause_span(
+    storage: &mut dyn Storage,
+    from: u64,
+    until: u64,
+) -> Result<(), ContractError> {
+    let mut spans = PAUSE_SPANS.may_load(storage)?.unwrap_or_default();
+    if spans.len() >= MAX_PAUSE_SPANS {
+        spans.remove(0);
+    }
+    spans.push((from, until));
+    PAUSE_SPANS.save(storage, &spans)?;
+    Ok(())
+}
+
+/// Starts a provider's liveness record at the start of its term on a lease (order-book open,
+/// rollover) when it has none, without refreshing an existing one: only the provider's own
+/// messages prove it alive.
+pub fn ensure_liveness(
+    storage: &mut dyn Storage,
+    provider: &Addr,
+    env: &Env,
+) -> Result<(), ContractError> {
+    if !LIVENESS.has(storage, provider) {
+        LIVENESS.save(
+            storage,
+            provider,
+            &Liveness {
+                last_seen: env.block.height,
+                last_seen_time: env.block.time,
+                lapses: vec![],
+            },
+        )?;
+    }
+    Ok(())
+}
