@@ -99,6 +99,11 @@ const PERMISSIONLESS: &[(&str, &str, &str)] = &[
         "keeper: TWAP-guarded buyback and burn; amount and route come from config",
     ),
     (
+        "buyback-burn",
+        "burn_held",
+        "burns only SPICE the contract already holds, through the token; pays nothing",
+    ),
+    (
         "provider-incentives",
         "fund",
         "adds the attached coins to an epoch's budget",
@@ -594,6 +599,14 @@ fn token_rows() -> Vec<Row> {
                 open(&TokenMsg::BurnNative {}).funds(coins(100, w.spice()))
             },
         },
+        Row {
+            contract: "spice-token",
+            variant: "renounce_native_admin",
+            who: "owner (once the cap is fully minted)",
+            // No rightful sender here: the suite's cap is not fully minted, so the owner is
+            // refused too (CapNotFullyMinted); spice-token's unit tests cover the owner's path.
+            sample: |_, _| guarded(&TokenMsg::RenounceNativeAdmin {}, not_owner::<TokenError>()),
+        },
     ];
     rows.extend(governance_rows!("spice-token", TokenError));
     rows
@@ -955,11 +968,22 @@ fn buyback_rows() -> Vec<Row> {
             who: "anyone (keeper)",
             sample: |w, buyback| {
                 let buyback = buyback.clone();
-                w.give(&buyback, coins(1_000_000, AKT_DENOM));
+                // Above the minimum swap (1% of the per-call cap).
+                w.give(&buyback, coins(20_000_000, AKT_DENOM));
                 open(&BuybackMsg::Buyback {
                     denom: AKT_DENOM.into(),
                     limit: None,
                 })
+            },
+        },
+        Row {
+            contract: "buyback-burn",
+            variant: "burn_held",
+            who: "anyone",
+            sample: |w, buyback| {
+                let buyback = buyback.clone();
+                w.give_spice(&buyback, 100, 100);
+                open(&BuybackMsg::BurnHeld {})
             },
         },
         Row {

@@ -137,6 +137,7 @@ export interface BuybackBurnInterface {
     denom: string;
     limit?: Uint128;
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  burnHeld: (fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   setRoute: ({
     denom,
     hops
@@ -157,6 +158,7 @@ export interface BuybackBurnInterface {
     maxHops,
     maxSlippage,
     maxSpotDeviation,
+    minSwap,
     perCallCap,
     spiceDenom,
     spiceToken,
@@ -169,6 +171,7 @@ export interface BuybackBurnInterface {
     maxHops?: number;
     maxSlippage?: Decimal;
     maxSpotDeviation?: Decimal;
+    minSwap?: Uint128;
     perCallCap?: Uint128;
     spiceDenom?: string;
     spiceToken?: string;
@@ -192,6 +195,7 @@ export class BuybackBurnClient implements BuybackBurnInterface {
     this.sender = sender;
     this.contractAddress = contractAddress;
     this.buyback = this.buyback.bind(this);
+    this.burnHeld = this.burnHeld.bind(this);
     this.setRoute = this.setRoute.bind(this);
     this.removeRoute = this.removeRoute.bind(this);
     this.updateConfig = this.updateConfig.bind(this);
@@ -212,6 +216,11 @@ export class BuybackBurnClient implements BuybackBurnInterface {
         denom,
         limit
       }
+    }, fee_, memo_, funds_);
+  };
+  burnHeld = async (fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      burn_held: {}
     }, fee_, memo_, funds_);
   };
   setRoute = async ({
@@ -247,6 +256,7 @@ export class BuybackBurnClient implements BuybackBurnInterface {
     maxHops,
     maxSlippage,
     maxSpotDeviation,
+    minSwap,
     perCallCap,
     spiceDenom,
     spiceToken,
@@ -259,6 +269,7 @@ export class BuybackBurnClient implements BuybackBurnInterface {
     maxHops?: number;
     maxSlippage?: Decimal;
     maxSpotDeviation?: Decimal;
+    minSwap?: Uint128;
     perCallCap?: Uint128;
     spiceDenom?: string;
     spiceToken?: string;
@@ -273,6 +284,7 @@ export class BuybackBurnClient implements BuybackBurnInterface {
         max_hops: maxHops,
         max_slippage: maxSlippage,
         max_spot_deviation: maxSpotDeviation,
+        min_swap: minSwap,
         per_call_cap: perCallCap,
         spice_denom: spiceDenom,
         spice_token: spiceToken,

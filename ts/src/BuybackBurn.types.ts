@@ -26,6 +26,8 @@ export type ExecuteMsg = {
     limit?: Uint128 | null;
   };
 } | {
+  burn_held: {};
+} | {
   set_route: {
     denom: string;
     hops: Hop[];
@@ -74,6 +76,7 @@ export interface ConfigUpdate {
   max_hops?: number | null;
   max_slippage?: Decimal | null;
   max_spot_deviation?: Decimal | null;
+  min_swap?: Uint128 | null;
   per_call_cap?: Uint128 | null;
   spice_denom?: string | null;
   spice_token?: string | null;
@@ -116,6 +119,7 @@ export interface Config {
   max_hops?: number;
   max_slippage: Decimal;
   max_spot_deviation: Decimal;
+  min_swap?: Uint128 & string;
   per_call_cap: Uint128;
   spice_denom: string;
   spice_token: Addr;
@@ -176,6 +180,7 @@ export interface StatusResponse {
   denoms: DenomStatus[];
   spice_bought: Uint128;
   spice_burned: Uint128;
+  spice_burned_held: Uint128;
 }
 export interface DenomStatus {
   denom: string;

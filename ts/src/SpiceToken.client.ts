@@ -329,6 +329,7 @@ export interface SpiceTokenInterface {
     recipient?: string;
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   burnNative: (fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  renounceNativeAdmin: (fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   updateOwnership: (action: Action, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   setGuardian: ({
     guardian
@@ -362,6 +363,7 @@ export class SpiceTokenClient implements SpiceTokenInterface {
     this.convertToNative = this.convertToNative.bind(this);
     this.convertToCw20 = this.convertToCw20.bind(this);
     this.burnNative = this.burnNative.bind(this);
+    this.renounceNativeAdmin = this.renounceNativeAdmin.bind(this);
     this.updateOwnership = this.updateOwnership.bind(this);
     this.setGuardian = this.setGuardian.bind(this);
     this.pause = this.pause.bind(this);
@@ -583,6 +585,11 @@ export class SpiceTokenClient implements SpiceTokenInterface {
   burnNative = async (fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       burn_native: {}
+    }, fee_, memo_, funds_);
+  };
+  renounceNativeAdmin = async (fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      renounce_native_admin: {}
     }, fee_, memo_, funds_);
   };
   updateOwnership = async (action: Action, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {

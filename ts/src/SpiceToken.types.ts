@@ -127,6 +127,8 @@ export type ExecuteMsg = {
 } | {
   burn_native: {};
 } | {
+  renounce_native_admin: {};
+} | {
   update_ownership: Action;
 } | {
   set_guardian: {
@@ -248,6 +250,7 @@ export interface TokenConfigResponse {
   minter?: string | null;
   name: string;
   native?: NativeDenom | null;
+  native_admin_renounced: boolean;
   symbol: string;
 }
 export interface NativeDenom {
@@ -285,6 +288,7 @@ export interface SupplyResponse {
   cap: Uint128;
   cw20_supply: Uint128;
   minted: Uint128;
+  native_reserve: Uint128;
   native_supply: Uint128;
 }
 export interface TokenInfoResponse {

@@ -31,6 +31,7 @@ pub fn execute(
         ExecuteMsg::Buyback { denom, limit } => {
             execute::buyback::buyback(deps, env, info, denom, limit)
         }
+        ExecuteMsg::BurnHeld {} => execute::burn::burn_held(deps, env, info),
         ExecuteMsg::SetRoute { denom, hops } => execute::routes::set(deps, info, denom, hops),
         ExecuteMsg::RemoveRoute { denom } => execute::routes::remove(deps, info, denom),
         ExecuteMsg::UpdateConfig(update) => execute::config::update(deps, info, update),

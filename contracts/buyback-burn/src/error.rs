@@ -40,6 +40,15 @@ pub enum ContractError {
         per_call_cap: Uint128,
     },
 
+    #[error("min_swap must be above zero")]
+    ZeroMinSwap,
+
+    #[error("min_swap {min_swap} is above per_call_cap {per_call_cap}")]
+    MinSwapAbovePerCallCap {
+        min_swap: Uint128,
+        per_call_cap: Uint128,
+    },
+
     #[error("max_hops is {value}; it must be 1 to {max}")]
     InvalidMaxHops { value: u32, max: u32 },
 
@@ -103,6 +112,13 @@ pub enum ContractError {
     #[error("nothing of {denom} is pending (balance {balance}, which must also cover the keeper bounty)")]
     NothingPending { denom: String, balance: Uint128 },
 
+    #[error("a buyback of {amount_in}{denom} is below the minimum swap {min_swap}; it would spend the cooldown on dust")]
+    BelowMinSwap {
+        denom: String,
+        amount_in: Uint128,
+        min_swap: Uint128,
+    },
+
     #[error("no TWAP for pool {pool_id} ({base} in {quote}) over the window: {reason}")]
     TwapUnavailable {
         pool_id: u64,
@@ -144,6 +160,9 @@ pub enum ContractError {
         expected_out: Uint128,
         min_out: Uint128,
     },
+
+    #[error("this contract holds no SPICE ({spice_denom} or cw20) to burn")]
+    NothingToBurn { spice_denom: String },
 
     // ---- reply ----
     #[error("unknown reply id {id}")]

@@ -49,10 +49,16 @@ pub struct ConfigUpdate {
     /// Most pools a route may cross, 1 to 5 (3 at instantiate). Routes already stored keep
     /// working; the bound applies to `set_route`.
     pub max_hops: Option<u32>,
+    /// The smallest swap a buyback makes, 1 to `per_call_cap` (1% of `per_call_cap`, rounded
+    /// up, at instantiate).
+    pub min_swap: Option<Uint128>,
 }
 
 // Variants of the same shape share one decoder (`deserialize_with`, see
 // `spice_types::msg_fields`); the JSON and the schema are those of the variants as written.
+// `update_config` carries every optional field; boxing it would change every caller's Rust for
+// no gain (messages are decoded once per call).
+#[allow(clippy::large_enum_variant)]
 #[cw_serde]
 pub enum ExecuteMsg {
     /// Anyone (a keeper): swaps part of this contract's `denom` balance along its route into
@@ -64,6 +70,11 @@ pub enum ExecuteMsg {
         denom: String,
         limit: Option<Uint128>,
     },
+    /// Anyone: burns the native and cw20 SPICE this contract holds (sent to it outside a
+    /// buyback) through spice-token's burn paths, so the token's burn totals record it. Pays no
+    /// bounty and changes no cooldown or budget.
+    #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
+    BurnHeld {},
     /// Owner only: sets (or replaces) the route `denom` is swapped along.
     SetRoute { denom: String, hops: Vec<Hop> },
     /// Owner only.
@@ -159,7 +170,11 @@ pub struct DenomStatus {
 pub struct StatusResponse {
     pub buybacks: u64,
     pub spice_bought: Uint128,
+    /// Everything this contract sent to spice-token to burn: what buybacks bought plus what
+    /// `burn_held` burned. The token's `burners` entry for this contract must say the same.
     pub spice_burned: Uint128,
+    /// The part of `spice_burned` that `burn_held` burned.
+    pub spice_burned_held: Uint128,
     pub denoms: Vec<DenomStatus>,
 }
 
@@ -190,9 +205,23 @@ pub struct HistoryResponse {
     pub buybacks: Vec<BuybackRecord>,
 }
 
-/// The one spice-token message this contract sends (its JSON is spice-token's).
+/// The spice-token messages this contract sends (their JSON is spice-token's).
 #[cw_serde]
 pub enum SpiceTokenMsg {
     /// Burns the attached native SPICE and records the burn.
     BurnNative {},
+    /// cw20 `burn` of this contract's own cw20 SPICE, recorded by the token.
+    Burn { amount: Uint128 },
+}
+
+/// The one spice-token query this contract asks (cw20 `balance`).
+#[cw_serde]
+pub enum SpiceTokenQuery {
+    Balance { address: String },
+}
+
+/// cw20's `BalanceResponse`.
+#[cw_serde]
+pub struct SpiceTokenBalance {
+    pub balance: Uint128,
 }

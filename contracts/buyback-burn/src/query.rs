@@ -71,6 +71,7 @@ pub fn status(
         buybacks: totals.buybacks,
         spice_bought: totals.spice_bought,
         spice_burned: totals.spice_burned,
+        spice_burned_held: totals.spice_burned_held,
         denoms: out,
     })
 }

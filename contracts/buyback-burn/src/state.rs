@@ -18,6 +18,11 @@ pub struct Config {
     /// existed reads as the default.
     #[serde(default = "default_max_hops")]
     pub max_hops: u32,
+    /// The smallest swap a buyback makes: a call that would swap less is refused and changes
+    /// nothing, so no caller can spend the cooldown on dust. 1 ..= `per_call_cap`; a config
+    /// stored before this field existed reads 0 and `migrate` sets the default.
+    #[serde(default)]
+    pub min_swap: Uint128,
 }
 
 fn default_max_hops() -> u32 {
@@ -33,6 +38,12 @@ pub use spice_osmosis::Hop;
 pub struct DenomState {
     /// Block time (seconds) of the last executed buyback; `None` before the first.
     pub last_buyback_at: Option<u64>,
+    /// When the cooldown the last buyback started ends: `last_buyback_at +
+    /// ⌈cooldown_seconds × amount_in / per_call_cap⌉`, so a small swap blocks the next one for
+    /// its share of the cooldown only. `None` for a record written before this field existed
+    /// (the full cooldown after `last_buyback_at` applies).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cooldown_until: Option<u64>,
     /// The epoch (`time / epoch_seconds`) that `spent_in_epoch` counts.
     pub epoch: u64,
     /// Input swapped in `epoch` (the keeper bounty is not counted: it is not swapped).
@@ -45,14 +56,20 @@ pub struct DenomState {
     pub total_spice_out: Uint128,
 }
 
-/// Suite-wide totals. Every SPICE bought is burned in the same transaction, so the two are equal
-/// after every transaction; both are kept so the `status` query shows the invariant.
+/// Suite-wide totals. Every SPICE bought is burned in the same transaction, so
+/// `spice_burned == spice_bought + spice_burned_held` after every transaction. This is this
+/// contract's own count: whether the burns happened is checked against spice-token's
+/// `burners` entry for this contract and the bank's supply of native SPICE (the suite's
+/// invariants and this crate's property test do), never against these numbers alone.
 #[cw_serde]
 #[derive(Default)]
 pub struct Totals {
     pub buybacks: u64,
     pub spice_bought: Uint128,
     pub spice_burned: Uint128,
+    /// SPICE burned by `burn_held` (held outside any buyback).
+    #[serde(default)]
+    pub spice_burned_held: Uint128,
 }
 
 /// The buyback between its `execute` (which sends the swap) and the swap's `reply`. Written just

@@ -3,7 +3,7 @@ use cosmwasm_std::entry_point;
 use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Response};
 
 use crate::error::ContractError;
-use crate::execute::{allowances, config, cw20, marketing, native};
+use crate::execute::{allowances, config, cw20, governance, marketing, native};
 use crate::msg::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg};
 use crate::query;
 
@@ -79,13 +79,14 @@ pub fn execute(
             native::convert_to_cw20(deps, env, info, recipient)
         }
         ExecuteMsg::BurnNative {} => native::burn_native(deps, env, info),
-        ExecuteMsg::UpdateOwnership(action) => Ok(spice_governance::update_ownership(
-            TAG, deps, &env, &info, action,
-        )?),
+        ExecuteMsg::RenounceNativeAdmin {} => native::renounce_admin(deps, env, info),
+        ExecuteMsg::UpdateOwnership(action) => {
+            governance::update_ownership(deps, env, info, action)
+        }
         ExecuteMsg::SetGuardian { guardian } => {
             Ok(spice_governance::set_guardian(TAG, deps, &info, guardian)?)
         }
-        ExecuteMsg::Pause {} => Ok(spice_governance::pause(TAG, deps, &env, &info)?),
+        ExecuteMsg::Pause {} => governance::pause(deps, env, info),
         ExecuteMsg::Unpause {} => Ok(spice_governance::unpause(TAG, deps, &env, &info)?),
     }
 }

@@ -110,6 +110,26 @@ pub enum ContractError {
 
     #[error("this message takes no funds")]
     UnexpectedFunds,
+
+    #[error("display unit {display:?} is not usable in the denom metadata: {reason}")]
+    InvalidDisplayDenom { display: String, reason: String },
+
+    #[error(
+        "ownership cannot be renounced while the contract is paused: no one could ever unpause it"
+    )]
+    RenounceWhilePaused,
+
+    #[error("ownership has been renounced: no one could ever unpause, so the contract can no longer be paused")]
+    PauseWithoutOwner,
+
+    #[error("the tokenfactory admin can be renounced only once the cap is fully minted: minted {minted} of {cap}")]
+    CapNotFullyMinted { minted: Uint128, cap: Uint128 },
+
+    #[error("the tokenfactory admin of {denom} has already been renounced")]
+    NativeAdminRenounced { denom: String },
+
+    #[error("the native reserve holds {available}, {needed} is needed")]
+    InsufficientNativeReserve { needed: Uint128, available: Uint128 },
 }
 
 impl ContractError {

@@ -131,6 +131,13 @@ pub enum ExecuteMsg {
     },
     /// With native SPICE attached: burns it for good and records the burn (buyback-burn's path).
     BurnNative {},
+    /// Owner only, once, irreversible, and only when the cap is fully minted: mints native
+    /// SPICE equal to the cw20 supply into this contract as the reserve that backs cw20 SPICE,
+    /// then hands the denom's tokenfactory admin to an address no one controls (the all-zero
+    /// account). From then on the contract can never mint or burn native SPICE (nor burn it from
+    /// anyone's account): conversions move native SPICE in and out of the reserve, and native
+    /// burns stay in the reserve for good.
+    RenounceNativeAdmin {},
 
     // ---- governance ----
     /// Two-step ownership transfer (cw-ownable): propose, accept, or renounce.
@@ -140,7 +147,8 @@ pub enum ExecuteMsg {
         guardian: Option<String>,
     },
     /// Owner or guardian: stops minting and conversions into native SPICE. cw20 transfers,
-    /// burns and conversions back to cw20 stay open, so no holder is ever frozen.
+    /// burns and conversions back to cw20 stay open, so no holder is ever frozen. Refused once
+    /// ownership is renounced (no one could unpause); renouncing is refused while paused.
     Pause {},
     /// Owner only.
     Unpause {},
@@ -165,6 +173,9 @@ pub enum QueryMsg {
     // ---- cw20 ----
     #[returns(BalanceResponse)]
     Balance { address: String },
+    /// cw20's answer. `total_supply` is the cw20 supply only — the sum of the cw20 balances,
+    /// as every cw20 tool expects it to be; native SPICE is a bank coin, counted by the bank.
+    /// SPICE's whole circulating supply is `supply {}`'s `cw20_supply + native_supply`.
     #[returns(TokenInfoResponse)]
     TokenInfo {},
     /// `null` once minting has been renounced.
@@ -226,6 +237,8 @@ pub struct TokenConfigResponse {
     pub minter: Option<String>,
     /// The tokenfactory twin, once enabled.
     pub native: Option<NativeDenom>,
+    /// True once `renounce_native_admin` ran: native SPICE can never be minted again.
+    pub native_admin_renounced: bool,
 }
 
 #[cw_serde]
@@ -234,7 +247,11 @@ pub struct SupplyResponse {
     pub minted: Uint128,
     pub burned: Uint128,
     pub cw20_supply: Uint128,
+    /// Native SPICE outside this contract.
     pub native_supply: Uint128,
+    /// Native SPICE this contract holds once the tokenfactory admin is renounced (0 before):
+    /// the bank's supply of the denom is `native_supply + native_reserve`.
+    pub native_reserve: Uint128,
 }
 
 #[cw_serde]

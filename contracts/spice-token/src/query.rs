@@ -13,7 +13,7 @@ use crate::msg::{
 };
 use crate::state::{
     Ledger, ALLOWANCES, ALLOWANCES_BY_SPENDER, BALANCES, BURNERS, LOGO, MARKETING_INFO, NATIVE,
-    TOKEN_INFO,
+    NATIVE_RESERVE, TOKEN_INFO,
 };
 
 fn start_bound(deps: Deps, start_after: Option<String>) -> StdResult<Option<Addr>> {
@@ -27,6 +27,8 @@ pub fn balance(deps: Deps, address: String) -> StdResult<BalanceResponse> {
     })
 }
 
+/// `total_supply` is the cw20 supply (the sum of cw20 balances), not SPICE's whole supply:
+/// cw20 tools reconcile it against the balances they index. See `supply` for the whole.
 pub fn token_info(deps: Deps) -> StdResult<TokenInfoResponse> {
     let info = TOKEN_INFO.load(deps.storage)?;
     Ok(TokenInfoResponse {
@@ -152,6 +154,7 @@ pub fn config(deps: Deps) -> StdResult<TokenConfigResponse> {
         cap: Ledger::load(deps.storage)?.cap,
         minter: info.minter.map(Addr::into_string),
         native: NATIVE.may_load(deps.storage)?,
+        native_admin_renounced: NATIVE_RESERVE.exists(deps.storage),
     })
 }
 
@@ -163,6 +166,7 @@ pub fn supply(deps: Deps) -> StdResult<SupplyResponse> {
         burned: ledger.burned(),
         cw20_supply: ledger.cw20_supply,
         native_supply: ledger.native_supply,
+        native_reserve: NATIVE_RESERVE.may_load(deps.storage)?.unwrap_or_default(),
     })
 }
 

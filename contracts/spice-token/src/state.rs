@@ -214,6 +214,12 @@ impl AmountMap {
 
 pub const TOKEN_INFO: Item<TokenInfo> = Item::new("ti");
 pub const NATIVE: Item<NativeDenom> = Item::new("nat");
+/// Present once the tokenfactory admin is renounced: the native SPICE this contract holds.
+/// It backs cw20 SPICE 1:1 (conversions to native are paid from it, conversions to cw20 and
+/// native burns add to it), since the contract can no longer mint or burn native SPICE.
+/// `reserve >= cw20_supply` always; the difference is native SPICE burned (or cw20 SPICE burned)
+/// since the renounce, held where no one can spend it.
+pub const NATIVE_RESERVE: Item<Uint128> = Item::new("nres");
 /// Short key on the hottest path: every transfer reads and writes two of these.
 pub const BALANCES: AmountMap = AmountMap::new("b");
 /// (owner, spender) → allowance.
@@ -226,4 +232,6 @@ pub const LOGO: Item<Logo> = Item::new("lg");
 pub const BURNERS: AmountMap = AmountMap::new("xb");
 
 /// Every storage key this contract writes; a test checks that none is a prefix of another.
-pub const STORAGE_KEYS: &[&str] = &["ti", "led", "nat", "b", "ao", "sa", "mk", "lg", "xb"];
+pub const STORAGE_KEYS: &[&str] = &[
+    "ti", "led", "nat", "nres", "b", "ao", "sa", "mk", "lg", "xb",
+];

@@ -3,8 +3,11 @@
 //! bounty, governance — and the market moving prices under it.
 //!
 //! Invariants (after every step):
-//! - SPICE bought == SPICE burned (the totals, and per buyback record), and buyback-burn never
-//!   holds native SPICE;
+//! - what buyback-burn says it burned is what spice-token recorded burning for it (the token's
+//!   `burners` entry for buyback-burn), and it is what it bought plus what `burn_held` burned;
+//!   buyback-burn never holds native SPICE;
+//! - at each accepted buyback, the bank's supply of native SPICE fell by the SPICE it bought and
+//!   the keeper's balance rose by exactly the bounty;
 //! - every record got at least its TWAP-derived minimum out;
 //! - per revenue denom, spent (swapped + bounties, summed over the paged history) plus what is
 //!   still pending (the bank balance) equals what was received: the vault's harvests
@@ -118,16 +121,52 @@ pub fn buyback(w: &mut World, keeper: User, denom: &str, limit: Option<Amount>) 
         limit: limit.map(|l| Uint128::new(l.resolve(pending))),
     };
     let before = w.bank(&keeper, denom);
+    let supply_before = crate::token::bank_supply(w)?;
+    let burned_before = burned_at_token(w);
     if let Some(res) = w.exec(&keeper, &contract, &msg, &[])? {
-        let bounty: u128 = crate::world::attr(&res, "spice.buyback.buyback", "bounty")
-            .and_then(|b| b.parse().ok())
-            .unwrap_or_default();
+        let num = |key: &str| -> u128 {
+            crate::world::attr(&res, "spice.buyback.buyback", key)
+                .and_then(|b| b.parse().ok())
+                .unwrap_or_default()
+        };
+        let (bounty, spice_out) = (num("bounty"), num("spice_out"));
         let got = w.bank(&keeper, denom) - before;
         ensure(got == bounty, || {
             format!("buyback keeper got {got} {denom}, the event says the bounty is {bounty}")
         })?;
+        let supply = crate::token::bank_supply(w)?;
+        let burned = burned_at_token(w);
+        ensure(
+            spice_out > 0
+                && supply + spice_out == supply_before
+                && burned == burned_before + spice_out,
+            || {
+                format!(
+                    "buyback of {denom} bought {spice_out} SPICE: the bank's supply went \
+                     {supply_before} -> {supply}, the token's burns for buyback-burn \
+                     {burned_before} -> {burned}"
+                )
+            },
+        )?;
     }
     Ok(())
+}
+
+/// What spice-token recorded burning for buyback-burn (its `burners` entry).
+fn burned_at_token(w: &World) -> u128 {
+    let address = w.suite.buyback_burn.address.to_string();
+    let page: spice_token::msg::BurnersResponse = w.query(
+        &w.suite.spice_token.address,
+        &spice_token::msg::QueryMsg::Burners {
+            start_after: None,
+            limit: Some(30),
+        },
+    );
+    // Few burners in a run (users and buyback-burn); start_after pages further if ever needed.
+    page.burners
+        .iter()
+        .find(|b| b.address == address)
+        .map_or(0, |b| b.burned.u128())
 }
 
 pub fn apply(w: &mut World, a: &BuybackAction) -> Step {
@@ -211,12 +250,17 @@ pub fn check(w: &World) -> Step {
             limit: Some(30),
         },
     );
-    ensure(status.spice_bought == status.spice_burned, || {
-        format!(
-            "buyback: bought {} SPICE, burned {}",
-            status.spice_bought, status.spice_burned
-        )
-    })?;
+    let at_token = burned_at_token(w);
+    ensure(
+        status.spice_burned.u128() == at_token
+            && status.spice_burned == status.spice_bought + status.spice_burned_held,
+        || {
+            format!(
+                "buyback: says it burned {} (bought {} + held {}), spice-token recorded {at_token}",
+                status.spice_burned, status.spice_bought, status.spice_burned_held
+            )
+        },
+    )?;
     ensure(w.bank(contract, &w.spice) == 0, || {
         "buyback: native SPICE left in the contract".into()
     })?;

@@ -5,9 +5,16 @@
 //! - `cw20_supply + native_supply + burned == minted <= cap`, and `minted` is the initial supply
 //!   plus every accepted mint (ghost);
 //! - the cw20 balances of every account (paged through `all_accounts`) sum to `cw20_supply`;
-//! - the bank's supply of native SPICE is `native_supply`;
-//! - the burn totals by path add up to `burned`, the per-address burner totals too, and the
-//!   native burns are buyback-burn's plus the users' own `burn_native` (ghost).
+//! - the bank's supply of native SPICE is `native_supply + native_reserve`, and the token
+//!   contract's own bank balance is `native_reserve`;
+//! - the per-address burner totals add up to `burned`, and the native burns are what
+//!   buyback-burn bought plus the users' own `burn_native` (ghost);
+//!
+//! and at each action, where the model can tell: `transfer`, `burn`, `convert_to_native` and
+//! `burn_native` succeed exactly when the model says (amount above zero and covered, not paused
+//! for conversions), and an accepted one moved exactly the predicted balances — the sender
+//! debited, the recipient (not anyone else) credited, the bank's supply of native SPICE down by
+//! a native burn — read from the token's queries and the bank.
 
 use cosmwasm_std::{coin, Uint128};
 use cw20::Expiration;
@@ -132,6 +139,19 @@ fn cw20_balance(w: &World, who: &str) -> u128 {
     r.balance.u128()
 }
 
+fn burn_stats(w: &World) -> spice_token::msg::BurnStatsResponse {
+    w.query(&w.suite.spice_token.address, &QueryMsg::BurnStats {})
+}
+
+/// The bank's supply of native SPICE.
+pub fn bank_supply(w: &World) -> Result<u128, String> {
+    w.app
+        .wrap()
+        .query_supply(&w.spice)
+        .map(|c| c.amount.u128())
+        .map_err(|e| e.to_string())
+}
+
 fn allowance(w: &World, owner: &str, spender: &str) -> u128 {
     let r: cw20::AllowanceResponse = w.query(
         &w.suite.spice_token.address,
@@ -150,12 +170,23 @@ pub fn apply(w: &mut World, a: &TokenAction) -> Step {
     match *a {
         TokenAction::Transfer { from, to, amount } => {
             let (from, to) = (u(w, from), u(w, to));
-            let amount = amount.resolve(cw20_balance(w, from.as_str()));
+            let (from_before, to_before) =
+                (cw20_balance(w, from.as_str()), cw20_balance(w, to.as_str()));
+            let amount = amount.resolve(from_before);
             let msg = ExecuteMsg::Transfer {
                 recipient: to.to_string(),
                 amount: Uint128::new(amount),
             };
-            w.exec(&from, &token, &msg, &[])?;
+            let ok = amount > 0 && amount <= from_before;
+            if w.exec_expect(&from, &token, &msg, &[], ok)?.is_some() && from != to {
+                let (f, t) = (cw20_balance(w, from.as_str()), cw20_balance(w, to.as_str()));
+                ensure(f == from_before - amount && t == to_before + amount, || {
+                    format!(
+                        "transfer of {amount}: sender {from_before} -> {f}, recipient \
+                         {to_before} -> {t}"
+                    )
+                })?;
+            }
         }
         TokenAction::Send { from, amount } => {
             let from = u(w, from);
@@ -172,11 +203,22 @@ pub fn apply(w: &mut World, a: &TokenAction) -> Step {
         }
         TokenAction::Burn { from, amount } => {
             let from = u(w, from);
-            let amount = amount.resolve(cw20_balance(w, from.as_str()));
+            let before = cw20_balance(w, from.as_str());
+            let amount = amount.resolve(before);
             let msg = ExecuteMsg::Burn {
                 amount: Uint128::new(amount),
             };
-            w.exec(&from, &token, &msg, &[])?;
+            let stats_before = burn_stats(w);
+            if w.exec_expect(&from, &token, &msg, &[], amount > 0 && amount <= before)?
+                .is_some()
+            {
+                let (after, stats) = (cw20_balance(w, from.as_str()), burn_stats(w));
+                ensure(
+                    after == before - amount
+                        && stats.cw20_burn.u128() == stats_before.cw20_burn.u128() + amount,
+                    || format!("burn of {amount}: balance {before} -> {after}, {stats:?}"),
+                )?;
+            }
         }
         TokenAction::IncreaseAllowance {
             owner,
@@ -288,12 +330,29 @@ pub fn apply(w: &mut World, a: &TokenAction) -> Step {
         }
         TokenAction::ConvertToNative { from, amount, to } => {
             let from = u(w, from);
-            let amount = amount.resolve(cw20_balance(w, from.as_str()));
+            let recipient = to.map(|t| w.user(t)).unwrap_or_else(|| from.clone());
+            let before = cw20_balance(w, from.as_str());
+            let bank_before = w.bank(&recipient, &spice);
+            let amount = amount.resolve(before);
             let msg = ExecuteMsg::ConvertToNative {
                 amount: Uint128::new(amount),
                 recipient: to.map(|t| w.user(t).to_string()),
             };
-            w.exec(&from, &token, &msg, &[])?;
+            let paused: spice_governance::PauseInfoResponse =
+                w.query(&token, &QueryMsg::PauseInfo {});
+            let ok = !paused.paused && amount > 0 && amount <= before;
+            if w.exec_expect(&from, &token, &msg, &[], ok)?.is_some() {
+                let (after, bank) = (cw20_balance(w, from.as_str()), w.bank(&recipient, &spice));
+                ensure(
+                    after == before - amount && bank == bank_before + amount,
+                    || {
+                        format!(
+                            "convert_to_native of {amount}: cw20 {before} -> {after}, recipient's \
+                         native {bank_before} -> {bank}"
+                        )
+                    },
+                )?;
+            }
         }
         TokenAction::ConvertToCw20 { from, amount, to } => {
             let from = u(w, from);
@@ -305,16 +364,29 @@ pub fn apply(w: &mut World, a: &TokenAction) -> Step {
         }
         TokenAction::BurnNative { from, amount } => {
             let from = u(w, from);
-            let amount = amount.resolve(w.bank(&from, &spice));
-            if w.exec(
+            let held = w.bank(&from, &spice);
+            let amount = amount.resolve(held);
+            let supply_before = bank_supply(w)?;
+            if w.exec_expect(
                 &from,
                 &token,
                 &ExecuteMsg::BurnNative {},
                 &funds(amount, &spice),
+                amount > 0 && amount <= held,
             )?
             .is_some()
             {
                 w.ghost.spice_burned_native_by_users += amount;
+                let (after, supply) = (w.bank(&from, &spice), bank_supply(w)?);
+                ensure(
+                    after == held - amount && supply + amount == supply_before,
+                    || {
+                        format!(
+                            "burn_native of {amount}: holder {held} -> {after}, bank supply \
+                         {supply_before} -> {supply}"
+                        )
+                    },
+                )?;
             }
         }
         TokenAction::Pause { caller } => w.pause(&token, caller, true)?,
@@ -392,29 +464,25 @@ pub fn check(w: &World) -> Step {
         )
     })?;
 
-    let bank = w
-        .app
-        .wrap()
-        .query_supply(&w.spice)
-        .map_err(|e| e.to_string())?;
-    ensure(bank.amount == s.native_supply, || {
-        format!(
-            "SPICE: the bank's native supply is {}, the ledger's {}",
-            bank.amount, s.native_supply
-        )
-    })?;
-
-    let stats: spice_token::msg::BurnStatsResponse = w.query(token, &QueryMsg::BurnStats {});
+    let bank = bank_supply(w)?;
     ensure(
-        stats.cw20_burn + stats.cw20_burn_from + stats.native == stats.total
-            && stats.total == s.burned,
+        bank == s.native_supply.u128() + s.native_reserve.u128(),
         || {
             format!(
-                "SPICE burn totals disagree: {stats:?} vs burned {}",
-                s.burned
+                "SPICE: the bank's native supply is {bank}, the ledger's {} + reserve {}",
+                s.native_supply, s.native_reserve
             )
         },
     )?;
+    let held = w.bank(token, &w.spice);
+    ensure(held == s.native_reserve.u128(), || {
+        format!(
+            "SPICE: the token holds {held} native SPICE, its reserve is {}",
+            s.native_reserve
+        )
+    })?;
+
+    let stats = burn_stats(w);
     let mut burners = 0u128;
     let mut start_after: Option<String> = None;
     loop {
@@ -431,10 +499,10 @@ pub fn check(w: &World) -> Step {
             _ => break,
         }
     }
-    ensure(burners == stats.total.u128(), || {
+    ensure(burners == s.burned.u128(), || {
         format!(
-            "SPICE: burners sum to {burners}, burned total is {}",
-            stats.total
+            "SPICE: burners sum to {burners}, the ledger's burned total is {}",
+            s.burned
         )
     })?;
     let bb: buyback_burn::msg::StatusResponse = w.query(
@@ -444,12 +512,13 @@ pub fn check(w: &World) -> Step {
             limit: Some(1),
         },
     );
+    // What buyback-burn bought (its swaps' replies) against what the token recorded burning.
     ensure(
-        stats.native.u128() == bb.spice_burned.u128() + w.ghost.spice_burned_native_by_users,
+        stats.native.u128() == bb.spice_bought.u128() + w.ghost.spice_burned_native_by_users,
         || {
             format!(
-                "SPICE: native burns {} != buyback-burn's {} + users' {}",
-                stats.native, bb.spice_burned, w.ghost.spice_burned_native_by_users
+                "SPICE: native burns {} != buyback-burn's purchases {} + users' {}",
+                stats.native, bb.spice_bought, w.ghost.spice_burned_native_by_users
             )
         },
     )?;

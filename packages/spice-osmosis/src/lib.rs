@@ -20,7 +20,10 @@ pub mod swap_guard;
 #[cfg(test)]
 mod tests;
 
-pub use route::{check_route_end, check_route_shape, validate_route, Hop, RouteError, RouteRules};
+pub use route::{
+    check_route_end, check_route_shape, validate_route, validate_twap_window, Hop, RouteError,
+    RouteRules, MAX_TWAP_WINDOW_SECONDS, MIN_TWAP_WINDOW_SECONDS,
+};
 pub use swap::{swap_msg, swap_output, swap_routes};
 pub use swap_guard::{
     affordable, bounty, deviates, guarded_route_quote, min_out, GuardError, GuardParams, Quote,

@@ -6,7 +6,7 @@ use cosmwasm_schema::serde::de::IgnoredAny;
 use cosmwasm_schema::serde::Deserialize;
 use cosmwasm_std::{QuerierWrapper, StdResult};
 use osmosis_std::types::osmosis::poolmanager::v1beta1::PoolRequest;
-use spice_types::{validate_denom, ValidationError};
+use spice_types::{validate_denom, validate_max_seconds, validate_min_seconds, ValidationError};
 use thiserror::Error;
 
 /// One pool crossed by a route: the swap leaves the pool as `token_out_denom`.
@@ -14,6 +14,21 @@ use thiserror::Error;
 pub struct Hop {
     pub pool_id: u64,
     pub token_out_denom: String,
+}
+
+/// The shortest TWAP window a guarded swap may use: under 10 minutes the average is cheap to
+/// move with a few blocks of manipulated prices.
+pub const MIN_TWAP_WINDOW_SECONDS: u64 = 600;
+/// The longest: Osmosis keeps TWAP records for 48 hours (`RecordHistoryKeepPeriod`) and refuses
+/// a `start_time` older than that, so a longer window would make every swap fail. One hour of
+/// margin below the 48 hours keeps a window valid whatever the block time.
+pub const MAX_TWAP_WINDOW_SECONDS: u64 = 47 * 60 * 60;
+
+/// The TWAP window check every contract that swaps along routes applies to its config
+/// (buyback-burn and staking-vault, in instantiate and `update_config` alike).
+pub fn validate_twap_window(field: &str, seconds: u64) -> Result<(), ValidationError> {
+    validate_min_seconds(field, seconds, MIN_TWAP_WINDOW_SECONDS)?;
+    validate_max_seconds(field, seconds, MAX_TWAP_WINDOW_SECONDS)
 }
 
 /// What a contract asks of its routes.

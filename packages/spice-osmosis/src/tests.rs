@@ -823,3 +823,30 @@ fn guard_errors_map_field_for_field_onto_the_contracts_variants() {
         }
     );
 }
+
+#[test]
+fn twap_window_is_bounded_by_osmosis_48_hour_history() {
+    use spice_types::ValidationError;
+    assert_eq!(MAX_TWAP_WINDOW_SECONDS, 47 * 3_600);
+    assert!(validate_twap_window("w", MIN_TWAP_WINDOW_SECONDS).is_ok());
+    assert!(validate_twap_window("w", MAX_TWAP_WINDOW_SECONDS).is_ok());
+    assert_eq!(
+        validate_twap_window("w", MIN_TWAP_WINDOW_SECONDS - 1),
+        Err(ValidationError::WindowTooShort {
+            field: "w".into(),
+            value: MIN_TWAP_WINDOW_SECONDS - 1,
+            min: MIN_TWAP_WINDOW_SECONDS,
+        })
+    );
+    // 48 hours is where Osmosis' history ends: refused, like anything longer.
+    for value in [MAX_TWAP_WINDOW_SECONDS + 1, 48 * 3_600, u64::MAX] {
+        assert_eq!(
+            validate_twap_window("w", value),
+            Err(ValidationError::WindowTooLong {
+                field: "w".into(),
+                value,
+                max: MAX_TWAP_WINDOW_SECONDS,
+            })
+        );
+    }
+}

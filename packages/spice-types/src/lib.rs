@@ -16,6 +16,6 @@ pub use hooks::{
 };
 pub use pagination::{page_limit, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT};
 pub use validation::{
-    validate_bps, validate_denom, validate_denoms, validate_fraction, validate_min_seconds,
-    ValidationError, BPS_DENOMINATOR,
+    validate_bps, validate_denom, validate_denoms, validate_fraction, validate_max_seconds,
+    validate_min_seconds, ValidationError, BPS_DENOMINATOR,
 };

@@ -20,6 +20,9 @@ pub enum ValidationError {
     #[error("{field} is {value} seconds; at least {min} seconds is required")]
     WindowTooShort { field: String, value: u64, min: u64 },
 
+    #[error("{field} is {value} seconds; at most {max} seconds is allowed")]
+    WindowTooLong { field: String, value: u64, max: u64 },
+
     #[error("invalid denom {denom:?}: {reason}")]
     InvalidDenom { denom: String, reason: String },
 
@@ -58,6 +61,17 @@ pub fn validate_min_seconds(field: &str, value: u64, min: u64) -> Result<(), Val
             field: field.to_string(),
             value,
             min,
+        });
+    }
+    Ok(())
+}
+
+pub fn validate_max_seconds(field: &str, value: u64, max: u64) -> Result<(), ValidationError> {
+    if value > max {
+        return Err(ValidationError::WindowTooLong {
+            field: field.to_string(),
+            value,
+            max,
         });
     }
     Ok(())

@@ -12,7 +12,11 @@
 //! staking-vault.)
 //! * size: `amount_in = min(limit, per_call_cap, epoch_cap − spent this epoch,
 //!   ⌊balance × 10000 / (10000 + bounty_bps)⌋)` — the last term leaves room for the bounty;
-//! * cooldown: refused while `now < last buyback of the denom + cooldown_seconds`;
+//! * minimum: refused when `amount_in < min_swap` (dust would spend the cooldown for nothing);
+//! * cooldown: refused while `now <` the end of the cooldown the last buyback of the denom
+//!   started, `⌈cooldown_seconds × its amount_in / per_call_cap⌉` long: a full-size swap waits
+//!   the whole cooldown, the smallest allowed swap its share, so whoever calls first can only
+//!   delay the next keeper in proportion to the work it did;
 //! * per hop `i` (`in_i -> out_i` through pool `p_i`): `twap_i = ArithmeticTwapToNow(p_i, base
 //!   in_i, quote out_i, now − twap_window)` and `spot_i = SpotPrice(p_i, in_i, out_i)`;
 //!   refused when `|spot_i − twap_i| > twap_i × max_spot_deviation`;
@@ -32,7 +36,7 @@
 
 use cosmwasm_std::{
     coins, to_json_binary, BankMsg, Decimal256, Deps, DepsMut, Env, MessageInfo, Reply, Response,
-    SubMsg, Uint128, WasmMsg,
+    SubMsg, Uint128, Uint256, WasmMsg,
 };
 use spice_osmosis::{check_route_end, guarded_route_quote, swap_msg, GuardParams, Quote};
 use spice_types::spice_event;
@@ -71,15 +75,32 @@ pub fn window(config: &Config, state: &DenomState, now: u64) -> Window {
         Uint128::zero()
     };
     Window {
-        next_allowed_at: state
-            .last_buyback_at
-            .map_or(0, |t| t.saturating_add(config.cooldown_seconds)),
+        next_allowed_at: state.cooldown_until.unwrap_or_else(|| {
+            state
+                .last_buyback_at
+                .map_or(0, |t| t.saturating_add(config.cooldown_seconds))
+        }),
         epoch,
         epoch_ends_at: epoch.saturating_add(1).saturating_mul(config.epoch_seconds),
         spent_in_epoch,
         // A cap lowered below what this epoch already spent leaves nothing, never wraps.
         budget_left: config.epoch_cap.saturating_sub(spent_in_epoch),
     }
+}
+
+/// The part of the cooldown a swap of `amount_in` starts: `⌈cooldown × amount_in /
+/// per_call_cap⌉`, rounded up (the protocol's favour: never a second less than the share).
+/// `amount_in ≤ per_call_cap`, so the result is at most the cooldown.
+pub fn cooldown_share(config: &Config, amount_in: Uint128) -> Result<u64, ContractError> {
+    let share = Uint256::from(config.cooldown_seconds)
+        .checked_mul(Uint256::from(amount_in))?
+        .checked_add(Uint256::from(config.per_call_cap))?
+        .checked_sub(Uint256::one())?
+        .checked_div(Uint256::from(config.per_call_cap))
+        .map_err(|e| cosmwasm_std::StdError::generic_err(e.to_string()))?;
+    Ok(u64::try_from(Uint128::try_from(share)?.u128())
+        .unwrap_or(config.cooldown_seconds)
+        .min(config.cooldown_seconds))
 }
 
 /// `⌈amount × Π prices × (1 − slippage)⌉`, the minimum output the swap accepts, with this
@@ -171,6 +192,13 @@ pub fn plan(
             balance: pending,
         });
     }
+    if amount_in < config.min_swap {
+        return Err(ContractError::BelowMinSwap {
+            denom: denom.to_string(),
+            amount_in,
+            min_swap: config.min_swap,
+        });
+    }
 
     // ---- price: per hop, TWAP over the window and spot within the band ----
     let quote = guarded_route_quote(
@@ -206,8 +234,10 @@ pub fn buyback(
     let config = CONFIG.load(deps.storage)?;
     let plan = plan(deps.as_ref(), &env, &config, &denom, limit)?;
 
+    let now = env.block.time.seconds();
     let mut state = DENOMS.may_load(deps.storage, &denom)?.unwrap_or_default();
-    state.last_buyback_at = Some(env.block.time.seconds());
+    state.last_buyback_at = Some(now);
+    state.cooldown_until = Some(now.saturating_add(cooldown_share(&config, plan.amount_in)?));
     state.epoch = plan.window.epoch;
     state.spent_in_epoch = plan.window.spent_in_epoch.checked_add(plan.amount_in)?;
     state.total_in = state.total_in.checked_add(plan.amount_in)?;
@@ -243,7 +273,11 @@ pub fn buyback(
                 .add_attribute("twap_price", plan.quote.twap_price.to_string())
                 .add_attribute("spot_price", plan.quote.spot_price.to_string())
                 .add_attribute("bounty", plan.bounty)
-                .add_attribute("epoch_spent", state.spent_in_epoch),
+                .add_attribute("epoch_spent", state.spent_in_epoch)
+                .add_attribute(
+                    "next_allowed_at",
+                    state.cooldown_until.unwrap_or(now).to_string(),
+                ),
         ))
 }
 

@@ -8,8 +8,6 @@ use crate::error::ContractError;
 use crate::msg::{ConfigUpdate, InstantiateMsg, MigrateMsg};
 use crate::state::{Config, Totals, CONFIG, HISTORY_SEQ, TOTALS};
 
-/// Osmosis keeps 48 h of TWAP history; a window under 10 minutes is cheap to manipulate.
-pub const MIN_TWAP_WINDOW_SECONDS: u64 = 600;
 pub const MIN_EPOCH_SECONDS: u64 = 600;
 pub const MAX_SLIPPAGE_PERCENT: u64 = 10;
 pub const MAX_KEEPER_BOUNTY_BPS: u16 = 500;
@@ -31,16 +29,27 @@ struct UncheckedConfig {
     epoch_cap: Uint128,
     epoch_seconds: u64,
     max_hops: u32,
+    min_swap: Uint128,
+}
+
+/// `min_swap` at instantiate (and for a config stored before it existed): 1% of the per-call
+/// cap, rounded up, so a forced minimum swap blocks the next keeper for 1% of the cooldown.
+pub fn default_min_swap(per_call_cap: Uint128) -> Uint128 {
+    // per_call_cap ≤ Uint128::MAX, so adding 99 before dividing cannot overflow in u256 terms;
+    // done as ⌈x / 100⌉ = x / 100 + (x % 100 != 0).
+    let floor = per_call_cap / Uint128::new(100);
+    if (per_call_cap % Uint128::new(100)).is_zero() {
+        floor
+    } else {
+        floor + Uint128::one()
+    }
 }
 
 /// The one validation both instantiate and `update_config` go through.
 fn validate(api: &dyn Api, c: UncheckedConfig) -> Result<Config, ContractError> {
     validate_denom(&c.spice_denom)?;
-    validate_min_seconds(
-        "twap_window_seconds",
-        c.twap_window_seconds,
-        MIN_TWAP_WINDOW_SECONDS,
-    )?;
+    // 10 minutes to 47 hours: Osmosis keeps 48 hours of TWAP history.
+    spice_osmosis::validate_twap_window("twap_window_seconds", c.twap_window_seconds)?;
     validate_min_seconds("epoch_seconds", c.epoch_seconds, MIN_EPOCH_SECONDS)?;
     let max = Decimal::percent(MAX_SLIPPAGE_PERCENT);
     validate_fraction("max_slippage", c.max_slippage, max)?;
@@ -56,6 +65,15 @@ fn validate(api: &dyn Api, c: UncheckedConfig) -> Result<Config, ContractError> 
     if c.epoch_cap < c.per_call_cap {
         return Err(ContractError::EpochCapBelowPerCallCap {
             epoch_cap: c.epoch_cap,
+            per_call_cap: c.per_call_cap,
+        });
+    }
+    if c.min_swap.is_zero() {
+        return Err(ContractError::ZeroMinSwap);
+    }
+    if c.min_swap > c.per_call_cap {
+        return Err(ContractError::MinSwapAbovePerCallCap {
+            min_swap: c.min_swap,
             per_call_cap: c.per_call_cap,
         });
     }
@@ -77,6 +95,7 @@ fn validate(api: &dyn Api, c: UncheckedConfig) -> Result<Config, ContractError> 
         epoch_cap: c.epoch_cap,
         epoch_seconds: c.epoch_seconds,
         max_hops: c.max_hops,
+        min_swap: c.min_swap,
     })
 }
 
@@ -101,6 +120,8 @@ pub fn instantiate(
             epoch_seconds: msg.epoch_seconds,
             // Not an instantiate field: spice-suite builds this message as a Rust literal.
             max_hops: DEFAULT_MAX_HOPS,
+            // Not an instantiate field either, for the same reason; `update_config` sets it.
+            min_swap: default_min_swap(msg.per_call_cap),
         },
     )?;
     let owner = msg.owner.unwrap_or_else(|| info.sender.to_string());
@@ -146,6 +167,7 @@ pub fn update(
             epoch_cap: update.epoch_cap.unwrap_or(current.epoch_cap),
             epoch_seconds: update.epoch_seconds.unwrap_or(current.epoch_seconds),
             max_hops: update.max_hops.unwrap_or(current.max_hops),
+            min_swap: update.min_swap.unwrap_or(current.min_swap),
         },
     )?;
     CONFIG.save(deps.storage, &config)?;
@@ -165,6 +187,7 @@ pub fn update(
             .add_attribute("per_call_cap", config.per_call_cap)
             .add_attribute("epoch_cap", config.epoch_cap)
             .add_attribute("epoch_seconds", config.epoch_seconds.to_string())
+            .add_attribute("min_swap", config.min_swap)
             .add_attribute("max_hops", config.max_hops.to_string()),
     ))
 }
@@ -172,9 +195,16 @@ pub fn update(
 pub fn migrate(deps: DepsMut, _msg: MigrateMsg) -> Result<Response, ContractError> {
     let from = spice_governance::ensure_migratable(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
     spice_governance::set_version(deps.storage, CONTRACT_NAME, CONTRACT_VERSION)?;
+    // A config stored before `min_swap` existed reads 0: give it the instantiate default.
+    let mut config = CONFIG.load(deps.storage)?;
+    if config.min_swap.is_zero() {
+        config.min_swap = default_min_swap(config.per_call_cap);
+        CONFIG.save(deps.storage, &config)?;
+    }
     Ok(Response::new().add_event(
         spice_event(TAG, "migrate")
             .add_attribute("from_version", from)
-            .add_attribute("to_version", CONTRACT_VERSION),
+            .add_attribute("to_version", CONTRACT_VERSION)
+            .add_attribute("min_swap", config.min_swap),
     ))
 }

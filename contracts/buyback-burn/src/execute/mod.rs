@@ -1,3 +1,4 @@
+pub mod burn;
 pub mod buyback;
 pub mod config;
 pub mod routes;

@@ -41,7 +41,8 @@ fn buyback_swaps_burns_at_the_token_and_pays_the_keeper() {
     assert_eq!(osmo.pending, Uint128::one());
     assert_eq!(osmo.total_in, Uint128::new(499_001_996));
     assert_eq!(osmo.total_bounty, Uint128::new(998_003));
-    assert_eq!(osmo.next_allowed_at, s.now() + COOLDOWN);
+    // A half-size swap starts its share of the cooldown: ⌈3600 × 499,001,996 / 10⁹⌉ = 1,797 s.
+    assert_eq!(osmo.next_allowed_at, s.now() + 1_797);
 
     let history = s.history(None, None).buybacks;
     assert_eq!(history.len(), 1);
@@ -180,7 +181,7 @@ fn buyback_refuses_when_the_twap_window_predates_the_pool() {
     let spice = s.spice.clone();
     let pool = s.spice_pool;
     s.set_route(OSMO, vec![hop(pool, &spice)]).unwrap();
-    s.revenue(10_000_000, OSMO);
+    s.revenue(20_000_000, OSMO);
     let err = s.buyback(OSMO, None).unwrap_err();
     match cerr(&err) {
         ContractError::TwapUnavailable {

@@ -70,6 +70,16 @@ fn instantiate_refuses_each_invalid_field() {
     let guardian = api.addr_make("guardian");
     let cases: Vec<(Mutation, ContractError)> = vec![
         (
+            // Osmosis prunes TWAP records after 48 hours: a longer window fails every buyback.
+            |m| m.twap_window_seconds = 47 * 3_600 + 1,
+            ValidationError::WindowTooLong {
+                field: "twap_window_seconds".into(),
+                value: 47 * 3_600 + 1,
+                max: 47 * 3_600,
+            }
+            .into(),
+        ),
+        (
             |m| m.twap_window_seconds = 0,
             ValidationError::WindowTooShort {
                 field: "twap_window_seconds".into(),
@@ -157,6 +167,8 @@ fn update_config_is_owner_only_and_validated_like_instantiate() {
 
     let smaller_calls = ExecuteMsg::UpdateConfig(ConfigUpdate {
         per_call_cap: Some(Uint128::new(5_000)),
+        // The minimum swap may not exceed the per-call cap.
+        min_swap: Some(Uint128::new(50)),
         ..Default::default()
     });
     let err = contract::execute(
@@ -254,4 +266,43 @@ fn update_config_bounds_max_hops_from_one_to_five() {
             ),
         }
     }
+}
+
+#[test]
+fn twap_window_longer_than_osmosis_history_is_refused_by_update_config_too() {
+    let mut deps = mock_dependencies();
+    let owner = deps.api.addr_make("owner");
+    let guardian = deps.api.addr_make("guardian");
+    let msg = valid_msg(&deps.api, &owner, &guardian);
+    contract::instantiate(deps.as_mut(), mock_env(), message_info(&owner, &[]), msg).unwrap();
+    let update = |seconds| {
+        ExecuteMsg::UpdateConfig(ConfigUpdate {
+            twap_window_seconds: Some(seconds),
+            ..Default::default()
+        })
+    };
+    let err = contract::execute(
+        deps.as_mut(),
+        mock_env(),
+        message_info(&owner, &[]),
+        update(48 * 3_600),
+    )
+    .unwrap_err();
+    assert_eq!(
+        err,
+        ValidationError::WindowTooLong {
+            field: "twap_window_seconds".into(),
+            value: 48 * 3_600,
+            max: 47 * 3_600,
+        }
+        .into()
+    );
+    // The edge itself is accepted.
+    contract::execute(
+        deps.as_mut(),
+        mock_env(),
+        message_info(&owner, &[]),
+        update(47 * 3_600),
+    )
+    .unwrap();
 }

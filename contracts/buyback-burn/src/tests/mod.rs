@@ -1,6 +1,8 @@
+mod burn_held;
 mod buyback;
 mod caps;
 mod config;
+mod dust;
 mod msg;
 mod pause;
 mod property;

@@ -243,6 +243,7 @@ fn a_refused_lease_undoes_that_fill_alone_and_the_batch_stands() {
                 order_book: Some(s.book.to_string()),
                 keeper_bounty_bps: 10,
                 incentives: None,
+                min_sponsor_deposit: None,
                 monitors: None,
                 max_backups: None,
                 bond_slash_bps: None,

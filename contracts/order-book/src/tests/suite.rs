@@ -234,6 +234,7 @@ impl Suite {
                     order_book: None,
                     keeper_bounty_bps: 10,
                     incentives: None,
+                    min_sponsor_deposit: None,
                     monitors: None,
                     max_backups: None,
                     bond_slash_bps: None,

@@ -112,6 +112,7 @@ fn supply_ledger_starts_balanced() {
             burned: Uint128::zero(),
             cw20_supply: Uint128::new(1_000),
             native_supply: Uint128::zero(),
+            native_reserve: Uint128::zero(),
         }
     );
     assert_eq!(

@@ -4,5 +4,6 @@ mod cw20;
 mod helpers;
 mod marketing;
 mod native;
+mod native_admin;
 mod storage;
 mod supply_invariant;

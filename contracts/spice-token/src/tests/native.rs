@@ -463,3 +463,150 @@ fn pause_stops_conversion_into_native_but_not_back_or_burns() {
     assert_eq!(c.native(&alice), 0);
     c.assert_consistent();
 }
+
+// ---- issue 18: denom metadata the SDK accepts ----
+
+fn instantiate_with(
+    decimals: u8,
+    metadata: Option<NativeMetadata>,
+) -> (OsmosisApp, anyhow::Result<Addr>) {
+    let mut app = osmosis_app();
+    let code = store(&mut app);
+    let owner = app.api().addr_make("owner");
+    let mut msg = instantiate_msg(
+        &app,
+        Some(EnableNative {
+            subdenom: "uspice".into(),
+            metadata,
+        }),
+    );
+    msg.decimals = decimals;
+    let res = app.instantiate_contract(code, owner, &msg, &[], "spice", None);
+    (app, res)
+}
+
+#[test]
+fn zero_decimals_twin_gets_metadata_the_sdk_accepts() {
+    // Two units with exponent 0 are refused by the SDK (and the emulation): with no decimals
+    // the base unit is the only unit, and the display name is its alias.
+    let (app, token) = instantiate_with(0, None);
+    let token = token.expect("a 0-decimals SPICE with a native twin instantiates");
+    let denom = format!("factory/{token}/uspice");
+    let meta = app.wrap().query_denom_metadata(&denom).unwrap();
+    assert_eq!(meta.denom_units.len(), 1);
+    assert_eq!(meta.denom_units[0].denom, denom);
+    assert_eq!(meta.denom_units[0].exponent, 0);
+    assert_eq!(meta.denom_units[0].aliases, vec!["spice".to_string()]);
+    assert_eq!(meta.display, denom);
+    assert_eq!(meta.symbol, "SPICE");
+}
+
+#[test]
+fn six_decimals_twin_keeps_its_display_unit() {
+    // Control for the test above.
+    let (app, token) = instantiate_with(6, None);
+    let denom = format!("factory/{}/uspice", token.unwrap());
+    let meta = app.wrap().query_denom_metadata(&denom).unwrap();
+    assert_eq!(meta.denom_units.len(), 2);
+    assert_eq!(meta.denom_units[1].exponent, 6);
+    assert_eq!(meta.display, "spice");
+}
+
+#[test]
+fn display_the_sdk_would_refuse_is_refused_up_front() {
+    for display in ["x", "1spice", "has space"] {
+        let (_, res) = instantiate_with(
+            6,
+            Some(NativeMetadata {
+                display: Some(display.into()),
+                ..Default::default()
+            }),
+        );
+        let err = res.unwrap_err();
+        assert!(
+            matches!(
+                err.downcast_ref::<crate::ContractError>(),
+                Some(crate::ContractError::InvalidDisplayDenom { .. })
+            ),
+            "{display}: {err:?}"
+        );
+    }
+    // A display equal to the base would list the base twice.
+    let mut app = osmosis_app();
+    let code = store(&mut app);
+    let owner = app.api().addr_make("owner");
+    let token = app
+        .instantiate_contract(
+            code,
+            owner.clone(),
+            &instantiate_msg(&app, None),
+            &[],
+            "spice",
+            None,
+        )
+        .unwrap();
+    let base = format!("factory/{token}/uspice");
+    let err = app
+        .execute_contract(
+            owner,
+            token.clone(),
+            &ExecuteMsg::EnableNative(EnableNative {
+                subdenom: "uspice".into(),
+                metadata: Some(NativeMetadata {
+                    display: Some(base.clone()),
+                    ..Default::default()
+                }),
+            }),
+            &[],
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.downcast_ref::<crate::ContractError>(),
+        Some(&crate::ContractError::InvalidDisplayDenom {
+            display: base,
+            reason: "it is the base denom itself".into(),
+        })
+    );
+    // Refused: nothing was enabled.
+    let config: TokenConfigResponse = app
+        .wrap()
+        .query_wasm_smart(&token, &QueryMsg::Config {})
+        .unwrap();
+    assert_eq!(config.native, None);
+}
+
+// ---- issue 18: cw20 `token_info.total_supply` ----
+
+#[test]
+fn token_info_total_supply_is_the_cw20_supply_and_supply_shows_the_whole() {
+    let mut c = chain_with_native();
+    let alice = c.alice.clone();
+    c.exec(
+        &alice,
+        &ExecuteMsg::ConvertToNative {
+            amount: Uint128::new(400),
+            recipient: None,
+        },
+        &[],
+    )
+    .unwrap();
+    let info: cw20::TokenInfoResponse = c
+        .app
+        .wrap()
+        .query_wasm_smart(&c.token, &QueryMsg::TokenInfo {})
+        .unwrap();
+    // What a cw20 indexer reconciles: the cw20 balances sum to total_supply.
+    assert_eq!(info.total_supply.u128(), c.cw20(&alice));
+    assert_eq!(info.total_supply, Uint128::new(600));
+    // The whole circulating supply: cw20 plus native (the bank's own count).
+    let s = c.supply();
+    assert_eq!(
+        s.cw20_supply + s.native_supply,
+        Uint128::new(1_000),
+        "{s:?}"
+    );
+    assert_eq!(
+        c.app.wrap().query_supply(&c.denom).unwrap().amount,
+        s.native_supply
+    );
+}

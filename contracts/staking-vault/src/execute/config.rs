@@ -8,8 +8,6 @@ use crate::error::ContractError;
 use crate::msg::{ConfigUpdate, InstantiateMsg, MigrateMsg, StrategyMsg};
 use crate::state::{Config, OperatorStrategy, Strategy, CONFIG};
 
-/// Osmosis keeps 48 h of TWAP history; a window under 10 minutes is cheap to manipulate.
-pub const MIN_TWAP_WINDOW_SECONDS: u64 = 600;
 pub const MAX_SLIPPAGE_PERCENT: u64 = 10;
 pub const MAX_KEEPER_BOUNTY_BPS: u16 = 500;
 /// 10,000 AKT-sized units (6 decimals) per call unless configured.
@@ -166,11 +164,8 @@ pub fn strategy_msg(strategy: &Strategy) -> StrategyMsg {
 fn validate(deps: Deps, c: UncheckedConfig) -> Result<Config, ContractError> {
     let api = deps.api;
     validate_denom(&c.akt_denom)?;
-    validate_min_seconds(
-        "twap_window_seconds",
-        c.twap_window_seconds,
-        MIN_TWAP_WINDOW_SECONDS,
-    )?;
+    // 10 minutes to 47 hours (Osmosis keeps 48 hours of TWAP history), shared with buyback-burn.
+    spice_osmosis::validate_twap_window("twap_window_seconds", c.twap_window_seconds)?;
     let max = Decimal::percent(MAX_SLIPPAGE_PERCENT);
     validate_fraction("max_slippage", c.max_slippage, max)?;
     validate_fraction("max_spot_deviation", c.max_spot_deviation, max)?;
