@@ -139,6 +139,9 @@ where
 
 // Variants of the same shape share one decoder (`deserialize_with`); the JSON and the schema
 // are those of the variants as written.
+// A message is decoded once per call; the size of its largest variant (`update_config`) costs
+// nothing worth a Box in every caller.
+#[allow(clippy::large_enum_variant)]
 #[cw_serde]
 pub enum ExecuteMsg {
     /// Anyone: the attached coins become proceeds (AKT itself goes straight to pending). Every
