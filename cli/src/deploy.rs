@@ -680,6 +680,11 @@ pub fn deploy<Chain: CwEnv>(
             per_convert_cap: v.per_convert_cap,
             unbonding_period_seconds: v.unbonding_period_seconds,
             strategy,
+            // The vault's defaults (min 10⁶, a day's epoch, 10% a day of losses).
+            min_convert_amount: None,
+            convert_epoch_seconds: None,
+            convert_epoch_cap: None,
+            max_daily_loss: None,
         },
     )?;
 

@@ -28,6 +28,7 @@ use provider_incentives::ContractError as IncentivesError;
 use rollover_escrow::ContractError as EscrowError;
 use spice_token::ContractError as TokenError;
 use staking_vault::ContractError as VaultError;
+use staking_vault::msg::{LossKind, ReturnKind};
 
 /// Everything anyone may send, with the reason it needs no authority. Every other execute
 /// variant of the suite is guarded.
@@ -92,6 +93,11 @@ const PERMISSIONLESS: &[(&str, &str, &str)] = &[
         "staking-vault",
         "harvest",
         "keeper: sends confirmed revenue to buyback-burn",
+    ),
+    (
+        "staking-vault",
+        "sync",
+        "books coins already in the vault's bank by a fixed rule per denom; moves nothing",
     ),
     (
         "buyback-burn",
@@ -722,8 +728,7 @@ fn vault_rows() -> Vec<Row> {
             who: "operator",
             sample: |w, vault| {
                 advance_days(w, 30);
-                let vault = vault.clone();
-                w.give(&vault, coins(1_000, AKT_DENOM));
+                receive_home(w, vault, ReturnKind::Rewards, 1_000);
                 guarded(
                     &VaultMsg::ConfirmRewards {
                         amount: Uint128::new(1_000),
@@ -765,8 +770,7 @@ fn vault_rows() -> Vec<Row> {
             who: "operator",
             sample: |w, vault| {
                 undelegated(w, vault, 1_000);
-                let vault = vault.clone();
-                w.give(&vault, coins(1_000, AKT_DENOM));
+                receive_home(w, vault, ReturnKind::Principal, 1_000);
                 guarded(
                     &VaultMsg::ConfirmReturned {
                         amount: Uint128::new(1_000),
@@ -906,6 +910,73 @@ fn vault_rows() -> Vec<Row> {
                 .rightful(&w.roles.owner, "owner")
             },
         },
+        Row {
+            contract: "staking-vault",
+            variant: "sync",
+            who: "anyone",
+            sample: |w, vault| {
+                // a take fee landed by plain bank send
+                let vault = vault.clone();
+                w.give(&vault, coins(1_000, AKT_DENOM));
+                open(&VaultMsg::Sync { denoms: None })
+            },
+        },
+        Row {
+            contract: "staking-vault",
+            variant: "receive_return",
+            who: "the operator's delegation address through ibc-hooks",
+            sample: |w, vault| {
+                undelegated(w, vault, 1_000);
+                let (stranger, hooks) = (w.stranger.clone(), hooks_sender(w));
+                w.give(&stranger, coins(1_000, AKT_DENOM));
+                w.give(&hooks, coins(1_000, AKT_DENOM));
+                guarded(
+                    &VaultMsg::ReceiveReturn {
+                        kind: ReturnKind::Principal,
+                    },
+                    exact(VaultError::NotDelegationAddress {
+                        expected: hooks.to_string(),
+                        sender: stranger.to_string(),
+                    }),
+                )
+                .funds(coins(1_000, AKT_DENOM))
+                .rightful(&hooks, "ibc-hooks sender of the delegation address")
+            },
+        },
+        Row {
+            contract: "staking-vault",
+            variant: "reconcile_native",
+            // Permissionless on the native strategy (unit test
+            // native_slashing_is_reconciled_and_the_strategy_can_change_again, sent by a
+            // stranger); this world runs the operator strategy, where it is refused for everyone.
+            who: "anyone, native strategy only",
+            sample: |_, _| {
+                guarded(
+                    &VaultMsg::ReconcileNative {},
+                    exact(VaultError::WrongStrategy {
+                        expected: "native".into(),
+                        actual: "operator".into(),
+                    }),
+                )
+            },
+        },
+        Row {
+            contract: "staking-vault",
+            variant: "book_loss",
+            who: "owner or guardian",
+            sample: |w, _| {
+                guarded(
+                    &VaultMsg::BookLoss {
+                        kind: LossKind::Staked,
+                        amount: Uint128::new(1),
+                    },
+                    exact(VaultError::NotOwnerOrGuardian {
+                        sender: w.stranger.to_string(),
+                    }),
+                )
+                .rightful(&w.roles.owner, "owner")
+            },
+        },
     ];
     rows.extend(governance_rows!("staking-vault", VaultError));
     rows
@@ -919,12 +990,11 @@ fn advance_days(w: &mut World, days: u64) {
 /// month at 20% APR allows ~16,000 units).
 fn confirm_rewards(w: &mut World, vault: &Addr, amount: u128, hash: u64) {
     advance_days(w, 30);
-    let vault = vault.clone();
-    w.give(&vault, coins(amount, AKT_DENOM));
+    receive_home(w, vault, ReturnKind::Rewards, amount);
     let op = w.roles.operator.clone();
     w.exec(
         &op,
-        &vault,
+        vault,
         &VaultMsg::ConfirmRewards {
             amount: Uint128::new(amount),
             tx_hash: tx_hash(hash),
@@ -932,6 +1002,30 @@ fn confirm_rewards(w: &mut World, vault: &Addr, amount: u128, hash: u64) {
         &[],
     )
     .expect("rewards within the APR bound");
+}
+
+/// The ibc-hooks intermediary of the operator's delegation address on the vault's channel.
+fn hooks_sender(w: &World) -> Addr {
+    staking_vault::ibc_hooks_sender(
+        w.app.api(),
+        spice_suite::flows::AKASH_CHANNEL,
+        spice_invariants::world::DELEGATION_ADDRESS,
+    )
+    .expect("hooks sender")
+}
+
+/// The operator sends `amount` AKT home with the `receive_return` memo (ibc-hooks executes the
+/// vault as the intermediary sender with the voucher attached).
+fn receive_home(w: &mut World, vault: &Addr, kind: ReturnKind, amount: u128) {
+    let hooks = hooks_sender(w);
+    w.give(&hooks, coins(amount, AKT_DENOM));
+    w.exec(
+        &hooks,
+        vault,
+        &VaultMsg::ReceiveReturn { kind },
+        &coins(amount, AKT_DENOM),
+    )
+    .expect("the return is received");
 }
 
 /// The owner asks to unbond `amount` and the operator confirms the undelegation.

@@ -5,8 +5,8 @@
 */
 
 import { ICosmWasmClient, ISigningCosmWasmClient } from "./baseClient";
-import { Coin, StdFee } from "@interchainjs/types";
-import { Decimal, Uint128, StrategyMsg, InstantiateMsg, WeightedValidator, ExecuteMsg, Action, Expiration, Timestamp, Uint64, Hop, ConfigUpdate, QueryMsg, MigrateMsg, Addr, Strategy, Config, OperatorStrategy, HistoryResponse, HistoryEntry, LpPositionsResponse, OwnershipForString, PauseInfoResponse, RoutesResponse, RouteInfo, Decimal256, SimulateConvertResponse, StatusResponse, Books, Halt, DenomProceeds } from "./StakingVault.types";
+import { StdFee } from "@interchainjs/types";
+import { Uint128, Decimal, StrategyMsg, InstantiateMsg, WeightedValidator, ExecuteMsg, ReturnKind, LossKind, Action, Expiration, Timestamp, Uint64, Hop, ConfigUpdate, QueryMsg, MigrateMsg, Addr, Strategy, Config, OperatorStrategy, HistoryResponse, HistoryEntry, LpPositionsResponse, OwnershipForString, PauseInfoResponse, RoutesResponse, RouteInfo, Decimal256, SimulateConvertResponse, StatusResponse, Books, Halt, Coin, DenomProceeds } from "./StakingVault.types";
 export interface StakingVaultReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<Config>;
@@ -133,6 +133,24 @@ export interface StakingVaultInterface {
   contractAddress: string;
   sender: string;
   deposit: (fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  sync: ({
+    denoms
+  }: {
+    denoms?: string[];
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  receiveReturn: ({
+    kind
+  }: {
+    kind: ReturnKind;
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  reconcileNative: (fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  bookLoss: ({
+    amount,
+    kind
+  }: {
+    amount: Uint128;
+    kind: LossKind;
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   collectLpProceeds: ({
     limit
   }: {
@@ -223,9 +241,13 @@ export interface StakingVaultInterface {
   updateConfig: ({
     aktDenom,
     convertCooldownSeconds,
+    convertEpochCap,
+    convertEpochSeconds,
     keeperBountyBps,
+    maxDailyLoss,
     maxSlippage,
     maxSpotDeviation,
+    minConvertAmount,
     perConvertCap,
     revenueRecipient,
     twapWindowSeconds,
@@ -233,9 +255,13 @@ export interface StakingVaultInterface {
   }: {
     aktDenom?: string;
     convertCooldownSeconds?: number;
+    convertEpochCap?: Uint128;
+    convertEpochSeconds?: number;
     keeperBountyBps?: number;
+    maxDailyLoss?: Decimal;
     maxSlippage?: Decimal;
     maxSpotDeviation?: Decimal;
+    minConvertAmount?: Uint128;
     perConvertCap?: Uint128;
     revenueRecipient?: string;
     twapWindowSeconds?: number;
@@ -259,6 +285,10 @@ export class StakingVaultClient implements StakingVaultInterface {
     this.sender = sender;
     this.contractAddress = contractAddress;
     this.deposit = this.deposit.bind(this);
+    this.sync = this.sync.bind(this);
+    this.receiveReturn = this.receiveReturn.bind(this);
+    this.reconcileNative = this.reconcileNative.bind(this);
+    this.bookLoss = this.bookLoss.bind(this);
     this.collectLpProceeds = this.collectLpProceeds.bind(this);
     this.convert = this.convert.bind(this);
     this.stake = this.stake.bind(this);
@@ -285,6 +315,47 @@ export class StakingVaultClient implements StakingVaultInterface {
   deposit = async (fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       deposit: {}
+    }, fee_, memo_, funds_);
+  };
+  sync = async ({
+    denoms
+  }: {
+    denoms?: string[];
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      sync: {
+        denoms
+      }
+    }, fee_, memo_, funds_);
+  };
+  receiveReturn = async ({
+    kind
+  }: {
+    kind: ReturnKind;
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      receive_return: {
+        kind
+      }
+    }, fee_, memo_, funds_);
+  };
+  reconcileNative = async (fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      reconcile_native: {}
+    }, fee_, memo_, funds_);
+  };
+  bookLoss = async ({
+    amount,
+    kind
+  }: {
+    amount: Uint128;
+    kind: LossKind;
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      book_loss: {
+        amount,
+        kind
+      }
     }, fee_, memo_, funds_);
   };
   collectLpProceeds = async ({
@@ -480,9 +551,13 @@ export class StakingVaultClient implements StakingVaultInterface {
   updateConfig = async ({
     aktDenom,
     convertCooldownSeconds,
+    convertEpochCap,
+    convertEpochSeconds,
     keeperBountyBps,
+    maxDailyLoss,
     maxSlippage,
     maxSpotDeviation,
+    minConvertAmount,
     perConvertCap,
     revenueRecipient,
     twapWindowSeconds,
@@ -490,9 +565,13 @@ export class StakingVaultClient implements StakingVaultInterface {
   }: {
     aktDenom?: string;
     convertCooldownSeconds?: number;
+    convertEpochCap?: Uint128;
+    convertEpochSeconds?: number;
     keeperBountyBps?: number;
+    maxDailyLoss?: Decimal;
     maxSlippage?: Decimal;
     maxSpotDeviation?: Decimal;
+    minConvertAmount?: Uint128;
     perConvertCap?: Uint128;
     revenueRecipient?: string;
     twapWindowSeconds?: number;
@@ -502,9 +581,13 @@ export class StakingVaultClient implements StakingVaultInterface {
       update_config: {
         akt_denom: aktDenom,
         convert_cooldown_seconds: convertCooldownSeconds,
+        convert_epoch_cap: convertEpochCap,
+        convert_epoch_seconds: convertEpochSeconds,
         keeper_bounty_bps: keeperBountyBps,
+        max_daily_loss: maxDailyLoss,
         max_slippage: maxSlippage,
         max_spot_deviation: maxSpotDeviation,
+        min_convert_amount: minConvertAmount,
         per_convert_cap: perConvertCap,
         revenue_recipient: revenueRecipient,
         twap_window_seconds: twapWindowSeconds,

@@ -4,8 +4,8 @@
 * and run the @cosmwasm/ts-codegen generate command to regenerate this file.
 */
 
-export type Decimal = string;
 export type Uint128 = string;
+export type Decimal = string;
 export type StrategyMsg = {
   native: {
     validators: WeightedValidator[];
@@ -23,10 +23,14 @@ export type StrategyMsg = {
 export interface InstantiateMsg {
   akt_denom: string;
   convert_cooldown_seconds: number;
+  convert_epoch_cap?: Uint128 | null;
+  convert_epoch_seconds?: number | null;
   guardian?: string | null;
   keeper_bounty_bps: number;
+  max_daily_loss?: Decimal | null;
   max_slippage: Decimal;
   max_spot_deviation: Decimal;
+  min_convert_amount?: Uint128 | null;
   owner?: string | null;
   per_convert_cap?: Uint128 | null;
   revenue_recipient: string;
@@ -40,6 +44,21 @@ export interface WeightedValidator {
 }
 export type ExecuteMsg = {
   deposit: {};
+} | {
+  sync: {
+    denoms?: string[] | null;
+  };
+} | {
+  receive_return: {
+    kind: ReturnKind;
+  };
+} | {
+  reconcile_native: {};
+} | {
+  book_loss: {
+    amount: Uint128;
+    kind: LossKind;
+  };
 } | {
   collect_lp_proceeds: {
     limit?: number | null;
@@ -122,6 +141,8 @@ export type ExecuteMsg = {
 } | {
   unpause: {};
 };
+export type ReturnKind = "principal" | "rewards";
+export type LossKind = "staked" | "unbonding";
 export type Action = {
   transfer_ownership: {
     expiry?: Expiration | null;
@@ -144,9 +165,13 @@ export interface Hop {
 export interface ConfigUpdate {
   akt_denom?: string | null;
   convert_cooldown_seconds?: number | null;
+  convert_epoch_cap?: Uint128 | null;
+  convert_epoch_seconds?: number | null;
   keeper_bounty_bps?: number | null;
+  max_daily_loss?: Decimal | null;
   max_slippage?: Decimal | null;
   max_spot_deviation?: Decimal | null;
+  min_convert_amount?: Uint128 | null;
   per_convert_cap?: Uint128 | null;
   revenue_recipient?: string | null;
   twap_window_seconds?: number | null;
@@ -192,9 +217,13 @@ export type Strategy = {
 export interface Config {
   akt_denom: string;
   convert_cooldown_seconds: number;
+  convert_epoch_cap?: Uint128 & string;
+  convert_epoch_seconds?: number;
   keeper_bounty_bps: number;
+  max_daily_loss?: Decimal & string;
   max_slippage: Decimal;
   max_spot_deviation: Decimal;
+  min_convert_amount?: Uint128 & string;
   per_convert_cap?: Uint128 & string;
   revenue_recipient: Addr;
   strategy?: Strategy | null;
@@ -259,6 +288,7 @@ export interface SimulateConvertResponse {
 export interface StatusResponse {
   books: Books;
   halt?: Halt | null;
+  held?: Coin[];
   in_flight: Uint128;
   last_convert_at?: number | null;
   last_harvest_at?: number | null;
@@ -271,14 +301,19 @@ export interface Books {
   at_operator: Uint128;
   checkpoint_at: number;
   harvest_bounties: Uint128;
+  loss_base?: Uint128 & string;
+  loss_day?: number;
+  loss_today?: Uint128 & string;
   lost: Uint128;
   outflow_day: number;
   outflow_today: Uint128;
   pending: Uint128;
   returned: Uint128;
+  returns_arrived?: Uint128 & string;
   revenue_harvested: Uint128;
   revenue_pending: Uint128;
   reward_allowance: Uint128;
+  rewards_arrived?: Uint128 & string;
   staked: Uint128;
   transferring: Uint128;
   unbond_requested: Uint128;
@@ -289,6 +324,10 @@ export interface Halt {
   at: number;
   reason: string;
   tx_hash?: string | null;
+}
+export interface Coin {
+  amount: Uint128;
+  denom: string;
 }
 export interface DenomProceeds {
   denom: string;

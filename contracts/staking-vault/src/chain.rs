@@ -26,7 +26,27 @@ struct DelegationAnswer {
 #[derive(Deserialize)]
 #[serde(crate = "cosmwasm_schema::serde")]
 struct DelegationRewards {
+    amount: Coin,
     accumulated_rewards: Vec<Coin>,
+}
+
+/// What the staking module reports `delegator` has delegated to `validator` in `denom` (zero
+/// without a delegation).
+pub fn delegated(
+    querier: &QuerierWrapper,
+    delegator: &str,
+    validator: &str,
+    denom: &str,
+) -> StdResult<Uint128> {
+    let request = QueryRequest::Staking(StakingQuery::Delegation {
+        delegator: delegator.to_string(),
+        validator: validator.to_string(),
+    });
+    let answer: DelegationAnswer = query(querier, &request)?;
+    Ok(answer
+        .delegation
+        .filter(|d| d.amount.denom == denom)
+        .map_or(Uint128::zero(), |d| d.amount.amount))
 }
 
 /// The staking module knows `address` (`query_validator(address)?.is_some()`).

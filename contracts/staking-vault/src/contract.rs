@@ -4,7 +4,7 @@ use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Repl
 
 use crate::error::ContractError;
 use crate::execute::operator::Report;
-use crate::execute::{convert, harvest, operator, principal, proceeds, strategy};
+use crate::execute::{convert, harvest, operator, principal, proceeds, strategy, sync};
 use crate::msg::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, SudoMsg};
 use crate::{execute, query};
 
@@ -31,6 +31,10 @@ pub fn execute(
 ) -> Result<Response, ContractError> {
     match msg {
         ExecuteMsg::Deposit {} => proceeds::deposit(deps, env, info),
+        ExecuteMsg::Sync { denoms } => sync::sync(deps, env, info, denoms),
+        ExecuteMsg::ReceiveReturn { kind } => sync::receive_return(deps, env, info, kind),
+        ExecuteMsg::ReconcileNative {} => sync::reconcile_native(deps, env, info),
+        ExecuteMsg::BookLoss { kind, amount } => sync::book_loss(deps, env, info, kind, amount),
         ExecuteMsg::CollectLpProceeds { limit } => {
             proceeds::collect_lp_proceeds(deps, env, info, limit)
         }
@@ -94,6 +98,7 @@ pub fn reply(deps: DepsMut, env: Env, msg: Reply) -> Result<Response, ContractEr
             proceeds::collect_reply(deps, env, msg)
         }
         harvest::HARVEST_REPLY_ID => harvest::reply(deps, env, msg),
+        sync::STAKING_REPLY_ID => sync::staking_reply(deps, env, msg),
         id => Err(ContractError::UnknownReply { id }),
     }
 }

@@ -37,6 +37,19 @@ pub enum ContractError {
     #[error("per_convert_cap must be above zero")]
     ZeroPerConvertCap,
 
+    #[error("convert bounds must satisfy 0 < min_convert_amount {min_convert_amount} <= per_convert_cap {per_convert_cap} <= convert_epoch_cap {convert_epoch_cap}")]
+    InvalidConvertBounds {
+        min_convert_amount: Uint128,
+        per_convert_cap: Uint128,
+        convert_epoch_cap: Uint128,
+    },
+
+    #[error("max_daily_loss must be above zero")]
+    ZeroMaxDailyLoss,
+
+    #[error("akt_denom {akt_denom} cannot change while the books hold {held} of it")]
+    AktDenomInUse { akt_denom: String, held: Uint128 },
+
     #[error("the native strategy needs 1 to {max} validators, got {count}")]
     ValidatorCount { count: usize, max: usize },
 
@@ -153,6 +166,49 @@ pub enum ContractError {
     #[error("no proceeds denom can be converted now")]
     NoConvertibleDenom,
 
+    #[error("{amount_in}{denom} is below the least conversion {min_convert_amount}")]
+    BelowMinConvert {
+        denom: String,
+        amount_in: Uint128,
+        min_convert_amount: Uint128,
+    },
+
+    #[error("{denom} converted {converted} of its epoch cap {cap}; the next epoch starts at {next_epoch_at}")]
+    EpochCapReached {
+        denom: String,
+        converted: Uint128,
+        cap: Uint128,
+        next_epoch_at: u64,
+    },
+
+    // ---- sync, returns, losses ----
+    #[error("the bank holds nothing beyond the books for the denoms named")]
+    NothingToSync,
+
+    #[error("every validator holds at least the stake the books record")]
+    NothingToReconcile,
+
+    #[error("sync takes at most {max} denoms, got {count}")]
+    TooManyDenoms { count: usize, max: usize },
+
+    #[error("receive_return must come from the ibc-hooks sender {expected} of the operator's delegation address; {sender} is not")]
+    NotDelegationAddress { expected: String, sender: String },
+
+    #[error("receive_return takes exactly one coin of {akt_denom}, got {funds}")]
+    WrongReturnFunds { akt_denom: String, funds: String },
+
+    #[error("only the owner or the guardian may book a loss; {sender} is neither")]
+    NotOwnerOrGuardian { sender: String },
+
+    #[error("a loss of {amount} exceeds today's bound: {booked} booked of {bound} ({max_daily_loss} of exposure {base})")]
+    LossAboveDailyBound {
+        amount: Uint128,
+        booked: Uint128,
+        bound: Uint128,
+        max_daily_loss: cosmwasm_std::Decimal,
+        base: Uint128,
+    },
+
     #[error("no TWAP for pool {pool_id} ({base} in {quote}) over the window: {reason}")]
     TwapUnavailable {
         pool_id: u64,
@@ -234,7 +290,7 @@ pub enum ContractError {
     #[error("tx hash {tx_hash} was already accepted")]
     TxHashReused { tx_hash: String },
 
-    #[error("tx hash {tx_hash:?} is not a transaction hash (1 to 128 hex characters)")]
+    #[error("tx hash {tx_hash:?} is not a transaction hash (exactly 64 hex characters)")]
     InvalidTxHash { tx_hash: String },
 
     // ---- replies ----

@@ -10,3 +10,5 @@ pub mod state;
 mod tests;
 
 pub use error::ContractError;
+/// The ibc-hooks intermediary address `receive_return` accepts (for operators and tests).
+pub use execute::sync::ibc_hooks_sender;

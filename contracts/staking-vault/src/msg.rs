@@ -33,6 +33,21 @@ pub struct InstantiateMsg {
     /// The staking strategy; without one, `stake` is refused until `set_strategy`.
     #[serde(default)]
     pub strategy: Option<StrategyMsg>,
+    /// Least input one `convert` swaps (default 10⁶ units); above zero, at most
+    /// `per_convert_cap`.
+    #[serde(default)]
+    pub min_convert_amount: Option<Uint128>,
+    /// Conversion epoch length, at least an hour (default a day).
+    #[serde(default)]
+    pub convert_epoch_seconds: Option<u64>,
+    /// Most input of one denom converted per epoch, at least `per_convert_cap` (default
+    /// 100,000 × 10⁶ units).
+    #[serde(default)]
+    pub convert_epoch_cap: Option<Uint128>,
+    /// Operator: most principal `book_loss` writes off per day, as a fraction (0, 1] of the
+    /// exposure (default 10%).
+    #[serde(default)]
+    pub max_daily_loss: Option<Decimal>,
 }
 
 /// A strategy as governance writes it (addresses unchecked).
@@ -64,6 +79,32 @@ pub struct ConfigUpdate {
     pub convert_cooldown_seconds: Option<u64>,
     pub per_convert_cap: Option<Uint128>,
     pub unbonding_period_seconds: Option<u64>,
+    #[serde(default)]
+    pub min_convert_amount: Option<Uint128>,
+    #[serde(default)]
+    pub convert_epoch_seconds: Option<u64>,
+    #[serde(default)]
+    pub convert_epoch_cap: Option<Uint128>,
+    #[serde(default)]
+    pub max_daily_loss: Option<Decimal>,
+}
+
+/// What an ibc-hooks `receive_return` brings home from the operator's delegation address.
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum ReturnKind {
+    /// Unbonded principal, for `confirm_returned`.
+    Principal,
+    /// Staking rewards, for `confirm_rewards`.
+    Rewards,
+}
+
+/// Which operator bucket `book_loss` writes down.
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum LossKind {
+    Staked,
+    Unbonding,
 }
 
 /// The fields of the operator's reports, decoded once for all five report variants (see
@@ -98,12 +139,33 @@ where
 
 // Variants of the same shape share one decoder (`deserialize_with`); the JSON and the schema
 // are those of the variants as written.
+// A message is decoded once per call; the size of its largest variant (`update_config`) costs
+// nothing worth a Box in every caller.
+#[allow(clippy::large_enum_variant)]
 #[cw_serde]
 pub enum ExecuteMsg {
     /// Anyone: the attached coins become proceeds (AKT itself goes straight to pending). Every
     /// denom needs a route to AKT.
     #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
     Deposit {},
+    /// Anyone: books every coin that reached the vault by plain bank send (take fees,
+    /// donations, rewards the staking module paid on its own). Per denom: AKT settles matured
+    /// native unbondings first, the rest is acquired (pending, to stake); a routed denom
+    /// becomes proceeds; any other denom is held (`held` in `status`) until governance routes
+    /// it. `denoms`: at most 10, each checked (default: AKT and every routed denom).
+    Sync { denoms: Option<Vec<String>> },
+    /// The operator's delegation address, through ibc-hooks (the sender is the ibc-hooks
+    /// intermediary of the strategy's channel and delegation address): AKT attached comes
+    /// home attributed, waiting for `confirm_returned` / `confirm_rewards`.
+    ReceiveReturn { kind: ReturnKind },
+    /// Anyone: native strategy — writes `staked` down to what the staking module reports per
+    /// validator (slashing); never up.
+    #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
+    ReconcileNative {},
+    /// Owner or guardian: operator strategy — books a slashing loss of `amount` from `staked`
+    /// or `unbonding`, at most `max_daily_loss` of the exposure (staked + unbonding at the
+    /// day's first booking) per UTC day.
+    BookLoss { kind: LossKind, amount: Uint128 },
     /// Anyone (a keeper): collects spread rewards and incentives of up to `limit` recorded LP
     /// positions (round robin) and credits them as proceeds; bounty in bps of what arrived.
     CollectLpProceeds { limit: Option<u32> },
@@ -258,6 +320,10 @@ pub struct StatusResponse {
     pub halt: Option<Halt>,
     /// Operator: what `stake` may still send today.
     pub outflow_left_today: Option<Uint128>,
+    /// Coins `sync` booked in denoms without a route, held for governance (ascending, at most
+    /// 30).
+    #[serde(default)]
+    pub held: Vec<cosmwasm_std::Coin>,
 }
 
 #[cw_serde]

@@ -12,7 +12,7 @@ use crate::msg::{
     SimulateConvertResponse, StatusResponse,
 };
 use crate::state::{
-    Config, Strategy, ACTIVITY, BOOKS, CONFIG, DENOMS, HALT, HISTORY, LP_POSITIONS, PROCEEDS,
+    Config, Strategy, ACTIVITY, BOOKS, CONFIG, DENOMS, HALT, HELD, HISTORY, LP_POSITIONS, PROCEEDS,
     ROUTES,
 };
 
@@ -62,6 +62,11 @@ pub fn status(deps: Deps, env: Env) -> Result<StatusResponse, ContractError> {
         last_harvest_at: activity.last_harvest_at,
         halt: HALT.may_load(deps.storage)?,
         outflow_left_today,
+        held: HELD
+            .range(deps.storage, None, None, Order::Ascending)
+            .take(30)
+            .map(|r| r.map(|(denom, amount)| cosmwasm_std::Coin { denom, amount }))
+            .collect::<StdResult<_>>()?,
     })
 }
 

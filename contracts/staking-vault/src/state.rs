@@ -21,6 +21,35 @@ pub struct Config {
     /// How AKT is staked; `None` until the owner sets one (then `stake` is refused).
     #[serde(default)]
     pub strategy: Option<Strategy>,
+    /// Least input one `convert` swaps: a dust `limit` cannot spend a denom's cooldown.
+    #[serde(default = "default_min_convert_amount")]
+    pub min_convert_amount: Uint128,
+    /// Length of the conversion epoch (`epoch = time / convert_epoch_seconds`).
+    #[serde(default = "default_convert_epoch_seconds")]
+    pub convert_epoch_seconds: u64,
+    /// Most input of one denom converted per epoch: caps what a keeper can sandwich.
+    #[serde(default = "default_convert_epoch_cap")]
+    pub convert_epoch_cap: Uint128,
+    /// Operator: most principal `book_loss` may write off per UTC day, as a fraction of what
+    /// is staked and unbonding at the day's first booking.
+    #[serde(default = "default_max_daily_loss")]
+    pub max_daily_loss: Decimal,
+}
+
+fn default_min_convert_amount() -> Uint128 {
+    Uint128::new(crate::execute::config::DEFAULT_MIN_CONVERT_AMOUNT)
+}
+
+fn default_convert_epoch_seconds() -> u64 {
+    crate::execute::config::DEFAULT_CONVERT_EPOCH_SECONDS
+}
+
+fn default_convert_epoch_cap() -> Uint128 {
+    Uint128::new(crate::execute::config::DEFAULT_CONVERT_EPOCH_CAP)
+}
+
+fn default_max_daily_loss() -> Decimal {
+    Decimal::percent(crate::execute::config::DEFAULT_MAX_DAILY_LOSS_PERCENT)
 }
 
 fn default_per_convert_cap() -> Uint128 {
@@ -84,6 +113,11 @@ pub struct DenomState {
     pub total_in: Uint128,
     pub total_bounty: Uint128,
     pub total_akt_out: Uint128,
+    /// The conversion epoch `epoch_in` counts, and the input converted in it.
+    #[serde(default)]
+    pub epoch: u64,
+    #[serde(default)]
+    pub epoch_in: Uint128,
 }
 
 /// Where AKT principal is. Every change goes through [`crate::execute::books::apply`].
@@ -137,6 +171,22 @@ pub struct Books {
     /// Operator: the day (`time / 86400`) `outflow_today` counts, and what left that day.
     pub outflow_day: u64,
     pub outflow_today: Uint128,
+    /// Operator: principal that arrived through ibc-hooks `receive_return { kind: principal }`
+    /// from the delegation address, waiting for `confirm_returned`.
+    #[serde(default)]
+    pub returns_arrived: Uint128,
+    /// Operator: rewards that arrived through ibc-hooks `receive_return { kind: rewards }`,
+    /// waiting for `confirm_rewards`.
+    #[serde(default)]
+    pub rewards_arrived: Uint128,
+    /// Operator: the day `loss_today` counts, what `book_loss` wrote off that day, and the
+    /// exposure (staked + unbonding) at the day's first booking.
+    #[serde(default)]
+    pub loss_day: u64,
+    #[serde(default)]
+    pub loss_today: Uint128,
+    #[serde(default)]
+    pub loss_base: Uint128,
 }
 
 /// Why the strategy stopped.
@@ -170,6 +220,15 @@ pub struct TransferInFlight {
 pub struct HarvestInFlight {
     pub keeper: Addr,
     pub balance_before: Uint128,
+}
+
+/// Native staking messages between their execute and the reply that books the rewards the
+/// staking module withdrew on its own (the SDK pays accrued rewards on every delegation change).
+#[cw_serde]
+pub struct StakingInFlight {
+    /// The AKT balance the vault must hold after the messages if no reward was paid.
+    pub expected_balance: Uint128,
+    pub action: String,
 }
 
 /// A native unbonding entry.
@@ -222,6 +281,10 @@ pub const HALT: Item<Halt> = Item::new("hl");
 pub const CONVERT_IN_FLIGHT: Item<ConvertInFlight> = Item::new("fc");
 pub const TRANSFER_IN_FLIGHT: Item<TransferInFlight> = Item::new("ft");
 pub const HARVEST_IN_FLIGHT: Item<HarvestInFlight> = Item::new("fh");
+pub const STAKING_IN_FLIGHT: Item<StakingInFlight> = Item::new("fs");
+/// Coins that arrived by plain bank send in a denom without a route, booked by `sync` and held
+/// until governance sets a route (then they become proceeds).
+pub const HELD: Map<&str, Uint128> = Map::new("hd");
 /// The keeper of a `collect_lp_proceeds` until its replies.
 pub const LP_KEEPER: Item<Addr> = Item::new("fl");
 /// Concentrated-liquidity positions the vault owns.
@@ -232,6 +295,6 @@ pub const HISTORY_SEQ: Item<u64> = Item::new("n");
 
 /// Every storage key this contract writes; a test checks that none is a prefix of another.
 pub const STORAGE_KEYS: &[&str] = &[
-    "cfg", "r", "w", "d", "b", "v", "ub", "x", "th", "hl", "fc", "ft", "fh", "fl", "pos", "a", "e",
-    "n",
+    "cfg", "r", "w", "d", "b", "v", "ub", "x", "th", "hl", "fc", "ft", "fh", "fs", "hd", "fl",
+    "pos", "a", "e", "n",
 ];

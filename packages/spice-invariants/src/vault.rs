@@ -10,8 +10,12 @@
 //!   events);
 //! - principal never leaves without the owner: `unbonded_out` is exactly what the owner paid out
 //!   with `claim_unbonded { recipient }` (ghost), and no one else's claim or unbond is accepted;
-//! - the vault's bank covers what its books say is at home: `bank ≥ pending + returned +
-//!   revenue_pending`;
+//! - every coin the vault holds is on its books, or arrived by plain bank send since the last
+//!   `sync` (escrow take fees, the model's fees; ghost): AKT `bank == pending + returned +
+//!   revenue_pending + returns_arrived + rewards_arrived + unsynced`, OSMO `bank == waiting +
+//!   held`, USDC (no route) `bank == held + unsynced` — equalities, not `≥`;
+//! - the operator's arrivals come only through ibc-hooks `receive_return` from the delegation
+//!   address; a plain arrival never backs a confirmation;
 //! - the IBC escrow holds `transferring` plus every acknowledged transfer (ghost), and what
 //!   reached Akash is accounted for: `acked == at_operator + staked + unbonding + lost +
 //!   returned by the operator` (ghost, from accepted `confirm_returned` reports).
@@ -176,6 +180,12 @@ pub enum VaultAction {
     FeeLands {
         amount: Amount,
     },
+    /// Anyone books what arrived by plain send; `usdc`: names USDC (unrouted) besides AKT.
+    #[proptest(weight = 2)]
+    Sync {
+        keeper: User,
+        usdc: bool,
+    },
     /// The market trades, moving spot away from TWAP.
     Trade {
         market: Market,
@@ -230,8 +240,7 @@ pub fn harvest(w: &mut World, keeper: User) -> Step {
 pub fn rewards(w: &mut World, share: Share, arrived: bool, h: Hash) -> Step {
     let amount = share.of(allowance_now(w));
     if arrived && amount > 0 {
-        let vault = w.suite.staking_vault.address.clone();
-        w.mint_bank(&vault, vec![coin(amount, AKT_DENOM)]);
+        receive(w, staking_vault::msg::ReturnKind::Rewards, amount)?;
     }
     let tx_hash = hash(w, h);
     report(
@@ -392,7 +401,7 @@ pub fn apply(w: &mut World, a: &VaultAction) -> Step {
         } => {
             let amount = share.of(w.vault_books().unbonding.u128());
             if arrived && amount > 0 {
-                w.mint_bank(&vault, vec![coin(amount, AKT_DENOM)]);
+                receive(w, staking_vault::msg::ReturnKind::Principal, amount)?;
             }
             let tx_hash = hash(w, h);
             if report(
@@ -535,6 +544,35 @@ pub fn apply(w: &mut World, a: &VaultAction) -> Step {
             let amount = amount.resolve(1_000_000).min(START_OUTFLOW);
             if amount > 0 {
                 w.mint_bank(&vault, vec![coin(amount, AKT_DENOM)]);
+                *w.ghost
+                    .vault_sent_plain
+                    .entry(AKT_DENOM.to_string())
+                    .or_default() += amount;
+            }
+        }
+        VaultAction::Sync { keeper, usdc } => {
+            let keeper = w.user(keeper);
+            let unsynced_akt = unsynced(w, AKT_DENOM);
+            let denoms = usdc.then(|| vec![AKT_DENOM.to_string(), USDC_DENOM.to_string()]);
+            let usdc_named = usdc && unsynced(w, USDC_DENOM) > 0;
+            let res = w.exec(&keeper, &vault, &ExecuteMsg::Sync { denoms }, &[])?;
+            ensure(res.is_some() == (unsynced_akt > 0 || usdc_named), || {
+                format!(
+                    "sync accepted: {}, unsynced AKT {unsynced_akt}, USDC named {usdc_named}",
+                    res.is_some()
+                )
+            })?;
+            if let Some(res) = res {
+                let got = attr(&res, "spice.vault.sync", "akt_acquired")
+                    .ok_or("sync without akt_acquired")?;
+                ensure(got == unsynced_akt.to_string(), || {
+                    format!("sync booked {got} AKT, {unsynced_akt} arrived by plain send")
+                })?;
+                w.ghost.vault_acquired += unsynced_akt;
+                mark_synced(w, AKT_DENOM);
+                if usdc {
+                    mark_synced(w, USDC_DENOM);
+                }
             }
         }
         VaultAction::Trade { market, amount } => trade(w, market, amount)?,
@@ -556,6 +594,55 @@ fn staking_waiting(w: &World, denom: &str) -> u128 {
         .find(|p| p.denom == denom)
         .map(|p| p.waiting.u128())
         .unwrap_or_default()
+}
+
+/// What reached the vault in `denom` by plain bank send (escrow take fees, the model's fees) and
+/// no `sync` booked yet.
+pub fn unsynced(w: &World, denom: &str) -> u128 {
+    let fees = w.ghost.escrow_fees.get(denom).copied().unwrap_or_default();
+    let plain = w
+        .ghost
+        .vault_sent_plain
+        .get(denom)
+        .copied()
+        .unwrap_or_default();
+    let synced = w.ghost.vault_synced.get(denom).copied().unwrap_or_default();
+    (fees + plain).saturating_sub(synced)
+}
+
+fn mark_synced(w: &mut World, denom: &str) {
+    let fees = w.ghost.escrow_fees.get(denom).copied().unwrap_or_default();
+    let plain = w
+        .ghost
+        .vault_sent_plain
+        .get(denom)
+        .copied()
+        .unwrap_or_default();
+    w.ghost.vault_synced.insert(denom.to_string(), fees + plain);
+}
+
+/// The operator sends `amount` AKT home with the `receive_return` memo: ibc-hooks executes the
+/// vault as the intermediary of (channel, delegation address) with the voucher attached. What
+/// exceeds what a confirmation can still explain is acquired (from the event).
+fn receive(w: &mut World, kind: staking_vault::msg::ReturnKind, amount: u128) -> Step {
+    let hooks = staking_vault::ibc_hooks_sender(w.app.api(), AKASH_CHANNEL, DELEGATION_ADDRESS)
+        .map_err(|e| format!("hooks sender: {e}"))?;
+    w.mint_bank(&hooks, vec![coin(amount, AKT_DENOM)]);
+    let vault = w.suite.staking_vault.address.clone();
+    let res = w
+        .exec(
+            &hooks,
+            &vault,
+            &ExecuteMsg::ReceiveReturn { kind },
+            &funds(amount, AKT_DENOM),
+        )?
+        .ok_or("the vault refused AKT coming home from the delegation address")?;
+    let acquired = attr(&res, "spice.vault.receive_return", "acquired")
+        .ok_or("receive_return without acquired")?;
+    w.ghost.vault_acquired += acquired
+        .parse::<u128>()
+        .map_err(|e| format!("acquired {acquired}: {e}"))?;
+    Ok(())
 }
 
 /// Moves time past the operator's transfer timeout (600 seconds).
@@ -601,10 +688,41 @@ pub fn check(w: &World) -> Step {
             )
         },
     )?;
-    let bank = w.bank(&w.suite.staking_vault.address, AKT_DENOM);
-    let home = b.pending.u128() + b.returned.u128() + b.revenue_pending.u128();
-    ensure(bank >= home, || {
-        format!("vault: bank holds {bank} AKT, its books need {home}: {b:?}")
+    let vault = &w.suite.staking_vault.address;
+    let status: staking_vault::msg::StatusResponse =
+        w.query(vault, &staking_vault::msg::QueryMsg::Status {});
+    let held = |denom: &str| {
+        status
+            .held
+            .iter()
+            .find(|c| c.denom == denom)
+            .map_or(0, |c| c.amount.u128())
+    };
+    let bank = w.bank(vault, AKT_DENOM);
+    let home = b.pending.u128()
+        + b.returned.u128()
+        + b.revenue_pending.u128()
+        + b.returns_arrived.u128()
+        + b.rewards_arrived.u128();
+    let unsynced_akt = unsynced(w, AKT_DENOM);
+    ensure(bank == home + unsynced_akt, || {
+        format!("vault: bank holds {bank} AKT, its books {home} + unsynced arrivals {unsynced_akt}: {b:?}")
+    })?;
+    let osmo = w.bank(vault, OSMO_DENOM);
+    let waiting = staking_waiting(w, OSMO_DENOM);
+    ensure(osmo == waiting + held(OSMO_DENOM), || {
+        format!(
+            "vault: bank holds {osmo} OSMO, proceeds {waiting} + held {}",
+            held(OSMO_DENOM)
+        )
+    })?;
+    let usdc = w.bank(vault, USDC_DENOM);
+    let unsynced_usdc = unsynced(w, USDC_DENOM);
+    ensure(usdc == held(USDC_DENOM) + unsynced_usdc, || {
+        format!(
+            "vault: bank holds {usdc} USDC, held {} + unsynced arrivals {unsynced_usdc}",
+            held(USDC_DENOM)
+        )
     })?;
     let escrow = w.bank(&ibc_escrow_address(&w.app, AKASH_CHANNEL), AKT_DENOM);
     ensure(

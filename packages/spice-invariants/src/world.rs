@@ -50,6 +50,11 @@ pub struct Ghost {
     pub vault_acked: u128,
     /// Vault: AKT the operator reported back from Akash (accepted `confirm_returned`).
     pub vault_returned: u128,
+    /// Vault: coins the model sent it by plain bank send (fees, donations), per denom; with the
+    /// escrow's take fees, what `sync` has to book.
+    pub vault_sent_plain: BTreeMap<String, u128>,
+    /// Vault: per denom, how much of the plain arrivals `sync` booked.
+    pub vault_synced: BTreeMap<String, u128>,
     /// Escrow: leases opened (`open_lease` events); ids are 1..=this.
     pub leases_opened: u64,
     /// Escrow: per (lease, depositor), what it put in (`open_lease`, `deposit` events) and what

@@ -223,6 +223,10 @@ pub fn deploy(app: &mut OsmosisApp, roles: &Roles) -> Result<SuiteContracts> {
             per_convert_cap: None,
             unbonding_period_seconds: None,
             strategy: None,
+            min_convert_amount: None,
+            convert_epoch_seconds: None,
+            convert_epoch_cap: None,
+            max_daily_loss: None,
         },
     )?;
 

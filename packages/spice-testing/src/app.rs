@@ -9,8 +9,7 @@ use cosmwasm_std::{
 };
 use cw_multi_test::{
     App, AppBuilder, AppResponse, BankKeeper, CosmosRouter, DistributionKeeper, Executor,
-    FailingModule, GovFailingModule, IbcFailingModule, MockApiBech32, StakeKeeper, Stargate,
-    WasmKeeper,
+    FailingModule, GovFailingModule, IbcFailingModule, MockApiBech32, Stargate, WasmKeeper,
 };
 use osmosis_std::types::cosmos::base::v1beta1::Coin as ProtoCoin;
 use osmosis_std::types::ibc::applications::transfer::v1 as ics20;
@@ -45,7 +44,7 @@ pub type OsmosisApp = App<
     cosmwasm_std::MemoryStorage,
     FailingModule<Empty, Empty, Empty>,
     WasmKeeper<Empty, Empty>,
-    StakeKeeper,
+    crate::staking::SdkStaking,
     DistributionKeeper,
     IbcFailingModule,
     GovFailingModule,
@@ -356,6 +355,7 @@ impl OsmosisAppBuilder {
         AppBuilder::new()
             .with_api(MockApiBech32::new(OSMOSIS_PREFIX))
             .with_wasm(WasmKeeper::new())
+            .with_staking(crate::staking::SdkStaking::default())
             .with_stargate(OsmosisStargate::new(self.tokenfactory))
             .with_block(block)
             .build(|router, _api, storage| {

@@ -67,6 +67,7 @@ mod chain;
 pub mod concentrated_liquidity;
 pub mod ibc_transfer;
 pub mod poolmanager;
+pub mod staking;
 pub mod tokenfactory;
 pub mod twap;
 
@@ -84,6 +85,7 @@ pub use app::{
 pub use concentrated_liquidity::ClPositionState;
 pub use ibc_transfer::{SentPacket, SUCCESS_ACK};
 pub use poolmanager::{pool_address, pool_share_denom, BalancerPoolState, PoolAssetState};
+pub use staking::SdkStaking;
 pub use tokenfactory::{factory_denom, TokenfactoryParams};
 pub use twap::TWAP_HISTORY_SECONDS;
 

@@ -11,6 +11,7 @@
 //!                                   Transferring ──TransferAcked──> AtOperator ─ConfirmDelegation─┘
 //!  Staked ──Undelegate──> Unbonding ──ReturnArrived──> Returned ──Restake──> Pending
 //!                                                         └──PayOut──> unbonded_out
+//!  Unbonding ──UnbondingLoss──> lost
 //! ```
 //!
 //! The operator's reward allowance is checkpointed on every transition, so it integrates the
@@ -37,6 +38,8 @@ pub enum Transition {
     Restake,
     PayOut,
     Loss,
+    /// Slashed while unbonding (native: an entry matured short; operator: `book_loss`).
+    UnbondingLoss,
 }
 
 impl Transition {
@@ -55,6 +58,7 @@ impl Transition {
             Transition::Restake => (Some(Returned), Some(Pending)),
             Transition::PayOut => (Some(Returned), None),
             Transition::Loss => (Some(Staked), None),
+            Transition::UnbondingLoss => (Some(Unbonding), None),
         }
     }
 }
@@ -131,12 +135,16 @@ pub fn apply(
     Ok(())
 }
 
-/// The AKT the vault's own bank must hold: principal at home plus revenue not yet harvested.
+/// The AKT the vault's own bank must hold: principal at home, revenue not yet harvested, and
+/// the operator's arrivals waiting for their confirmation. After `sync` the bank holds exactly
+/// this.
 pub fn backed_by_bank(books: &Books) -> Result<Uint128, ContractError> {
     Ok(books
         .pending
         .checked_add(books.returned)?
-        .checked_add(books.revenue_pending)?)
+        .checked_add(books.revenue_pending)?
+        .checked_add(books.returns_arrived)?
+        .checked_add(books.rewards_arrived)?)
 }
 
 pub fn assert_not_halted(storage: &dyn Storage) -> Result<(), ContractError> {

@@ -6,12 +6,24 @@ use spice_types::{
 use crate::contract::{CONTRACT_NAME, CONTRACT_VERSION, TAG};
 use crate::error::ContractError;
 use crate::msg::{ConfigUpdate, InstantiateMsg, MigrateMsg, StrategyMsg};
-use crate::state::{Config, OperatorStrategy, Strategy, CONFIG};
+use crate::state::{Config, OperatorStrategy, Strategy, BOOKS, CONFIG};
 
 pub const MAX_SLIPPAGE_PERCENT: u64 = 10;
 pub const MAX_KEEPER_BOUNTY_BPS: u16 = 500;
 /// 10,000 AKT-sized units (6 decimals) per call unless configured.
 pub const DEFAULT_PER_CONVERT_CAP: u128 = 10_000_000_000;
+/// One unit of a 6-decimal token: the least a `convert` swaps unless configured.
+pub const DEFAULT_MIN_CONVERT_AMOUNT: u128 = 1_000_000;
+/// A conversion epoch is a day unless configured.
+pub const DEFAULT_CONVERT_EPOCH_SECONDS: u64 = 86_400;
+/// Ten default-sized conversions per denom and epoch unless configured.
+pub const DEFAULT_CONVERT_EPOCH_CAP: u128 = 100_000_000_000;
+/// `book_loss` may write off 10% of the exposure a day unless configured.
+pub const DEFAULT_MAX_DAILY_LOSS_PERCENT: u64 = 10;
+/// A cooldown shorter than this lets a keeper swap (and sandwich) nearly every block.
+pub const MIN_CONVERT_COOLDOWN_SECONDS: u64 = 600;
+/// An epoch spans at least an hour.
+pub const MIN_CONVERT_EPOCH_SECONDS: u64 = 3_600;
 /// Akash's unbonding time.
 pub const DEFAULT_UNBONDING_PERIOD_SECONDS: u64 = 21 * 86_400;
 /// Bounds that keep every loop over validators, routes and positions small.
@@ -37,6 +49,10 @@ struct UncheckedConfig {
     per_convert_cap: Uint128,
     unbonding_period_seconds: u64,
     strategy: Option<StrategyMsg>,
+    min_convert_amount: Uint128,
+    convert_epoch_seconds: u64,
+    convert_epoch_cap: Uint128,
+    max_daily_loss: Decimal,
 }
 
 fn operator_err(field: &str, value: impl ToString, reason: &str) -> ContractError {
@@ -177,6 +193,35 @@ fn validate(deps: Deps, c: UncheckedConfig) -> Result<Config, ContractError> {
     if c.per_convert_cap.is_zero() {
         return Err(ContractError::ZeroPerConvertCap);
     }
+    validate_min_seconds(
+        "convert_cooldown_seconds",
+        c.convert_cooldown_seconds,
+        MIN_CONVERT_COOLDOWN_SECONDS,
+    )?;
+    validate_min_seconds(
+        "convert_epoch_seconds",
+        c.convert_epoch_seconds,
+        MIN_CONVERT_EPOCH_SECONDS,
+    )?;
+    // 0 < min ≤ per-call cap ≤ epoch cap: every bound can be met by one call.
+    if c.min_convert_amount.is_zero() || c.min_convert_amount > c.per_convert_cap {
+        return Err(ContractError::InvalidConvertBounds {
+            min_convert_amount: c.min_convert_amount,
+            per_convert_cap: c.per_convert_cap,
+            convert_epoch_cap: c.convert_epoch_cap,
+        });
+    }
+    if c.convert_epoch_cap < c.per_convert_cap {
+        return Err(ContractError::InvalidConvertBounds {
+            min_convert_amount: c.min_convert_amount,
+            per_convert_cap: c.per_convert_cap,
+            convert_epoch_cap: c.convert_epoch_cap,
+        });
+    }
+    if c.max_daily_loss.is_zero() {
+        return Err(ContractError::ZeroMaxDailyLoss);
+    }
+    validate_fraction("max_daily_loss", c.max_daily_loss, Decimal::one())?;
     validate_min_seconds("unbonding_period_seconds", c.unbonding_period_seconds, 1)?;
     let strategy = c.strategy.map(|s| validate_strategy(deps, s)).transpose()?;
     Ok(Config {
@@ -190,6 +235,10 @@ fn validate(deps: Deps, c: UncheckedConfig) -> Result<Config, ContractError> {
         per_convert_cap: c.per_convert_cap,
         unbonding_period_seconds: c.unbonding_period_seconds,
         strategy,
+        min_convert_amount: c.min_convert_amount,
+        convert_epoch_seconds: c.convert_epoch_seconds,
+        convert_epoch_cap: c.convert_epoch_cap,
+        max_daily_loss: c.max_daily_loss,
     })
 }
 
@@ -216,6 +265,18 @@ pub fn instantiate(
                 .unbonding_period_seconds
                 .unwrap_or(DEFAULT_UNBONDING_PERIOD_SECONDS),
             strategy: msg.strategy,
+            min_convert_amount: msg
+                .min_convert_amount
+                .unwrap_or(Uint128::new(DEFAULT_MIN_CONVERT_AMOUNT)),
+            convert_epoch_seconds: msg
+                .convert_epoch_seconds
+                .unwrap_or(DEFAULT_CONVERT_EPOCH_SECONDS),
+            convert_epoch_cap: msg
+                .convert_epoch_cap
+                .unwrap_or(Uint128::new(DEFAULT_CONVERT_EPOCH_CAP)),
+            max_daily_loss: msg
+                .max_daily_loss
+                .unwrap_or(Decimal::percent(DEFAULT_MAX_DAILY_LOSS_PERCENT)),
         },
     )?;
     let owner = msg.owner.unwrap_or_else(|| info.sender.to_string());
@@ -252,7 +313,7 @@ pub fn update(
     let config = validate(
         deps.as_ref(),
         UncheckedConfig {
-            akt_denom: update.akt_denom.unwrap_or(current.akt_denom),
+            akt_denom: update.akt_denom.unwrap_or(current.akt_denom.clone()),
             revenue_recipient: update
                 .revenue_recipient
                 .unwrap_or_else(|| current.revenue_recipient.into_string()),
@@ -275,14 +336,59 @@ pub fn update(
                 .unwrap_or(current.unbonding_period_seconds),
             // The strategy changes only through `set_strategy`, which checks what is in flight.
             strategy: current.strategy.as_ref().map(strategy_msg),
+            min_convert_amount: update
+                .min_convert_amount
+                .unwrap_or(current.min_convert_amount),
+            convert_epoch_seconds: update
+                .convert_epoch_seconds
+                .unwrap_or(current.convert_epoch_seconds),
+            convert_epoch_cap: update
+                .convert_epoch_cap
+                .unwrap_or(current.convert_epoch_cap),
+            max_daily_loss: update.max_daily_loss.unwrap_or(current.max_daily_loss),
         },
     )?;
+    if config.akt_denom != current.akt_denom {
+        // The books count AKT in the old denom: a new denom would orphan every bucket.
+        let b = BOOKS.load(deps.storage)?;
+        let held = [
+            b.pending,
+            b.transferring,
+            b.at_operator,
+            b.staked,
+            b.unbonding,
+            b.returned,
+            b.revenue_pending,
+            b.returns_arrived,
+            b.rewards_arrived,
+            b.unbond_requested,
+        ]
+        .iter()
+        .try_fold(Uint128::zero(), |acc, x| acc.checked_add(*x))?;
+        if !held.is_zero() {
+            return Err(ContractError::AktDenomInUse {
+                akt_denom: current.akt_denom,
+                held,
+            });
+        }
+    }
     CONFIG.save(deps.storage, &config)?;
     Ok(Response::new().add_event(
         spice_event(TAG, "update_config")
             .add_attribute("sender", info.sender.as_str())
             .add_attribute("akt_denom", &config.akt_denom)
-            .add_attribute("revenue_recipient", config.revenue_recipient.as_str()),
+            .add_attribute("revenue_recipient", config.revenue_recipient.as_str())
+            .add_attribute(
+                "convert_cooldown_seconds",
+                config.convert_cooldown_seconds.to_string(),
+            )
+            .add_attribute("min_convert_amount", config.min_convert_amount)
+            .add_attribute(
+                "convert_epoch_seconds",
+                config.convert_epoch_seconds.to_string(),
+            )
+            .add_attribute("convert_epoch_cap", config.convert_epoch_cap)
+            .add_attribute("max_daily_loss", config.max_daily_loss.to_string()),
     ))
 }
 

@@ -84,9 +84,22 @@ pub fn plan(
         });
     }
     let waiting = waiting(deps, denom)?;
+    let epoch_left = epoch_left(deps, config, denom, now)?;
+    if epoch_left.is_zero() {
+        let epoch = now / config.convert_epoch_seconds;
+        return Err(ContractError::EpochCapReached {
+            denom: denom.to_string(),
+            converted: config.convert_epoch_cap,
+            cap: config.convert_epoch_cap,
+            next_epoch_at: epoch
+                .saturating_add(1)
+                .saturating_mul(config.convert_epoch_seconds),
+        });
+    }
     let amount_in = [
         limit.unwrap_or(Uint128::MAX),
         config.per_convert_cap,
+        epoch_left,
         affordable(waiting, config.keeper_bounty_bps)?,
     ]
     .into_iter()
@@ -96,6 +109,15 @@ pub fn plan(
         return Err(ContractError::NothingToConvert {
             denom: denom.to_string(),
             waiting,
+        });
+    }
+    // A conversion spends the denom's cooldown: it must be worth at least the minimum, so a
+    // dust `limit` cannot throttle the treasury.
+    if amount_in < config.min_convert_amount {
+        return Err(ContractError::BelowMinConvert {
+            denom: denom.to_string(),
+            amount_in,
+            min_convert_amount: config.min_convert_amount,
         });
     }
 
@@ -119,8 +141,19 @@ pub fn plan(
     })
 }
 
-/// With no denom: the first routed denom (ascending) with proceeds and no cooldown. Bounded by
-/// MAX_ROUTES.
+/// What `denom` may still convert in the current epoch.
+pub fn epoch_left(deps: Deps, config: &Config, denom: &str, now: u64) -> StdResult<Uint128> {
+    let epoch = now / config.convert_epoch_seconds;
+    let used = DENOMS
+        .may_load(deps.storage, denom)?
+        .filter(|d| d.epoch == epoch)
+        .map_or(Uint128::zero(), |d| d.epoch_in);
+    Ok(config.convert_epoch_cap.saturating_sub(used))
+}
+
+/// With no denom: the first routed denom (ascending) off cooldown whose affordable input, within
+/// the per-call and epoch caps, reaches the minimum — a dust balance in one denom never blocks
+/// the others. Bounded by MAX_ROUTES.
 fn pick_denom(deps: Deps, env: &Env, config: &Config) -> Result<String, ContractError> {
     let now = env.block.time.seconds();
     let denoms: Vec<String> = ROUTES
@@ -128,7 +161,18 @@ fn pick_denom(deps: Deps, env: &Env, config: &Config) -> Result<String, Contract
         .take(MAX_ROUTES)
         .collect::<StdResult<_>>()?;
     for denom in denoms {
-        if !waiting(deps, &denom)?.is_zero() && now >= next_convert_at(deps, config, &denom)? {
+        let size = [
+            affordable(waiting(deps, &denom)?, config.keeper_bounty_bps)?,
+            config.per_convert_cap,
+            epoch_left(deps, config, &denom, now)?,
+        ]
+        .into_iter()
+        .min()
+        .unwrap_or_default();
+        if !size.is_zero()
+            && size >= config.min_convert_amount
+            && now >= next_convert_at(deps, config, &denom)?
+        {
             return Ok(denom);
         }
     }
@@ -161,6 +205,13 @@ pub fn convert(
     state.last_convert_at = Some(now);
     state.total_in = state.total_in.checked_add(plan.amount_in)?;
     state.total_bounty = state.total_bounty.checked_add(plan.bounty)?;
+    let epoch = now / config.convert_epoch_seconds;
+    state.epoch_in = if state.epoch == epoch {
+        state.epoch_in.checked_add(plan.amount_in)?
+    } else {
+        plan.amount_in
+    };
+    state.epoch = epoch;
     DENOMS.save(deps.storage, &denom, &state)?;
     ACTIVITY.update(deps.storage, |mut a| -> StdResult<_> {
         a.last_convert_at = Some(now);
@@ -195,7 +246,8 @@ pub fn convert(
                 .add_attribute("twap_price", plan.quote.twap_price.to_string())
                 .add_attribute("spot_price", plan.quote.spot_price.to_string())
                 .add_attribute("bounty", plan.bounty)
-                .add_attribute("waiting_left", left),
+                .add_attribute("waiting_left", left)
+                .add_attribute("epoch_in", state.epoch_in),
         ))
 }
 

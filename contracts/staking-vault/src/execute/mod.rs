@@ -6,3 +6,4 @@ pub mod operator;
 pub mod principal;
 pub mod proceeds;
 pub mod strategy;
+pub mod sync;

@@ -3,10 +3,16 @@
 //! | report | bound (a breach halts the strategy and the report is not applied) |
 //! |---|---|
 //! | `confirm_delegation` | `amount ≤ at_operator` (acknowledged at the delegation address) |
-//! | `confirm_rewards` | `amount ≤ reward_allowance` (∫ staked × max_apr dt / year) and the AKT is in the vault's bank |
+//! | `confirm_rewards` | `amount ≤ reward_allowance` (∫ staked × max_apr dt / year) and `amount ≤ rewards_arrived` |
 //! | `confirm_undelegation` | `amount ≤ min(staked, unbond_requested)` |
-//! | `confirm_returned` | `amount ≤ unbonding` and the AKT is in the vault's bank |
+//! | `confirm_returned` | `amount ≤ unbonding` and `amount ≤ returns_arrived` |
 //! | `report_loss` | always halts; applied when `amount ≤ staked` |
+//!
+//! Arrivals are attributable: `returns_arrived` / `rewards_arrived` count only AKT that came
+//! through ibc-hooks `receive_return` from the strategy's delegation address (see
+//! `execute::sync`). Take fees, donations or anything else in the bank never back a
+//! confirmation, so an operator that keeps the principal on Akash cannot make the books look
+//! whole. Each tx hash is exactly 64 hex characters and is accepted once.
 //!
 //! While paused, only `confirm_undelegation` and `confirm_returned` are accepted: they bring the
 //! owner's unbonded principal home.
@@ -20,7 +26,7 @@ use spice_types::spice_event;
 
 use crate::contract::TAG;
 use crate::error::ContractError;
-use crate::execute::books::{self, assert_not_halted, backed_by_bank, record, Transition};
+use crate::execute::books::{self, assert_not_halted, record, Transition};
 use crate::state::{Books, Halt, OperatorStrategy, Strategy, BOOKS, CONFIG, HALT, TX_HASHES};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -44,21 +50,16 @@ impl Report {
     }
 }
 
+/// A Cosmos tx hash: SHA-256, 64 hex characters.
 fn valid_hash(hash: &str) -> bool {
-    !hash.is_empty() && hash.len() <= 128 && hash.chars().all(|c| c.is_ascii_hexdigit())
+    hash.len() == 64 && hash.chars().all(|c| c.is_ascii_hexdigit())
 }
 
 /// The breach, if the report is outside its bound.
-fn breach(
-    report: Report,
-    amount: Uint128,
-    b: &Books,
-    balance: Uint128,
-) -> Result<Option<String>, ContractError> {
-    let arrived = |amount: Uint128| -> Result<Option<String>, ContractError> {
-        let needed = backed_by_bank(b)?.checked_add(amount)?;
-        Ok((balance < needed).then(|| {
-            format!("{amount} reported as arrived, but the vault holds {balance} of the {needed} its books need")
+fn breach(report: Report, amount: Uint128, b: &Books) -> Result<Option<String>, ContractError> {
+    let arrived = |arrived: Uint128| -> Result<Option<String>, ContractError> {
+        Ok((amount > arrived).then(|| {
+            format!("{amount} reported as arrived, but only {arrived} came home from the delegation address")
         }))
     };
     Ok(match report {
@@ -75,7 +76,7 @@ fn breach(
                     b.reward_allowance
                 ))
             } else {
-                arrived(amount)?
+                arrived(b.rewards_arrived)?
             }
         }
         Report::Undelegation => {
@@ -94,7 +95,7 @@ fn breach(
                     b.unbonding
                 ))
             } else {
-                arrived(amount)?
+                arrived(b.returns_arrived)?
             }
         }
         Report::Loss => Some(format!("operator reported a loss of {amount}")),
@@ -147,14 +148,13 @@ pub fn report(
     let now = env.block.time.seconds();
     let mut b = BOOKS.load(deps.storage)?;
     books::checkpoint(&mut b, op.max_apr, now)?;
-    let balance = crate::chain::balance(&deps.querier, &env.contract.address, &config.akt_denom)?;
     let name = report.name();
     let event = spice_event(TAG, name)
         .add_attribute("operator", info.sender.as_str())
         .add_attribute("amount", amount)
         .add_attribute("tx_hash", &tx_hash);
 
-    if let Some(reason) = breach(report, amount, &b, balance)? {
+    if let Some(reason) = breach(report, amount, &b)? {
         // A reported loss within what is staked is real: book it, then halt.
         if report == Report::Loss && amount <= b.staked {
             books::apply(&mut b, Transition::Loss, amount, op.max_apr, now)?;
@@ -198,6 +198,7 @@ pub fn report(
         )?,
         Report::Rewards => {
             b.reward_allowance = b.reward_allowance.checked_sub(amount)?;
+            b.rewards_arrived = b.rewards_arrived.checked_sub(amount)?;
             b.revenue_pending = b.revenue_pending.checked_add(amount)?;
         }
         Report::Undelegation => {
@@ -205,6 +206,7 @@ pub fn report(
             b.unbond_requested = b.unbond_requested.checked_sub(amount)?;
         }
         Report::Returned => {
+            b.returns_arrived = b.returns_arrived.checked_sub(amount)?;
             books::apply(&mut b, Transition::ReturnArrived, amount, op.max_apr, now)?
         }
         // A loss always breaches and returned above.

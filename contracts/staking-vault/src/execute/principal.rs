@@ -11,6 +11,8 @@ use crate::contract::TAG;
 use crate::error::ContractError;
 use crate::execute::books::{self, backed_by_bank, max_apr, record, Transition};
 use crate::execute::config::{MAX_UNBONDINGS, MAX_VALIDATORS};
+use crate::execute::strategy::with_staking_reply;
+use crate::execute::sync::{akt_surplus, settle_matured};
 use crate::state::{
     Activity, Bucket, Strategy, Unbonding, ACTIVITY, BOOKS, CONFIG, UNBONDINGS, VALIDATOR_STAKE,
 };
@@ -48,13 +50,15 @@ pub fn unbond(
                 now,
             )?;
             BOOKS.save(deps.storage, &b)?;
+            let balance_before =
+                crate::chain::balance(&deps.querier, &env.contract.address, &config.akt_denom)?;
             // Greedy across validators in address order; bounded by MAX_VALIDATORS.
             let stakes: Vec<(String, Uint128)> = VALIDATOR_STAKE
                 .range(deps.storage, None, None, Order::Ascending)
                 .take(MAX_VALIDATORS)
                 .collect::<StdResult<_>>()?;
             let mut left = amount;
-            let mut response = Response::new();
+            let mut msgs = vec![];
             for (validator, staked) in stakes {
                 if left.is_zero() {
                     break;
@@ -70,11 +74,13 @@ pub fn unbond(
                 } else {
                     VALIDATOR_STAKE.save(deps.storage, &validator, &remaining)?;
                 }
-                response = response.add_message(StakingMsg::Undelegate {
+                msgs.push(StakingMsg::Undelegate {
                     validator,
                     amount: coin(take.u128(), &config.akt_denom),
                 });
             }
+            // Undelegating pays nothing until maturity; anything arriving now is rewards.
+            let response = with_staking_reply(deps.storage, msgs, balance_before, "unbond")?;
             let mut activity: Activity = ACTIVITY.load(deps.storage)?;
             let id = activity.next_unbonding_id;
             activity.next_unbonding_id = id.saturating_add(1);
@@ -139,18 +145,33 @@ pub fn claim_unbonded(
     let now = env.block.time.seconds();
     let apr = max_apr(&config);
     let mut b = BOOKS.load(deps.storage)?;
-    // Native entries that matured have been paid into the bank by the staking module.
-    let matured: Vec<(u64, Unbonding)> = UNBONDINGS
-        .range(deps.storage, None, None, Order::Ascending)
-        .take(MAX_UNBONDINGS)
-        .filter(|r| r.as_ref().map_or(true, |(_, u)| u.matures_at <= now))
-        .collect::<StdResult<_>>()?;
-    for (id, entry) in matured {
-        books::apply(&mut b, Transition::ReturnArrived, entry.amount, apr, now)?;
-        UNBONDINGS.remove(deps.storage, id);
+    // Native entries that matured have been paid into the bank by the staking module; what
+    // the bank holds beyond the books settles them, and an entry it cannot cover matured short
+    // (slashed while unbonding): the shortfall is booked lost (see `sync`).
+    let mut lost = Uint128::zero();
+    if matches!(config.strategy, Some(Strategy::Native { .. })) {
+        let mut surplus = akt_surplus(deps.as_ref(), &env, &config, &b)?;
+        lost = settle_matured(deps.storage, &mut b, &config, &mut surplus, now)?.lost;
     }
     let amount = b.returned;
     if amount.is_zero() {
+        if !lost.is_zero() {
+            // Only a loss to book: keep it.
+            BOOKS.save(deps.storage, &b)?;
+            record(
+                deps.storage,
+                &env,
+                "unbonding_lost",
+                lost,
+                &config.akt_denom,
+                "matured short".into(),
+            )?;
+            return Ok(Response::new().add_event(
+                spice_event(TAG, "claim_unbonded")
+                    .add_attribute("amount", amount)
+                    .add_attribute("lost", lost),
+            ));
+        }
         return Err(ContractError::NothingToClaim);
     }
     let balance = crate::chain::balance(&deps.querier, &env.contract.address, &config.akt_denom)?;
@@ -186,6 +207,7 @@ pub fn claim_unbonded(
         spice_event(TAG, "claim_unbonded")
             .add_attribute("amount", amount)
             .add_attribute("to", to)
+            .add_attribute("lost", lost)
             .add_attribute("unbonded_out", b.unbonded_out),
     ))
 }

@@ -137,6 +137,8 @@ pub fn set_route(
         return Err(ContractError::TooManyRoutes { max: MAX_ROUTES });
     }
     ROUTES.save(deps.storage, &denom, &hops)?;
+    // Coins `sync` held for want of a route become proceeds.
+    let released = crate::execute::sync::move_between(deps.storage, &denom, true)?;
     let path = hops
         .iter()
         .map(|h| format!("{}:{}", h.pool_id, h.token_out_denom))
@@ -146,7 +148,8 @@ pub fn set_route(
         spice_event(TAG, "set_route")
             .add_attribute("denom", denom)
             .add_attribute("hops", path)
-            .add_attribute("replaced", replaced.to_string()),
+            .add_attribute("replaced", replaced.to_string())
+            .add_attribute("released_from_held", released),
     ))
 }
 
@@ -161,7 +164,13 @@ pub fn remove_route(
         return Err(ContractError::NoRoute { denom });
     }
     ROUTES.remove(deps.storage, &denom);
-    Ok(Response::new().add_event(spice_event(TAG, "remove_route").add_attribute("denom", denom)))
+    // Waiting proceeds cannot be converted without a route: they are held until one is set.
+    let held = crate::execute::sync::move_between(deps.storage, &denom, false)?;
+    Ok(Response::new().add_event(
+        spice_event(TAG, "remove_route")
+            .add_attribute("denom", denom)
+            .add_attribute("moved_to_held", held),
+    ))
 }
 
 pub fn add_lp_position(

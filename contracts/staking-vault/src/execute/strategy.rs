@@ -72,6 +72,8 @@ pub fn stake(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, Con
     match strategy {
         Strategy::Native { validators } => {
             let amount = b.pending;
+            let balance_before =
+                crate::chain::balance(&deps.querier, &env.contract.address, &config.akt_denom)?;
             books::apply(
                 &mut b,
                 Transition::StakeNative,
@@ -80,8 +82,8 @@ pub fn stake(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, Con
                 now,
             )?;
             BOOKS.save(deps.storage, &b)?;
-            let mut response = Response::new();
             // Bounded: at most MAX_VALIDATORS.
+            let mut msgs = vec![];
             for (validator, share) in split_by_weight(amount, &validators)? {
                 if share.is_zero() {
                     continue;
@@ -91,11 +93,19 @@ pub fn stake(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, Con
                     .unwrap_or_default()
                     .checked_add(share)?;
                 VALIDATOR_STAKE.save(deps.storage, &validator, &staked)?;
-                response = response.add_message(StakingMsg::Delegate {
+                msgs.push(StakingMsg::Delegate {
                     validator,
                     amount: coin(share.u128(), &config.akt_denom),
                 });
             }
+            // The delegations leave the bank; whatever arrives on top is the rewards the
+            // staking module paid on its own, booked as revenue in the reply.
+            let response = with_staking_reply(
+                deps.storage,
+                msgs,
+                balance_before.checked_sub(amount)?,
+                "stake",
+            )?;
             record(
                 deps.storage,
                 &env,
@@ -269,6 +279,36 @@ pub fn lifecycle(
     ))
 }
 
+/// The native staking messages, the last one replying to [`crate::execute::sync::staking_reply`]
+/// (messages run in order: when it replies, every one has run).
+pub fn with_staking_reply(
+    storage: &mut dyn cosmwasm_std::Storage,
+    msgs: Vec<StakingMsg>,
+    expected_balance: Uint128,
+    action: &str,
+) -> Result<Response, ContractError> {
+    let mut response = Response::new();
+    let last = msgs.len().saturating_sub(1);
+    for (i, msg) in msgs.into_iter().enumerate() {
+        response = if i == last {
+            response.add_submessage(SubMsg::reply_on_success(
+                msg,
+                crate::execute::sync::STAKING_REPLY_ID,
+            ))
+        } else {
+            response.add_message(msg)
+        };
+    }
+    crate::state::STAKING_IN_FLIGHT.save(
+        storage,
+        &crate::state::StakingInFlight {
+            expected_balance,
+            action: action.to_string(),
+        },
+    )?;
+    Ok(response)
+}
+
 fn busy(b: &Books) -> ContractError {
     ContractError::StrategyBusy {
         transferring: b.transferring,
@@ -325,6 +365,17 @@ pub fn set_strategy(
     }
     // Accrue the old strategy's allowance up to now before the APR changes.
     books::checkpoint(&mut b, max_apr(&config), env.block.time.seconds())?;
+    // The allowance is what *this* operator earned the right to confirm: a new operator (or
+    // another kind of strategy) starts from zero.
+    let same_operator = match (&config.strategy, &strategy) {
+        (Some(Strategy::Operator(old)), Strategy::Operator(new)) => old.operator == new.operator,
+        _ => false,
+    };
+    let allowance_reset = if same_operator {
+        Uint128::zero()
+    } else {
+        std::mem::take(&mut b.reward_allowance)
+    };
     BOOKS.save(deps.storage, &b)?;
     let kind = strategy.kind();
     config.strategy = Some(strategy);
@@ -332,7 +383,8 @@ pub fn set_strategy(
     Ok(Response::new().add_event(
         spice_event(TAG, "set_strategy")
             .add_attribute("sender", info.sender.as_str())
-            .add_attribute("strategy", kind),
+            .add_attribute("strategy", kind)
+            .add_attribute("reward_allowance_reset", allowance_reset),
     ))
 }
 

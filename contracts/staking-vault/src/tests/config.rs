@@ -27,6 +27,10 @@ fn valid_msg(api: &MockApi, owner: &Addr, guardian: &Addr) -> InstantiateMsg {
         per_convert_cap: None,
         unbonding_period_seconds: None,
         strategy: None,
+        min_convert_amount: None,
+        convert_epoch_seconds: None,
+        convert_epoch_cap: None,
+        max_daily_loss: None,
     }
 }
 

@@ -107,6 +107,12 @@ fn per_call_cap_leaves_the_rest_and_the_cooldown_refuses_until_it_elapses() {
 #[test]
 fn bounty_is_paid_only_when_a_swap_happened() {
     let mut s = Suite::native();
+    // The least conversion at one unit, so the pools' own refusals are reached.
+    s.owner_exec(&ExecuteMsg::UpdateConfig(crate::msg::ConfigUpdate {
+        min_convert_amount: Some(Uint128::one()),
+        ..Default::default()
+    }))
+    .unwrap();
     assert_err(
         s.convert(OSMO, None),
         ContractError::NothingToConvert {

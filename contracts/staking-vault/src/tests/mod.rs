@@ -8,3 +8,4 @@ mod proceeds;
 mod property;
 mod queries;
 mod suite;
+mod treasury;

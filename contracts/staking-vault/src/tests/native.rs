@@ -101,7 +101,7 @@ fn native_unbond_matures_then_goes_to_a_recipient_or_back_to_pending() {
         s.owner_exec(&ExecuteMsg::ClaimUnbonded { recipient: None }),
         ContractError::NothingToClaim,
     );
-    s.advance(UNBONDING);
+    s.advance(UNBONDING + 1);
     let treasury = s.treasury.to_string();
     s.owner_exec(&ExecuteMsg::ClaimUnbonded {
         recipient: Some(treasury),
@@ -120,7 +120,7 @@ fn native_unbond_matures_then_goes_to_a_recipient_or_back_to_pending() {
         amount: Uint128::new(500),
     })
     .unwrap();
-    s.advance(UNBONDING);
+    s.advance(UNBONDING + 1);
     s.owner_exec(&ExecuteMsg::ClaimUnbonded { recipient: None })
         .unwrap();
     assert_eq!(s.books().pending.u128(), 500);

@@ -1,10 +1,10 @@
 //! The operator strategy: IBC lifecycle and every bound tripping the halt.
 
-use cosmwasm_std::{coins, Uint128};
-use spice_testing::{fund, ibc_escrow_address, ibc_sent_packet};
+use cosmwasm_std::Uint128;
+use spice_testing::{ibc_escrow_address, ibc_sent_packet};
 
 use super::suite::*;
-use crate::msg::{ExecuteMsg, IbcLifecycleComplete, SudoMsg};
+use crate::msg::{ExecuteMsg, IbcLifecycleComplete, ReturnKind, SudoMsg};
 use crate::ContractError;
 
 const STAKE: u128 = 1_000_000_000;
@@ -175,8 +175,9 @@ fn rewards_are_bounded_by_principal_times_max_apr_times_elapsed_and_must_arrive(
     s.harvest().unwrap();
     assert_eq!(s.balance(&s.buyback.clone(), AKT), 20_000_000 - 40_000);
     assert_eq!(s.balance(&s.keeper.clone(), AKT), 40_000);
-    // the stray unit sent with the refused report stays unaccounted in the bank, never revenue
+    // the stray unit beyond the allowance came home as principal (acquired), never revenue
     assert_eq!(s.balance(&s.vault.clone(), AKT), 1);
+    assert_eq!(s.books().pending.u128(), 1);
 
     // rewards reported but never sent back: halt
     s.advance(3_153_600);
@@ -235,8 +236,7 @@ fn undelegation_and_return_are_bounded_by_the_request_and_by_what_arrived() {
     assert!(event_attr(&res, "halt", "reason").contains("reported as arrived"));
     s.owner_exec(&ExecuteMsg::ResumeStrategy {}).unwrap();
     // more than unbonding: halt
-    let vault = s.vault.clone();
-    fund(&mut s.app, &vault, coins(400, AKT)).unwrap();
+    s.receive(ReturnKind::Principal, 400).unwrap();
     let tx_hash = s.hash();
     let res = s
         .operator_exec(&ExecuteMsg::ConfirmReturned {
@@ -314,6 +314,21 @@ fn tx_hashes_are_accepted_once_and_must_be_hex() {
         }),
         ContractError::ZeroAmount,
     );
+    // a hash is a SHA-256: exactly 64 hex characters, not 1 to 128
+    for bad in [
+        "AB".to_string(),
+        "A".repeat(63),
+        "A".repeat(65),
+        "A".repeat(128),
+    ] {
+        assert_err(
+            s.operator_exec(&ExecuteMsg::ConfirmDelegation {
+                amount: Uint128::new(10),
+                tx_hash: bad.clone(),
+            }),
+            ContractError::InvalidTxHash { tx_hash: bad },
+        );
+    }
 }
 
 #[test]

@@ -131,6 +131,8 @@ fn set_strategy_refuses_each_invalid_field() {
     );
     s.owner_exec(&ExecuteMsg::UpdateConfig(ConfigUpdate {
         per_convert_cap: Some(Uint128::new(7)),
+        min_convert_amount: Some(Uint128::new(7)),
+        convert_epoch_cap: Some(Uint128::new(7)),
         ..Default::default()
     }))
     .unwrap();

@@ -11,8 +11,8 @@ use spice_testing::{
 
 use crate::contract;
 use crate::msg::{
-    ExecuteMsg, HistoryResponse, InstantiateMsg, QueryMsg, SimulateConvertResponse, StatusResponse,
-    StrategyMsg,
+    ExecuteMsg, HistoryResponse, InstantiateMsg, QueryMsg, ReturnKind, SimulateConvertResponse,
+    StatusResponse, StrategyMsg,
 };
 use crate::state::{Books, Hop, WeightedValidator};
 use crate::ContractError;
@@ -26,6 +26,7 @@ pub const WINDOW: u64 = 1_800;
 pub const COOLDOWN: u64 = 3_600;
 pub const BOUNTY_BPS: u16 = 20;
 pub const CAP: u128 = 1_000_000_000;
+pub const MIN_CONVERT: u128 = 1_000;
 pub const UNBONDING: u64 = 1_209_600;
 pub const DAILY_OUTFLOW: u128 = 5_000_000_000;
 pub const VALIDATORS: [&str; 3] = ["osmovaloper1alpha", "osmovaloper1beta", "osmovaloper1gamma"];
@@ -225,6 +226,10 @@ impl Suite {
             per_convert_cap: Some(Uint128::new(CAP)),
             unbonding_period_seconds: Some(UNBONDING),
             strategy: None,
+            min_convert_amount: Some(Uint128::new(MIN_CONVERT)),
+            convert_epoch_seconds: None,
+            convert_epoch_cap: None,
+            max_daily_loss: None,
         };
         let vault = app
             .instantiate_contract(code, owner.clone(), &msg, &[], "vault", None)
@@ -327,10 +332,38 @@ impl Suite {
         })
     }
 
-    /// The operator sends `amount` AKT back over IBC (it arrives here) and confirms.
-    pub fn return_and_confirm_rewards(&mut self, amount: u128) -> anyhow::Result<AppResponse> {
+    /// The address ibc-hooks executes as for transfers from the delegation address.
+    pub fn hooks_sender(&self) -> Addr {
+        crate::execute::sync::ibc_hooks_sender(self.app.api(), CHANNEL, AKASH_ADDR).unwrap()
+    }
+
+    /// The operator sends `amount` AKT home over IBC with the `receive_return` hook memo: the
+    /// ICS-20 module mints the voucher to the hooks sender, which executes the vault with it.
+    pub fn receive(&mut self, kind: ReturnKind, amount: u128) -> anyhow::Result<AppResponse> {
+        let sender = self.hooks_sender();
+        fund(&mut self.app, &sender, coins(amount, AKT)).unwrap();
+        self.exec(
+            &sender,
+            &ExecuteMsg::ReceiveReturn { kind },
+            &coins(amount, AKT),
+        )
+    }
+
+    /// Anyone books what reached the vault by plain bank send.
+    pub fn sync(&mut self) -> anyhow::Result<AppResponse> {
+        let stranger = self.stranger.clone();
+        self.exec(&stranger, &ExecuteMsg::Sync { denoms: None }, &[])
+    }
+
+    /// A plain bank send to the vault (a take fee, a donation).
+    pub fn send_to_vault(&mut self, amount: u128, denom: &str) {
         let vault = self.vault.clone();
-        fund(&mut self.app, &vault, coins(amount, AKT)).unwrap();
+        fund(&mut self.app, &vault, coins(amount, denom)).unwrap();
+    }
+
+    /// The operator sends `amount` AKT rewards back through the hook and confirms.
+    pub fn return_and_confirm_rewards(&mut self, amount: u128) -> anyhow::Result<AppResponse> {
+        self.receive(ReturnKind::Rewards, amount).unwrap();
         let tx_hash = self.hash();
         self.operator_exec(&ExecuteMsg::ConfirmRewards {
             amount: Uint128::new(amount),
