@@ -927,6 +927,10 @@ fn osmosis_answers(path: &str, _request: &[u8]) -> Result<Binary, String> {
         } }),
         "/osmosis.poolmanager.v1beta1.Query/SpotPrice" => json!({ "spot_price": PRICE }),
         "/osmosis.twap.v1beta1.Query/ArithmeticTwapToNow" => json!({ "arithmetic_twap": PRICE }),
+        // Mainnet's default taker fee, which the swap guard deducts per hop.
+        "/osmosis.poolmanager.v1beta1.Query/TradingPairTakerFee" => {
+            json!({ "taker_fee": "0.001000000000000000" })
+        }
         // Enough above the TWAP floor for any amount the bench swaps (≤ 1,000,000 in).
         "/osmosis.poolmanager.v1beta1.Query/EstimateSwapExactAmountIn" => {
             json!({ "token_out_amount": "499000" })

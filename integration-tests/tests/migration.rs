@@ -247,6 +247,10 @@ fn osmosis_answer(path: &str, a: &str, b: &str) -> Result<Binary, String> {
         "/osmosis.twap.v1beta1.Query/ArithmeticTwapToNow" => {
             json!({ "arithmetic_twap": "0.500000000000000000" })
         }
+        // Mainnet's default taker fee, which the swap guard deducts per hop.
+        "/osmosis.poolmanager.v1beta1.Query/TradingPairTakerFee" => {
+            json!({ "taker_fee": "0.001000000000000000" })
+        }
         "/osmosis.poolmanager.v1beta1.Query/EstimateSwapExactAmountIn" => {
             json!({ "token_out_amount": "499000" })
         }

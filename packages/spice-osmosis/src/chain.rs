@@ -1,4 +1,6 @@
-//! The Osmosis queries the guard and the route checks ask, answered as wasmd answers a
+//! The Osmosis queries the guard and the route checks ask (all on Osmosis' stargate whitelist:
+//! `ArithmeticTwapToNow`, `SpotPrice`, `EstimateSwapExactAmountIn`, `TradingPairTakerFee`,
+//! `Pool`), answered as wasmd answers a
 //! `Stargate` query (the response as JSON) and read only as far as needed.
 //!
 //! osmosis-std's query helpers decode into its full response types through their own copy of
@@ -10,7 +12,7 @@ use cosmwasm_schema::serde::Deserialize;
 use cosmwasm_std::{QuerierWrapper, StdResult, Timestamp, Uint128};
 use osmosis_std::shim::Timestamp as ProtoTimestamp;
 use osmosis_std::types::osmosis::poolmanager::v1beta1::{
-    EstimateSwapExactAmountInRequest, SpotPriceRequest,
+    EstimateSwapExactAmountInRequest, SpotPriceRequest, TradingPairTakerFeeRequest,
 };
 use osmosis_std::types::osmosis::twap::v1beta1::ArithmeticTwapToNowRequest;
 use spice_types::query::query;
@@ -34,6 +36,12 @@ struct TwapAnswer {
 #[serde(crate = "cosmwasm_schema::serde")]
 struct EstimateAnswer {
     token_out_amount: String,
+}
+
+#[derive(Deserialize)]
+#[serde(crate = "cosmwasm_schema::serde")]
+struct TakerFeeAnswer {
+    taker_fee: String,
 }
 
 fn proto_time(t: Timestamp) -> ProtoTimestamp {
@@ -93,4 +101,19 @@ pub fn estimate_swap_exact_amount_in(
     };
     let answer: EstimateAnswer = query(querier, &request.into())?;
     Ok(answer.token_out_amount)
+}
+
+/// poolmanager's `TradingPairTakerFee` of a swap from `denom_in` to `denom_out` (the order
+/// matters: overrides are per direction): the decimal string. On Osmosis' stargate whitelist.
+pub fn trading_pair_taker_fee(
+    querier: &QuerierWrapper,
+    denom_in: &str,
+    denom_out: &str,
+) -> StdResult<String> {
+    let request = TradingPairTakerFeeRequest {
+        denom_0: denom_in.to_string(),
+        denom_1: denom_out.to_string(),
+    };
+    let answer: TakerFeeAnswer = query(querier, &request.into())?;
+    Ok(answer.taker_fee)
 }

@@ -5,9 +5,15 @@
 //! * per hop `i` (`in_i -> out_i` through pool `p_i`): `twap_i = ArithmeticTwapToNow(p_i, base
 //!   in_i, quote out_i, now − twap_window)` and `spot_i = SpotPrice(p_i, in_i, out_i)`;
 //!   refused when either is zero or `|spot_i − twap_i| > twap_i × max_spot_deviation`;
-//! * `min_out = ⌈amount_in × Π twap_i × (1 − max_slippage)⌉`: rounded UP, because the minimum is
-//!   a protection floor and rounding it down would accept a unit less than the bound allows;
-//!   the per-hop products are truncated at 18 decimals (under 10⁻¹⁸ of a unit per hop);
+//! * per hop, `fee_i = TradingPairTakerFee(in_i, out_i)`: Osmosis takes the taker fee off the
+//!   token in of every hop before the pool's spread factor (default 0.1% on mainnet, per pair
+//!   overrides), so the value the swap can fairly expect is `Π twap_i × (1 − fee_i)`. The rate
+//!   is read from the chain (the query is on Osmosis' stargate whitelist), never configured, so
+//!   a governance change of the fee cannot make every keeper call fail or the floor lax;
+//! * `min_out = ⌈amount_in × Π twap_i × (1 − fee_i) × (1 − max_slippage)⌉`: rounded UP, because
+//!   the minimum is a protection floor and rounding it down would accept a unit less than the
+//!   bound allows; the per-hop products are truncated at 18 decimals (under 10⁻¹⁸ of a unit
+//!   per hop);
 //! * the pools' estimate must reach `min_out` (a clear error instead of the chain's), and the
 //!   chain enforces `min_out` again on the swap itself.
 
@@ -44,6 +50,8 @@ pub struct Quote {
     pub twap_price: Decimal256,
     /// Output per unit of input at spot, composed along the route.
     pub spot_price: Decimal256,
+    /// The taker fee of each hop, as the chain charges it.
+    pub taker_fees: Vec<Decimal256>,
 }
 
 /// Why the guard refused a swap. Each contract maps these onto its own error variants, which
@@ -99,6 +107,13 @@ pub enum GuardError {
         amount_in: Uint128,
         expected_out: Uint128,
         min_out: Uint128,
+    },
+
+    #[error("no taker fee for {denom_in} to {denom_out}: {reason}")]
+    TakerFeeUnavailable {
+        denom_in: String,
+        denom_out: String,
+        reason: String,
     },
 
     /// The reason reads like the contracts' `bad response` reasons: `estimate failed: …`.
@@ -219,6 +234,7 @@ pub fn guarded_route_quote(
     let now = env.block.time;
     let start = now.minus_seconds(params.twap_window_seconds.min(now.seconds()));
     let mut twaps = Vec::with_capacity(route.len());
+    let mut taker_fees = Vec::with_capacity(route.len());
     let mut twap_price = Decimal256::one();
     let mut spot_price = Decimal256::one();
     let mut token_in = denom_in;
@@ -232,7 +248,18 @@ pub fn guarded_route_quote(
             &hop.token_out_denom,
             params.max_spot_deviation,
         )?;
-        twaps.push(twap);
+        let fee_err = |reason: String| GuardError::TakerFeeUnavailable {
+            denom_in: token_in.to_string(),
+            denom_out: hop.token_out_denom.clone(),
+            reason,
+        };
+        let taker_fee = chain::trading_pair_taker_fee(querier, token_in, &hop.token_out_denom)
+            .map_err(|e| fee_err(e.to_string()))
+            .and_then(|fee| parse_price(&fee, fee_err))?;
+        // What reaches the pool: the chain keeps `⌊(1 − fee) × in⌋`; a fee of 1 or more
+        // leaves nothing and fails as an overflow rather than a negative price.
+        twaps.push(twap.checked_mul(Decimal256::one().checked_sub(taker_fee)?)?);
+        taker_fees.push(taker_fee);
         twap_price = twap_price.checked_mul(twap)?;
         spot_price = spot_price.checked_mul(spot)?;
         token_in = &hop.token_out_denom;
@@ -264,6 +291,7 @@ pub fn guarded_route_quote(
         expected_out,
         twap_price,
         spot_price,
+        taker_fees,
     })
 }
 
@@ -306,7 +334,8 @@ impl SwapPreview {
 /// `impl From<GuardError> for $error`, for a contract error enum that has variants of the same
 /// names and fields as [`GuardError`]'s (`Overflow`, `ConversionOverflow`, `EmptyRoute`,
 /// `TwapUnavailable`, `SpotUnavailable`, `ZeroPrice`, `SpotDeviatesFromTwap`, `MinOutZero`,
-/// `ExpectedOutBelowMin`), plus one `{ reason: String }` variant for a bad estimate. The
+/// `ExpectedOutBelowMin`), plus one `{ reason: String }` variant for a bad estimate (which also
+/// carries an unreadable taker fee). The
 /// contract keeps its own messages (which name its target denom); only the plumbing is shared.
 #[macro_export]
 macro_rules! impl_from_guard_error {
@@ -371,6 +400,15 @@ macro_rules! impl_from_guard_error {
                         amount_in,
                         expected_out,
                         min_out,
+                    },
+                    // No variant of its own in the contracts: the floor cannot be computed,
+                    // like an unreadable estimate.
+                    G::TakerFeeUnavailable {
+                        denom_in,
+                        denom_out,
+                        reason,
+                    } => Self::$bad_estimate {
+                        reason: format!("taker fee of {denom_in} to {denom_out} failed: {reason}"),
                     },
                     G::BadEstimate { reason } => Self::$bad_estimate { reason },
                 }

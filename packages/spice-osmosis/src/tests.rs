@@ -23,7 +23,6 @@ const AKT: &str = "uakt";
 /// A chain whose pools answer what the test scripted: TWAP and spot price strings per
 /// `(pool, base, quote)`, one estimate, and the pools that exist. Unscripted queries fail like
 /// the chain's do, with an error message.
-#[derive(Default)]
 struct ScriptedChain {
     twaps: HashMap<(u64, String, String), String>,
     spots: HashMap<(u64, String, String), String>,
@@ -33,6 +32,28 @@ struct ScriptedChain {
     twap_starts: RefCell<Vec<i64>>,
     /// Every estimate request, in order.
     estimates: RefCell<Vec<pm::EstimateSwapExactAmountInRequest>>,
+    /// Taker fee per `(denom in, denom out)`; unscripted pairs pay `default_taker_fee`.
+    taker_fees: HashMap<(String, String), String>,
+    /// The chain's default taker fee (zero unless a test sets it), or `None` to fail the query.
+    default_taker_fee: Option<String>,
+    /// Every taker fee request `(denom_0, denom_1)`, in order.
+    taker_fee_requests: RefCell<Vec<(String, String)>>,
+}
+
+impl Default for ScriptedChain {
+    fn default() -> Self {
+        Self {
+            twaps: HashMap::new(),
+            spots: HashMap::new(),
+            estimate: None,
+            pools: vec![],
+            twap_starts: RefCell::default(),
+            estimates: RefCell::default(),
+            taker_fees: HashMap::new(),
+            default_taker_fee: Some("0.000000000000000000".to_string()),
+            taker_fee_requests: RefCell::default(),
+        }
+    }
 }
 
 fn key(pool: u64, base: &str, quote: &str) -> (u64, String, String) {
@@ -47,6 +68,19 @@ impl ScriptedChain {
         if !self.pools.contains(&pool) {
             self.pools.push(pool);
         }
+        self
+    }
+
+    fn taker_fee(mut self, denom_in: &str, denom_out: &str, fee: &str) -> Self {
+        self.taker_fees.insert(
+            (denom_in.to_string(), denom_out.to_string()),
+            fee.to_string(),
+        );
+        self
+    }
+
+    fn default_taker_fee(mut self, fee: Option<&str>) -> Self {
+        self.default_taker_fee = fee.map(str::to_string);
         self
     }
 
@@ -109,6 +143,22 @@ impl Querier for ScriptedChain {
                         token_out_amount: out.clone(),
                     }),
                     None => Self::fail("insufficient liquidity"),
+                }
+            }
+            "/osmosis.poolmanager.v1beta1.Query/TradingPairTakerFee" => {
+                let req = pm::TradingPairTakerFeeRequest::decode(data.as_slice()).unwrap();
+                self.taker_fee_requests
+                    .borrow_mut()
+                    .push((req.denom_0.clone(), req.denom_1.clone()));
+                match self
+                    .taker_fees
+                    .get(&(req.denom_0, req.denom_1))
+                    .or(self.default_taker_fee.as_ref())
+                {
+                    Some(fee) => Self::answer(&pm::TradingPairTakerFeeResponse {
+                        taker_fee: fee.clone(),
+                    }),
+                    None => Self::fail("taker fee store unavailable"),
                 }
             }
             "/osmosis.poolmanager.v1beta1.Query/Pool" => {
@@ -178,6 +228,7 @@ fn one_hop_quote_floors_at_twap_less_slippage_and_reports_the_estimate() {
             expected_out: Uint128::new(1_990),
             twap_price: dec("2"),
             spot_price: dec("2.01"),
+            taker_fees: vec![Decimal256::zero()],
         }
     );
     // the TWAP covers the window before now; the estimate swaps exactly amount_in
@@ -199,6 +250,92 @@ fn two_hops_compose_prices_and_query_each_hop_from_the_previous_output() {
     assert_eq!(q.spot_price, dec("2.05"));
     assert_eq!(q.min_out, Uint128::new(1_960));
     assert_eq!(chain.twap_starts.borrow().len(), 2);
+}
+
+#[test]
+fn the_floor_deducts_each_hops_taker_fee_before_the_slippage() {
+    // Mainnet: 0.1% default; this pair's reverse direction has an override the route never uses.
+    let chain = ScriptedChain::default()
+        .default_taker_fee(Some("0.001000000000000000"))
+        .taker_fee(USDC, OSMO, "0.5")
+        .price(1, OSMO, USDC, "0.5", "0.5")
+        .price(2, USDC, AKT, "4", "4")
+        .estimate("1957");
+    let q = quote(&chain, &[hop(1, USDC), hop(2, AKT)], 1_000).unwrap();
+    // 1,000 × 0.5 × 0.999 × 4 × 0.999 × 0.98 = 1,956.08… -> 1,957 (rounded up)
+    assert_eq!(q.min_out, Uint128::new(1_957));
+    assert_eq!(
+        q.taker_fees,
+        vec![dec("0.001"), dec("0.001")],
+        "each hop's own direction is asked"
+    );
+    assert_eq!(
+        *chain.taker_fee_requests.borrow(),
+        vec![
+            (OSMO.to_string(), USDC.to_string()),
+            (USDC.to_string(), AKT.to_string())
+        ]
+    );
+    // the TWAP prices stay the pools' prices: the fee is not the market's
+    assert_eq!(q.twap_price, dec("2"));
+}
+
+#[test]
+fn an_estimate_that_ignores_the_taker_fee_is_not_what_the_floor_expects() {
+    // Control: with no taker fee the floor is 1,960 and an estimate of 1,957 is refused.
+    let free = ScriptedChain::default()
+        .price(1, OSMO, AKT, "2", "2")
+        .estimate("1957");
+    assert_eq!(
+        quote(&free, &[hop(1, AKT)], 1_000),
+        Err(GuardError::ExpectedOutBelowMin {
+            denom: OSMO.into(),
+            amount_in: Uint128::new(1_000),
+            expected_out: Uint128::new(1_957),
+            min_out: Uint128::new(1_960),
+        })
+    );
+    // With mainnet's 0.1% the floor is 1,000 × 2 × 0.999 × 0.98 = 1,958.04 -> 1,959, which the
+    // chain's estimate (net of the fee) reaches.
+    let charged = ScriptedChain::default()
+        .default_taker_fee(Some("0.001"))
+        .price(1, OSMO, AKT, "2", "2")
+        .estimate("1959");
+    let q = quote(&charged, &[hop(1, AKT)], 1_000).unwrap();
+    assert_eq!(q.min_out, Uint128::new(1_959));
+    assert_eq!(q.expected_out, Uint128::new(1_959));
+}
+
+#[test]
+fn a_taker_fee_the_chain_cannot_answer_or_of_one_refuses_the_swap() {
+    let unanswered = ScriptedChain::default()
+        .default_taker_fee(None)
+        .price(1, OSMO, AKT, "2", "2")
+        .estimate("1990");
+    assert_eq!(
+        quote(&unanswered, &[hop(1, AKT)], 1_000),
+        Err(GuardError::TakerFeeUnavailable {
+            denom_in: OSMO.into(),
+            denom_out: AKT.into(),
+            reason: "Generic error: Querier contract error: taker fee store unavailable".into(),
+        })
+    );
+    let unreadable = ScriptedChain::default()
+        .default_taker_fee(Some("lots"))
+        .price(1, OSMO, AKT, "2", "2")
+        .estimate("1990");
+    assert!(matches!(
+        quote(&unreadable, &[hop(1, AKT)], 1_000),
+        Err(GuardError::TakerFeeUnavailable { .. })
+    ));
+    let confiscatory = ScriptedChain::default()
+        .default_taker_fee(Some("1.5"))
+        .price(1, OSMO, AKT, "2", "2")
+        .estimate("1990");
+    assert!(matches!(
+        quote(&confiscatory, &[hop(1, AKT)], 1_000),
+        Err(GuardError::Overflow(_))
+    ));
 }
 
 #[test]
@@ -487,6 +624,7 @@ fn affordable_and_bounty_round_against_the_keeper() {
 #[test]
 fn a_preview_reports_the_plan_or_the_refusal_with_zeros() {
     let q = Quote {
+        taker_fees: vec![],
         min_out: Uint128::new(98),
         expected_out: Uint128::new(99),
         twap_price: Decimal256::one(),
@@ -796,6 +934,16 @@ fn guard_errors_map_field_for_field_onto_the_contracts_variants() {
         }),
         ContractLike::BadQuote {
             reason: "estimate failed: x".into()
+        }
+    );
+    assert_eq!(
+        ContractLike::from(GuardError::TakerFeeUnavailable {
+            denom_in: OSMO.into(),
+            denom_out: AKT.into(),
+            reason: "x".into(),
+        }),
+        ContractLike::BadQuote {
+            reason: "taker fee of uosmo to uakt failed: x".into()
         }
     );
     assert_eq!(

@@ -26,7 +26,7 @@ use crate::balancer_math::Dec;
 use crate::chain::{decode, ensure_signer, module_address, timestamp_to_proto, Encoding, ExecEnv};
 use crate::concentrated_liquidity::{self as cl_module, ClPositionState};
 use crate::ibc_transfer::{self, SentPacket};
-use crate::poolmanager::{self, BalancerPoolState};
+use crate::poolmanager::{self, BalancerPoolState, TakerFeeParams};
 use crate::tokenfactory::{self, TokenfactoryParams};
 use crate::{twap as twap_module, AnyResult};
 
@@ -60,12 +60,22 @@ pub type OsmosisApp = App<
 #[derive(Clone, Debug, Default)]
 pub struct OsmosisStargate {
     tokenfactory: TokenfactoryParams,
+    taker_fees: TakerFeeParams,
 }
 
 impl OsmosisStargate {
-    /// A handler with the given tokenfactory parameters.
+    /// A handler with the given tokenfactory parameters and mainnet's default taker fee.
     pub fn new(tokenfactory: TokenfactoryParams) -> Self {
-        Self { tokenfactory }
+        Self {
+            tokenfactory,
+            taker_fees: TakerFeeParams::default(),
+        }
+    }
+
+    /// The same handler with other taker fee parameters.
+    pub fn with_taker_fees(mut self, taker_fees: TakerFeeParams) -> Self {
+        self.taker_fees = taker_fees;
+        self
     }
 
     fn execute<ExecC, QueryC>(
@@ -83,8 +93,15 @@ impl OsmosisStargate {
         let api = env.api;
         let community_pool = module_address(api, "distribution")?;
         let cl_account = module_address(api, cl_module::CL_MODULE_NAME)?;
-        let is_module_account = |s: &dyn Storage, a: &Addr| -> AnyResult<bool> {
-            Ok(*a == community_pool || *a == cl_account || poolmanager::is_pool_account(s, a)?)
+        let other_module_account = |s: &dyn Storage, a: &Addr| -> AnyResult<bool> {
+            Ok(*a == cl_account || poolmanager::is_pool_account(s, a)?)
+        };
+        let module_accounts = tokenfactory::ModuleAccounts {
+            listed: tokenfactory::OSMOSIS_MODULE_ACCOUNTS
+                .iter()
+                .map(|name| module_address(api, name))
+                .collect::<AnyResult<Vec<_>>>()?,
+            other: &other_module_account,
         };
         match type_url {
             // tokenfactory
@@ -103,12 +120,12 @@ impl OsmosisStargate {
             tf::MsgMint::TYPE_URL => {
                 let msg: tf::MsgMint = decode(type_url, value)?;
                 ensure_signer(&sender, &msg.sender)?;
-                tokenfactory::mint(env, storage, &is_module_account, &sender, msg)
+                tokenfactory::mint(env, storage, &module_accounts, &sender, msg)
             }
             tf::MsgBurn::TYPE_URL => {
                 let msg: tf::MsgBurn = decode(type_url, value)?;
                 ensure_signer(&sender, &msg.sender)?;
-                tokenfactory::burn(env, storage, &is_module_account, &sender, msg)
+                tokenfactory::burn(env, storage, &module_accounts, &sender, msg)
             }
             tf::MsgChangeAdmin::TYPE_URL => {
                 let msg: tf::MsgChangeAdmin = decode(type_url, value)?;
@@ -124,12 +141,12 @@ impl OsmosisStargate {
             pm::MsgSwapExactAmountIn::TYPE_URL => {
                 let msg: pm::MsgSwapExactAmountIn = decode(type_url, value)?;
                 ensure_signer(&sender, &msg.sender)?;
-                poolmanager::swap_exact_amount_in(env, storage, &sender, msg)
+                poolmanager::swap_exact_amount_in(env, storage, &self.taker_fees, &sender, msg)
             }
             gamm::MsgSwapExactAmountIn::TYPE_URL => {
                 let msg: gamm::MsgSwapExactAmountIn = decode(type_url, value)?;
                 ensure_signer(&sender, &msg.sender)?;
-                poolmanager::gamm_swap_exact_amount_in(env, storage, &sender, msg)
+                poolmanager::gamm_swap_exact_amount_in(env, storage, &self.taker_fees, &sender, msg)
             }
             balancer::MsgCreateBalancerPool::TYPE_URL => {
                 let msg: balancer::MsgCreateBalancerPool = decode(type_url, value)?;
@@ -190,25 +207,32 @@ impl OsmosisStargate {
         data: &[u8],
         encoding: Encoding,
     ) -> AnyResult<Binary> {
+        // wasmd's AcceptList querier in front of every stargate/gRPC query from a contract:
+        // Osmosis answers only the paths of its `wasmbinding/stargate_whitelist.go`.
+        if !crate::whitelist::is_whitelisted(path) {
+            bail!(crate::whitelist::not_allowed_error(path));
+        }
         match path {
             // tokenfactory
             "/osmosis.tokenfactory.v1beta1.Query/DenomAuthorityMetadata" => encoding.encode(
                 &tokenfactory::query_denom_authority_metadata(storage, decode(path, data)?)?,
             ),
-            "/osmosis.tokenfactory.v1beta1.Query/DenomsFromCreator" => encoding.encode(
-                &tokenfactory::query_denoms_from_creator(storage, decode(path, data)?)?,
-            ),
             "/osmosis.tokenfactory.v1beta1.Query/Params" => {
                 encoding.encode(&tokenfactory::query_params(&self.tokenfactory))
             }
             // poolmanager
-            "/osmosis.poolmanager.v1beta1.Query/EstimateSwapExactAmountIn" => encoding.encode(
-                &poolmanager::query_estimate_swap_exact_amount_in(storage, decode(path, data)?)?,
-            ),
+            "/osmosis.poolmanager.v1beta1.Query/EstimateSwapExactAmountIn" => {
+                encoding.encode(&poolmanager::query_estimate_swap_exact_amount_in(
+                    storage,
+                    &self.taker_fees,
+                    decode(path, data)?,
+                )?)
+            }
             "/osmosis.poolmanager.v1beta1.Query/EstimateSinglePoolSwapExactAmountIn" => encoding
                 .encode(
                     &poolmanager::query_estimate_single_pool_swap_exact_amount_in(
                         storage,
+                        &self.taker_fees,
                         decode(path, data)?,
                     )?,
                 ),
@@ -223,8 +247,13 @@ impl OsmosisStargate {
                 decode(path, data)?,
                 encoding,
             )?),
-            "/osmosis.poolmanager.v1beta1.Query/AllPools" => {
-                encoding.encode(&poolmanager::query_all_pools(storage, encoding)?)
+            "/osmosis.poolmanager.v1beta1.Query/TradingPairTakerFee" => {
+                encoding.encode(&poolmanager::query_trading_pair_taker_fee(
+                    storage,
+                    &self.taker_fees,
+                    decode(path, data)?,
+                    encoding,
+                )?)
             }
             "/osmosis.poolmanager.v1beta1.Query/TotalPoolLiquidity" => encoding.encode(
                 &poolmanager::query_total_pool_liquidity(storage, decode(path, data)?)?,
@@ -316,6 +345,7 @@ impl Stargate for OsmosisStargate {
 #[derive(Clone, Debug, Default)]
 pub struct OsmosisAppBuilder {
     tokenfactory: TokenfactoryParams,
+    taker_fees: TakerFeeParams,
     block: Option<BlockInfo>,
     balances: Vec<(String, Vec<Coin>)>,
 }
@@ -329,6 +359,13 @@ impl OsmosisAppBuilder {
     /// Charges `fee` (sent to the community pool) on every `MsgCreateDenom`.
     pub fn with_denom_creation_fee(mut self, fee: Vec<Coin>) -> Self {
         self.tokenfactory.denom_creation_fee = fee;
+        self
+    }
+
+    /// Charges `rate` as the default taker fee on every swap hop (mainnet: 0.1%, the
+    /// default; `Decimal::zero()` turns it off, like a chain before v19).
+    pub fn with_default_taker_fee(mut self, rate: Decimal) -> Self {
+        self.taker_fees.default_taker_fee = Dec::from_decimal(rate);
         self
     }
 
@@ -356,7 +393,7 @@ impl OsmosisAppBuilder {
             .with_api(MockApiBech32::new(OSMOSIS_PREFIX))
             .with_wasm(WasmKeeper::new())
             .with_staking(crate::staking::SdkStaking::default())
-            .with_stargate(OsmosisStargate::new(self.tokenfactory))
+            .with_stargate(OsmosisStargate::new(self.tokenfactory).with_taker_fees(self.taker_fees))
             .with_block(block)
             .build(|router, _api, storage| {
                 for (address, coins) in balances {
@@ -369,7 +406,7 @@ impl OsmosisAppBuilder {
     }
 }
 
-/// An Osmosis app with default settings (no denom creation fee).
+/// An Osmosis app with default settings (no denom creation fee, mainnet's 0.1% taker fee).
 pub fn osmosis_app() -> OsmosisApp {
     OsmosisAppBuilder::new().build()
 }
@@ -399,6 +436,33 @@ pub fn fund(app: &mut OsmosisApp, address: &Addr, coins: Vec<Coin>) -> AnyResult
 /// receives the denom creation fee.
 pub fn community_pool_address(app: &OsmosisApp) -> Addr {
     module_address(app.api(), "distribution").expect("module address")
+}
+
+/// The denoms `creator` created through tokenfactory (the chain's `DenomsFromCreator`, which
+/// contracts cannot query on Osmosis).
+pub fn denoms_from_creator(app: &OsmosisApp, creator: &Addr) -> Vec<String> {
+    tokenfactory::denoms_from_creator(app.storage(), creator.as_str()).expect("denom store")
+}
+
+/// The `taker_fee_collector` module account, which receives the taker fees.
+pub fn taker_fee_collector_address(app: &OsmosisApp) -> Addr {
+    module_address(app.api(), poolmanager::TAKER_FEE_COLLECTOR).expect("module address")
+}
+
+/// Sets the taker fee of swaps from `denom_in` to `denom_out` (one direction, like the
+/// protocol fee sub-DAO's per-pair overrides).
+pub fn set_trading_pair_taker_fee(
+    app: &mut OsmosisApp,
+    denom_in: &str,
+    denom_out: &str,
+    rate: Decimal,
+) -> AnyResult<()> {
+    poolmanager::set_pair_taker_fee(
+        app.storage_mut(),
+        denom_in,
+        denom_out,
+        Dec::from_decimal(rate),
+    )
 }
 
 /// Creates a balancer pool with `MsgCreateBalancerPool` sent by `creator`,

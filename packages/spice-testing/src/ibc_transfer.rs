@@ -18,9 +18,19 @@
 //!   from escrow — and then ibc-hooks calls the registered contract's `sudo` with
 //!   `{"ibc_lifecycle_complete":{"ibc_ack":{"channel","sequence","ack","success"}}}` (`ack` is the
 //!   acknowledgement bytes as Go's `json.Marshal([]byte)` writes them: a base64 string) or
-//!   `{"ibc_lifecycle_complete":{"ibc_timeout":{"channel","sequence"}}}`. A failing `sudo`
-//!   fails the relayer's message and reverts the refund with it (ibc-hooks returns the error, so
-//!   the relayer may retry), exactly once per packet otherwise.
+//!   `{"ibc_lifecycle_complete":{"ibc_timeout":{"channel","sequence"}}}`, exactly once per
+//!   packet. What a failing `sudo` does depends on the lifecycle step, as in ibc-hooks'
+//!   `wasm_hook.go`:
+//!   - **ack** (`OnAcknowledgementPacketOverride`): the error is returned, so the relayer's
+//!     `MsgAcknowledgement` fails and the refund of an error ack is reverted with it (the
+//!     relayer may retry);
+//!   - **timeout** (`OnTimeoutPacketOverride`): the error is *swallowed* — the chain emits an
+//!     `ibc-timeout-callback-error` event (`contract`, `message`, `error`), deletes the
+//!     callback and keeps the refund; the `MsgTimeout` succeeds. A contract that errs in its
+//!     timeout callback is therefore never told again that its coins came back. The
+//!     emulation reverts whatever the failed callback wrote; on the chain wasmd's `Sudo` runs
+//!     without a cache context, so writes a contract made before returning its error may
+//!     stay: a timeout callback must never fail, least of all after writing.
 //!
 //! Fidelity notes and what is not emulated:
 //! * Every coin is escrowed. ibc-go burns a voucher (`ibc/…`) travelling back to its origin and
@@ -273,6 +283,26 @@ where
     Ok(response.events)
 }
 
+/// Every key and value of the app's storage (the emulation's stand-in for a cache context).
+fn snapshot(storage: &dyn Storage) -> Vec<(Vec<u8>, Vec<u8>)> {
+    storage
+        .range(None, None, cosmwasm_std::Order::Ascending)
+        .collect()
+}
+
+/// Puts `storage` back to `snapshot`: drops keys written since, restores the rest.
+fn restore(storage: &mut dyn Storage, snapshot: Vec<(Vec<u8>, Vec<u8>)>) {
+    let now: Vec<Vec<u8>> = storage
+        .range_keys(None, None, cosmwasm_std::Order::Ascending)
+        .collect();
+    for key in now {
+        storage.remove(&key);
+    }
+    for (key, value) in snapshot {
+        storage.set(&key, &value);
+    }
+}
+
 /// ICS-04's error acknowledgement is a JSON object with a non-empty `error`.
 fn is_ack_error(ack: &[u8]) -> bool {
     #[derive(Deserialize)]
@@ -354,7 +384,22 @@ where
         r#"{{"ibc_lifecycle_complete": {{"ibc_timeout": {{"channel": "{}", "sequence": {}}}}}}}"#,
         packet.channel, packet.sequence
     );
-    events.extend(callback(env, storage, &packet, message)?);
+    // ibc-hooks swallows a timeout callback's error: an event, the callback deleted (it was
+    // taken with the packet), the refund kept.
+    let before = snapshot(storage);
+    match callback(env, storage, &packet, message.clone()) {
+        Ok(callback_events) => events.extend(callback_events),
+        Err(error) => {
+            restore(storage, before);
+            let contract = packet.callback.as_ref().map(Addr::to_string);
+            events.push(
+                Event::new("ibc-timeout-callback-error")
+                    .add_attribute("contract", contract.unwrap_or_default())
+                    .add_attribute("message", message)
+                    .add_attribute("error", format!("{:#}", error.root_cause())),
+            );
+        }
+    }
     Ok(msg_response(
         channel::MsgTimeoutResponse::TYPE_URL,
         &channel::MsgTimeoutResponse {

@@ -18,16 +18,26 @@
 //!   `SpotPrice` (18-decimal string, 8 significant figures like the chain),
 //!   `Pool`, `NumPools`, `TotalPoolLiquidity`.
 //!
+//! * The **taker fee**, as poolmanager charges it since v19: on every hop of
+//!   an exact-amount-in swap, `after = ⌊(1 − fee) × in⌋` of the token in goes
+//!   into the pool and `in − after` to the `taker_fee_collector` module
+//!   account, before the pool's spread factor applies; the estimates
+//!   (`EstimateSwapExactAmountIn`, `EstimateSinglePoolSwapExactAmountIn`)
+//!   deduct it the same way. The rate is the directed pair's override
+//!   ([`set_trading_pair_taker_fee`]) or the default ([`TakerFeeParams`],
+//!   mainnet's 0.1% from proposal 651 unless the app is built otherwise), and
+//!   `TradingPairTakerFee` answers it.
+//!
 //! Not emulated: concentrated-liquidity, stableswap and CosmWasm pools; the
-//! taker fee (Osmosis charges one on most pairs — swaps here are taker-fee
-//! free, so outputs are slightly higher than mainnet); the pool creation fee;
-//! exact-amount-out swaps and split routes; smooth weight changes.
+//! taker fee's distribution (stakers, community pool, burn) and its reduced
+//! fee whitelist; the pool creation fee; exact-amount-out swaps and split
+//! routes; smooth weight changes.
 
 use std::str::FromStr;
 
 use anyhow::{anyhow, bail, ensure};
 use cosmwasm_std::{
-    Addr, Api, BlockInfo, Coin, CustomMsg, CustomQuery, Event, Order, Storage, Uint128, Uint256,
+    Addr, Api, BlockInfo, Coin, CustomMsg, CustomQuery, Event, Storage, Uint128, Uint256,
 };
 use cw_multi_test::AppResponse;
 use cw_storage_plus::{Item, Map};
@@ -156,6 +166,67 @@ impl BalancerPoolState {
 }
 
 const NEXT_POOL_ID: Item<u64> = Item::new("osmo_pm_next_pool_id");
+/// Per directed pair `(denom in, denom out)` taker fee overrides.
+const PAIR_TAKER_FEES: Map<(&str, &str), Dec> = Map::new("osmo_pm_pair_taker_fee");
+
+/// The module account that collects taker fees (`txfees`' `taker_fee_collector`).
+pub const TAKER_FEE_COLLECTOR: &str = "taker_fee_collector";
+
+/// The taker fee settings of poolmanager.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TakerFeeParams {
+    /// `taker_fee_params.default_taker_fee`, charged on every pair without an override.
+    pub default_taker_fee: Dec,
+}
+
+impl Default for TakerFeeParams {
+    /// Mainnet's default taker fee, 0.1% (proposal 651; pairs may differ, e.g. 0.2% on
+    /// ATOM/OSMO, 0.02% on stable and LST pairs).
+    fn default() -> Self {
+        Self {
+            default_taker_fee: Dec::from_decimal(cosmwasm_std::Decimal::permille(1)),
+        }
+    }
+}
+
+/// `GetTradingPairTakerFee(denom in, denom out)`: the directed pair's override, else the default.
+pub fn trading_pair_taker_fee(
+    storage: &dyn Storage,
+    params: &TakerFeeParams,
+    denom_in: &str,
+    denom_out: &str,
+) -> AnyResult<Dec> {
+    Ok(PAIR_TAKER_FEES
+        .may_load(storage, (denom_in, denom_out))?
+        .unwrap_or(params.default_taker_fee))
+}
+
+/// Overrides the taker fee of swaps from `denom_in` to `denom_out` (what the protocol fee
+/// sub-DAO's `MsgSetDenomPairTakerFee` does per direction).
+pub fn set_pair_taker_fee(
+    storage: &mut dyn Storage,
+    denom_in: &str,
+    denom_out: &str,
+    taker_fee: Dec,
+) -> AnyResult<()> {
+    ensure!(
+        taker_fee < Dec::one(),
+        "taker fee must be in [0, 1), got {taker_fee}"
+    );
+    PAIR_TAKER_FEES.save(storage, (denom_in, denom_out), &taker_fee)?;
+    Ok(())
+}
+
+/// `CalcTakerFeeExactIn`: `(token in after the fee, the fee)`, with
+/// `after = ⌊(1 − fee) × amount⌋` (the fee is rounded up, in the protocol's favour).
+pub fn calc_taker_fee_exact_in(amount: Uint128, taker_fee: Dec) -> AnyResult<(Uint128, Uint128)> {
+    let after = Dec::one()
+        .checked_sub(taker_fee)?
+        .checked_mul_int(amount.u128())?
+        .truncate_int();
+    let after = Uint128::try_from(after).map_err(|e| anyhow!("amount overflow: {e}"))?;
+    Ok((after, amount.checked_sub(after)?))
+}
 const POOLS: Map<u64, BalancerPoolState> = Map::new("osmo_pm_pools");
 const POOL_BY_ADDRESS: Map<&Addr, u64> = Map::new("osmo_pm_pool_addr");
 
@@ -307,9 +378,11 @@ where
 }
 
 /// Executes a swap route; returns the final amount out and the events.
+#[allow(clippy::too_many_arguments)]
 pub(crate) fn route_exact_amount_in<ExecC, QueryC>(
     env: &ExecEnv<ExecC, QueryC>,
     storage: &mut dyn Storage,
+    taker_fees: &TakerFeeParams,
     sender: &Addr,
     routes: &[pm::SwapAmountInRoute],
     token_in: Option<ProtoCoin>,
@@ -345,6 +418,24 @@ where
             Uint128::one()
         };
         let mut pool = load_pool(storage, route.pool_id)?;
+        // chargeTakerFee, then the pool's swap with what is left.
+        let taker_fee = trading_pair_taker_fee(
+            storage,
+            taker_fees,
+            &current_in.denom,
+            &route.token_out_denom,
+        )?;
+        let (after_fee, fee) = calc_taker_fee_exact_in(current_in.amount, taker_fee)?;
+        if !fee.is_zero() {
+            let collector = crate::chain::module_address(env.api, TAKER_FEE_COLLECTOR)?;
+            events.extend(env.send(
+                storage,
+                sender,
+                &collector,
+                vec![Coin::new(fee, current_in.denom.clone())],
+            )?);
+        }
+        current_in = Coin::new(after_fee, current_in.denom.clone());
         out = pool.calc_out_amt_given_in(&current_in, &route.token_out_denom)?;
         if out < min_out {
             // x/gamm/keeper/swap.go:
@@ -381,6 +472,7 @@ where
 pub(crate) fn swap_exact_amount_in<ExecC, QueryC>(
     env: &ExecEnv<ExecC, QueryC>,
     storage: &mut dyn Storage,
+    taker_fees: &TakerFeeParams,
     sender: &Addr,
     msg: pm::MsgSwapExactAmountIn,
 ) -> AnyResult<AppResponse>
@@ -391,6 +483,7 @@ where
     let (out, events) = route_exact_amount_in(
         env,
         storage,
+        taker_fees,
         sender,
         &msg.routes,
         msg.token_in,
@@ -408,6 +501,7 @@ where
 pub(crate) fn gamm_swap_exact_amount_in<ExecC, QueryC>(
     env: &ExecEnv<ExecC, QueryC>,
     storage: &mut dyn Storage,
+    taker_fees: &TakerFeeParams,
     sender: &Addr,
     msg: gamm::MsgSwapExactAmountIn,
 ) -> AnyResult<AppResponse>
@@ -418,6 +512,7 @@ where
     let (out, events) = route_exact_amount_in(
         env,
         storage,
+        taker_fees,
         sender,
         &msg.routes,
         msg.token_in,
@@ -584,9 +679,12 @@ fn coins_string(coins: &[Coin]) -> String {
         .join(",")
 }
 
-/// `MultihopEstimateOutGivenExactAmountIn` without taker fee.
+/// `MultihopEstimateOutGivenExactAmountIn`: each hop deducts the pair's taker fee from its
+/// token in, then applies the pool's spread factor (`taker_fees: None` is the chain's
+/// `...NoTakerFee` variant).
 pub fn estimate_route(
     storage: &dyn Storage,
+    taker_fees: Option<&TakerFeeParams>,
     routes: &[pm::SwapAmountInRoute],
     token_in: Coin,
 ) -> AnyResult<Uint128> {
@@ -594,7 +692,13 @@ pub fn estimate_route(
     let mut current = token_in;
     for route in routes {
         let pool = load_pool(storage, route.pool_id)?;
+        if let Some(params) = taker_fees {
+            let rate =
+                trading_pair_taker_fee(storage, params, &current.denom, &route.token_out_denom)?;
+            current.amount = calc_taker_fee_exact_in(current.amount, rate)?.0;
+        }
         let out = pool.calc_out_amt_given_in(&current, &route.token_out_denom)?;
+        ensure!(!out.is_zero(), "token amount must be positive");
         current = Coin::new(out, route.token_out_denom.clone());
     }
     Ok(current.amount)
@@ -606,9 +710,15 @@ fn parse_coin_str(value: &str) -> AnyResult<Coin> {
 
 pub(crate) fn query_estimate_swap_exact_amount_in(
     storage: &dyn Storage,
+    taker_fees: &TakerFeeParams,
     req: pm::EstimateSwapExactAmountInRequest,
 ) -> AnyResult<pm::EstimateSwapExactAmountInResponse> {
-    let out = estimate_route(storage, &req.routes, parse_coin_str(&req.token_in)?)?;
+    let out = estimate_route(
+        storage,
+        Some(taker_fees),
+        &req.routes,
+        parse_coin_str(&req.token_in)?,
+    )?;
     Ok(pm::EstimateSwapExactAmountInResponse {
         token_out_amount: out.to_string(),
     })
@@ -616,13 +726,19 @@ pub(crate) fn query_estimate_swap_exact_amount_in(
 
 pub(crate) fn query_estimate_single_pool_swap_exact_amount_in(
     storage: &dyn Storage,
+    taker_fees: &TakerFeeParams,
     req: pm::EstimateSinglePoolSwapExactAmountInRequest,
 ) -> AnyResult<pm::EstimateSwapExactAmountInResponse> {
     let routes = [pm::SwapAmountInRoute {
         pool_id: req.pool_id,
         token_out_denom: req.token_out_denom,
     }];
-    let out = estimate_route(storage, &routes, parse_coin_str(&req.token_in)?)?;
+    let out = estimate_route(
+        storage,
+        Some(taker_fees),
+        &routes,
+        parse_coin_str(&req.token_in)?,
+    )?;
     Ok(pm::EstimateSwapExactAmountInResponse {
         token_out_amount: out.to_string(),
     })
@@ -642,6 +758,21 @@ pub(crate) fn query_spot_price(
     // "This query has historically had 18 decimals in response."
     Ok(pm::SpotPriceResponse {
         spot_price: price.to_string(),
+    })
+}
+
+pub(crate) fn query_trading_pair_taker_fee(
+    storage: &dyn Storage,
+    taker_fees: &TakerFeeParams,
+    req: pm::TradingPairTakerFeeRequest,
+    encoding: Encoding,
+) -> AnyResult<pm::TradingPairTakerFeeResponse> {
+    let fee = trading_pair_taker_fee(storage, taker_fees, &req.denom_0, &req.denom_1)?;
+    Ok(pm::TradingPairTakerFeeResponse {
+        taker_fee: match encoding {
+            Encoding::Json => fee.to_string(),
+            Encoding::Proto => fee.to_proto_string(),
+        },
     })
 }
 
@@ -710,20 +841,4 @@ pub(crate) fn query_pool(
             value: prost::Message::encode_to_vec(&pool),
         }),
     })
-}
-
-pub(crate) fn query_all_pools(
-    storage: &dyn Storage,
-    encoding: Encoding,
-) -> AnyResult<pm::AllPoolsResponse> {
-    let pools = POOLS
-        .range(storage, None, None, Order::Ascending)
-        .map(|r| {
-            r.map(|(_, pool)| Any {
-                type_url: gamm::Pool::TYPE_URL.to_string(),
-                value: prost::Message::encode_to_vec(&gamm_pool(&pool, encoding)),
-            })
-        })
-        .collect::<Result<Vec<_>, _>>()?;
-    Ok(pm::AllPoolsResponse { pools })
 }

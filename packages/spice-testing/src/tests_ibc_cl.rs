@@ -363,6 +363,56 @@ fn failing_callback_fails_the_relay_and_reverts_the_refund() {
 }
 
 #[test]
+fn failing_timeout_callback_is_swallowed_the_refund_stays_and_the_callback_is_gone() {
+    let mut s = Suite::new();
+    let memo = s.callback_memo();
+    s.send(1_000, "channel-1", &memo).unwrap();
+    s.send(500, "channel-1", &memo).unwrap();
+    let (user, contract) = (s.user.clone(), s.contract.clone());
+    advance_time(&mut s.app, 3_600);
+    // Control: a callback that succeeds is called and the refund arrives.
+    relay_timeout(&mut s.app, "channel-1", 1).unwrap();
+    assert_eq!(sudo_json(&s).len(), 1);
+    assert_eq!(s.balance(&contract, AKT), 1_000);
+
+    s.app
+        .execute_contract(
+            user,
+            contract.clone(),
+            &hooked::ExecMsg::SetFail { fail: true },
+            &[],
+        )
+        .unwrap();
+    let before = s.state();
+    // ibc-hooks' OnTimeoutPacketOverride: the relay succeeds despite the contract's error
+    let res = relay_timeout(&mut s.app, "channel-1", 2).unwrap();
+    let event = res
+        .events
+        .iter()
+        .find(|e| e.ty == "ibc-timeout-callback-error")
+        .expect("the error is reported in an event");
+    let attr = |key: &str| {
+        event
+            .attributes
+            .iter()
+            .find(|a| a.key == key)
+            .map(|a| a.value.clone())
+            .unwrap()
+    };
+    assert_eq!(attr("contract"), contract.to_string());
+    assert_eq!(
+        attr("message"),
+        r#"{"ibc_lifecycle_complete": {"ibc_timeout": {"channel": "channel-1", "sequence": 2}}}"#
+    );
+    assert!(attr("error").contains("sudo refused"), "{}", attr("error"));
+    // the refund stays; the contract's state is as before; the packet and its callback are gone
+    assert_eq!(s.balance(&contract, AKT), 1_500);
+    assert_eq!(s.state(), before);
+    assert!(ibc_sent_packet(&s.app, "channel-1", 2).is_none());
+    relay_timeout(&mut s.app, "channel-1", 2).unwrap_err();
+}
+
+#[test]
 fn transfers_without_a_valid_callback_or_with_bad_fields_behave_like_the_chain() {
     let mut s = Suite::new();
     // not JSON, or an invalid address: the packet goes, no callback is registered

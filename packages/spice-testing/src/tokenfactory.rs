@@ -5,13 +5,20 @@
 //! because the denom already has bank metadata, default metadata written like
 //! the chain does), `MsgMint` (admin only; to `mint_to_address` or the sender),
 //! `MsgBurn` (admin only; from `burn_from_address` or the sender — as on
-//! Osmosis the admin may burn from **any** account, but not from module
-//! accounts such as pools), `MsgChangeAdmin`, `MsgSetDenomMetadata` (stored as
-//! the bank module's metadata, so `BankQuery::DenomMetadata` answers it).
-//! Queries: `DenomAuthorityMetadata`, `DenomsFromCreator`, `Params`.
+//! Osmosis the admin may burn from **any** account except module accounts),
+//! `MsgChangeAdmin`, `MsgSetDenomMetadata` (validated in full like the SDK's
+//! `Metadata.Validate`, then stored as the bank module's metadata, so
+//! `BankQuery::DenomMetadata` answers it). Module accounts are Osmosis' list
+//! ([`OSMOSIS_MODULE_ACCOUNTS`]) for mint-to, and that list plus every other
+//! module-type account (pools) for burn-from, as on the chain.
+//! Queries (the whitelisted ones): `DenomAuthorityMetadata`, `Params`
+//! (`denom_creation_gas_consume` 40,000,000 like mainnet). `DenomsFromCreator`
+//! is not on the contract whitelist; tests read it through
+//! [`denoms_from_creator`].
 //!
 //! Not emulated: `MsgForceTransfer`, `MsgSetBeforeSendHook`, the denom
-//! creation gas charge, the "subdenom equal to a native denom" check.
+//! creation gas charge itself (no gas metering; see
+//! [`DENOM_CREATION_GAS_CONSUME`]), the "subdenom equal to a native denom" check.
 
 use anyhow::{anyhow, ensure};
 use cosmwasm_std::{Addr, Coin, DenomMetadata, DenomUnit, Empty, Event, Order, Storage, Uint128};
@@ -41,12 +48,83 @@ const DENOMS_BY_CREATOR: Map<(&str, &str), Empty> = Map::new("osmo_tf_creator");
 /// chain's bank module. A test in this crate guards the coupling.
 const BANK_METADATA: Map<String, DenomMetadata> = Map::new("metadata");
 
+/// The modules of Osmosis v31's `moduleAccountPermissions` (app/modules.go): tokenfactory's
+/// `IsModuleAcc` list, refused as a mint-to and a burn-from address.
+pub const OSMOSIS_MODULE_ACCOUNTS: &[&str] = &[
+    "fee_collector",
+    "distribution",
+    "ibchooks",
+    "interchainaccounts",
+    "interchainquery",
+    "mint",
+    "developer_vesting_unvested",
+    "bonded_tokens_pool",
+    "not_bonded_tokens_pool",
+    "gov",
+    "transfer",
+    "gamm",
+    "incentives",
+    "protorev",
+    "lockup",
+    "poolincentives",
+    "superfluid",
+    "txfees",
+    "non_native_fee_collector",
+    "non_native_fee_collector_stakers",
+    "non_native_fee_collector_community_pool",
+    "non_native_fee_collector_burn",
+    "taker_fee_collector",
+    "taker_fee_staking_rewards_buffer",
+    "wasm",
+    "tokenfactory",
+    "valsetpref",
+    "poolmanager",
+    "cosmwasmpool",
+    "auction",
+    "smartaccount",
+];
+
+/// Which addresses tokenfactory treats as module accounts.
+pub(crate) struct ModuleAccounts<'a> {
+    /// The addresses of [`OSMOSIS_MODULE_ACCOUNTS`].
+    pub listed: Vec<Addr>,
+    /// Other accounts of type `ModuleAccountI` (pool accounts, the CL module's).
+    pub other: &'a dyn Fn(&dyn Storage, &Addr) -> AnyResult<bool>,
+}
+
+impl ModuleAccounts<'_> {
+    fn is_listed(&self, address: &Addr) -> bool {
+        self.listed.contains(address)
+    }
+
+    fn is_module_account(&self, storage: &dyn Storage, address: &Addr) -> AnyResult<bool> {
+        (self.other)(storage, address)
+    }
+}
+
+/// Gas `MsgCreateDenom` consumes on Osmosis (`denom_creation_gas_consume`, set to 40,000,000 by
+/// the v16 upgrade; the fee in coins is empty since). The emulation does not meter gas; a
+/// contract creating a denom must budget this on top of its own (Osmosis' block gas limit is
+/// 300,000,000).
+pub const DENOM_CREATION_GAS_CONSUME: u64 = 40_000_000;
+
 /// Tokenfactory parameters of the emulated chain.
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct TokenfactoryParams {
-    /// Charged from the creator on `MsgCreateDenom` and sent to the community
-    /// pool. Osmosis mainnet charges a fee; the default here is none.
+    /// Charged from the creator on `MsgCreateDenom` and sent to the community pool. Osmosis
+    /// mainnet charges none (since v16 it charges gas instead); the default here is none.
     pub denom_creation_fee: Vec<Coin>,
+    /// Answered in `Params` as `denom_creation_gas_consume`; mainnet's by default.
+    pub denom_creation_gas_consume: u64,
+}
+
+impl Default for TokenfactoryParams {
+    fn default() -> Self {
+        Self {
+            denom_creation_fee: vec![],
+            denom_creation_gas_consume: DENOM_CREATION_GAS_CONSUME,
+        }
+    }
 }
 
 /// `factory/{creator}/{subdenom}`.
@@ -159,7 +237,7 @@ where
 pub(crate) fn mint<ExecC, QueryC>(
     env: &ExecEnv<ExecC, QueryC>,
     storage: &mut dyn Storage,
-    module_accounts: &dyn Fn(&dyn Storage, &Addr) -> AnyResult<bool>,
+    module_accounts: &ModuleAccounts,
     sender: &Addr,
     msg: tf::MsgMint,
 ) -> AnyResult<AppResponse>
@@ -179,8 +257,10 @@ where
     } else {
         env.api.addr_validate(&msg.mint_to_address)?
     };
+    // mintTo refuses the module accounts of the app's `maccPerms` only: a pool's account is a
+    // module account but not on that list, so minting into a pool is allowed, as on Osmosis.
     ensure!(
-        !module_accounts(storage, &to)?,
+        !module_accounts.is_listed(&to),
         "minting to Module Account is not allowed"
     );
     env.mint(storage, &to, vec![amount.clone()])?;
@@ -197,7 +277,7 @@ where
 pub(crate) fn burn<ExecC, QueryC>(
     env: &ExecEnv<ExecC, QueryC>,
     storage: &mut dyn Storage,
-    module_accounts: &dyn Fn(&dyn Storage, &Addr) -> AnyResult<bool>,
+    module_accounts: &ModuleAccounts,
     sender: &Addr,
     msg: tf::MsgBurn,
 ) -> AnyResult<AppResponse>
@@ -214,8 +294,9 @@ where
     } else {
         env.api.addr_validate(&msg.burn_from_address)?
     };
+    // Burn refuses any `ModuleAccountI` (pools included) and burnFrom the `maccPerms` list.
     ensure!(
-        !module_accounts(storage, &from)?,
+        !module_accounts.is_listed(&from) && !module_accounts.is_module_account(storage, &from)?,
         "burning from Module Account is not allowed"
     );
     let mut events = env.burn(storage, &from, vec![amount.clone()])?;
@@ -250,8 +331,9 @@ pub(crate) fn change_admin(
     ))
 }
 
-/// The checks of the SDK's `bank.Metadata.Validate` that matter here.
-fn validate_metadata(metadata: &Metadata) -> AnyResult<()> {
+/// cosmos-sdk's `bank.Metadata.Validate` (x/bank/types/metadata.go), check for check and in its
+/// order, with its error texts; then tokenfactory's `DeconstructDenom` of the base.
+pub fn validate_metadata(metadata: &Metadata) -> AnyResult<()> {
     ensure!(
         !metadata.name.trim().is_empty(),
         "name field cannot be blank"
@@ -263,30 +345,75 @@ fn validate_metadata(metadata: &Metadata) -> AnyResult<()> {
     validate_denom(&metadata.base).map_err(|e| anyhow!("invalid metadata base denom: {e}"))?;
     validate_denom(&metadata.display)
         .map_err(|e| anyhow!("invalid metadata display denom: {e}"))?;
-    let first = metadata
-        .denom_units
-        .first()
-        .ok_or_else(|| anyhow!("metadata must contain at least one denomination unit"))?;
-    ensure!(
-        first.denom == metadata.base && first.exponent == 0,
-        "metadata's first denomination unit must be the one with base denom '{}' and exponent 0",
-        metadata.base
-    );
-    let mut previous = 0u32;
+    let mut has_display = false;
+    let mut current_exponent = 0u32;
+    let mut seen_units = std::collections::BTreeSet::new();
+    // Bounded by the message's own units.
     for (i, unit) in metadata.denom_units.iter().enumerate() {
+        if i == 0 {
+            ensure!(
+                unit.denom == metadata.base,
+                "metadata's first denomination unit must be the one with base denom '{}'",
+                metadata.base
+            );
+            ensure!(
+                unit.exponent == 0,
+                "the exponent for base denomination unit {} must be 0",
+                metadata.base
+            );
+        } else {
+            ensure!(
+                current_exponent < unit.exponent,
+                "denom units should be sorted asc by exponent"
+            );
+        }
+        current_exponent = unit.exponent;
         ensure!(
-            i == 0 || unit.exponent > previous,
-            "the denomination units must be sorted in ascending order"
+            !seen_units.contains(unit.denom.as_str()),
+            "duplicate denomination unit {}",
+            unit.denom
         );
-        previous = unit.exponent;
+        if unit.denom == metadata.display {
+            has_display = true;
+        }
+        // DenomUnit.Validate
+        validate_denom(&unit.denom).map_err(|e| anyhow!("invalid denom unit: {e}"))?;
+        let mut seen_aliases = std::collections::BTreeSet::new();
+        for alias in &unit.aliases {
+            ensure!(
+                !seen_aliases.contains(alias.as_str()),
+                "duplicate denomination unit alias {alias}"
+            );
+            ensure!(
+                !alias.trim().is_empty(),
+                "alias for denom unit {} cannot be blank",
+                unit.denom
+            );
+            seen_aliases.insert(alias.as_str());
+        }
+        seen_units.insert(unit.denom.as_str());
     }
     ensure!(
-        metadata
-            .denom_units
-            .iter()
-            .any(|u| u.denom == metadata.display),
+        has_display,
         "metadata must contain a denomination unit with display denom '{}'",
         metadata.display
+    );
+    deconstruct_denom(&metadata.base)?;
+    Ok(())
+}
+
+/// tokenfactory's `DeconstructDenom`: `factory/{valid creator}/{subdenom}`.
+fn deconstruct_denom(denom: &str) -> AnyResult<()> {
+    let parts: Vec<&str> = denom.splitn(3, '/').collect();
+    ensure!(
+        parts.len() == 3 && parts[0] == "factory",
+        "denom prefix is incorrect. Is: {}.  Should be: factory: invalid denom",
+        parts[0]
+    );
+    ensure!(
+        !parts[1].is_empty() && parts[1].len() <= MAX_CREATOR_LENGTH,
+        "Invalid creator address ({}): invalid denom",
+        parts[1]
     );
     Ok(())
 }
@@ -299,6 +426,7 @@ pub(crate) fn set_denom_metadata(
     let metadata = msg
         .metadata
         .ok_or_else(|| anyhow!("metadata is required"))?;
+    // ValidateBasic, before the message reaches the keeper.
     validate_metadata(&metadata)?;
     ensure_admin(storage, &metadata.base, sender)?;
     let stored = DenomMetadata {
@@ -339,15 +467,13 @@ pub(crate) fn query_denom_authority_metadata(
     })
 }
 
-pub(crate) fn query_denoms_from_creator(
-    storage: &dyn Storage,
-    req: tf::QueryDenomsFromCreatorRequest,
-) -> AnyResult<tf::QueryDenomsFromCreatorResponse> {
-    let denoms = DENOMS_BY_CREATOR
-        .prefix(req.creator.as_str())
+/// The denoms `creator` created (what the chain's `DenomsFromCreator` gRPC query lists; that
+/// query is not on Osmosis' contract whitelist, so only tests read it, through this).
+pub fn denoms_from_creator(storage: &dyn Storage, creator: &str) -> AnyResult<Vec<String>> {
+    Ok(DENOMS_BY_CREATOR
+        .prefix(creator)
         .keys(storage, None, None, Order::Ascending)
-        .collect::<Result<Vec<String>, _>>()?;
-    Ok(tf::QueryDenomsFromCreatorResponse { denoms })
+        .collect::<Result<Vec<String>, _>>()?)
 }
 
 pub(crate) fn query_params(params: &TokenfactoryParams) -> tf::QueryParamsResponse {
@@ -359,7 +485,7 @@ pub(crate) fn query_params(params: &TokenfactoryParams) -> tf::QueryParamsRespon
                 .cloned()
                 .map(ProtoCoin::from)
                 .collect(),
-            denom_creation_gas_consume: 0,
+            denom_creation_gas_consume: params.denom_creation_gas_consume,
         }),
     }
 }

@@ -73,8 +73,8 @@ fn two_hop_revenue_akt_to_osmo_to_spice_composes_the_twaps() {
     // 1 AKT = 2 OSMO and 1 OSMO = 1 SPICE: the composed TWAP is 2 SPICE per AKT.
     assert_eq!(sim.twap_price, Some(Decimal256::from_ratio(2u8, 1u8)));
     let amount_in = sim.amount_in.u128();
-    // min_out = ⌈amount × 2 × 0.98⌉
-    let expected_min = (amount_in * 2 * 98).div_ceil(100);
+    // min_out = ⌈amount × 2 × (1 − 0.1%)² × 0.98⌉: both hops pay mainnet's taker fee
+    let expected_min = (amount_in * 2 * 999 * 999 * 98).div_ceil(100_000_000);
     assert_eq!(sim.min_out.u128(), expected_min);
 
     let res = s.buyback(AKT, None).unwrap();

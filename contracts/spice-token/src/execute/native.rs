@@ -119,6 +119,13 @@ fn denom_units(
 }
 
 /// Messages creating the denom and its metadata; shared by instantiate and `enable_native`.
+///
+/// Gas: on Osmosis `MsgCreateDenom` charges no coins but consumes 40,000,000 gas
+/// (`denom_creation_gas_consume`, v16), on top of this call's own; the transaction that
+/// instantiates the token or calls `enable_native` must budget it (the block limit is 300M).
+/// The metadata must pass the SDK's `Metadata.Validate`: a `display` equal to the base (or
+/// `decimals` 0, which gives the display unit exponent 0 like the base) is refused by the
+/// chain as a duplicate or unsorted unit, failing the whole call.
 pub fn enable_native_msgs(
     deps: DepsMut,
     env: &Env,

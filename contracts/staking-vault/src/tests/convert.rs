@@ -15,16 +15,17 @@ fn convert_swaps_at_a_twap_floor_and_pays_the_bounty_from_the_reply() {
     s.deposit(DEPOSIT, OSMO).unwrap();
     let sim = s.simulate(OSMO);
     assert!(sim.would_execute, "{sim:?}");
-    // TWAP 0.5 AKT per OSMO: min_out = ⌈1,000,000,000 × 0.5 × 0.98⌉ = 490,000,000.
+    // TWAP 0.5 AKT per OSMO, mainnet's 0.1% taker fee:
+    // min_out = ⌈1,000,000,000 × 0.5 × 0.999 × 0.98⌉ = 489,510,000.
     assert_eq!(sim.amount_in.u128(), 1_000_000_000);
     assert_eq!(sim.twap_price, Some(Decimal256::percent(50)));
-    assert_eq!(sim.min_out.u128(), 490_000_000);
+    assert_eq!(sim.min_out.u128(), 489_510_000);
     assert_eq!(sim.bounty.u128(), 2_000_000);
     let res = s.convert(OSMO, None).unwrap();
     let out: u128 = event_attr(&res, "convert", "akt_out").parse().unwrap();
     // The reply's amount is what the pool paid, the estimate the simulation showed.
     assert_eq!(out, sim.expected_out.u128());
-    assert!(out >= 490_000_000);
+    assert!(out >= 489_510_000);
     assert_eq!(s.balance(&s.keeper.clone(), OSMO), 2_000_000);
     assert_eq!(s.waiting(OSMO), 0);
     let b = s.books();
@@ -169,10 +170,11 @@ fn two_hop_route_composes_the_twap_of_each_pool() {
     // 100 USDC (+ bounty): each pool's price impact stays near 0.1%.
     s.deposit(100_200_000, USDC).unwrap();
     let sim = s.simulate(USDC);
-    // 1 USDC = 1 OSMO = 0.5 AKT: min_out = ⌈100,000,000 × 1 × 0.5 × 0.98⌉.
+    // 1 USDC = 1 OSMO = 0.5 AKT, 0.1% taker fee per hop:
+    // min_out = ⌈100,000,000 × 1 × 0.999 × 0.5 × 0.999 × 0.98⌉ = 48,902,049.
     assert_eq!(sim.twap_price, Some(Decimal256::percent(50)), "{sim:?}");
     assert_eq!(sim.amount_in.u128(), 100_000_000);
-    assert_eq!(sim.min_out.u128(), 49_000_000);
+    assert_eq!(sim.min_out.u128(), 48_902_049);
     let res = s.convert(USDC, None).unwrap();
     let out: u128 = event_attr(&res, "convert", "akt_out").parse().unwrap();
     assert_eq!(out, sim.expected_out.u128());
