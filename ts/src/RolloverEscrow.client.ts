@@ -6,7 +6,7 @@
 
 import { ICosmWasmClient, ISigningCosmWasmClient } from "./baseClient";
 import { StdFee } from "@interchainjs/types";
-import { InstantiateMsg, ExecuteMsg, Action, Expiration, Timestamp, Uint64, Decimal, Uint128, TopUpSource, ConfigUpdate, OpenLeaseMsg, BackupProvider, Coin, QueryMsg, MigrateMsg, Addr, BalanceResponse, Config, GrantResponse, StoredTopUpSource, DepositSource, LeaseStatus, LeaseResponse, AutoTopUp, Backup, DepositEntry, Failure, ProviderTerm, ThresholdResponse, ThresholdEntry, LeasesResponse, OwnershipForString, PauseInfoResponse } from "./RolloverEscrow.types";
+import { Uint128, InstantiateMsg, ExecuteMsg, Action, Expiration, Timestamp, Uint64, Decimal, TopUpSource, ConfigUpdate, OpenLeaseMsg, BackupProvider, Coin, QueryMsg, MigrateMsg, Addr, BalanceResponse, Config, GrantResponse, StoredTopUpSource, DepositSource, LeaseStatus, LeaseResponse, AutoTopUp, Backup, DepositEntry, Failure, ProviderTerm, ThresholdResponse, ThresholdEntry, LeasesResponse, OwnershipForString, PauseInfoResponse } from "./RolloverEscrow.types";
 export interface RolloverEscrowReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<Config>;
@@ -193,6 +193,7 @@ export interface RolloverEscrowInterface {
     incentives,
     keeperBountyBps,
     maxBackups,
+    minSponsorDeposit,
     monitors,
     orderBook,
     takeFeeBps
@@ -205,6 +206,7 @@ export interface RolloverEscrowInterface {
     incentives?: string;
     keeperBountyBps?: number;
     maxBackups?: number;
+    minSponsorDeposit?: Uint128;
     monitors?: string[];
     orderBook?: string;
     takeFeeBps?: number;
@@ -309,7 +311,17 @@ export interface RolloverEscrowInterface {
   heartbeat: ({
     leaseId
   }: {
+    leaseId?: number;
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  acceptBackup: ({
+    leaseId
+  }: {
     leaseId: number;
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  closeExpired: ({
+    limit
+  }: {
+    limit?: number;
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   reportFailure: ({
     leaseId,
@@ -363,6 +375,8 @@ export class RolloverEscrowClient implements RolloverEscrowInterface {
     this.setAutoTopUp = this.setAutoTopUp.bind(this);
     this.topUp = this.topUp.bind(this);
     this.heartbeat = this.heartbeat.bind(this);
+    this.acceptBackup = this.acceptBackup.bind(this);
+    this.closeExpired = this.closeExpired.bind(this);
     this.reportFailure = this.reportFailure.bind(this);
     this.setBackups = this.setBackups.bind(this);
     this.rollover = this.rollover.bind(this);
@@ -377,6 +391,7 @@ export class RolloverEscrowClient implements RolloverEscrowInterface {
     incentives,
     keeperBountyBps,
     maxBackups,
+    minSponsorDeposit,
     monitors,
     orderBook,
     takeFeeBps
@@ -389,6 +404,7 @@ export class RolloverEscrowClient implements RolloverEscrowInterface {
     incentives?: string;
     keeperBountyBps?: number;
     maxBackups?: number;
+    minSponsorDeposit?: Uint128;
     monitors?: string[];
     orderBook?: string;
     takeFeeBps?: number;
@@ -403,6 +419,7 @@ export class RolloverEscrowClient implements RolloverEscrowInterface {
         incentives,
         keeper_bounty_bps: keeperBountyBps,
         max_backups: maxBackups,
+        min_sponsor_deposit: minSponsorDeposit,
         monitors,
         order_book: orderBook,
         take_fee_bps: takeFeeBps
@@ -617,11 +634,33 @@ export class RolloverEscrowClient implements RolloverEscrowInterface {
   heartbeat = async ({
     leaseId
   }: {
-    leaseId: number;
+    leaseId?: number;
   }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       heartbeat: {
         lease_id: leaseId
+      }
+    }, fee_, memo_, funds_);
+  };
+  acceptBackup = async ({
+    leaseId
+  }: {
+    leaseId: number;
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      accept_backup: {
+        lease_id: leaseId
+      }
+    }, fee_, memo_, funds_);
+  };
+  closeExpired = async ({
+    limit
+  }: {
+    limit?: number;
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      close_expired: {
+        limit
       }
     }, fee_, memo_, funds_);
   };

@@ -4,6 +4,7 @@
 * and run the @cosmwasm/ts-codegen generate command to regenerate this file.
 */
 
+export type Uint128 = string;
 export interface InstantiateMsg {
   accepted_denoms: string[];
   bond_slash_bps?: number | null;
@@ -14,6 +15,7 @@ export interface InstantiateMsg {
   incentives?: string | null;
   keeper_bounty_bps: number;
   max_backups?: number | null;
+  min_sponsor_deposit?: Uint128 | null;
   monitors?: string[] | null;
   order_book?: string | null;
   owner?: string | null;
@@ -89,7 +91,15 @@ export type ExecuteMsg = {
   };
 } | {
   heartbeat: {
+    lease_id?: number | null;
+  };
+} | {
+  accept_backup: {
     lease_id: number;
+  };
+} | {
+  close_expired: {
+    limit?: number | null;
   };
 } | {
   report_failure: {
@@ -126,7 +136,6 @@ export type Expiration = {
 export type Timestamp = Uint64;
 export type Uint64 = string;
 export type Decimal = string;
-export type Uint128 = string;
 export type TopUpSource = "balance" | {
   grant: {
     granter: string;
@@ -141,6 +150,7 @@ export interface ConfigUpdate {
   incentives?: string | null;
   keeper_bounty_bps?: number | null;
   max_backups?: number | null;
+  min_sponsor_deposit?: Uint128 | null;
   monitors?: string[] | null;
   order_book?: string | null;
   take_fee_bps?: number | null;
@@ -217,6 +227,7 @@ export interface Config {
   incentives?: Addr | null;
   keeper_bounty_bps: number;
   max_backups?: number;
+  min_sponsor_deposit?: Uint128 & string;
   monitors?: Addr[];
   order_book?: Addr | null;
   take_fee_bps: number;
@@ -238,6 +249,7 @@ export type StoredTopUpSource = "balance" | {
 export type DepositSource = "bank" | "balance" | {
   grant: {
     grantee: Addr;
+    seq?: number;
   };
 };
 export type LeaseStatus = "pending" | "active" | {
@@ -282,6 +294,7 @@ export interface AutoTopUp {
   target_runway_blocks: number;
 }
 export interface Backup {
+  accepted?: boolean;
   price_per_block: Decimal;
   provider: Addr;
 }
@@ -294,6 +307,7 @@ export interface Failure {
   height: number;
   reason: number;
   reporter: Addr;
+  time?: Timestamp | null;
 }
 export interface ProviderTerm {
   from_height: number;
