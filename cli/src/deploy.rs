@@ -165,6 +165,8 @@ pub struct BuybackParams {
     pub per_call_cap: Uint128,
     pub epoch_cap: Uint128,
     pub epoch_seconds: u64,
+    /// Least input one buyback swaps; left out, the contract's default (1% of `per_call_cap`).
+    pub min_swap: Option<Uint128>,
 }
 
 impl Default for BuybackParams {
@@ -179,6 +181,7 @@ impl Default for BuybackParams {
             per_call_cap: Uint128::new(1_000_000_000),
             epoch_cap: Uint128::new(10_000_000_000),
             epoch_seconds: 86_400,
+            min_swap: None,
         }
     }
 }
@@ -633,6 +636,7 @@ pub fn deploy<Chain: CwEnv>(
             per_call_cap: b.per_call_cap,
             epoch_cap: b.epoch_cap,
             epoch_seconds: b.epoch_seconds,
+            min_swap: b.min_swap,
         },
     )?;
 

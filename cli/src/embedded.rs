@@ -263,7 +263,7 @@ fn vault_with_rewards(
             strategy: StrategyMsg::Operator {
                 operator: roles.operator.to_string(),
                 channel: AKASH_CHANNEL.into(),
-                delegation_address: "akash1q7spgzqdk5tt8ykcalcn3wmh4fqx6aqvnnyk5h".into(),
+                delegation_address: flows::AKASH_DELEGATION.into(),
                 max_daily_outflow: Uint128::new(1_000_000_000),
                 max_apr: Decimal::percent(20),
                 transfer_timeout_seconds: 600,
@@ -293,7 +293,12 @@ fn vault_with_rewards(
     )?;
     // A day at 20% APR on 1,000 AKT allows 547,945 uakt of rewards.
     advance_time(app, 86_400);
-    fund(app, &vault, vec![coin(SEEDED_REWARDS, AKT_DENOM)])?;
+    flows::operator_sends_home(
+        app,
+        &vault,
+        staking_vault::msg::ReturnKind::Rewards,
+        Uint128::new(SEEDED_REWARDS),
+    )?;
     app.execute_contract(
         roles.operator.clone(),
         vault,
@@ -502,6 +507,15 @@ fn escrow_work(
             provider: backup.to_string(),
             price_per_block: Decimal::percent(1_200),
         }],
+    )?;
+    // A backup takes over only once it has agreed to.
+    app.execute_contract(
+        backup.clone(),
+        escrow.clone(),
+        &Escrow::AcceptBackup {
+            lease_id: lease_failed,
+        },
+        &[],
     )?;
     app.execute_contract(
         roles.monitor.clone(),

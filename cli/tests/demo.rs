@@ -66,20 +66,22 @@ fn demo_reports_a_balanced_spice_ledger_and_exact_swap() {
         n(&supply["burned_native"]),
         n(&flow["burned_native"]) + n(&buyback["spice_burned"])
     );
-    // 1,000 OSMO into 200,000 OSMO / 2,000,000 SPICE at 0.2% fee:
-    // 2e12 * 998e6 / (2e11 + 998e6) = 9,930,447,069.6 -> 9,930,447,069 uspice (rounded down).
-    assert_eq!(n(&flow["burned_native"]), 9_930_447_069);
+    // 1,000 OSMO into 200,000 OSMO / 2,000,000 SPICE: Osmosis' 0.1% taker fee first (999e6
+    // reach the pool), then the pool's 0.2% spread factor:
+    // 2e12 * 997.002e6 / (2e11 + 997.002e6) = 9,920,565,879.9 -> 9,920,565,879 uspice (down).
+    assert_eq!(n(&flow["burned_native"]), 9_920_565_879);
     assert_eq!(n(&supply["minted"]), 110_000_000_000_000);
     // The buyback burned exactly what it bought.
     assert_eq!(n(&buyback["spice_bought"]), n(&buyback["spice_burned"]));
     assert!(n(&buyback["spice_burned"]) > 0);
-    // 100 OSMO into a 50,000 OSMO / 10,000 AKT pool with a 0.2% fee:
-    // 10,000e6 * 99.8e6 / (50,000e6 + 99.8e6) = 19,920,239.04 -> 19,920,239 (rounded down).
+    // 100 OSMO into a 50,000 OSMO / 10,000 AKT pool: the 0.1% taker fee leaves 99.9e6, the
+    // 0.2% spread factor 99.7002e6:
+    // 10,000e6 * 99.7002e6 / (50,000e6 + 99.7002e6) = 19,900,358.6 -> 19,900,358 (rounded down).
     let pool = &report["osmo_akt_pool"];
     assert!(pool["swap_out"]
         .as_str()
         .unwrap()
-        .starts_with("19920239ibc/"));
+        .starts_with("19900358ibc/"));
     assert_eq!(pool["spot_price_before"], "5");
 }
 
@@ -129,10 +131,10 @@ fn demo_fills_the_standing_order_at_the_cheapest_offer_with_a_backup() {
 fn demo_pays_the_serving_provider_its_weighted_share() {
     let report = demo_json();
     let inc = &report["incentives"];
-    // Only this provider earned in the funded epoch: the oracles' 2,000 units at tier 2 (x1.5)
-    // = 3,000 weight (the escrow's hook adds the lease's value once it reports when the service
-    // was served), so it takes the whole 7,000 OSMO budget.
-    assert_eq!(inc["total_weight"], "3000");
+    // Only this provider earned in the funded epoch, at tier 2 (x1.5): the oracles' 2,000 units
+    // = 3,000 weight, plus the escrow's hook for the lease it served in this epoch (200 blocks at
+    // 10 uakt = 2,000 uakt, valued at 1 unit per uakt) = 3,000 more; it takes the whole budget.
+    assert_eq!(inc["total_weight"], "6000");
     assert_eq!(inc["claimed"], "7000000000");
 }
 
@@ -141,12 +143,14 @@ fn demo_vault_buys_stakes_and_harvests_exactly() {
     let report = demo_json();
     let vault = &report["vault"];
     // 500 OSMO waiting; the call swaps 500e6 * 10000 / 10020 = 499,001,996 (room left for the
-    // 20 bps bounty = 998,003 uosmo) into 50,100 OSMO / 9,980.079761 AKT at 0.2% fee:
-    // 9,980,079,761 * 498,003,992 / (50,100,000,000 + 498,003,992) = 98,227,581.
-    assert_eq!(vault["akt_bought"], "98227581");
+    // 20 bps bounty = 998,003 uosmo). The 0.1% taker fee leaves 498,502,994 for the pool
+    // (50,099.9 OSMO / 9,980.099642 AKT after step 4's swap), whose 0.2% spread factor leaves
+    // 497,505,988.012: 9,980,099,642 * 497,505,988.012 / (50,099,900,000 + 497,505,988.012)
+    // = 98,130,709.19 -> 98,130,709.
+    assert_eq!(vault["akt_bought"], "98130709");
     assert_eq!(vault["convert_bounty"], "998003");
-    assert_eq!(vault["sent_to_operator"], "98227581");
-    assert_eq!(vault["staked"], "98227581");
+    assert_eq!(vault["sent_to_operator"], "98130709");
+    assert_eq!(vault["staked"], "98130709");
     // 1 AKT of rewards, 20 bps to the keeper, the rest to buyback-burn.
     assert_eq!(vault["revenue_to_buyback"], "998000");
     assert_eq!(vault["harvest_bounty"], "2000");

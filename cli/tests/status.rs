@@ -90,7 +90,7 @@ fn embedded_status_reports_each_contracts_key_numbers() {
     assert_eq!(
         numbers(5),
         json!({
-            "epoch_seconds": 604800, "oracles": 1, "oracle_quorum": 1, "auditors": 1,
+            "epoch_seconds": 604800, "oracles": 3, "oracle_quorum": 2, "auditors": 1,
             "current_epoch": 0
         })
     );

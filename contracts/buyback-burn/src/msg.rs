@@ -30,6 +30,10 @@ pub struct InstantiateMsg {
     pub epoch_cap: Uint128,
     /// Length of a budget epoch (e.g. a day), at least 600 seconds.
     pub epoch_seconds: u64,
+    /// Least input one buyback swaps, so dust cannot spend the cooldown; from 1 to
+    /// `per_call_cap`. Left out: 1% of `per_call_cap`, rounded up.
+    #[serde(default)]
+    pub min_swap: Option<Uint128>,
 }
 
 /// Each field left out keeps its value; the result is validated exactly like instantiate.

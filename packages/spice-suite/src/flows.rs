@@ -317,6 +317,29 @@ pub struct VaultReport {
 
 /// The IBC channel from Osmosis to Akash the vault stakes through (emulated).
 pub const AKASH_CHANNEL: &str = "channel-1";
+/// The operator's delegation address on Akash.
+pub const AKASH_DELEGATION: &str = "akash1q7spgzqdk5tt8ykcalcn3wmh4fqx6aqvnnyk5h";
+
+/// The operator sends `amount` AKT home from its delegation address over IBC with the ibc-hooks
+/// memo `{"wasm":{"contract":<vault>,"msg":{"receive_return":{"kind":…}}}}`: the ICS-20 module
+/// mints the voucher to the hooks sender derived from (channel, delegation address), which calls
+/// the vault with it. Only arrivals booked this way can back the operator's confirmations.
+pub fn operator_sends_home(
+    app: &mut OsmosisApp,
+    vault: &Addr,
+    kind: staking_vault::msg::ReturnKind,
+    amount: Uint128,
+) -> Result<()> {
+    let hooks_sender = staking_vault::ibc_hooks_sender(app.api(), AKASH_CHANNEL, AKASH_DELEGATION)?;
+    fund(app, &hooks_sender, vec![coin(amount.u128(), AKT_DENOM)])?;
+    app.execute_contract(
+        hooks_sender,
+        vault.clone(),
+        &staking_vault::msg::ExecuteMsg::ReceiveReturn { kind },
+        &[coin(amount.u128(), AKT_DENOM)],
+    )?;
+    Ok(())
+}
 
 /// Liquidity-pool proceeds (OSMO) reach the vault; a keeper converts them to AKT through the
 /// TWAP-guarded route; the vault sends the AKT over IBC to the operator's Akash delegation
@@ -354,7 +377,7 @@ pub fn vault_stakes_and_harvests(
             strategy: StrategyMsg::Operator {
                 operator: roles.operator.to_string(),
                 channel: AKASH_CHANNEL.into(),
-                delegation_address: "akash1q7spgzqdk5tt8ykcalcn3wmh4fqx6aqvnnyk5h".into(),
+                delegation_address: AKASH_DELEGATION.into(),
                 max_daily_outflow: Uint128::new(1_000_000_000),
                 max_apr: Decimal::percent(20),
                 transfer_timeout_seconds: 600,
@@ -404,11 +427,18 @@ pub fn vault_stakes_and_harvests(
         &[],
     )?;
 
-    // A month later the operator sends the rewards back over IBC (the transfer lands in the
-    // vault's bank balance) and reports them: 1 AKT, within 20% APR of the principal.
+    // A month later the operator sends the rewards back over IBC with the ibc-hooks memo
+    // `{"wasm":{"contract":<vault>,"msg":{"receive_return":{"kind":"rewards"}}}}`: the ICS-20
+    // module mints the voucher to the hooks sender derived from (channel, delegation address),
+    // which calls the vault with it. Then the operator reports them: 1 AKT, within 20% APR.
     advance_time(app, 30 * 86_400);
     let rewards = Uint128::new(1_000_000);
-    fund(app, &vault, vec![coin(rewards.u128(), AKT_DENOM)])?;
+    operator_sends_home(
+        app,
+        &vault,
+        staking_vault::msg::ReturnKind::Rewards,
+        rewards,
+    )?;
     app.execute_contract(
         roles.operator.clone(),
         vault.clone(),

@@ -202,6 +202,9 @@ pub fn deploy(app: &mut OsmosisApp, roles: &Roles) -> Result<SuiteContracts> {
             per_call_cap: Uint128::new(1_000_000_000),
             epoch_cap: Uint128::new(10_000_000_000),
             epoch_seconds: 86_400,
+            // Half a unit of a 6-decimal denom: a month of the demo's staking rewards (about
+            // 1 AKT) is one buyback, and dust still cannot spend the cooldown.
+            min_swap: Some(Uint128::new(500_000)),
         },
     )?;
 

@@ -120,8 +120,9 @@ pub fn instantiate(
             epoch_seconds: msg.epoch_seconds,
             // Not an instantiate field: spice-suite builds this message as a Rust literal.
             max_hops: DEFAULT_MAX_HOPS,
-            // Not an instantiate field either, for the same reason; `update_config` sets it.
-            min_swap: default_min_swap(msg.per_call_cap),
+            min_swap: msg
+                .min_swap
+                .unwrap_or_else(|| default_min_swap(msg.per_call_cap)),
         },
     )?;
     let owner = msg.owner.unwrap_or_else(|| info.sender.to_string());

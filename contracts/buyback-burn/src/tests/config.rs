@@ -26,6 +26,7 @@ pub(super) fn valid_msg(api: &MockApi, owner: &Addr, guardian: &Addr) -> Instant
         per_call_cap: Uint128::new(1_000_000_000),
         epoch_cap: Uint128::new(10_000_000_000),
         epoch_seconds: 86_400,
+        min_swap: None,
     }
 }
 
@@ -69,6 +70,17 @@ fn instantiate_refuses_each_invalid_field() {
     let owner = api.addr_make("owner");
     let guardian = api.addr_make("guardian");
     let cases: Vec<(Mutation, ContractError)> = vec![
+        (
+            |m| m.min_swap = Some(Uint128::zero()),
+            ContractError::ZeroMinSwap,
+        ),
+        (
+            |m| m.min_swap = Some(Uint128::new(1_000_000_001)),
+            ContractError::MinSwapAbovePerCallCap {
+                min_swap: Uint128::new(1_000_000_001),
+                per_call_cap: Uint128::new(1_000_000_000),
+            },
+        ),
         (
             // Osmosis prunes TWAP records after 48 hours: a longer window fails every buyback.
             |m| m.twap_window_seconds = 47 * 3_600 + 1,

@@ -182,3 +182,23 @@ fn min_swap_is_validated_like_instantiate() {
         ContractError::Governance(_)
     ));
 }
+
+#[test]
+fn instantiate_takes_an_explicit_min_swap_or_one_percent_of_the_per_call_cap() {
+    let api = cosmwasm_std::testing::MockApi::default();
+    let owner = api.addr_make("owner");
+    let guardian = api.addr_make("guardian");
+    let mut msg = super::config::valid_msg(&api, &owner, &guardian);
+    let mut deps = cosmwasm_std::testing::mock_dependencies();
+    let env = cosmwasm_std::testing::mock_env();
+    let info = cosmwasm_std::testing::message_info(&owner, &[]);
+    crate::contract::instantiate(deps.as_mut(), env.clone(), info.clone(), msg.clone()).unwrap();
+    let config = crate::state::CONFIG.load(&deps.storage).unwrap();
+    assert_eq!(config.min_swap, Uint128::new(10_000_000));
+
+    msg.min_swap = Some(Uint128::new(500_000));
+    let mut deps = cosmwasm_std::testing::mock_dependencies();
+    crate::contract::instantiate(deps.as_mut(), env, info, msg).unwrap();
+    let config = crate::state::CONFIG.load(&deps.storage).unwrap();
+    assert_eq!(config.min_swap, Uint128::new(500_000));
+}

@@ -172,6 +172,7 @@ impl Suite {
             per_call_cap: Uint128::new(PER_CALL_CAP),
             epoch_cap: Uint128::new(EPOCH_CAP),
             epoch_seconds: EPOCH,
+            min_swap: None,
         };
         let buyback = app
             .instantiate_contract(code, owner.clone(), &msg, &[], "buyback", None)
