@@ -6,7 +6,7 @@
 #   scripts/bench.sh --check          the same, then fail (naming the row) when SPICE's transfer,
 #                                     send, burn or balance costs more VM gas than cw20-base's, a
 #                                     scaling ratio (10,000 vs 10 entries) exceeds 1.25, an
-#                                     artifact exceeds 600,000 bytes, or a path costs more SDK gas
+#                                     artifact exceeds 700,000 bytes, or a path costs more SDK gas
 #                                     than its budget in bench/budgets.toml
 #   scripts/bench.sh --write-budgets  also rewrite bench/budgets.toml from this run (+5%)
 #   scripts/bench.sh --skip-build     measure the artifacts already in artifacts/

@@ -22,8 +22,11 @@ use crate::vm::{
 
 /// wasmd's default code size limit (800 KiB).
 pub const UPLOAD_LIMIT_BYTES: u64 = 819_200;
-/// The suite's own, tighter limit: an artifact above it fails `--check`.
-pub const BENCH_LIMIT_BYTES: u64 = 600_000;
+/// The suite's own, tighter limit: an artifact above it fails `--check`. 700,000 since issue 18:
+/// the vault's bookkeeping of every coin (sync, attributable operator returns, loss booking,
+/// conversion epochs) took staking_vault.wasm from 563,952 to 629,521 bytes. That keeps 14% under
+/// wasmd's default upload limit (Osmosis allows 3 MiB) and still fails a runaway build.
+pub const BENCH_LIMIT_BYTES: u64 = 700_000;
 /// Largest allowed cost at 10,000 entries relative to 10 entries.
 pub const MAX_SCALING_RATIO: f64 = 1.25;
 /// Entry counts of the scaling table.

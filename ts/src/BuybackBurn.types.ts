@@ -14,6 +14,7 @@ export interface InstantiateMsg {
   keeper_bounty_bps: number;
   max_slippage: Decimal;
   max_spot_deviation: Decimal;
+  min_swap?: Uint128 | null;
   owner?: string | null;
   per_call_cap: Uint128;
   spice_denom: string;
