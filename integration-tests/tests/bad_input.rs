@@ -1752,7 +1752,7 @@ fn escrow_refuses_malformed_input() {
                 }]
             }),
             deposit.clone(),
-            exact(EscrowError::DuplicateBackup {
+            exact(EscrowError::BackupIsProvider {
                 provider: provider.to_string(),
             }),
         ),

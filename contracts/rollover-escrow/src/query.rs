@@ -21,8 +21,10 @@ pub fn config(deps: Deps) -> StdResult<Config> {
 fn view(deps: Deps, env: &Env, mut lease: Lease) -> Result<LeaseResponse, ContractError> {
     let now = env.block.height;
     let cfg = CONFIG.load(deps.storage)?;
-    let mut fx = Effects::default();
-    fx.time = env.block.time;
+    let mut fx = Effects {
+        time: env.block.time,
+        ..Effects::default()
+    };
     settle_now(deps.storage, &mut lease, &cfg, now, &mut fx)?;
     let live = crate::execute::health::liveness(deps.storage, &lease.provider)?;
     let last_heartbeat = crate::execute::health::last_seen(&lease, live.as_ref());
