@@ -182,9 +182,136 @@ fn snapshot(c: &mut VmContract, queries: &[Value]) -> Vec<String> {
         .collect()
 }
 
-fn assert_same_answers(what: &str, queries: &[Value], before: &[String], after: &[String]) {
+/// A field the current release added to a query answer, with the value a contract migrated
+/// from 0.1.0 state must answer in it (its stored records predate the field and take their
+/// `#[serde(default)]`, or the migration sets it).
+struct Added {
+    /// The query's name: the top-level key of the query message.
+    query: &'static str,
+    /// Where the field sits in the answer: object keys, `*` for every element of an array.
+    /// The last key is the added field.
+    path: &'static [&'static str],
+    /// What the migrated contract answers there.
+    value: Value,
+    /// `None` for a field the release added. `Some(old)` for the rare answer the release
+    /// changed on purpose: the 0.1.0 code answered `old` there, the current code `value`.
+    was: Option<Value>,
+}
+
+fn added(query: &'static str, path: &'static [&'static str], value: Value) -> Added {
+    Added {
+        query,
+        path,
+        value,
+        was: None,
+    }
+}
+
+/// An answer the release changed on purpose (see `Added::was`); reported, not hidden.
+fn changed(query: &'static str, path: &'static [&'static str], was: Value, value: Value) -> Added {
+    Added {
+        query,
+        path,
+        value,
+        was: Some(was),
+    }
+}
+
+/// The name of the query `q`: `{"config":{}}` -> `config`.
+fn query_name(q: &Value) -> &str {
+    q.as_object()
+        .and_then(|o| o.keys().next())
+        .map(String::as_str)
+        .unwrap_or_else(|| panic!("not a query message: {q}"))
+}
+
+/// Checks and removes the field at `path` in every object `at` reaches; returns how many
+/// fields it found.
+fn strip_added(at: &mut Value, path: &[&str], expected: &Value, what: &str) -> usize {
+    match path {
+        [] => unreachable!("an added field has a name"),
+        ["*", rest @ ..] => match at {
+            Value::Array(items) => items
+                .iter_mut()
+                .map(|item| strip_added(item, rest, expected, what))
+                .sum(),
+            // An absent list (`null`) has no elements to carry the field.
+            Value::Null => 0,
+            other => panic!("{what}: expected an array, found {other}"),
+        },
+        [field] => {
+            let shown = at.to_string();
+            let object = at
+                .as_object_mut()
+                .unwrap_or_else(|| panic!("{what}: expected an object, found {shown}"));
+            let value = object
+                .remove(*field)
+                .unwrap_or_else(|| panic!("{what}: the added field {field:?} is missing"));
+            assert_eq!(
+                &value, expected,
+                "{what}: the added field {field:?} does not answer its default"
+            );
+            1
+        }
+        [key, rest @ ..] => {
+            let shown = at.to_string();
+            let inner = at
+                .get_mut(*key)
+                .unwrap_or_else(|| panic!("{what}: no {key:?} in {shown}"));
+            strip_added(inner, rest, expected, what)
+        }
+    }
+}
+
+/// The migrated contract answers every query exactly as before, except for the fields the
+/// current release documents as added (`added`): each of those must be there, with its
+/// default, and nothing else may differ. An answer without added fields must be
+/// byte-identical; one with added fields must be identical JSON once they are removed.
+/// Every entry of `added` must match at least one field, so the list cannot go stale.
+fn assert_same_answers(
+    what: &str,
+    queries: &[Value],
+    added: &[Added],
+    before: &[String],
+    after: &[String],
+) {
+    let mut used = vec![false; added.len()];
     for ((q, b), a) in queries.iter().zip(before).zip(after) {
-        assert_eq!(b, a, "{what}: query {q} answers differently");
+        let name = query_name(q);
+        let fields: Vec<_> = added
+            .iter()
+            .enumerate()
+            .filter(|(_, f)| f.query == name)
+            .collect();
+        if fields.is_empty() {
+            if b != a {
+                eprintln!("DIFF {what} {q}\nB {b}\nA {a}");
+            }
+            continue;
+        }
+        let mut old: Value = serde_json::from_str(b).expect("query answers are JSON");
+        let mut new: Value = serde_json::from_str(a).expect("query answers are JSON");
+        for (i, f) in fields {
+            let at = format!("{what}: query {q}, {}", f.path.join("."));
+            let found = strip_added(&mut new, f.path, &f.value, &at);
+            if let Some(was) = &f.was {
+                let had = strip_added(&mut old, f.path, was, &format!("{at} (before)"));
+                assert_eq!(had, found, "{at}: changed in some places only");
+            }
+            used[i] |= found > 0;
+        }
+        assert_eq!(
+            old, new,
+            "{what}: query {q} answers differently besides the added fields\n  raw before: {b}\n  raw after:  {a}"
+        );
+    }
+    for (f, used) in added.iter().zip(used) {
+        assert!(
+            used,
+            "{what}: no answer had the added field {}.{}",
+            f.query,
+            f.path.join(".")
+        );
     }
 }
 
@@ -221,11 +348,16 @@ fn swap_reply(id: u64, amount_out: &str) -> Reply {
 /// (spot = TWAP), in the JSON wasmd returns for stargate queries; enough for routes,
 /// conversions and buybacks.
 fn osmosis_answers(denoms: [&str; 2]) -> StargateHandler {
-    let [a, b] = denoms.map(str::to_string);
-    Box::new(move |path, _request| osmosis_answer(path, &a, &b))
+    osmosis_answers_quoting(denoms, "499000")
 }
 
-fn osmosis_answer(path: &str, a: &str, b: &str) -> Result<Binary, String> {
+/// `osmosis_answers`, with the pool quoting `estimate` out for any swap.
+fn osmosis_answers_quoting(denoms: [&str; 2], estimate: &str) -> StargateHandler {
+    let [a, b, estimate] = [denoms[0], denoms[1], estimate].map(str::to_string);
+    Box::new(move |path, _request| osmosis_answer(path, &a, &b, &estimate))
+}
+
+fn osmosis_answer(path: &str, a: &str, b: &str, estimate: &str) -> Result<Binary, String> {
     let json = match path {
         "/osmosis.poolmanager.v1beta1.Query/Pool" => json!({ "pool": {
             "@type": "/osmosis.gamm.v1beta1.Pool",
@@ -252,13 +384,78 @@ fn osmosis_answer(path: &str, a: &str, b: &str) -> Result<Binary, String> {
             json!({ "taker_fee": "0.001000000000000000" })
         }
         "/osmosis.poolmanager.v1beta1.Query/EstimateSwapExactAmountIn" => {
-            json!({ "token_out_amount": "499000" })
+            json!({ "token_out_amount": estimate })
         }
         other => return Err(format!("not emulated: {other}")),
     };
     Ok(Binary::from(
         serde_json::to_vec(&json).map_err(|e| e.to_string())?,
     ))
+}
+
+/// A stored record (raw key) that `migrate` rewrites, filling in `field` (a top-level key of
+/// the JSON record) with `value`; the rest of the record must stay as it was.
+struct Rewritten {
+    key: &'static [u8],
+    field: &'static str,
+    value: Value,
+}
+
+/// The store after the migration is the store before it, except the `rewritten` records, which
+/// differ only by their filled-in field.
+fn assert_rewritten(
+    name: &str,
+    before: &[(Vec<u8>, Vec<u8>)],
+    after: &[(Vec<u8>, Vec<u8>)],
+    rewritten: &[Rewritten],
+) {
+    let keys = |records: &[(Vec<u8>, Vec<u8>)]| -> Vec<Vec<u8>> {
+        records.iter().map(|(k, _)| k.clone()).collect()
+    };
+    assert_eq!(
+        keys(before),
+        keys(after),
+        "{name}: the migration added or removed stored records"
+    );
+    for r in rewritten {
+        assert!(
+            before.iter().any(|(k, _)| k.as_slice() == r.key),
+            "{name}: no stored record {:?} to rewrite",
+            String::from_utf8_lossy(r.key)
+        );
+    }
+    for ((key, old), (_, new)) in before.iter().zip(after) {
+        let shown = String::from_utf8_lossy(key);
+        let Some(r) = rewritten.iter().find(|r| r.key == key.as_slice()) else {
+            assert!(
+                old == new,
+                "{name}: the migration changed the stored record {shown:?}"
+            );
+            continue;
+        };
+        let old: Value = serde_json::from_slice(old).expect("a JSON record");
+        let mut new: Value = serde_json::from_slice(new).expect("a JSON record");
+        assert!(
+            old.get(r.field).is_none(),
+            "{name}: {shown:?} already had {:?}: {old}",
+            r.field
+        );
+        let filled = new
+            .as_object_mut()
+            .and_then(|o| o.remove(r.field))
+            .unwrap_or_else(|| {
+                panic!(
+                    "{name}: the migration did not fill in {shown:?}.{}",
+                    r.field
+                )
+            });
+        assert_eq!(filled, r.value, "{name}: {shown:?}.{}", r.field);
+        assert_eq!(
+            old, new,
+            "{name}: the migration changed {shown:?} besides {:?}",
+            r.field
+        );
+    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -269,7 +466,14 @@ fn osmosis_answer(path: &str, a: &str, b: &str) -> Result<Binary, String> {
 /// and checks: the migrate event, the cw2 version, `queries` answering as before; that the
 /// 0.1.0 code and a foreign contract's code are refused and leave code and state alone; that
 /// re-running the migration at the same version is allowed.
-fn migrate_and_check(c: &mut VmContract, name: &str, admin: &str, queries: &[Value]) {
+fn migrate_and_check(
+    c: &mut VmContract,
+    name: &str,
+    admin: &str,
+    queries: &[Value],
+    added: &[Added],
+    rewritten: &[Rewritten],
+) {
     let crate_name = cw2_name(name);
     assert_eq!(
         cw2_info(c),
@@ -318,13 +522,17 @@ fn migrate_and_check(c: &mut VmContract, name: &str, admin: &str, queries: &[Val
     );
     assert_eq!(cw2_info(c), (crate_name.clone(), CURRENT.to_string()));
     let after = snapshot(c, queries);
-    assert_same_answers(&format!("{name} after migrating"), queries, &before, &after);
-    // 0.2.0 changed no storage layout, so nothing but the version may have moved. A release
-    // that rewrites state in `migrate` replaces this with checks of what it rewrote.
-    assert!(
-        state_without_version(c) == raw_before,
-        "{name}: the migration changed storage besides contract_info"
+    assert_same_answers(
+        &format!("{name} after migrating"),
+        queries,
+        added,
+        &before,
+        &after,
     );
+    // Nothing but the version and the records `rewritten` lists may have moved, and those only
+    // by the field the migration fills in.
+    let raw_after = state_without_version(c);
+    assert_rewritten(name, &raw_before, &raw_after, rewritten);
 
     // Back to the 0.1.0 code: its migrate handler must refuse the newer state.
     let downgrade = c
@@ -382,13 +590,14 @@ fn migrate_and_check(c: &mut VmContract, name: &str, admin: &str, queries: &[Val
     assert_eq!(attr(&again.response, "from_version"), CURRENT);
 
     assert!(
-        state_without_version(c) == raw_before,
+        state_without_version(c) == raw_after,
         "{name}: a refused migration changed storage"
     );
     let unchanged = snapshot(c, queries);
     assert_same_answers(
         &format!("{name} after the refused migrations"),
         queries,
+        added,
         &before,
         &unchanged,
     );
@@ -525,7 +734,13 @@ fn spice_token_migrates_with_balances_and_allowances() {
     for who in [&alice, &bob, &carol] {
         queries.push(json!({ "balance": { "address": who } }));
     }
-    migrate_and_check(&mut c, name, &dao, &queries);
+    // 0.2.0 added to the answers (stored records read the serde defaults): nothing is
+    // reserved for the native denom and its admin was never renounced.
+    let new_fields = [
+        added("config", &["native_admin_renounced"], json!(false)),
+        added("supply", &["native_reserve"], json!("0")),
+    ];
+    migrate_and_check(&mut c, name, &dao, &queries, &new_fields, &[]);
 
     let mint = json!({ "mint": { "recipient": carol, "amount": "1000" } });
     let paused = c
@@ -656,7 +871,29 @@ fn staking_vault_migrates_with_deposits_stake_and_proceeds() {
     ];
     let status_before = query(&mut c, &json!({ "status": {} }));
     let history_before = query(&mut c, &json!({ "history": {} }));
-    migrate_and_check(&mut c, name, &dao, &queries);
+    // 0.2.0 added to the answers: the conversion bounds and the daily loss limit read their
+    // defaults, the new books start at zero, nothing is held.
+    let new_fields = [
+        added("config", &["min_convert_amount"], json!("1000000")),
+        added("config", &["convert_epoch_seconds"], json!(86400)),
+        added("config", &["convert_epoch_cap"], json!("100000000000")),
+        added("config", &["max_daily_loss"], json!("0.1")),
+        added("status", &["books", "returns_arrived"], json!("0")),
+        added("status", &["books", "rewards_arrived"], json!("0")),
+        added("status", &["books", "loss_day"], json!(0)),
+        added("status", &["books", "loss_today"], json!("0")),
+        added("status", &["books", "loss_base"], json!("0")),
+        added("status", &["held"], json!([])),
+        // Changed on purpose (issue 19): the swap guard deducts Osmosis' taker fee (0.1% here)
+        // from the TWAP minimum, so the same refusal quotes a lower minimum.
+        changed(
+            "simulate_convert",
+            &["refusal"],
+            json!("1996007uosmo would buy 499000 AKT, below the TWAP minimum 978044"),
+            json!("1996007uosmo would buy 499000 AKT, below the TWAP minimum 977066"),
+        ),
+    ];
+    migrate_and_check(&mut c, name, &dao, &queries, &new_fields, &[]);
 
     // The uosmo deposited before the migration converts, and its swap reply lands.
     let convert = exec(
@@ -728,8 +965,9 @@ fn buyback_burn_migrates_with_routes_and_history() {
         &[],
     );
     let address = c.address().to_string();
-    let buyback = |c: &mut VmContract| {
-        c.set_balance(&address, vec![coin(1_000_000, AKT)]);
+    // `balance` AKT waiting, of which the 0.2% bounty is kept and the rest buys `out` SPICE.
+    let buyback = |c: &mut VmContract, balance: u128, out: &str| {
+        c.set_balance(&address, vec![coin(balance, AKT)]);
         let r = exec(
             c,
             &keeper,
@@ -737,11 +975,11 @@ fn buyback_burn_migrates_with_routes_and_history() {
             &[],
         );
         let id = r.messages.first().expect("buyback swaps").id;
-        c.reply(&swap_reply(id, "499000"))
+        c.reply(&swap_reply(id, out))
             .unwrap_or_else(|e| panic!("buyback reply: {e}"))
             .response
     };
-    buyback(&mut c);
+    buyback(&mut c, 1_000_000, "499000");
     c.advance_blocks(700, 4_000);
 
     let queries = [
@@ -754,10 +992,84 @@ fn buyback_burn_migrates_with_routes_and_history() {
         json!({ "pause_info": {} }),
     ];
     let history_before = query(&mut c, &json!({ "history": {} }));
-    migrate_and_check(&mut c, name, &dao, &queries);
+    // 0.2.0 added `min_swap`: `migrate` stores the instantiate default, ⌈per_call_cap / 100⌉,
+    // into the 0.1.0 config; nothing was burned from held SPICE.
+    let new_fields = [
+        added("config", &["min_swap"], json!("10000000")),
+        added("status", &["spice_burned_held"], json!("0")),
+        // The default minimum swap is above the 998,003 AKT waiting since before the
+        // migration, so the same simulation now refuses: a consequence of the new default.
+        changed(
+            "simulate_buyback",
+            &["amount_in"],
+            json!("998003"),
+            json!("0"),
+        ),
+        changed(
+            "simulate_buyback",
+            &["expected_out"],
+            json!("499000"),
+            json!("0"),
+        ),
+        changed(
+            "simulate_buyback",
+            &["min_out"],
+            json!("489022"),
+            json!("0"),
+        ),
+        changed(
+            "simulate_buyback",
+            &["twap_price"],
+            json!("0.5"),
+            Value::Null,
+        ),
+        changed(
+            "simulate_buyback",
+            &["spot_price"],
+            json!("0.5"),
+            Value::Null,
+        ),
+        changed("simulate_buyback", &["bounty"], json!("1996"), json!("0")),
+        changed(
+            "simulate_buyback",
+            &["would_execute"],
+            json!(true),
+            json!(false),
+        ),
+        changed(
+            "simulate_buyback",
+            &["refusal"],
+            Value::Null,
+            json!(format!(
+                "a buyback of 998003{AKT} is below the minimum swap 10000000; it would spend \
+                 the cooldown on dust"
+            )),
+        ),
+    ];
+    let rewritten = [Rewritten {
+        key: b"cfg",
+        field: "min_swap",
+        value: json!("10000000"),
+    }];
+    migrate_and_check(&mut c, name, &dao, &queries, &new_fields, &rewritten);
 
-    // The route set before the migration still buys back, past the old cooldown.
-    buyback(&mut c);
+    // The 0.1.0-sized buyback is now below the minimum swap and is refused, changing nothing.
+    let dust = c
+        .execute(
+            &keeper,
+            &json!({ "buyback": { "denom": AKT, "limit": null } }),
+            &[],
+        )
+        .expect_err("below the migrated minimum swap");
+    assert!(
+        dust.contract_message()
+            .is_some_and(|m| m.contains("below the minimum swap 10000000")),
+        "{dust}"
+    );
+    // The route set before the migration still buys back, past the old cooldown, at or above
+    // the minimum swap: 20 AKT, 19.96 of it swapped at 0.5 (the pool quotes that much).
+    c.set_stargate_handler(osmosis_answers_quoting([AKT, &spice], "9980000"));
+    buyback(&mut c, 20_000_000, "9980000");
     let history = query(&mut c, &json!({ "history": {} }));
     let count = |h: &Value| h["buybacks"].as_array().map_or(0, Vec::len);
     assert_eq!(count(&history_before), 1, "{history_before}");
@@ -852,7 +1164,24 @@ fn provider_incentives_migrates_with_providers_reports_and_epochs() {
         queries.push(json!({ "provider_audit": { "provider": p } }));
         queries.push(json!({ "dispute": { "epoch": 0, "provider": p } }));
     }
-    migrate_and_check(&mut c, name, &dao, &queries);
+    // 0.2.0 added to the config (serde defaults): no value weights, no caps per provider, pair
+    // or epoch, and disputes expire after 30 days.
+    let new_fields = [
+        added("config", &["value_weights"], json!([])),
+        added(
+            "config",
+            &["max_weight_per_provider"],
+            json!(u128::MAX.to_string()),
+        ),
+        added(
+            "config",
+            &["max_weight_per_pair"],
+            json!(u128::MAX.to_string()),
+        ),
+        added("config", &["max_payout_per_epoch"], json!([])),
+        added("config", &["dispute_deadline_seconds"], json!(2_592_000)),
+    ];
+    migrate_and_check(&mut c, name, &dao, &queries, &new_fields, &[]);
 
     // The epoch reported before the migration finalizes and pays out.
     set_time(&mut c, genesis + EPOCH + REPORT_WINDOW + 60);
@@ -975,7 +1304,9 @@ fn order_book_migrates_with_orders_and_offers() {
         json!({ "resource_class": { "resources": order_spec()["resources"] } }),
     ];
     let order_before = query(&mut c, &json!({ "order": { "order_id": resting } }));
-    migrate_and_check(&mut c, name, &dao, &queries);
+    // 0.2.0's `offer_deposit` / `deposit` are omitted while `None`, which every 0.1.0 record
+    // reads: the answers are unchanged.
+    migrate_and_check(&mut c, name, &dao, &queries, &[], &[]);
 
     // The order placed before the migration is cancelled and its deposit refunded.
     let cancel = exec(
@@ -1076,7 +1407,23 @@ fn rollover_escrow_migrates_with_leases_balances_and_grants() {
         json!({ "balance": { "owner": tenant, "denom": AKT } }),
     ];
     let lease_before = query(&mut c, &json!({ "lease": { "lease_id": active } }));
-    migrate_and_check(&mut c, name, &dao, &queries);
+    // 0.2.0 added the sponsor deposit floor (serde default) and whether a backup accepted its
+    // role (no 0.1.0 backup did).
+    let new_fields = [
+        added("config", &["min_sponsor_deposit"], json!("1000")),
+        added("lease", &["backups", "*", "accepted"], json!(false)),
+        added(
+            "leases_by_tenant",
+            &["leases", "*", "backups", "*", "accepted"],
+            json!(false),
+        ),
+        added(
+            "leases_by_provider",
+            &["leases", "*", "backups", "*", "accepted"],
+            json!(false),
+        ),
+    ];
+    migrate_and_check(&mut c, name, &dao, &queries, &new_fields, &[]);
 
     // The lease opened before the migration keeps streaming: the provider withdraws what
     // accrued, and the tenant tops it up.
