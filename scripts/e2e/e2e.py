@@ -483,6 +483,9 @@ def deploy(run):
         "min_runway_blocks": 14_400, "max_open_orders_per_tenant": 20,
         "provider_registry": None, "keeper_bounty_bps": 10,
         "max_open_offers_per_provider": None,
+        # A book without a provider registry must charge offers a deposit (against Sybil
+        # offers); the wiring below sets the registry and drops it, as spice-suite does.
+        "offer_deposit": {"denom": chain.denom, "amount": "5000000"},
     })
     _, now = chain.status()
     genesis = int(now) - EPOCH_SECONDS + EPOCH_ENDS_AFTER
@@ -508,6 +511,7 @@ def deploy(run):
     }}, "owner")
     run.execute("wire order book -> provider registry", "order_book", {"update_config": {
         "provider_registry": run.contracts["provider_incentives"],
+        "offer_deposit": {"denom": chain.denom, "amount": "0"},
     }}, "owner")
 
     cfg = run.query("rollover_escrow", {"config": {}})
