@@ -114,6 +114,21 @@ fn exec(
         .map_err(|e| anyhow!("{} execute {msg}: {e}", c.name()))
 }
 
+/// The staking vault's operator delegation address on Akash in the benchmark.
+const VAULT_DELEGATION_ADDRESS: &str = "akash1qyqszqgpqyqszqgpqyqszqgpqyqszqgpjn5cxd";
+
+/// The address Osmosis' ibc-hooks executes as for a transfer from `original_sender` arriving on
+/// `channel`: sha256(sha256("ibc-wasm-hook-intermediary") ‖ "channel/original_sender"), bech32.
+fn ibc_hooks_sender(channel: &str, original_sender: &str) -> anyhow::Result<String> {
+    use cosmwasm_vm::BackendApi;
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(Sha256::digest(b"ibc-wasm-hook-intermediary"));
+    hasher.update(format!("{channel}/{original_sender}").as_bytes());
+    let (address, _gas) = crate::vm::api().addr_humanize(&hasher.finalize());
+    address.map_err(|e| anyhow!("ibc-hooks sender: {e}"))
+}
+
 /// Executes and returns the value of `attribute` in the response's events.
 fn exec_attr(
     c: &mut VmContract,
@@ -826,8 +841,13 @@ impl Incentives {
         let settled = exec(
             &mut self.c,
             &addr("escrow"),
-            json!({ "lease_settled": { "provider": provider, "lease_id": 1, "denom": AKT_DENOM,
-                                       "amount": "1000", "blocks": 100 } }),
+            // 100 blocks served in the last 50 seconds of this epoch, valued by the fixture's
+            // value weight for AKT.
+            json!({ "lease_settled": { "provider": provider, "tenant": addr("bench-tenant"),
+                                       "lease_id": 1, "denom": AKT_DENOM,
+                                       "amount": "1000", "take_fee": "10", "blocks": 100,
+                                       "served_from": ((start + 10) * 1_000_000_000).to_string(),
+                                       "served_until": ((start + 60) * 1_000_000_000).to_string() } }),
             &[],
         )?;
         self.set_time(start + EPOCH_SECONDS + 60);
@@ -1111,7 +1131,7 @@ pub fn staking_vault(results: &mut Results, missing: &mut Vec<String>) -> anyhow
         json!({ "set_route": { "denom": "uosmo", "hops": [{ "pool_id": 1, "token_out_denom": AKT_DENOM }] } }),
         json!({ "set_strategy": { "strategy": { "operator": {
             "operator": operator, "channel": "channel-1",
-            "delegation_address": "akash1qyqszqgpqyqszqgpqyqszqgpqyqszqgpjn5cxd",
+            "delegation_address": VAULT_DELEGATION_ADDRESS,
             "max_daily_outflow": "1000000000000", "max_apr": "0.5", "transfer_timeout_seconds": 600 } } } }),
     ];
     for msg in setup {
@@ -1170,17 +1190,27 @@ pub fn staking_vault(results: &mut Results, missing: &mut Vec<String>) -> anyhow
     let r = accepted(
         &mut c,
         &operator,
-        json!({ "confirm_delegation": { "amount": "499000", "tx_hash": "D1E2F3" } }),
+        json!({ "confirm_delegation": { "amount": "499000", "tx_hash": format!("{:064X}", 0xD1E2F3) } }),
     );
     step("confirm_delegation (operator)", "", r);
     // A week staked: the reward bound is 499,000 × 50% × 7 / 365 ≈ 4,785 AKT.
     c.advance_blocks(100_800, 7 * 86_400);
-    // The operator sent the rewards back: they are in the vault's bank when it confirms them.
+    // The operator sends the rewards home over IBC with the ibc-hooks memo: the voucher lands
+    // with the hooks sender derived from (channel, delegation address), which calls the vault
+    // with it; then the operator confirms them.
     c.set_balance(&address, vec![coin(1_000, AKT_DENOM)]);
+    let hooks_sender = ibc_hooks_sender("channel-1", VAULT_DELEGATION_ADDRESS)?;
+    let r = exec(
+        &mut c,
+        &hooks_sender,
+        json!({ "receive_return": { "kind": "rewards" } }),
+        &coins(1_000, AKT_DENOM),
+    );
+    step("receive_return (ibc-hooks, rewards home)", IBC_NOTE, r);
     let r = accepted(
         &mut c,
         &operator,
-        json!({ "confirm_rewards": { "amount": "1000", "tx_hash": "A1B2C3" } }),
+        json!({ "confirm_rewards": { "amount": "1000", "tx_hash": format!("{:064X}", 0xA1B2C3) } }),
     );
     step("confirm_rewards (operator)", "", r);
     let r = exec(&mut c, &keeper, json!({ "harvest": {} }), &[]);

@@ -42,6 +42,8 @@ pub fn instantiate_msg(contract: &str, owner: &str) -> Value {
             "max_spot_deviation": "0.03",
             "keeper_bounty_bps": 20,
             "convert_cooldown_seconds": 3600,
+            // The benchmark converts ~1 OSMO of proceeds at a time.
+            "min_convert_amount": "100000",
         }),
         "buyback_burn" => json!({
             "owner": owner,
@@ -55,6 +57,8 @@ pub fn instantiate_msg(contract: &str, owner: &str) -> Value {
             "per_call_cap": "1000000000",
             "epoch_cap": "10000000000",
             "epoch_seconds": 86400,
+            // As spice-suite deploys it: the benchmark's ~1 AKT of revenue is one buyback.
+            "min_swap": "500000",
         }),
         "provider_incentives" => json!({
             "owner": owner,
@@ -65,6 +69,8 @@ pub fn instantiate_msg(contract: &str, owner: &str) -> Value {
             "oracles": [owner],
             "oracle_quorum": 1,
             "auditors": [owner],
+            // Escrow settlements earn weight only in a priced denom.
+            "value_weights": [{ "denom": AKT_DENOM, "weight": "1" }],
         }),
         "order_book" => json!({
             "owner": owner,
