@@ -37,6 +37,11 @@ use crate::state::{
 };
 
 pub const STAKING_REPLY_ID: u64 = 6;
+/// How long after its maturity an unbonding entry may still be paid before a shortfall counts
+/// as a loss: the chain pays after the transactions of the block that reaches the completion
+/// time, and its unbonding time may differ slightly from the configured one.
+pub const MATURITY_MARGIN_SECONDS: u64 = 3_600;
+
 /// Most denoms one `sync` names.
 pub const MAX_SYNC_DENOMS: usize = 10;
 const DAY_SECONDS: u64 = 86_400;
@@ -77,12 +82,27 @@ pub fn settle_matured(
         if !arrived.is_zero() {
             books::apply(b, Transition::ReturnArrived, arrived, apr, now)?;
         }
-        if !short.is_zero() {
-            books::apply(b, Transition::UnbondingLoss, short, apr, now)?;
-        }
         booked.returned = booked.returned.checked_add(arrived)?;
-        booked.lost = booked.lost.checked_add(short)?;
-        UNBONDINGS.remove(storage, id);
+        if short.is_zero() {
+            UNBONDINGS.remove(storage, id);
+        } else if entry.matures_at.saturating_add(MATURITY_MARGIN_SECONDS) < now {
+            books::apply(b, Transition::UnbondingLoss, short, apr, now)?;
+            booked.lost = booked.lost.checked_add(short)?;
+            UNBONDINGS.remove(storage, id);
+        } else {
+            // The staking module pays a matured entry in the end-blocker of the first block
+            // at or past its completion time, after that block's transactions: a shortfall is
+            // only a loss once the margin has passed. Until then the entry waits for the rest
+            // (the surplus is used up, so nothing is booked as acquired meanwhile).
+            UNBONDINGS.save(
+                storage,
+                id,
+                &Unbonding {
+                    amount: short,
+                    matures_at: entry.matures_at,
+                },
+            )?;
+        }
     }
     Ok(booked)
 }

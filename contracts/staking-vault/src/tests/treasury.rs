@@ -404,7 +404,7 @@ fn slashing_during_unbonding_is_booked_on_claim_instead_of_reverting() {
     .unwrap();
     // the first validator (1,000,000 staked) is slashed 50% while the entry unbonds
     slash(&mut s, VALIDATORS[0], 50);
-    s.advance(UNBONDING + 1);
+    s.advance(UNBONDING + crate::execute::sync::MATURITY_MARGIN_SECONDS + 1);
     let res = s
         .owner_exec(&ExecuteMsg::ClaimUnbonded { recipient: None })
         .unwrap();
@@ -617,4 +617,49 @@ fn akt_denom_cannot_change_while_the_books_hold_akt() {
         ..Default::default()
     }))
     .unwrap();
+}
+
+#[test]
+fn an_entry_the_chain_has_not_paid_yet_is_not_booked_lost_by_a_strangers_sync() {
+    let mut s = Suite::native();
+    s.deposit(3_000_000, AKT).unwrap();
+    s.stake().unwrap();
+    s.owner_exec(&ExecuteMsg::Unbond {
+        amount: Uint128::new(1_000_000),
+    })
+    .unwrap();
+    s.advance(UNBONDING + 1);
+    // The staking module pays the entry after this block's transactions: take the payout out
+    // of the vault's bank for now, and let a 10-unit take fee arrive, so a stranger's sync has
+    // a surplus to book.
+    let vault = s.vault.clone();
+    let parked = s.app.api().addr_make("parked");
+    let send = |s: &mut Suite, from: &cosmwasm_std::Addr, to: &cosmwasm_std::Addr, amount: u128| {
+        cw_multi_test::Executor::send_tokens(
+            &mut s.app,
+            from.clone(),
+            to.clone(),
+            &coins(amount, AKT),
+        )
+        .unwrap();
+    };
+    send(&mut s, &vault, &parked, 1_000_000);
+    send(&mut s, &parked, &vault, 10);
+    s.sync().unwrap();
+    let b = s.books();
+    assert_eq!(
+        b.lost.u128(),
+        0,
+        "a stranger's sync booked an unpaid entry as lost"
+    );
+    assert_eq!((b.unbonding.u128(), b.returned.u128()), (999_990, 10));
+    // The payout lands: the next sync books the rest as returned, nothing as lost.
+    send(&mut s, &parked, &vault, 999_990);
+    s.sync().unwrap();
+    let b = s.books();
+    assert_eq!(
+        (b.unbonding.u128(), b.returned.u128(), b.lost.u128()),
+        (0, 1_000_000, 0)
+    );
+    assert_bank_is_books(&s);
 }
