@@ -189,7 +189,7 @@ fn backups_never_exceed_the_escrows_max_backups() {
 }
 
 /// The real escrow, refusing every lease whose provider is `p5` (as if that provider were
-/// banned there): a refusal the book cannot foresee.
+/// banned there), and every lease of `tenant2` with `p4`: refusals the book cannot foresee.
 fn refusing_escrow_exec(
     deps: DepsMut,
     env: Env,
@@ -204,6 +204,12 @@ fn refusing_escrow_exec(
         {
             return Err(cosmwasm_std::StdError::generic_err("provider banned").into());
         }
+        let api = cosmwasm_std::testing::MockApi::default();
+        if open.provider == api.addr_make("p4").as_str()
+            && open.tenant.as_deref() == Some(api.addr_make("tenant2").as_str())
+        {
+            return Err(cosmwasm_std::StdError::generic_err("pair banned").into());
+        }
     }
     rollover_escrow::contract::execute(deps, env, info, msg)
 }
@@ -216,10 +222,8 @@ fn escrow_query(
     rollover_escrow::contract::query(deps, env, msg)
 }
 
-#[test]
-fn a_refused_lease_undoes_that_fill_alone_and_the_batch_stands() {
-    let mut s = Suite::with(|m: &mut InstantiateMsg| m.keeper_bounty_bps = Some(100));
-    // Swap the escrow's code for the refusing one (same state, same rules otherwise).
+/// Points the book at a fresh escrow running `refusing_escrow_exec`.
+fn use_refusing_escrow(s: &mut Suite) {
     let code = s.app.store_code(Box::new(ContractWrapper::new(
         refusing_escrow_exec,
         rollover_escrow::contract::instantiate,
@@ -259,7 +263,12 @@ fn a_refused_lease_undoes_that_fill_alone_and_the_batch_stands() {
         ..Default::default()
     })
     .unwrap();
+}
 
+#[test]
+fn a_refused_lease_undoes_that_fill_alone_and_the_batch_stands() {
+    let mut s = Suite::with(|m: &mut InstantiateMsg| m.keeper_bounty_bps = Some(100));
+    use_refusing_escrow(&mut s);
     let (t, t2, banned, p0) = (s.tenant.clone(), s.tenant2.clone(), s.p(5), s.p(0));
     let bad_offer = s.post(&banned, capacity("us-west"), "1", 1);
     let good_offer = s.post(&p0, capacity("us-west"), "1", 1);
@@ -665,4 +674,92 @@ fn an_order_revived_by_a_new_expiry_is_matched_again() {
     s.match_orders(10);
     assert_eq!(s.order(order).status, OrderStatus::Filled);
     assert_eq!(s.offer(offer).status, OfferStatus::Exhausted);
+}
+
+/// Two fills used one offer in the same batch and both leases were refused: the offer comes
+/// back whole — both units, its deposit on its record and in the book's bank balance — and the
+/// provider can withdraw it and get the deposit back.
+#[test]
+fn two_refused_fills_on_one_offer_give_the_offer_back_with_its_deposit() {
+    let mut s = Suite::new();
+    use_refusing_escrow(&mut s);
+    let (t, t2, banned) = (s.tenant.clone(), s.tenant2.clone(), s.p(5));
+    let offer = s.post(&banned, capacity("us-west"), "1", 2);
+    let first = s.place(&t, spec(), "1", 1);
+    let second = s.place(&t2, spec(), "1", 1);
+    let (book_osmo, banned_osmo) = (s.balance(&s.book, OSMO), s.balance(&banned, OSMO));
+    let res = s.match_orders(10);
+    let failed = ev(&res, "fill_failed");
+    assert_eq!(failed.len(), 2);
+    let f = s.offer(offer);
+    assert_eq!((f.status, f.units_left), (OfferStatus::Open, 2));
+    assert_eq!(f.deposit, Some(offer_deposit()));
+    assert_eq!(s.balance(&s.book, OSMO), book_osmo);
+    assert_eq!(s.balance(&banned, OSMO), banned_osmo);
+    for order in [first, second] {
+        let o = s.order(order);
+        assert_eq!((o.status, o.filled_replicas), (OrderStatus::Open, 0));
+    }
+    // The deposit is the provider's to take back, all of it.
+    s.exec(&banned, &ExecuteMsg::WithdrawOffer { offer_id: offer }, &[])
+        .unwrap();
+    assert_eq!(s.balance(&banned, OSMO), banned_osmo + OFFER_DEPOSIT);
+    assert_eq!(s.balance(&s.book, OSMO), book_osmo - OFFER_DEPOSIT);
+}
+
+/// The first fill on an offer is refused, the second (which used the offer up) opens its lease:
+/// the offer stays open with the refused unit and keeps its deposit; nothing is refunded for
+/// an offer that still stands.
+#[test]
+fn a_refused_fill_before_the_one_that_used_the_offer_up_keeps_the_deposit_on_the_offer() {
+    let mut s = Suite::new();
+    use_refusing_escrow(&mut s);
+    let (t, t2, p4) = (s.tenant.clone(), s.tenant2.clone(), s.p(4));
+    let offer = s.post(&p4, capacity("us-west"), "1", 2);
+    // tenant2's lease with p4 is refused; it is placed first so its fill runs first.
+    let refused = s.place(&t2, spec(), "1", 1);
+    let opened = s.place(&t, spec(), "1", 1);
+    let (book_osmo, p4_osmo) = (s.balance(&s.book, OSMO), s.balance(&p4, OSMO));
+    let res = s.match_orders(10);
+    let fills: Vec<String> = ev(&res, "fill").iter().map(|e| attr(e, "order_id")).collect();
+    assert_eq!(fills, vec![refused.to_string(), opened.to_string()]);
+    let failed = ev(&res, "fill_failed");
+    assert_eq!(failed.len(), 1);
+    assert_eq!(attr(failed[0], "order_id"), refused.to_string());
+    assert_eq!(s.order(opened).status, OrderStatus::Filled);
+    assert_eq!(s.order(refused).status, OrderStatus::Open);
+    let f = s.offer(offer);
+    assert_eq!((f.status, f.units_left), (OfferStatus::Open, 1));
+    assert_eq!(f.deposit, Some(offer_deposit()));
+    assert_eq!(s.balance(&s.book, OSMO), book_osmo);
+    assert_eq!(s.balance(&p4, OSMO), p4_osmo);
+    // Later the last unit is used up by an honest order: then the deposit goes home.
+    let third = s.place(&t, spec(), "1", 1);
+    s.match_orders(10);
+    assert_eq!(s.order(third).status, OrderStatus::Filled);
+    assert_eq!(s.offer(offer).status, OfferStatus::Exhausted);
+    assert_eq!(s.balance(&p4, OSMO), p4_osmo + OFFER_DEPOSIT);
+    assert_eq!(s.balance(&s.book, OSMO), book_osmo - OFFER_DEPOSIT);
+}
+
+/// Control: the fill that used the offer up is the refused one (the earlier fill opened):
+/// the offer reopens with one unit and its deposit.
+#[test]
+fn a_refused_last_fill_reopens_the_offer_with_its_deposit() {
+    let mut s = Suite::new();
+    use_refusing_escrow(&mut s);
+    let (t, t2, p4) = (s.tenant.clone(), s.tenant2.clone(), s.p(4));
+    let offer = s.post(&p4, capacity("us-west"), "1", 2);
+    let opened = s.place(&t, spec(), "1", 1);
+    let refused = s.place(&t2, spec(), "1", 1);
+    let (book_osmo, p4_osmo) = (s.balance(&s.book, OSMO), s.balance(&p4, OSMO));
+    let res = s.match_orders(10);
+    assert_eq!(ev(&res, "fill_failed").len(), 1);
+    assert_eq!(s.order(opened).status, OrderStatus::Filled);
+    assert_eq!(s.order(refused).status, OrderStatus::Open);
+    let f = s.offer(offer);
+    assert_eq!((f.status, f.units_left), (OfferStatus::Open, 1));
+    assert_eq!(f.deposit, Some(offer_deposit()));
+    assert_eq!(s.balance(&s.book, OSMO), book_osmo);
+    assert_eq!(s.balance(&p4, OSMO), p4_osmo);
 }
