@@ -723,12 +723,12 @@ pub fn reply(deps: DepsMut, msg: Reply) -> Result<Response, ContractError> {
     }
     let undo: FillUndo = from_json(&msg.payload)?;
     match msg.result {
-        SubMsgResult::Ok(_) => Ok(fill_opened(undo)),
+        SubMsgResult::Ok(_) => fill_opened(deps, undo),
         SubMsgResult::Err(error) => undo_fill(deps, undo, error),
     }
 }
 
-fn fill_opened(undo: FillUndo) -> Response {
+fn fill_opened(deps: DepsMut, undo: FillUndo) -> Result<Response, ContractError> {
     let mut res = Response::new();
     if let Some(keeper) = undo.keeper.as_ref().filter(|_| !undo.bounty.is_zero()) {
         res = res
@@ -746,10 +746,24 @@ fn fill_opened(undo: FillUndo) -> Response {
             );
     }
     if let Some(deposit) = undo.offer_deposit {
-        let (msg, event) = offer_exec::refund_deposit(undo.offer_id, &undo.provider, deposit);
-        res = res.add_message(msg).add_event(event);
+        // An earlier fill of this batch on the same offer failed and reopened the offer: it
+        // stands again, so its deposit goes back on its record instead of home.
+        let mut offer = offers().load(deps.storage, undo.offer_id)?;
+        if offer.status == OfferStatus::Open {
+            offer.deposit = Some(deposit.clone());
+            offers().save(deps.storage, offer.id, &offer)?;
+            res = res.add_event(
+                spice_event(TAG, "offer_deposit_kept")
+                    .add_attribute("offer_id", undo.offer_id.to_string())
+                    .add_attribute("provider", undo.provider.as_str())
+                    .add_attribute("amount", deposit.to_string()),
+            );
+        } else {
+            let (msg, event) = offer_exec::refund_deposit(undo.offer_id, &undo.provider, deposit);
+            res = res.add_message(msg).add_event(event);
+        }
     }
-    res
+    Ok(res)
 }
 
 /// Puts back what one fill took: the order's replicas and deposit share (bounty included, since
@@ -791,12 +805,21 @@ fn undo_fill(deps: DepsMut, undo: FillUndo, error: String) -> Result<Response, C
         OfferStatus::Open => {
             ask_unfilled(deps.storage, &offer, n)?;
             offer.units_left += n;
+            // This fill used the offer up, but an earlier failed fill of the batch reopened
+            // it without the deposit (this fill carried it): it goes back on the record.
+            if let Some(d) = undo.offer_deposit.clone() {
+                offer.deposit = Some(d);
+            }
             offers().save(deps.storage, offer.id, &offer)?;
         }
         OfferStatus::Exhausted => {
             offer_exec::transition(&mut offer, OfferStatus::Open)?;
             offer.units_left = n;
-            offer.deposit = undo.offer_deposit.clone();
+            // Only the fill that used the offer up carries its deposit; when a later fill
+            // did, that fill's reply (failed or opened) puts it back on this record.
+            if undo.offer_deposit.is_some() {
+                offer.deposit = undo.offer_deposit.clone();
+            }
             insert_ask(deps.storage, &offer)?;
             open_offers_inc(deps.storage, &offer.provider)?;
             offers().save(deps.storage, offer.id, &offer)?;

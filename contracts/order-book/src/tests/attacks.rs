@@ -721,7 +721,10 @@ fn a_refused_fill_before_the_one_that_used_the_offer_up_keeps_the_deposit_on_the
     let opened = s.place(&t, spec(), "1", 1);
     let (book_osmo, p4_osmo) = (s.balance(&s.book, OSMO), s.balance(&p4, OSMO));
     let res = s.match_orders(10);
-    let fills: Vec<String> = ev(&res, "fill").iter().map(|e| attr(e, "order_id")).collect();
+    let fills: Vec<String> = ev(&res, "fill")
+        .iter()
+        .map(|e| attr(e, "order_id"))
+        .collect();
     assert_eq!(fills, vec![refused.to_string(), opened.to_string()]);
     let failed = ev(&res, "fill_failed");
     assert_eq!(failed.len(), 1);
