@@ -103,9 +103,11 @@ pub struct Failure {
 pub struct Liveness {
     pub last_seen: u64,
     pub last_seen_time: Timestamp,
-    /// The most recent outages (`MAX_LAPSES`): a heartbeat at `until` after silence since
-    /// `from` longer than the heartbeat window. Leases running through an outage stay failed at
-    /// its deadline even after the provider comes back.
+    /// Every outage, oldest first: a heartbeat at `until` after silence since `from` longer
+    /// than the heartbeat window. Leases running through an outage stay failed at its deadline
+    /// even after the provider comes back. At most `MAX_LAPSES`: when full, the two adjacent
+    /// outages closest together merge into one, so no outage is ever forgotten (a merged one
+    /// may stop a lease earlier, never later).
     pub lapses: Vec<Lapse>,
 }
 
@@ -114,6 +116,10 @@ pub struct Lapse {
     pub from: u64,
     pub from_time: Timestamp,
     pub until: u64,
+    /// Blocks inside `[from, until)` the provider was in fact seen (the gaps between outages
+    /// merged into this one); not counted as silence when sizing a slash.
+    #[serde(default)]
+    pub alive: u64,
 }
 
 #[cw_serde]

@@ -22,7 +22,7 @@ pub const MISSED_INTERVALS: u64 = 3;
 /// Intervals of silence at which a missed-heartbeat slash reaches the full `bond_slash_bps`;
 /// a shorter outage is slashed in proportion.
 pub const SLASH_FULL_INTERVALS: u64 = 10;
-/// Outages remembered per provider.
+/// Outage records kept per provider; beyond it the two closest merge (`record_heartbeat`).
 pub const MAX_LAPSES: usize = 8;
 /// Ended pauses remembered for the grace clock.
 pub const MAX_PAUSE_SPANS: usize = 8;
@@ -73,7 +73,7 @@ fn lapse(lease: &Lease, cfg: &Config, live: Option<&Liveness>, now: u64) -> Opti
                     time: Some(l.from_time),
                     reason: REASON_MISSED_HEARTBEATS,
                     attested: true,
-                    silent_blocks: l.until - seen,
+                    silent_blocks: (l.until - seen).saturating_sub(l.alive),
                 });
             }
         }
@@ -179,18 +179,38 @@ pub fn record_heartbeat(
     });
     if live.last_seen.saturating_add(heartbeat_window(cfg)) < now {
         if live.lapses.len() >= MAX_LAPSES {
-            live.lapses.remove(0);
+            merge_closest(&mut live.lapses);
         }
         live.lapses.push(Lapse {
             from: live.last_seen,
             from_time: live.last_seen_time,
             until: now,
+            alive: 0,
         });
     }
     live.last_seen = now;
     live.last_seen_time = env.block.time;
     LIVENESS.save(storage, provider, &live)?;
     Ok(live)
+}
+
+/// Makes room for one more outage without forgetting any (review finding R2: dropping the
+/// oldest let a provider erase its first outage with a few cheap lapses). The two adjacent
+/// outages with the shortest gap between them become one outage from the first's `from` to the
+/// second's `until`, the gap counted as `alive`. For every lease this stops the stream at the
+/// same height or earlier, never later: a lease failed by either is failed by the merged one at
+/// or before that deadline. O(`MAX_LAPSES`).
+fn merge_closest(lapses: &mut Vec<Lapse>) {
+    let Some(i) = (0..lapses.len().saturating_sub(1))
+        .min_by_key(|&i| lapses[i + 1].from.saturating_sub(lapses[i].until))
+    else {
+        return;
+    };
+    let next = lapses.remove(i + 1);
+    let first = &mut lapses[i];
+    let gap = next.from.saturating_sub(first.until);
+    first.alive = first.alive.saturating_add(gap).saturating_add(next.alive);
+    first.until = next.until;
 }
 
 /// Blocks in `[since, now)` during which the contract was paused.
