@@ -56,38 +56,49 @@ pub fn last_seen(lease: &Lease, live: Option<&Liveness>) -> u64 {
         .max(lease.health.last_heartbeat)
 }
 
-/// The first missed-heartbeat deadline in the provider's current term, if any.
+/// The first missed-heartbeat deadline in the provider's current term, if any. Silence counts
+/// only while the lease owed service: up to `now`, or up to `since` once it ran out of funds
+/// (review finding R4: a provider is not failed, nor slashed, for going quiet on a lease that
+/// stopped paying it).
 fn lapse(lease: &Lease, cfg: &Config, live: Option<&Liveness>, now: u64) -> Option<Stop> {
     let window = heartbeat_window(cfg);
     let start = lease.health.last_heartbeat;
+    let end = match lease.status {
+        LeaseStatus::InsufficientFunds { since } => since.min(now),
+        _ => now,
+    };
     if let Some(live) = live {
         for l in &live.lapses {
             if l.until <= start {
                 continue;
             }
             let seen = l.from.max(start);
+            if seen >= end {
+                break;
+            }
+            let until = l.until.min(end);
             let deadline = seen.saturating_add(window);
-            if deadline < l.until {
+            if deadline < until {
                 return Some(Stop {
                     height: deadline,
                     time: Some(l.from_time),
                     reason: REASON_MISSED_HEARTBEATS,
                     attested: true,
-                    silent_blocks: (l.until - seen).saturating_sub(l.alive),
+                    silent_blocks: (until - seen).saturating_sub(l.alive),
                 });
             }
         }
     }
     let seen = last_seen(lease, live);
     let deadline = seen.saturating_add(window);
-    (now > deadline).then(|| Stop {
+    (end > deadline).then(|| Stop {
         height: deadline,
         time: live
             .filter(|l| l.last_seen >= start)
             .map(|l| l.last_seen_time),
         reason: REASON_MISSED_HEARTBEATS,
         attested: true,
-        silent_blocks: now - seen,
+        silent_blocks: end - seen,
     })
 }
 
