@@ -300,9 +300,13 @@ pub const GRANT_SEQ: Item<u64> = Item::new("gs");
 /// Ended pauses as (paused at, unpaused at), the most recent `MAX_PAUSE_SPANS`: the grace clock
 /// of an out-of-funds lease stands still while the contract is paused.
 pub const PAUSE_SPANS: Item<Vec<(u64, u64)>> = Item::new("ps");
+/// Where the `close_expired` crank stopped: the last `DEPLETION` key it looked at. The next
+/// call goes on from there (wrapping to the start), so leases it cannot close never hold the
+/// rest of the queue back.
+pub const CLOSE_CURSOR: Item<(u64, u64)> = Item::new("cc");
 
 /// Every storage key this contract writes, including the governance package's; a test checks
 /// that none is a prefix of another.
 pub const STORAGE_KEYS: &[&str] = &[
-    "cfg", "nid", "ls", "it", "ip", "dh", "dp", "gr", "bl", "lv", "gs", "ps",
+    "cfg", "nid", "ls", "it", "ip", "dh", "dp", "gr", "bl", "lv", "gs", "ps", "cc",
 ];
