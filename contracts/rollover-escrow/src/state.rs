@@ -233,11 +233,18 @@ pub enum DepositSource {
     Balance,
     /// Taken from `depositor`'s prefunded balance through its grant to `grantee`; refunded into
     /// the balance, and restored to the grant only while it is the same grant (`seq`), so a
-    /// renewed grant never regains what an older one spent.
+    /// renewed grant never regains what an older one spent. One entry per (granter, grantee):
+    /// a deposit under a renewed grant merges into it, and what earlier grants put in is kept
+    /// apart in `earlier`.
     Grant {
         grantee: Addr,
         #[serde(default)]
         seq: u64,
+        /// Part of the entry's amount deposited under earlier grants (before `seq`), spent
+        /// first: refunded into the granter's balance like the rest, never restored to grant
+        /// `seq`'s limit.
+        #[serde(default)]
+        earlier: Uint128,
     },
 }
 
