@@ -325,20 +325,27 @@ fn a_renewed_grant_never_regains_what_earlier_grants_spent() {
     let (t, sp) = (s.tenant.clone(), s.sponsor.clone());
     s.exec(&sp, &ExecuteMsg::FundBalance {}, &coins(10_000, AKT))
         .unwrap();
-    // Paid from the sponsor's deposits only: 300 in under the first grant, then 40 under the
-    // renewed one, merged into one entry.
-    let id = s.open_active("1", 1, vec![]);
+    // Lease a is paid from the sponsor's deposits: 300 in under the first grant, then 40
+    // under the renewed one (limit 50), merged into one entry. The renewed grant's other 10
+    // go to lease b.
+    let a = s.open_active("1", 1, vec![]);
+    let b = s.open_active("1", 1_000, vec![]);
     grant(&mut s, &sp, &t, 300);
-    spend(&mut s, &t, &sp, id, 300).unwrap();
+    spend(&mut s, &t, &sp, a, 300).unwrap();
     grant(&mut s, &sp, &t, 50);
-    spend(&mut s, &t, &sp, id, 40).unwrap();
+    spend(&mut s, &t, &sp, a, 40).unwrap();
+    spend(&mut s, &t, &sp, b, 10).unwrap();
+    assert_eq!(s.lease(a).deposits.len(), 2);
     s.advance_live(HEARTBEAT_TIMEOUT);
-    // 20 blocks paid: 1 from the tenant, 19 from the sponsor's oldest (first grant's) part.
-    close_by_tenant(&mut s, id);
-    assert_eq!(s.prefunded(&sp, AKT), Uint128::new(10_000 - 19));
+    // 20 blocks paid on a: 1 from the tenant, 19 from the first grant's part (a deposit
+    // drops what is spent from the entries, the first grant's part first).
+    s.exec(&t, &ExecuteMsg::Deposit { lease_id: a }, &coins(5, AKT))
+        .unwrap();
+    close_by_tenant(&mut s, a);
+    assert_eq!(s.prefunded(&sp, AKT), Uint128::new(10_000 - 10 - 19));
     let g = s.grant_info(&sp, &t);
-    // The renewed grant's own 40 were refunded: spent back to 0, never below.
-    assert_eq!((g.spent, g.remaining), (Uint128::zero(), Uint128::new(50)));
+    // Only the renewed grant's own 40 come back to its limit: the 10 in lease b stay spent.
+    assert_eq!((g.spent, g.remaining), (Uint128::new(10), Uint128::new(40)));
 }
 
 #[test]
