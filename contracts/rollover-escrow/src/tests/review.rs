@@ -183,6 +183,20 @@ fn unclosable_leases_at_the_head_never_block_close_expired() {
             .unwrap();
     }
     assert_eq!(s.lease(dry).close_reason, Some(REASON_INSUFFICIENT_FUNDS));
+    // At the end of the index the walk wraps to the oldest entries, still `limit` at most.
+    let res = s
+        .exec(&x, &ExecuteMsg::CloseExpired { limit: Some(2) }, &[])
+        .unwrap();
+    let e = ev(&res, "spice.escrow.close_expired")[0];
+    assert_eq!(
+        (attr(e, "closed"), attr(e, "looked_at")),
+        ("0".to_string(), "2".to_string())
+    );
+    let first = s.lease(blockers[1]);
+    assert_eq!(
+        attr(e, "next"),
+        format!("{},{}", first.depletion_height.unwrap(), blockers[1])
+    );
     // The failed leases stay open and funded: only the tenant or a rollover ends them.
     for id in blockers {
         let l = s.lease(id);
