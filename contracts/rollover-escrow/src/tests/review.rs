@@ -412,3 +412,87 @@ fn hostile_dust_granters_cannot_lock_out_the_tenant() {
     assert_eq!(l.deposits.len(), 3, "{:?}", l.deposits);
     assert_eq!(l.balance, Uint128::new(1_000 + 5 + 70 + 5));
 }
+
+// ---- R6 as a property: any interleaving of heartbeats and tenant reports ------------------
+
+#[derive(Debug, Clone)]
+enum Step {
+    Advance(u64),
+    Beat,
+    Report,
+    Settle,
+    Withdraw,
+}
+
+fn step() -> impl proptest::strategy::Strategy<Value = Step> {
+    use proptest::prelude::*;
+    prop_oneof![
+        3 => (1u64..=HEARTBEAT_TIMEOUT).prop_map(Step::Advance),
+        2 => Just(Step::Beat),
+        2 => Just(Step::Report),
+        1 => Just(Step::Settle),
+        1 => Just(Step::Withdraw),
+    ]
+}
+
+proptest::proptest! {
+    /// A provider that never misses its window is paid at least through its last heartbeat,
+    /// whatever the tenant reports, at close and at rollover; the tenant gets exactly the rest.
+    #[test]
+    fn tenant_reports_never_cut_blocks_before_the_last_heartbeat(
+        steps in proptest::collection::vec(step(), 1..40),
+        rollover in proptest::bool::ANY,
+    ) {
+        let mut s = Suite::new();
+        let (p, t, b) = (s.provider.clone(), s.tenant.clone(), s.backup1.clone());
+        let id = s.open_active("1", 100_000, vec![super::suite::backup(&b, "1")]);
+        let start = s.height();
+        let mut last_beat = start;
+        let (paid, refunded) = flows(&mut s, |s| {
+            for st in &steps {
+                match st {
+                    Step::Advance(n) => {
+                        // Never late: beat first when the advance would pass the interval.
+                        if s.height() + n > last_beat + HEARTBEAT_TIMEOUT {
+                            beat(s, &p);
+                            last_beat = s.height();
+                        }
+                        s.advance(*n);
+                    }
+                    Step::Beat => {
+                        beat(s, &p);
+                        last_beat = s.height();
+                    }
+                    Step::Report => report(s, &t, id),
+                    Step::Settle => {
+                        s.exec(&t, &ExecuteMsg::Settle { lease_id: id }, &[]).unwrap();
+                    }
+                    Step::Withdraw => {
+                        let l = s.lease(id);
+                        let res = s.exec(&p, &ExecuteMsg::Withdraw { lease_id: id }, &[]);
+                        // Refused only when nothing is owed, and then nothing moved.
+                        if l.earned.is_zero() {
+                            assert_err(res, ContractError::NothingToWithdraw { lease_id: id });
+                        } else {
+                            res.unwrap();
+                        }
+                    }
+                }
+            }
+            if rollover {
+                s.exec(&t, &ExecuteMsg::Rollover { lease_id: id }, &[]).unwrap();
+            } else {
+                close_by_tenant(s, id);
+            }
+        });
+        let end = s.height();
+        proptest::prop_assert!(paid >= u128::from(last_beat - start), "paid {} < {}", paid, last_beat - start);
+        proptest::prop_assert!(paid <= u128::from(end - start));
+        if rollover {
+            proptest::prop_assert_eq!(refunded, 0);
+            proptest::prop_assert_eq!(s.lease(id).balance, Uint128::from(100_000 - paid));
+        } else {
+            proptest::prop_assert_eq!(refunded, 100_000 - paid);
+        }
+    }
+}
