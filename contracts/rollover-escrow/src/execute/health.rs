@@ -174,35 +174,52 @@ pub fn settle_now(
     Ok(stop)
 }
 
+/// What a heartbeat recorded: the new liveness, the outage it ended (if it came after more
+/// than the heartbeat window of silence), and whether two older outages were merged to keep it.
+pub struct Recorded {
+    pub live: Liveness,
+    pub lapse: Option<Lapse>,
+    pub merged: bool,
+}
+
 /// Records a heartbeat of `provider` (O(1)); remembers the outage when it comes after more
-/// than the heartbeat window of silence. Returns the new liveness.
+/// than the heartbeat window of silence.
 pub fn record_heartbeat(
     storage: &mut dyn Storage,
     cfg: &Config,
     provider: &Addr,
     env: &Env,
-) -> Result<Liveness, ContractError> {
+) -> Result<Recorded, ContractError> {
     let now = env.block.height;
     let mut live = LIVENESS.may_load(storage, provider)?.unwrap_or(Liveness {
         last_seen: now,
         last_seen_time: env.block.time,
         lapses: vec![],
     });
+    let mut lapse = None;
+    let mut merged = false;
     if live.last_seen.saturating_add(heartbeat_window(cfg)) < now {
         if live.lapses.len() >= MAX_LAPSES {
             merge_closest(&mut live.lapses);
+            merged = true;
         }
-        live.lapses.push(Lapse {
+        let l = Lapse {
             from: live.last_seen,
             from_time: live.last_seen_time,
             until: now,
             alive: 0,
-        });
+        };
+        live.lapses.push(l.clone());
+        lapse = Some(l);
     }
     live.last_seen = now;
     live.last_seen_time = env.block.time;
     LIVENESS.save(storage, provider, &live)?;
-    Ok(live)
+    Ok(Recorded {
+        live,
+        lapse,
+        merged,
+    })
 }
 
 /// Makes room for one more outage without forgetting any (review finding R2: dropping the

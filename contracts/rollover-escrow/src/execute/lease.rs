@@ -232,14 +232,20 @@ pub fn accept(
     save_lease(deps.storage, &mut lease)?;
     // Accepting is the provider's own proof of life.
     let cfg = CONFIG.load(deps.storage)?;
-    record_heartbeat(deps.storage, &cfg, &info.sender, &env)?;
-    Ok(Response::new().add_event(
-        spice_event(TAG, "accept_lease")
-            .add_attribute("lease_id", lease_id.to_string())
-            .add_attribute("tenant", lease.tenant.as_str())
-            .add_attribute("provider", lease.provider.as_str())
-            .add_attribute("height", now.to_string()),
-    ))
+    let rec = record_heartbeat(deps.storage, &cfg, &info.sender, &env)?;
+    let mut event = spice_event(TAG, "accept_lease")
+        .add_attribute("lease_id", lease_id.to_string())
+        .add_attribute("tenant", lease.tenant.as_str())
+        .add_attribute("provider", lease.provider.as_str())
+        .add_attribute("height", now.to_string());
+    if let Some(l) = rec.lapse {
+        // The provider's acceptance ended an outage of its other leases.
+        event = event
+            .add_attribute("lapse_from", l.from.to_string())
+            .add_attribute("lapse_until", l.until.to_string())
+            .add_attribute("merged_lapses", rec.merged.to_string());
+    }
+    Ok(Response::new().add_event(event))
 }
 
 pub fn settle_lease(

@@ -73,9 +73,20 @@ fn provider_lapsing_many_more_times_never_erases_its_first_outage() {
     s.advance(2 * HEARTBEAT_WINDOW);
     beat(&mut s, &p);
     // Then cheap lapses, more than the remembered number, each just past the window.
-    for _ in 0..MAX_LAPSES + 1 {
+    for i in 0..MAX_LAPSES + 1 {
         s.advance(HEARTBEAT_WINDOW + 1);
-        beat(&mut s, &p);
+        let res = s
+            .exec(&p, &ExecuteMsg::Heartbeat { lease_id: None }, &[])
+            .unwrap();
+        let e = ev(&res, "spice.escrow.heartbeat")[0];
+        assert_eq!(
+            attr(e, "lapse_until"),
+            s.height().to_string(),
+            "every late heartbeat records its outage"
+        );
+        // The list is full from the 8th outage on: from then on two merge, none is dropped.
+        assert_eq!(attr(e, "merged_lapses"), (i + 2 > MAX_LAPSES).to_string());
+        assert_eq!(attr(e, "lapses"), (i + 2).min(MAX_LAPSES).to_string());
     }
     let failed_at = seen + HEARTBEAT_WINDOW;
     let (paid, refunded) = flows(&mut s, |s| close_by_tenant(s, id));
