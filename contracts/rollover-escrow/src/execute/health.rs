@@ -6,7 +6,8 @@
 //! - A failure attested by a monitor stops the stream at the monitor's report height.
 //! - Silence longer than `MISSED_INTERVALS × heartbeat_timeout_blocks` stops the stream at that
 //!   deadline, also when the provider comes back later (the outage is remembered in its
-//!   `Liveness`).
+//!   `Liveness`, and never forgotten: a full list merges its two closest outages).
+//! - Silence counts only while the lease owes service: not after it ran out of funds.
 //! - A tenant's own report stops the stream at the report height (never earlier: blocks before
 //!   it stay paid) until the provider's next heartbeat refutes it.
 
