@@ -248,6 +248,7 @@ export type StoredTopUpSource = "balance" | {
 };
 export type DepositSource = "bank" | "balance" | {
   grant: {
+    earlier?: Uint128 & string;
     grantee: Addr;
     seq?: number;
   };

@@ -103,9 +103,11 @@ pub struct Failure {
 pub struct Liveness {
     pub last_seen: u64,
     pub last_seen_time: Timestamp,
-    /// The most recent outages (`MAX_LAPSES`): a heartbeat at `until` after silence since
-    /// `from` longer than the heartbeat window. Leases running through an outage stay failed at
-    /// its deadline even after the provider comes back.
+    /// Every outage, oldest first: a heartbeat at `until` after silence since `from` longer
+    /// than the heartbeat window. Leases running through an outage stay failed at its deadline
+    /// even after the provider comes back. At most `MAX_LAPSES`: when full, the two adjacent
+    /// outages closest together merge into one, so no outage is ever forgotten (a merged one
+    /// may stop a lease earlier, never later).
     pub lapses: Vec<Lapse>,
 }
 
@@ -114,6 +116,10 @@ pub struct Lapse {
     pub from: u64,
     pub from_time: Timestamp,
     pub until: u64,
+    /// Blocks inside `[from, until)` the provider was in fact seen (the gaps between outages
+    /// merged into this one); not counted as silence when sizing a slash.
+    #[serde(default)]
+    pub alive: u64,
 }
 
 #[cw_serde]
@@ -227,11 +233,18 @@ pub enum DepositSource {
     Balance,
     /// Taken from `depositor`'s prefunded balance through its grant to `grantee`; refunded into
     /// the balance, and restored to the grant only while it is the same grant (`seq`), so a
-    /// renewed grant never regains what an older one spent.
+    /// renewed grant never regains what an older one spent. One entry per (granter, grantee):
+    /// a deposit under a renewed grant merges into it, and what earlier grants put in is kept
+    /// apart in `earlier`.
     Grant {
         grantee: Addr,
         #[serde(default)]
         seq: u64,
+        /// Part of the entry's amount deposited under earlier grants (before `seq`), spent
+        /// first: refunded into the granter's balance like the rest, never restored to grant
+        /// `seq`'s limit.
+        #[serde(default)]
+        earlier: Uint128,
     },
 }
 
@@ -294,9 +307,13 @@ pub const GRANT_SEQ: Item<u64> = Item::new("gs");
 /// Ended pauses as (paused at, unpaused at), the most recent `MAX_PAUSE_SPANS`: the grace clock
 /// of an out-of-funds lease stands still while the contract is paused.
 pub const PAUSE_SPANS: Item<Vec<(u64, u64)>> = Item::new("ps");
+/// Where the `close_expired` crank stopped: the last `DEPLETION` key it looked at. The next
+/// call goes on from there (wrapping to the start), so leases it cannot close never hold the
+/// rest of the queue back.
+pub const CLOSE_CURSOR: Item<(u64, u64)> = Item::new("cc");
 
 /// Every storage key this contract writes, including the governance package's; a test checks
 /// that none is a prefix of another.
 pub const STORAGE_KEYS: &[&str] = &[
-    "cfg", "nid", "ls", "it", "ip", "dh", "dp", "gr", "bl", "lv", "gs", "ps",
+    "cfg", "nid", "ls", "it", "ip", "dh", "dp", "gr", "bl", "lv", "gs", "ps", "cc",
 ];

@@ -140,6 +140,7 @@ pub fn deposit_from_grant(
         source: DepositSource::Grant {
             grantee: info.sender,
             seq: grant.seq,
+            earlier: Uint128::zero(),
         },
         amount,
     };
@@ -361,6 +362,7 @@ pub fn top_up(
                 DepositSource::Grant {
                     grantee: lease.tenant.clone(),
                     seq,
+                    earlier: Uint128::zero(),
                 },
                 Some(grant),
             )

@@ -6,7 +6,8 @@
 //! - A failure attested by a monitor stops the stream at the monitor's report height.
 //! - Silence longer than `MISSED_INTERVALS × heartbeat_timeout_blocks` stops the stream at that
 //!   deadline, also when the provider comes back later (the outage is remembered in its
-//!   `Liveness`).
+//!   `Liveness`, and never forgotten: a full list merges its two closest outages).
+//! - Silence counts only while the lease owes service: not after it ran out of funds.
 //! - A tenant's own report stops the stream at the report height (never earlier: blocks before
 //!   it stay paid) until the provider's next heartbeat refutes it.
 
@@ -22,7 +23,7 @@ pub const MISSED_INTERVALS: u64 = 3;
 /// Intervals of silence at which a missed-heartbeat slash reaches the full `bond_slash_bps`;
 /// a shorter outage is slashed in proportion.
 pub const SLASH_FULL_INTERVALS: u64 = 10;
-/// Outages remembered per provider.
+/// Outage records kept per provider; beyond it the two closest merge (`record_heartbeat`).
 pub const MAX_LAPSES: usize = 8;
 /// Ended pauses remembered for the grace clock.
 pub const MAX_PAUSE_SPANS: usize = 8;
@@ -56,38 +57,49 @@ pub fn last_seen(lease: &Lease, live: Option<&Liveness>) -> u64 {
         .max(lease.health.last_heartbeat)
 }
 
-/// The first missed-heartbeat deadline in the provider's current term, if any.
+/// The first missed-heartbeat deadline in the provider's current term, if any. Silence counts
+/// only while the lease owed service: up to `now`, or up to `since` once it ran out of funds
+/// (review finding R4: a provider is not failed, nor slashed, for going quiet on a lease that
+/// stopped paying it).
 fn lapse(lease: &Lease, cfg: &Config, live: Option<&Liveness>, now: u64) -> Option<Stop> {
     let window = heartbeat_window(cfg);
     let start = lease.health.last_heartbeat;
+    let end = match lease.status {
+        LeaseStatus::InsufficientFunds { since } => since.min(now),
+        _ => now,
+    };
     if let Some(live) = live {
         for l in &live.lapses {
             if l.until <= start {
                 continue;
             }
             let seen = l.from.max(start);
+            if seen >= end {
+                break;
+            }
+            let until = l.until.min(end);
             let deadline = seen.saturating_add(window);
-            if deadline < l.until {
+            if deadline < until {
                 return Some(Stop {
                     height: deadline,
                     time: Some(l.from_time),
                     reason: REASON_MISSED_HEARTBEATS,
                     attested: true,
-                    silent_blocks: l.until - seen,
+                    silent_blocks: (until - seen).saturating_sub(l.alive),
                 });
             }
         }
     }
     let seen = last_seen(lease, live);
     let deadline = seen.saturating_add(window);
-    (now > deadline).then(|| Stop {
+    (end > deadline).then(|| Stop {
         height: deadline,
         time: live
             .filter(|l| l.last_seen >= start)
             .map(|l| l.last_seen_time),
         reason: REASON_MISSED_HEARTBEATS,
         attested: true,
-        silent_blocks: now - seen,
+        silent_blocks: end - seen,
     })
 }
 
@@ -163,34 +175,71 @@ pub fn settle_now(
     Ok(stop)
 }
 
+/// What a heartbeat recorded: the new liveness, the outage it ended (if it came after more
+/// than the heartbeat window of silence), and whether two older outages were merged to keep it.
+pub struct Recorded {
+    pub live: Liveness,
+    pub lapse: Option<Lapse>,
+    pub merged: bool,
+}
+
 /// Records a heartbeat of `provider` (O(1)); remembers the outage when it comes after more
-/// than the heartbeat window of silence. Returns the new liveness.
+/// than the heartbeat window of silence.
 pub fn record_heartbeat(
     storage: &mut dyn Storage,
     cfg: &Config,
     provider: &Addr,
     env: &Env,
-) -> Result<Liveness, ContractError> {
+) -> Result<Recorded, ContractError> {
     let now = env.block.height;
     let mut live = LIVENESS.may_load(storage, provider)?.unwrap_or(Liveness {
         last_seen: now,
         last_seen_time: env.block.time,
         lapses: vec![],
     });
+    let mut lapse = None;
+    let mut merged = false;
     if live.last_seen.saturating_add(heartbeat_window(cfg)) < now {
         if live.lapses.len() >= MAX_LAPSES {
-            live.lapses.remove(0);
+            merge_closest(&mut live.lapses);
+            merged = true;
         }
-        live.lapses.push(Lapse {
+        let l = Lapse {
             from: live.last_seen,
             from_time: live.last_seen_time,
             until: now,
-        });
+            alive: 0,
+        };
+        live.lapses.push(l.clone());
+        lapse = Some(l);
     }
     live.last_seen = now;
     live.last_seen_time = env.block.time;
     LIVENESS.save(storage, provider, &live)?;
-    Ok(live)
+    Ok(Recorded {
+        live,
+        lapse,
+        merged,
+    })
+}
+
+/// Makes room for one more outage without forgetting any (review finding R2: dropping the
+/// oldest let a provider erase its first outage with a few cheap lapses). The two adjacent
+/// outages with the shortest gap between them become one outage from the first's `from` to the
+/// second's `until`, the gap counted as `alive`. For every lease this stops the stream at the
+/// same height or earlier, never later: a lease failed by either is failed by the merged one at
+/// or before that deadline. O(`MAX_LAPSES`).
+fn merge_closest(lapses: &mut Vec<Lapse>) {
+    let Some(i) = (0..lapses.len().saturating_sub(1))
+        .min_by_key(|&i| lapses[i + 1].from.saturating_sub(lapses[i].until))
+    else {
+        return;
+    };
+    let next = lapses.remove(i + 1);
+    let first = &mut lapses[i];
+    let gap = next.from.saturating_sub(first.until);
+    first.alive = first.alive.saturating_add(gap).saturating_add(next.alive);
+    first.until = next.until;
 }
 
 /// Blocks in `[since, now)` during which the contract was paused.

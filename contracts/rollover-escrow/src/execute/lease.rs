@@ -13,7 +13,7 @@ use crate::execute::ledger::{
 };
 use crate::state::{
     Backup, Config, DepositEntry, DepositSource, Health, Lease, LeaseStatus, LeaseTotals, Stream,
-    CONFIG, DEPLETION, DEPOSITS, NEXT_LEASE_ID,
+    CLOSE_CURSOR, CONFIG, DEPLETION, DEPOSITS, NEXT_LEASE_ID,
 };
 
 /// Validates a standby list: at most `max_backups`, non-zero prices, no duplicates, neither the
@@ -232,14 +232,20 @@ pub fn accept(
     save_lease(deps.storage, &mut lease)?;
     // Accepting is the provider's own proof of life.
     let cfg = CONFIG.load(deps.storage)?;
-    record_heartbeat(deps.storage, &cfg, &info.sender, &env)?;
-    Ok(Response::new().add_event(
-        spice_event(TAG, "accept_lease")
-            .add_attribute("lease_id", lease_id.to_string())
-            .add_attribute("tenant", lease.tenant.as_str())
-            .add_attribute("provider", lease.provider.as_str())
-            .add_attribute("height", now.to_string()),
-    ))
+    let rec = record_heartbeat(deps.storage, &cfg, &info.sender, &env)?;
+    let mut event = spice_event(TAG, "accept_lease")
+        .add_attribute("lease_id", lease_id.to_string())
+        .add_attribute("tenant", lease.tenant.as_str())
+        .add_attribute("provider", lease.provider.as_str())
+        .add_attribute("height", now.to_string());
+    if let Some(l) = rec.lapse {
+        // The provider's acceptance ended an outage of its other leases.
+        event = event
+            .add_attribute("lapse_from", l.from.to_string())
+            .add_attribute("lapse_until", l.until.to_string())
+            .add_attribute("merged_lapses", rec.merged.to_string());
+    }
+    Ok(Response::new().add_event(event))
 }
 
 pub fn settle_lease(
@@ -361,9 +367,16 @@ pub fn close_lease(
 }
 
 /// Keeper crank: closes up to `limit` out-of-funds leases whose grace period (paused time
-/// excluded) is over, walking the depletion index from its oldest entry, with reason 20001 and
-/// a refund to every depositor. The depositors are the ones paid for it (their refunds), so no
-/// bounty is taken from the lease. Bounded: at most `limit` (≤ 30) leases looked at per call.
+/// excluded) is over, walking the depletion index below `now - grace_period_blocks`, with
+/// reason 20001 and a refund to every depositor. The depositors are the ones paid for it (their
+/// refunds), so no bounty is taken from the lease. Bounded: at most `limit` (≤ 30) leases looked
+/// at per call.
+///
+/// The walk goes on from where the previous call stopped (`CLOSE_CURSOR`) and wraps to the
+/// oldest entry at the end, so entries it cannot close (a failed provider's lease still holding
+/// funds: its stream stopped at the failure, so it never runs dry) never hold the queue back
+/// (review finding R5): every expired lease is closed within `ceil(n / limit) + 1` calls for
+/// `n` entries below the cutoff. The event's `next` is where the next call starts.
 pub fn close_expired(
     deps: DepsMut,
     env: Env,
@@ -378,21 +391,40 @@ pub fn close_expired(
         return Ok(Response::new().add_event(
             spice_event(TAG, "close_expired")
                 .add_attribute("sender", info.sender.as_str())
-                .add_attribute("closed", "0"),
+                .add_attribute("closed", "0")
+                .add_attribute("next", "start"),
         ));
     };
-    let candidates: Vec<(u64, u64)> = DEPLETION
+    let limit = spice_types::page_limit(limit);
+    let end = Some(Bound::exclusive((cutoff, 0)));
+    let cursor = CLOSE_CURSOR.may_load(deps.storage)?;
+    let mut candidates: Vec<(u64, u64)> = DEPLETION
         .keys(
             deps.storage,
-            None,
-            Some(Bound::exclusive((cutoff, 0))),
+            cursor.map(Bound::exclusive),
+            end.clone(),
             Order::Ascending,
         )
-        .take(spice_types::page_limit(limit))
+        .take(limit)
         .collect::<StdResult<_>>()?;
+    if let Some(cursor) = cursor {
+        if candidates.len() < limit {
+            // Wrap: the rest of the budget from the oldest entry, up to the cursor.
+            let wrapped: Vec<(u64, u64)> = DEPLETION
+                .keys(deps.storage, None, end, Order::Ascending)
+                .take_while(|k| k.as_ref().map_or(true, |k| *k <= cursor))
+                .take(limit - candidates.len())
+                .collect::<StdResult<_>>()?;
+            candidates.extend(wrapped);
+        }
+    }
+    match candidates.last() {
+        Some(last) => CLOSE_CURSOR.save(deps.storage, last)?,
+        None => CLOSE_CURSOR.remove(deps.storage),
+    }
     let mut fx = Effects::at(&env);
     let mut closed = vec![];
-    for (_, id) in candidates {
+    for &(_, id) in &candidates {
         let mut lease = load_lease(deps.storage, id)?;
         settle_now(deps.storage, &mut lease, &cfg, now, &mut fx)?;
         let LeaseStatus::InsufficientFunds { since } = lease.status else {
@@ -420,7 +452,14 @@ pub fn close_expired(
         spice_event(TAG, "close_expired")
             .add_attribute("sender", info.sender.as_str())
             .add_attribute("closed", closed.len().to_string())
-            .add_attribute("lease_ids", closed.join(",")),
+            .add_attribute("lease_ids", closed.join(","))
+            .add_attribute("looked_at", candidates.len().to_string())
+            .add_attribute(
+                "next",
+                candidates
+                    .last()
+                    .map_or_else(|| "start".to_string(), |(h, id)| format!("{h},{id}")),
+            ),
     );
     Ok(fx.into_response())
 }

@@ -442,6 +442,11 @@ fn prune_deposits(entries: &mut Vec<DepositEntry>, balance: Uint128) -> Result<(
             break;
         }
         let take = entries[i].amount.min(balance.checked_sub(covered)?);
+        // Spent oldest first, also inside a merged grant entry: earlier grants' part first.
+        let spent = entries[i].amount.checked_sub(take)?;
+        if let DepositSource::Grant { earlier, .. } = &mut entries[i].source {
+            *earlier = earlier.saturating_sub(spent);
+        }
         entries[i].amount = take;
         covered = covered.checked_add(take)?;
         keep_from = i;
@@ -515,9 +520,24 @@ pub fn add_funds(
     let amount = entry.amount;
     match entries
         .iter_mut()
-        .find(|e| e.depositor == entry.depositor && e.source == entry.source)
+        .find(|e| e.depositor == entry.depositor && same_slot(&e.source, &entry.source))
     {
-        Some(same) => same.amount = same.amount.checked_add(amount)?,
+        Some(same) => {
+            // Under a renewed grant (review finding R7: one entry per grant number let one
+            // granter's renewals fill the grant bucket): everything held so far becomes the
+            // earlier grants' part, never restored to the new grant's limit.
+            if let (
+                DepositSource::Grant { seq, earlier, .. },
+                DepositSource::Grant { seq: new_seq, .. },
+            ) = (&mut same.source, &entry.source)
+            {
+                if seq != new_seq {
+                    *earlier = same.amount;
+                    *seq = *new_seq;
+                }
+            }
+            same.amount = same.amount.checked_add(amount)?;
+        }
         None => {
             let max = match kind {
                 Bucket::Tenant => usize::MAX,
@@ -552,6 +572,17 @@ pub fn add_funds(
     Ok(())
 }
 
+/// Whether a deposit from `new` merges into an entry from `held` of the same depositor: the
+/// same kind, and for grants the same grantee, whichever grant number.
+fn same_slot(held: &DepositSource, new: &DepositSource) -> bool {
+    match (held, new) {
+        (DepositSource::Grant { grantee: a, .. }, DepositSource::Grant { grantee: b, .. }) => {
+            a == b
+        }
+        (a, b) => a == b,
+    }
+}
+
 pub fn source_name(source: &DepositSource) -> String {
     match source {
         DepositSource::Bank => "bank".into(),
@@ -582,14 +613,20 @@ pub fn refund_all(
             DepositSource::Balance => {
                 credit_balance(storage, &entry.depositor, &lease.denom, amount)?
             }
-            DepositSource::Grant { grantee, seq } => {
+            DepositSource::Grant {
+                grantee,
+                seq,
+                earlier,
+            } => {
                 credit_balance(storage, &entry.depositor, &lease.denom, amount)?;
                 let key = (&entry.depositor, grantee);
                 if let Some(mut grant) = GRANTS.may_load(storage, key)? {
                     // Only the grant that spent it gets its limit back: a renewed grant
-                    // starts from its own limit.
+                    // starts from its own limit. Refunds take the newest part first, so the
+                    // earlier grants' part is what is left unrefunded.
+                    let own = amount.min(entry.amount.saturating_sub(*earlier));
                     if grant.spend_limit.denom == lease.denom && grant.seq == *seq {
-                        grant.spent = grant.spent.saturating_sub(amount);
+                        grant.spent = grant.spent.saturating_sub(own);
                         GRANTS.save(storage, key, &grant)?;
                     }
                 }

@@ -53,8 +53,16 @@ pub fn heartbeat(
             .add_attribute("lease_id", lease_id.to_string())
             .add_attribute("cleared_tenant_report", cleared.to_string());
     }
-    let live = record_heartbeat(deps.storage, &cfg, &info.sender, &env)?;
-    Ok(Response::new().add_event(event.add_attribute("lapses", live.lapses.len().to_string())))
+    let rec = record_heartbeat(deps.storage, &cfg, &info.sender, &env)?;
+    let mut event = event
+        .add_attribute("lapses", rec.live.lapses.len().to_string())
+        .add_attribute("merged_lapses", rec.merged.to_string());
+    if let Some(l) = rec.lapse {
+        event = event
+            .add_attribute("lapse_from", l.from.to_string())
+            .add_attribute("lapse_until", l.until.to_string());
+    }
+    Ok(Response::new().add_event(event))
 }
 
 /// The tenant or a monitor reports the provider failed, with a provider reason code.

@@ -5,5 +5,6 @@ mod funding;
 mod lease;
 mod pause;
 mod property;
+mod review;
 mod rollover;
 mod suite;
