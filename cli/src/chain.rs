@@ -36,6 +36,87 @@ impl TxOutcome {
     }
 }
 
+/// What a simulated transaction would do: its fee, and (where the chain reports them) the
+/// events it would emit, so the keeper values an action by what it would actually be paid.
+#[derive(Clone, Debug)]
+pub struct Simulation {
+    /// Estimated fee in the fee denom.
+    pub fee: Coin,
+    /// `(event type, key, value)` of every attribute the simulated transaction emitted; `None`
+    /// when the chain simulates gas only.
+    pub attributes: Option<Vec<(String, String, String)>>,
+}
+
+impl Simulation {
+    /// Coins the simulated transaction sends to `who` (bank `transfer` events whose recipient
+    /// is `who`), summed by denom; `None` when the chain reported no events.
+    pub fn received_by(&self, who: &str) -> Result<Option<Vec<Coin>>> {
+        let Some(attributes) = &self.attributes else {
+            return Ok(None);
+        };
+        Ok(Some(transfers_to(attributes, who)?))
+    }
+}
+
+/// Coins moved to `who` by the bank `transfer` events among `attributes` (an event's
+/// attributes are consecutive; `recipient`, `sender`, `amount` in any order), summed by denom.
+pub fn transfers_to(attributes: &[(String, String, String)], who: &str) -> Result<Vec<Coin>> {
+    let mut received = vec![];
+    let mut recipient: Option<&str> = None;
+    let mut amount: Option<&str> = None;
+    let mut flush = |recipient: &mut Option<&str>, amount: &mut Option<&str>| -> Result<()> {
+        if let (Some(r), Some(a)) = (recipient.take(), amount.take()) {
+            if r == who {
+                received.extend(parse_coins(a)?);
+            }
+        }
+        Ok(())
+    };
+    let mut previous_type: Option<&str> = None;
+    for (ty, key, value) in attributes {
+        // A new event starts at a type change or at a repeated key of the same type.
+        let repeated = match key.as_str() {
+            "recipient" => recipient.is_some(),
+            "amount" => amount.is_some(),
+            _ => false,
+        };
+        if previous_type != Some(ty.as_str()) || repeated {
+            flush(&mut recipient, &mut amount)?;
+        }
+        previous_type = Some(ty.as_str());
+        if ty != "transfer" {
+            continue;
+        }
+        match key.as_str() {
+            "recipient" => recipient = Some(value.as_str()),
+            "amount" => amount = Some(value.as_str()),
+            _ => {}
+        }
+    }
+    flush(&mut recipient, &mut amount)?;
+    crate::keeper::sum_coins(received)
+}
+
+/// `"12uakt,5ibc/27394…"` → coins; an empty string is no coins.
+pub fn parse_coins(text: &str) -> Result<Vec<Coin>> {
+    text.split(',')
+        .map(str::trim)
+        .filter(|c| !c.is_empty())
+        .map(|c| {
+            let digits = c.chars().take_while(char::is_ascii_digit).count();
+            if digits == 0 || digits == c.len() {
+                anyhow::bail!("{c:?} is not a coin (amount then denom)");
+            }
+            Ok(Coin::new(
+                c[..digits]
+                    .parse::<u128>()
+                    .map_err(|e| anyhow::anyhow!("{c:?}: {e}"))?,
+                &c[digits..],
+            ))
+        })
+        .collect()
+}
+
 pub trait SuiteChain {
     /// The address transactions are signed by.
     fn sender(&self) -> String;
@@ -47,8 +128,9 @@ pub trait SuiteChain {
     /// whose text holds the contract's message.
     fn execute(&mut self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<TxOutcome>;
     fn balance(&self, address: &str, denom: &str) -> Result<Uint128>;
-    /// Estimated fee (in the fee denom) of executing `msg`, for "does the bounty cover it".
-    fn estimate_fee(&self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<Coin>;
+    /// Simulates executing `msg` from the sender without committing anything: the estimated
+    /// fee (in the fee denom) and the events, for "what would this pay, does it cover the fee".
+    fn simulate(&mut self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<Simulation>;
 
     /// Where the suite is deployed on this chain. A chain that was connected from a deployment
     /// state file knows it; the default says it does not.
@@ -70,3 +152,69 @@ impl std::fmt::Display for Transport {
 }
 
 impl std::error::Error for Transport {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn attrs(list: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
+        list.iter()
+            .map(|(t, k, v)| (t.to_string(), k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn transfers_to_the_keeper_are_summed_and_others_ignored() {
+        let events = attrs(&[
+            // The fee leaves the keeper (SDK 0.50 shape, with msg_index).
+            ("transfer", "recipient", "fee_collector"),
+            ("transfer", "sender", "keeper"),
+            ("transfer", "amount", "3000uosmo"),
+            ("wasm", "_contract_address", "escrow"),
+            ("wasm", "bounty", "99"),
+            // Two consecutive transfers (multi-test shape), one to the keeper.
+            ("transfer", "recipient", "keeper"),
+            ("transfer", "sender", "escrow"),
+            (
+                "transfer",
+                "amount",
+                "1340uakt,7ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2",
+            ),
+            ("transfer", "recipient", "provider"),
+            ("transfer", "sender", "escrow"),
+            ("transfer", "amount", "500uakt"),
+            ("transfer", "recipient", "keeper"),
+            ("transfer", "sender", "book"),
+            ("transfer", "amount", "60uakt"),
+            ("transfer", "msg_index", "0"),
+        ]);
+        let got = transfers_to(&events, "keeper").unwrap();
+        assert_eq!(
+            got,
+            vec![
+                Coin::new(
+                    7u128,
+                    "ibc/27394FB092D2ECCD56123C74F36E4C1F926001CEADA9CA97EA622B25F41E5EB2"
+                ),
+                Coin::new(1_400u128, "uakt"),
+            ]
+        );
+        assert_eq!(
+            transfers_to(&events, "provider").unwrap(),
+            vec![Coin::new(500u128, "uakt")]
+        );
+        assert!(transfers_to(&events, "stranger").unwrap().is_empty());
+    }
+
+    #[test]
+    fn malformed_amounts_are_errors_not_zero() {
+        assert!(parse_coins("uakt").is_err());
+        assert!(parse_coins("12").is_err());
+        assert_eq!(parse_coins("").unwrap(), vec![]);
+        let events = attrs(&[
+            ("transfer", "recipient", "keeper"),
+            ("transfer", "amount", "abc"),
+        ]);
+        assert!(transfers_to(&events, "keeper").is_err());
+    }
+}

@@ -1,21 +1,22 @@
 //! The embedded chain as a [`SuiteChain`]: cw-multi-test with the Osmosis emulation, the suite
 //! deployed by `spice_suite::deploy`, and one sender. No node, no gas: `gas_used` is 0 and no
-//! fee is charged, but `estimate_fee` answers a fixed, configurable fee so the keeper's "does the
-//! bounty cover the fee" decisions can be exercised.
+//! fee is charged, but `simulate` answers a fixed, configurable fee (and the events of the
+//! transaction, run and rolled back) so the keeper's "does the bounty cover the fee" decisions
+//! can be exercised.
 //!
 //! [`seed_keeper_work`] leaves one piece of work for every keeper action on such a chain.
 
 use anyhow::{anyhow, Context, Result};
-use cosmwasm_std::{coin, Addr, Coin, Decimal, Uint128};
+use cosmwasm_std::{coin, Addr, Coin, Decimal, Order, Storage, Uint128};
 use cw_multi_test::Executor;
 use serde_json::Value;
 use spice_suite::flows::{self, AKASH_CHANNEL};
 use spice_suite::{deploy, Roles, SuiteContracts, AKT_DENOM, OSMO_DENOM, USDC_DENOM};
 use spice_testing::{advance_time, fund, osmosis_app, relay_ack, OsmosisApp};
 
-use crate::chain::{SuiteAddresses, SuiteChain, TxOutcome};
+use crate::chain::{Simulation, SuiteAddresses, SuiteChain, TxOutcome};
 
-/// What `estimate_fee` answers unless told otherwise: about what a keeper transaction costs on
+/// The fee `simulate` answers unless told otherwise: about what a keeper transaction costs on
 /// Osmosis (≈ 400k gas at 0.0025 uosmo).
 pub const DEFAULT_FEE_UOSMO: u128 = 1_000;
 
@@ -116,8 +117,27 @@ impl SuiteChain for EmbeddedChain {
         Ok(self.app.wrap().query_balance(address, denom)?.amount)
     }
 
-    fn estimate_fee(&self, _contract: &str, _msg: &Value, _funds: &[Coin]) -> Result<Coin> {
-        Ok(self.fee.clone())
+    /// Executes on the chain, then puts every stored byte back as it was: the events of a
+    /// transaction that never happened, at the configured fee.
+    fn simulate(&mut self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<Simulation> {
+        let before: Vec<(Vec<u8>, Vec<u8>)> = self
+            .app
+            .storage()
+            .range(None, None, Order::Ascending)
+            .collect();
+        let outcome = self.execute(contract, msg, funds);
+        let storage = self.app.storage_mut();
+        let written: Vec<Vec<u8>> = storage.range_keys(None, None, Order::Ascending).collect();
+        for key in written {
+            storage.remove(&key);
+        }
+        for (key, value) in before {
+            storage.set(&key, &value);
+        }
+        Ok(Simulation {
+            fee: self.fee.clone(),
+            attributes: Some(outcome?.attributes),
+        })
     }
 
     fn addresses(&self) -> Result<SuiteAddresses> {
@@ -542,7 +562,7 @@ fn escrow_work(
 }
 
 /// Opens a lease from `tenant` to the provider named `provider` (who accepts it at once).
-fn open_lease(
+pub(crate) fn open_lease(
     app: &mut OsmosisApp,
     escrow: &Addr,
     tenant: &Addr,

@@ -22,7 +22,7 @@ use cw_orch::prelude::*;
 use serde_json::Value;
 use spice_cli::deploy::{default_state_path, ChainOverrides, DeployFile, DeployState};
 
-use crate::chain::{SuiteAddresses, SuiteChain, TxOutcome};
+use crate::chain::{Simulation, SuiteAddresses, SuiteChain, TxOutcome};
 
 /// A chain `spice deploy` and `spice status` reach through a node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -213,12 +213,12 @@ pub trait Signer {
     ) -> Result<TxOutcome>
     where
         Self: Sized;
-    fn estimate_fee(
+    fn simulate(
         chain: &DaemonBase<Self>,
         contract: &str,
         msg: &Value,
         funds: &[Coin],
-    ) -> Result<Coin>
+    ) -> Result<Simulation>
     where
         Self: Sized;
 }
@@ -254,12 +254,12 @@ impl Signer for SpiceWallet {
         Ok(outcome)
     }
 
-    fn estimate_fee(
+    fn simulate(
         chain: &SpiceDaemon,
         contract: &str,
         msg: &Value,
         funds: &[Coin],
-    ) -> Result<Coin> {
+    ) -> Result<Simulation> {
         let exec = cosmrs::cosmwasm::MsgExecuteContract {
             sender: CwOrchSigner::account_id(chain.sender()),
             contract: cosmrs::AccountId::from_str(contract)
@@ -283,14 +283,79 @@ impl Signer for SpiceWallet {
             .map_err(|e| anyhow!("encoding the execute: {e}"))?;
         let height = chain.block_info()?.height;
         let body = TxBuilder::build_body(vec![any], None, height + 10);
-        let gas = chain
+        let (gas, attributes) = chain
             .rt_handle
-            .block_on(TxBuilder::new(body).simulate(chain.sender()))?;
+            .block_on(simulate_with_events(chain.sender(), &body))?;
         let info = chain.chain_info();
-        Ok(Coin::new(
-            fee_for_gas(gas, info.gas_price),
-            info.gas_denom.clone(),
-        ))
+        Ok(Simulation {
+            fee: Coin::new(fee_for_gas(gas, info.gas_price), info.gas_denom.clone()),
+            attributes: Some(attributes),
+        })
+    }
+}
+
+/// cw-orch's gas simulation (the same signed bytes: zero fee, the account's sequence), keeping
+/// what cw-orch drops: the events the transaction would emit.
+async fn simulate_with_events(
+    wallet: &SpiceWallet,
+    body: &cosmrs::tx::Body,
+) -> Result<(u64, Vec<(String, String, String)>)> {
+    use cosmrs::proto::cosmos::tx::v1beta1::{service_client::ServiceClient, SimulateRequest};
+    let account = CwOrchSigner::signing_account(wallet).await?;
+    let fee = CwOrchSigner::build_fee(wallet, 0u8, 0)?;
+    let auth_info = CwOrchSigner::signer_info(wallet, account.sequence).auth_info(fee);
+    let chain_id = cosmrs::tendermint::chain::Id::try_from(CwOrchSigner::chain_id(wallet))
+        .map_err(|e| anyhow!("chain id: {e}"))?;
+    let sign_doc = cosmrs::tx::SignDoc::new(body, &auth_info, &chain_id, account.account_number)
+        .map_err(|e| anyhow!("sign doc: {e}"))?;
+    let raw = CwOrchSigner::sign(wallet, sign_doc)?;
+    let tx_bytes = raw
+        .to_bytes()
+        .map_err(|e| anyhow!("encoding the tx: {e}"))?;
+    let mut client = ServiceClient::new(wallet.channel());
+    #[allow(deprecated)]
+    let response = client
+        .simulate(SimulateRequest { tx: None, tx_bytes })
+        .await
+        .map_err(|status| simulate_error(status))?
+        .into_inner();
+    let gas = response
+        .gas_info
+        .map(|g| g.gas_used)
+        .ok_or_else(|| anyhow!("the node's simulation has no gas info"))?;
+    let attributes = response
+        .result
+        .map(|r| {
+            r.events
+                .into_iter()
+                .flat_map(|e| {
+                    let ty = e.r#type;
+                    e.attributes
+                        .into_iter()
+                        // Strings on the wire since CometBFT 0.37; the proto says bytes.
+                        .map(move |a| {
+                            (
+                                ty.clone(),
+                                String::from_utf8_lossy(&a.key).into_owned(),
+                                String::from_utf8_lossy(&a.value).into_owned(),
+                            )
+                        })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Ok((gas, attributes))
+}
+
+/// A contract's refusal (the node answers the simulation with an error) stays a refusal; the
+/// node being unreachable or overloaded is a transport error the keeper may retry.
+fn simulate_error(status: tonic::Status) -> anyhow::Error {
+    use tonic::Code;
+    match status.code() {
+        Code::Unavailable | Code::DeadlineExceeded | Code::ResourceExhausted | Code::Aborted => {
+            anyhow::Error::new(crate::chain::Transport(format!("simulate: {status}")))
+        }
+        _ => anyhow!("simulate: {}", status.message()),
     }
 }
 
@@ -321,7 +386,7 @@ impl Signer for QueryOnlySender {
         bail!("no key loaded: cannot execute on {contract}")
     }
 
-    fn estimate_fee(_: &QueryOnlyDaemon, contract: &str, _: &Value, _: &[Coin]) -> Result<Coin> {
+    fn simulate(_: &QueryOnlyDaemon, contract: &str, _: &Value, _: &[Coin]) -> Result<Simulation> {
         bail!("no key loaded: cannot simulate an execute on {contract}")
     }
 }
@@ -379,8 +444,8 @@ where
             .unwrap_or_default())
     }
 
-    fn estimate_fee(&self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<Coin> {
-        S::estimate_fee(&self.daemon, contract, msg, funds)
+    fn simulate(&mut self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<Simulation> {
+        S::simulate(&self.daemon, contract, msg, funds)
     }
 
     fn addresses(&self) -> Result<SuiteAddresses> {

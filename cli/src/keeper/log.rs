@@ -243,6 +243,15 @@ fn quote(value: &str) -> String {
     serde_json::to_string(value).unwrap_or_else(|_| format!("{value:?}"))
 }
 
+/// [`coins_text`], or `0` for no coins.
+pub fn coins_text_or_zero(coins: &[Coin]) -> String {
+    if coins.is_empty() {
+        "0".into()
+    } else {
+        coins_text(coins)
+    }
+}
+
 pub fn coins_text(coins: &[Coin]) -> String {
     coins
         .iter()

@@ -18,7 +18,10 @@
 //! | top_up | escrow `leases_below_threshold { runway_blocks: horizon }`, `lease`, `balance`, `grant`, `config` | `top_up { lease_id }` | moved × `keeper_bounty_bps` (lease denom) |
 //! | finalize_epoch | incentives `epoch` | `finalize_epoch { epoch }` | none (a duty) |
 //!
-//! An action with a bounty is sent only when the bounty, valued in the fee denom, covers the
+//! The bounty column is the plan; before sending, each transaction is simulated and valued by
+//! what the simulation pays the sender (its bank transfers to the keeper), so work another
+//! transaction already did, or a match whose fills fail, is never paid for. An action with a
+//! bounty is sent only when that simulated bounty, valued in the fee denom, covers the
 //! estimated fee plus `--min-profit`. Actions without a bounty are protocol duties: they are
 //! sent when their fee is at most `--max-duty-fee`, or never with `--no-duties`. Every decision
 //! is one log line (see [`log`]).
@@ -448,11 +451,11 @@ impl Keeper {
                 .target(candidate.target.clone())
                 .work(&candidate.work)
                 .bounty(&candidate.bounty);
-            let (fee, _) = self
+            let (simulation, _) = self
                 .retry
-                .run(stop, || chain.estimate_fee(&address, &candidate.msg, &[]));
-            let fee = match fee {
-                Ok(fee) => fee,
+                .run(stop, || chain.simulate(&address, &candidate.msg, &[]));
+            let simulation = match simulation {
+                Ok(simulation) => simulation,
                 Err(e) => {
                     // A simulation that fails for the contract's reasons is a refusal ahead of
                     // time: nothing is sent.
@@ -465,7 +468,36 @@ impl Keeper {
                     continue;
                 }
             };
+            let fee = simulation.fee.clone();
             d = d.fee(&fee);
+            // A paid action is worth what its simulation pays the sender, not what the plan
+            // expected from a snapshot: a top-up another top-up already drained, a match whose
+            // fills the book refuses, pay nothing and are not sent.
+            let mut candidate = candidate;
+            if let Bounty::Paid(planned) = &candidate.bounty {
+                match simulation.received_by(&chain.sender()) {
+                    Ok(Some(received)) => {
+                        if &received != planned {
+                            d.work = Some(format!(
+                                "{} (planned bounty {}, simulated {})",
+                                candidate.work,
+                                log::coins_text_or_zero(planned),
+                                log::coins_text_or_zero(&received)
+                            ));
+                        }
+                        candidate.bounty = Bounty::Paid(received);
+                        d = d.bounty(&candidate.bounty);
+                    }
+                    Ok(None) => {}
+                    Err(e) => {
+                        record(d.verdict(
+                            Verdict::Skip,
+                            format!("reading the simulation's transfers: {e:#}"),
+                        ));
+                        continue;
+                    }
+                }
+            }
             let decision = self.policy.decide(&candidate.bounty, &fee);
             d.bounty_value = decision.bounty_value.clone();
             if !decision.send {

@@ -16,7 +16,7 @@ use super::log::{Logger, TxResult, Verdict};
 use super::policy::Policy;
 use super::retry::{RetryPolicy, StopFlag};
 use super::{run, Action, Keeper, KeeperConfig, RoundReport, Settings};
-use crate::chain::{SuiteAddresses, SuiteChain, Transport, TxOutcome};
+use crate::chain::{Simulation, SuiteAddresses, SuiteChain, Transport, TxOutcome};
 use crate::embedded::{seed_keeper_work, EmbeddedChain, SeededWork, DEFAULT_FEE_UOSMO};
 
 const FEE: u128 = DEFAULT_FEE_UOSMO;
@@ -364,8 +364,8 @@ impl SuiteChain for Faulty {
         self.inner.balance(address, denom)
     }
 
-    fn estimate_fee(&self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<Coin> {
-        self.inner.estimate_fee(contract, msg, funds)
+    fn simulate(&mut self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<Simulation> {
+        self.inner.simulate(contract, msg, funds)
     }
 
     fn addresses(&self) -> Result<SuiteAddresses> {
@@ -399,8 +399,8 @@ impl SuiteChain for DeadNode {
     fn balance(&self, address: &str, denom: &str) -> Result<Uint128> {
         self.inner.balance(address, denom)
     }
-    fn estimate_fee(&self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<Coin> {
-        self.inner.estimate_fee(contract, msg, funds)
+    fn simulate(&mut self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<Simulation> {
+        self.inner.simulate(contract, msg, funds)
     }
     fn addresses(&self) -> Result<SuiteAddresses> {
         self.inner.addresses()
@@ -532,7 +532,7 @@ fn ctrl_c_finishes_the_transaction_in_hand_then_stops() {
 }
 
 #[test]
-fn a_match_that_fills_nothing_is_not_paid_for_again() {
+fn a_match_whose_simulation_fills_nothing_is_never_sent() {
     use order_book::msg::ExecuteMsg as Book;
     use order_book::spec::{Capacity, Gpu, OrderSpec, Resources, SignedBy};
     let mut chain = EmbeddedChain::deploy(coin(100, OSMO_DENOM)).unwrap();
@@ -606,21 +606,24 @@ fn a_match_that_fills_nothing_is_not_paid_for_again() {
     .unwrap();
 
     let mut k = keeper(&chain, &config());
+    let keeper_before = balances(&chain, &chain.sender());
     let first = round(&mut k, &mut chain);
     let m = &decisions_of(&first, Action::MatchOrders)[0];
-    assert_eq!(m.decision, Verdict::Execute, "{m:#?}");
-    // 10 bps of the 10 AKT deposit, had it filled.
-    assert_eq!(
-        m.bounty.as_deref(),
-        Some(format!("10000{AKT_DENOM}").as_str())
+    // The depth promised 10 bps of the 10 AKT deposit; the simulation fills nothing and pays
+    // nothing, so no fee is spent on it.
+    assert_eq!(m.decision, Verdict::Skip, "{m:#?}");
+    assert_eq!(m.bounty.as_deref(), Some("0"), "{m:#?}");
+    let work = m.work.as_deref().unwrap_or_default();
+    assert!(
+        work.contains(&format!("planned bounty 10000{AKT_DENOM}, simulated 0")),
+        "{m:#?}"
     );
-    assert_eq!(m.tx.as_ref().unwrap().result, TxResult::Ok);
-
+    assert!(m.tx.is_none(), "{m:#?}");
+    assert_eq!(first.sent(), 0);
     let second = round(&mut k, &mut chain);
-    let m = &decisions_of(&second, Action::MatchOrders)[0];
-    assert_eq!(m.decision, Verdict::Idle, "{m:#?}");
-    assert!(m.reason.contains("filled nothing"), "{m:#?}");
     assert_eq!(second.sent(), 0);
+    // Nothing moved, the order is still open for a compatible offer.
+    assert_eq!(balances(&chain, &chain.sender()), keeper_before);
 }
 
 /// A `Write` tests can read back.
@@ -685,4 +688,92 @@ fn each_decision_is_one_log_line_in_text_or_json() {
         assert!(line.contains(part), "{part} not in {line}");
     }
     assert!(!line.contains('\n'));
+}
+
+/// Two leases top up from one tenant balance that covers only the first. Planned from one
+/// snapshot, each looks like a full top-up with a bounty; the second's simulation (after the
+/// first was sent) moves what is left and pays no bounty, so it is not sent.
+#[test]
+fn a_top_up_whose_source_an_earlier_top_up_drained_is_not_sent() {
+    use rollover_escrow::msg::ExecuteMsg as Escrow;
+    use rollover_escrow::state::TopUpSource;
+    let mut chain = EmbeddedChain::deploy(coin(FEE, OSMO_DENOM)).unwrap();
+    let escrow = chain.suite().rollover_escrow.address.clone();
+    let app = chain.app_mut();
+    let tenant = app.api().addr_make("shared_tenant");
+    spice_testing::fund(app, &tenant, vec![coin(2_000_000, AKT_DENOM)]).unwrap();
+    app.execute_contract(
+        tenant.clone(),
+        escrow.clone(),
+        &Escrow::FundBalance {},
+        &[coin(1_500_000, AKT_DENOM)],
+    )
+    .unwrap();
+    let mut leases = vec![];
+    for provider in ["first_provider", "second_provider"] {
+        let id = crate::embedded::open_lease(
+            app,
+            &escrow,
+            &tenant,
+            provider,
+            Decimal::percent(10_000),
+            100_000,
+            vec![],
+        )
+        .unwrap();
+        app.execute_contract(
+            tenant.clone(),
+            escrow.clone(),
+            &Escrow::SetAutoTopUp {
+                lease_id: id,
+                target_runway_blocks: 14_400,
+                source: TopUpSource::Balance,
+            },
+            &[],
+        )
+        .unwrap();
+        leases.push(id);
+    }
+    let sender = chain.sender();
+    let before = chain.balance(&sender, AKT_DENOM).unwrap();
+    let mut k = keeper(&chain, &config());
+    let report = round(&mut k, &mut chain);
+    let top_ups = decisions_of(&report, Action::TopUp);
+    let sent: Vec<_> = top_ups.iter().filter(|d| d.tx.is_some()).collect();
+    let skipped: Vec<_> = top_ups
+        .iter()
+        .filter(|d| d.decision == Verdict::Skip)
+        .collect();
+    assert_eq!(sent.len(), 1, "{top_ups:#?}");
+    assert_eq!(skipped.len(), 1, "{top_ups:#?}");
+    // The first moved 1,340,000 (to 14,400 blocks at 100 a block) and paid 10 bps of it.
+    assert_eq!(
+        sent[0].target.as_deref(),
+        Some(format!("lease {}", leases[0]).as_str())
+    );
+    assert_eq!(
+        chain.balance(&sender, AKT_DENOM).unwrap(),
+        before + Uint128::new(1_340)
+    );
+    // The second was planned at the same bounty and simulated at none.
+    assert_eq!(
+        skipped[0].target.as_deref(),
+        Some(format!("lease {}", leases[1]).as_str())
+    );
+    assert_eq!(skipped[0].bounty.as_deref(), Some("0"), "{:#?}", skipped[0]);
+    let work = skipped[0].work.as_deref().unwrap_or_default();
+    assert!(
+        work.contains(&format!("planned bounty 1340{AKT_DENOM}, simulated 0")),
+        "{work}"
+    );
+    // The simulation changed nothing: the tenant's balance still holds what the first left.
+    let balance: rollover_escrow::msg::BalanceResponse = query(
+        &chain,
+        escrow.as_str(),
+        &rollover_escrow::msg::QueryMsg::Balance {
+            owner: tenant.to_string(),
+            denom: AKT_DENOM.into(),
+        },
+    );
+    assert_eq!(balance.amount.u128(), 1_500_000 - 1_340_000 - 1_340);
 }
