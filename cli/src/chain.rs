@@ -131,6 +131,8 @@ pub trait SuiteChain {
     /// Simulates executing `msg` from the sender without committing anything: the estimated
     /// fee (in the fee denom) and the events, for "what would this pay, does it cover the fee".
     fn simulate(&mut self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<Simulation>;
+    /// The denom fees are paid in.
+    fn fee_denom(&self) -> String;
 
     /// Where the suite is deployed on this chain. A chain that was connected from a deployment
     /// state file knows it; the default says it does not.

@@ -140,6 +140,10 @@ impl SuiteChain for EmbeddedChain {
         })
     }
 
+    fn fee_denom(&self) -> String {
+        self.fee.denom.clone()
+    }
+
     fn addresses(&self) -> Result<SuiteAddresses> {
         let s = &self.suite;
         Ok(SuiteAddresses {

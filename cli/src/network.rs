@@ -317,7 +317,7 @@ async fn simulate_with_events(
     let response = client
         .simulate(SimulateRequest { tx: None, tx_bytes })
         .await
-        .map_err(|status| simulate_error(status))?
+        .map_err(simulate_error)?
         .into_inner();
     let gas = response
         .gas_info
@@ -448,6 +448,10 @@ where
         S::simulate(&self.daemon, contract, msg, funds)
     }
 
+    fn fee_denom(&self) -> String {
+        self.daemon.chain_info().gas_denom.clone()
+    }
+
     fn addresses(&self) -> Result<SuiteAddresses> {
         self.addresses
             .clone()
@@ -458,14 +462,23 @@ where
 /// The keeper's chain on `network` (`local`, `osmo-test-5`, `osmosis-1`): a signing daemon with
 /// the key from the network's mnemonic variable, and the suite's addresses from `state_file`
 /// (default `spice-state-<network>.json`). Node overrides come from `deploy.toml` if present.
-pub fn connect_keeper(network: &str, state_file: Option<&Path>) -> Result<Box<dyn SuiteChain>> {
+pub fn connect_keeper(
+    network: &str,
+    state_file: Option<&Path>,
+    config: Option<&Path>,
+    mnemonic_env: Option<&str>,
+) -> Result<Box<dyn SuiteChain>> {
     let network = match network {
         "local" => Network::Local,
         "osmo-test-5" => Network::OsmoTest5,
         "osmosis-1" => Network::Osmosis1,
         other => bail!("unknown network {other:?}: local, osmo-test-5, osmosis-1 or embedded"),
     };
-    let config = Path::new("deploy.toml");
+    let explicit = config.is_some();
+    let config = config.unwrap_or(Path::new("deploy.toml"));
+    if explicit && !config.is_file() {
+        bail!("no deploy config at {}", config.display());
+    }
     let overrides = if config.is_file() {
         DeployFile::load(config)?
             .networks
@@ -486,16 +499,51 @@ pub fn connect_keeper(network: &str, state_file: Option<&Path>) -> Result<Box<dy
     }
     let state = DeployState::load_or_default(&state_path)?;
     let addresses = crate::addresses(&state)?;
-    let daemon = connect(network, &overrides, network.default_mnemonic_env())?;
+    let daemon = connect(
+        network,
+        &overrides,
+        mnemonic_env.unwrap_or(network.default_mnemonic_env()),
+    )?;
+    // Keeping a suite recorded on one chain against a node of another sends to addresses that
+    // mean something else there (or nothing).
+    let node_chain_id = daemon
+        .block_info()
+        .with_context(|| format!("reading {}'s latest block", network.name()))?
+        .chain_id;
+    check_chain_id(&state.chain_id, &node_chain_id, &state_path)?;
     Ok(Box::new(DaemonChain {
         daemon,
         addresses: Some(addresses),
     }))
 }
 
+/// The state file's chain (when it records one) must be the node's.
+fn check_chain_id(recorded: &str, node: &str, state_path: &Path) -> Result<()> {
+    if !recorded.is_empty() && recorded != node {
+        bail!(
+            "{} records a deployment on chain {recorded}, but the node is on chain {node}: \
+             refusing to keep the wrong suite",
+            state_path.display()
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_state_file_of_another_chain_is_refused() {
+        let path = Path::new("spice-state-local.json");
+        assert!(check_chain_id("spice-local-1", "spice-local-1", path).is_ok());
+        assert!(check_chain_id("", "osmosis-1", path).is_ok());
+        let err = check_chain_id("osmo-test-5", "osmosis-1", path).unwrap_err();
+        assert!(
+            err.to_string().contains("osmo-test-5") && err.to_string().contains("osmosis-1"),
+            "{err}"
+        );
+    }
 
     #[test]
     fn fee_attribute_counts_only_the_fee_denom() {

@@ -23,6 +23,14 @@ pub struct RunArgs {
     /// default when left out).
     #[arg(long)]
     pub state_file: Option<PathBuf>,
+    /// The deploy config with node overrides (`[<network>.chain]`); default `./deploy.toml`
+    /// when it exists.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    /// The environment variable holding the keeper's mnemonic (default: the network's,
+    /// `LOCAL_MNEMONIC`, `TEST_MNEMONIC` or `MAIN_MNEMONIC`).
+    #[arg(long)]
+    pub mnemonic_env: Option<String>,
     /// One round, then exit (non-zero if something could not be read or sent).
     #[arg(long)]
     pub once: bool,
@@ -125,23 +133,43 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
         );
         Box::new(chain)
     } else {
-        crate::network::connect_keeper(&args.network, args.state_file.as_deref())?
+        crate::network::connect_keeper(
+            &args.network,
+            args.state_file.as_deref(),
+            args.config.as_deref(),
+            args.mnemonic_env.as_deref(),
+        )?
     };
+    check_amounts_denom(&config, &chain.fee_denom())?;
     eprintln!("keeper: sending as {}", chain.sender());
     let stop = StopFlag::new();
     stop.on_ctrl_c()?;
     let mut logger = Logger::stderr(args.json_log);
-    let reports = run(chain.as_mut(), &config, &mut logger, &stop)?;
-    let sent: usize = reports.iter().map(|r| r.sent()).sum();
-    let accepted: usize = reports.iter().map(|r| r.accepted()).sum();
-    let failed = reports.iter().any(|r| r.had_failures());
+    let totals = run(chain.as_mut(), &config, &mut logger, &stop)?;
     eprintln!(
-        "keeper: {} round(s), {sent} transaction(s) sent, {accepted} accepted{}",
-        reports.len(),
+        "keeper: {} round(s), {} transaction(s) sent, {} accepted{}",
+        totals.rounds,
+        totals.sent,
+        totals.accepted,
         if stop.raised() { "; stopped" } else { "" }
     );
-    if config.once && failed {
+    if config.once && totals.last_round_had_failures {
         bail!("the round could not read or send everything (see the log)");
+    }
+    Ok(())
+}
+
+/// `--min-profit 1osmo` against a chain paying fees in `uosmo` would value every bounty in the
+/// wrong unit and skip everything forever: refused at start instead.
+pub fn check_amounts_denom(config: &KeeperConfig, fee_denom: &str) -> Result<()> {
+    if let Some(denom) = config.policy.amounts_denom.as_deref() {
+        if denom != fee_denom {
+            bail!(
+                "--min-profit / --max-duty-fee are in {denom}, but this chain pays fees in \
+                 {fee_denom}: give them in {fee_denom} base units (e.g. 1000{fee_denom}) or \
+                 without a denom"
+            );
+        }
     }
     Ok(())
 }

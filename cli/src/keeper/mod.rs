@@ -526,18 +526,37 @@ fn paused(chain: &dyn SuiteChain, address: &str) -> Result<bool> {
     Ok(info["paused"].as_bool().unwrap_or(false))
 }
 
+/// What a run did, counted (a keeper runs for months: rounds are logged, not kept).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RunTotals {
+    pub rounds: u64,
+    pub sent: u64,
+    pub accepted: u64,
+    pub last_round_had_failures: bool,
+}
+
+impl RunTotals {
+    fn add(&mut self, report: &RoundReport) {
+        self.rounds += 1;
+        self.sent += report.sent() as u64;
+        self.accepted += report.accepted() as u64;
+        self.last_round_had_failures = report.had_failures();
+    }
+}
+
 /// Runs rounds until `--once` is done or `stop` is raised (Ctrl-C), sleeping `interval` between
-/// rounds. Returns the reports of every round.
+/// rounds. Each round's decisions go to the log as they are made; only the totals are kept.
 pub fn run(
     chain: &mut dyn SuiteChain,
     config: &KeeperConfig,
     logger: &mut Logger,
     stop: &StopFlag,
-) -> Result<Vec<RoundReport>> {
+) -> Result<RunTotals> {
     let mut keeper = Keeper::new(&*chain, config, stop)?;
-    let mut reports = vec![];
+    let mut totals = RunTotals::default();
     loop {
-        reports.push(keeper.round(chain, logger, stop));
+        let report = keeper.round(chain, logger, stop);
+        totals.add(&report);
         if config.once || stop.raised() {
             break;
         }
@@ -545,7 +564,7 @@ pub fn run(
             break;
         }
     }
-    Ok(reports)
+    Ok(totals)
 }
 
 /// Sums coins by denom (zero amounts left out), in denom order.

@@ -80,7 +80,23 @@ pub fn parse_amount(text: &str) -> Result<(Uint128, Option<String>)> {
     }
     let amount = Uint128::from_str(&digits[..end]).context("amount")?;
     let denom = &digits[end..];
+    if denom.starts_with(['.', ',']) {
+        bail!(
+            "{text:?}: amounts are whole base units of the fee denom (e.g. 1500000uosmo, not 1.5)"
+        );
+    }
+    if !denom.is_empty() && !is_denom(denom) {
+        bail!("{text:?}: {denom:?} is not a denom (3–128 characters, a letter first, then letters, digits, / : . _ -)");
+    }
     Ok((amount, (!denom.is_empty()).then(|| denom.to_string())))
+}
+
+/// The SDK's denom rule: `[a-zA-Z][a-zA-Z0-9/:._-]{2,127}`.
+fn is_denom(denom: &str) -> bool {
+    let mut chars = denom.chars();
+    (3..=128).contains(&denom.len())
+        && chars.next().is_some_and(|c| c.is_ascii_alphabetic())
+        && chars.all(|c| c.is_ascii_alphanumeric() || "/:._-".contains(c))
 }
 
 impl Policy {

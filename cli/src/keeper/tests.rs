@@ -367,6 +367,9 @@ impl SuiteChain for Faulty {
     fn simulate(&mut self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<Simulation> {
         self.inner.simulate(contract, msg, funds)
     }
+    fn fee_denom(&self) -> String {
+        self.inner.fee_denom()
+    }
 
     fn addresses(&self) -> Result<SuiteAddresses> {
         self.inner.addresses()
@@ -401,6 +404,9 @@ impl SuiteChain for DeadNode {
     }
     fn simulate(&mut self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<Simulation> {
         self.inner.simulate(contract, msg, funds)
+    }
+    fn fee_denom(&self) -> String {
+        self.inner.fee_denom()
     }
     fn addresses(&self) -> Result<SuiteAddresses> {
         self.inner.addresses()
@@ -524,10 +530,10 @@ fn ctrl_c_finishes_the_transaction_in_hand_then_stops() {
     let mut config = config();
     // Not --once: only the stop ends the run.
     config.once = false;
-    let reports = run(&mut chain, &config, &mut Logger::sink(), &stop).unwrap();
-    assert_eq!(reports.len(), 1);
-    assert_eq!(reports[0].sent(), 1);
-    assert_eq!(reports[0].executed(Action::Harvest), 1);
+    let totals = run(&mut chain, &config, &mut Logger::sink(), &stop).unwrap();
+    assert_eq!(totals.rounds, 1);
+    assert_eq!(totals.sent, 1);
+    assert_eq!(totals.accepted, 1);
     assert_eq!(chain.executes, 1);
 }
 
@@ -824,6 +830,9 @@ impl SuiteChain for Migrated {
     fn simulate(&mut self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<Simulation> {
         self.inner.simulate(contract, msg, funds)
     }
+    fn fee_denom(&self) -> String {
+        self.inner.fee_denom()
+    }
     fn addresses(&self) -> Result<SuiteAddresses> {
         self.inner.addresses()
     }
@@ -857,4 +866,33 @@ fn answers_with_fields_a_migration_added_are_read_and_the_work_is_done() {
         .query(&a.rollover_escrow, &serde_json::json!({"config": {}}))
         .unwrap();
     assert!(answer.get("added_by_a_migration").is_some(), "{answer}");
+}
+
+#[test]
+fn amounts_in_another_unit_than_the_fee_are_refused_at_start() {
+    use super::cli::check_amounts_denom;
+    use super::policy::parse_amount;
+    let mut config = config();
+    config.policy.amounts_denom = Some("osmo".into());
+    let err = check_amounts_denom(&config, "uosmo")
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("osmo") && err.contains("uosmo"), "{err}");
+    config.policy.amounts_denom = Some("uosmo".into());
+    assert!(check_amounts_denom(&config, "uosmo").is_ok());
+    config.policy.amounts_denom = None;
+    assert!(check_amounts_denom(&config, "inj").is_ok());
+    // A decimal or a malformed denom never becomes a denom the keeper compares against.
+    assert!(parse_amount("1.5")
+        .unwrap_err()
+        .to_string()
+        .contains("whole base units"));
+    assert!(parse_amount("1.5uosmo").is_err());
+    assert!(parse_amount("10 uosmo").is_err());
+    assert!(parse_amount("10u").is_err());
+    assert_eq!(
+        parse_amount("1500000uosmo").unwrap(),
+        (Uint128::new(1_500_000), Some("uosmo".to_string()))
+    );
+    assert_eq!(parse_amount("0").unwrap(), (Uint128::zero(), None));
 }
