@@ -6,6 +6,7 @@
 //! the suite's permissionless upkeep going for bounties; `spice store-code-proposal` writes the
 //! governance proposals that upload the contracts to Osmosis mainnet.
 
+mod alerts;
 #[allow(dead_code)] // shared with `spice status`: not every part is the keeper's
 mod chain;
 mod demo;
@@ -80,6 +81,8 @@ enum Command {
         #[command(subcommand)]
         command: KeeperCommand,
     },
+    /// Escrow alerts by email, webhook or JSON log: rules, a watcher, history.
+    Alerts(alerts::cli::AlertsArgs),
     /// Write gov v1 proposals (MsgStoreCode) that upload contracts to Osmosis, where code upload
     /// is permissioned.
     StoreCodeProposal(proposal::ProposalArgs),
@@ -121,6 +124,7 @@ fn main() -> Result<()> {
             command: KeeperCommand::Run(args),
         } => keeper::cli::run_command(&args)?,
         Command::StoreCodeProposal(args) => proposal::run(&args)?,
+        Command::Alerts(args) => alerts::cli::run_command(&args)?,
         Command::Deploy {
             network,
             config,
