@@ -403,7 +403,7 @@ fn connect(run: &RunArgs) -> Result<Box<dyn SuiteChain>> {
 }
 
 fn watch(store: &mut Store, run: &RunArgs) -> Result<()> {
-    if !(run.block_seconds > 0.0) {
+    if run.block_seconds.is_nan() || run.block_seconds <= 0.0 {
         bail!("--block-seconds must be positive");
     }
     let fault = run.fault.as_deref().map(str::parse::<Fault>).transpose()?;

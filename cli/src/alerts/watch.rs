@@ -354,7 +354,7 @@ impl Watcher<'_> {
                 let subject = id.to_string();
                 let prev = self.store.arming(rule.id, &subject)?;
                 let step = step_threshold(&prev, op, value, seen);
-                looks.push(self.threshold_look(id, metric, op, value, seen, step, None));
+                looks.push(self.threshold_look(id, (metric, op, value), seen, step, None));
             }
             return Ok(looks);
         }
@@ -416,9 +416,7 @@ impl Watcher<'_> {
     fn threshold_look(
         &self,
         lease_id: u64,
-        metric: Metric,
-        op: Op,
-        threshold: u128,
+        (metric, op, threshold): (Metric, Op, u128),
         seen: Seen,
         step: Step,
         denom: Option<&str>,
@@ -472,7 +470,7 @@ impl Watcher<'_> {
                     },
                 };
                 let step = step_threshold(prev, op, value, seen);
-                self.threshold_look(id, metric, op, value, seen, step, Some(&lease.denom))
+                self.threshold_look(id, (metric, op, value), seen, step, Some(&lease.denom))
             }
             Condition::Lifecycle(Lifecycle::FailureReported) => {
                 let failure = lease
