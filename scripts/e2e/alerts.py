@@ -18,6 +18,8 @@ variables from `scripts/localnet.sh env`, like e2e.py). Steps:
    enabled control alert on the same lease does fire on that crossing.
 5. The SMTP server is stopped and the alert enabled again (its fresh look is a crossing): the
    email is retried while the server is down and delivered exactly once when it is back.
+6. A watcher stopped by a fault hook right after it wrote the outbox, before sending: the
+   restarted watcher sends the email once, and a further round sends nothing.
 
 Exit status 0 when every check passed, 1 otherwise. Everything listens on 127.0.0.1.
 """
@@ -273,6 +275,31 @@ def main():
         check(email_rows[0]["attempts"] >= 2, f"attempts {email_rows[0]['attempts']}")
         log(f"SMTP down: delivered once it returned, after {email_rows[0]['attempts']} attempts")
         check(watcher.poll() is None, "the watcher stopped")
+        watcher.send_signal(signal.SIGINT)
+        watcher.wait(15)
+
+        # 6. A watcher that dies between writing the outbox and sending: the next one sends once.
+        spice("add", "--lease", str(lease_id), "--when", f"runway-blocks<{THRESHOLD}",
+              "--name", "crash", "--notes", "restart test", "--channel", "email:ops@spice.test")
+        once = [args.spice, "alerts", "--db", db, "run", "--network", "local", "--once",
+                "--state-file", os.path.abspath(args.state), "--grpc-url", grpc]
+        p = subprocess.run(once + ["--fault", "after-outbox-write"], env=env, cwd=workdir,
+                           capture_output=True, text=True, timeout=60)
+        check(p.returncode != 0 and "fault injected" in p.stderr, f"fault run: {p.stderr}")
+        crash = json.loads(spice("history", "3", "--json"))
+        expect_eq("crash events", len(crash), 1)
+        expect_eq("crash delivery before restart", crash[0]["deliveries"][0]["status"], "pending")
+        expect_eq("emails before restart", mailbox.count(), 2)
+        for _ in range(2):
+            p = subprocess.run(once, env=env, cwd=workdir, capture_output=True, text=True,
+                               timeout=60)
+            check(p.returncode == 0, f"restarted watcher: {p.stderr}")
+        time.sleep(1)
+        expect_eq("emails after two restarted rounds", mailbox.count(), 3)
+        check("crash" in mailbox.messages[2]["subject"], mailbox.messages[2]["subject"])
+        expect_eq("crash events after restart", len(json.loads(spice("history", "3", "--json"))),
+                  1)
+        log("killed between outbox write and send: the restarted watcher sent it once")
     except StepFailed as e:
         print(f"alerts e2e FAILED: {e}", file=sys.stderr)
         if watcher is not None:
