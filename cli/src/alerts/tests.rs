@@ -332,6 +332,10 @@ struct FakeLease {
     depletion: Option<u64>,
     closed: Option<u32>,
     balance: u128,
+    failure: bool,
+    rollovers: u32,
+    /// Auto top-up target runway (from the tenant's prefunded balance).
+    auto_top_up: Option<u64>,
 }
 
 /// Answers the escrow's `lease`, `leases_by_tenant` and `leases_below_threshold` from a table,
@@ -340,6 +344,10 @@ struct FakeEscrow {
     height: Cell<u64>,
     leases: BTreeMap<u64, FakeLease>,
     queries: Cell<usize>,
+    /// The tenants' prefunded balance on the escrow.
+    prefunded: u128,
+    /// provider-incentives: claimable coins of provider "prov".
+    claimable: Vec<Coin>,
 }
 
 const ESCROW: &str = "escrow";
@@ -358,11 +366,16 @@ impl FakeEscrow {
                             depletion: Some(depletion),
                             closed: None,
                             balance: 1_000,
+                            failure: false,
+                            rollovers: 0,
+                            auto_top_up: None,
                         },
                     )
                 })
                 .collect(),
             queries: Cell::new(0),
+            prefunded: 0,
+            claimable: vec![],
         }
     }
 
@@ -388,8 +401,10 @@ impl FakeEscrow {
             "settled_height": h, "carry": "0", "balance": l.balance.to_string(), "earned": "0",
             "runway_blocks": runway, "depletion_height": l.depletion, "total_deposited": "0",
             "total_paid": "0", "total_fees": "0", "total_refunded": "0", "bond": "0",
-            "backups": [], "history": [], "rollovers": 0, "last_heartbeat": 1, "failure": null,
-            "auto_top_up": null, "close_reason": l.closed, "closed_at": l.closed.map(|_| h),
+            "backups": [], "history": [], "rollovers": l.rollovers, "last_heartbeat": 1,
+            "failure": l.failure.then(|| json!({"reporter": "mon", "reason": 10_002, "height": h})),
+            "auto_top_up": l.auto_top_up.map(|t| json!({"target_runway_blocks": t, "source": "balance"})),
+            "close_reason": l.closed, "closed_at": l.closed.map(|_| h),
             "deposits": [], "spec_ref": null, "order_id": null,
         })
     }
@@ -406,8 +421,18 @@ impl SuiteChain for FakeEscrow {
         Ok(self.height.get() * 6)
     }
     fn query(&self, contract: &str, msg: &Value) -> Result<Value> {
-        assert_eq!(contract, ESCROW);
         self.queries.set(self.queries.get() + 1);
+        if contract == "incentives" {
+            assert_eq!(msg["pending_rewards"]["provider"], "prov");
+            return Ok(json!({"provider": "prov", "claimable": self.claimable, "epochs": [],
+                             "next_start_after": null}));
+        }
+        assert_eq!(contract, ESCROW);
+        if let Some(q) = msg.get("balance") {
+            assert_eq!(q["owner"], "t");
+            return Ok(json!({"owner": "t", "denom": q["denom"],
+                             "amount": self.prefunded.to_string()}));
+        }
         let h = self.height.get();
         if let Some(q) = msg.get("lease") {
             let id = q["lease_id"].as_u64().unwrap();
@@ -850,4 +875,94 @@ fn webhook_posts_signed_json_and_treats_an_error_status_as_not_accepted() {
     .unwrap();
     let err = unsigned.send(&hook, 1, &event()).unwrap_err();
     assert!(err.to_string().contains("SPICE_WEBHOOK_SECRET"), "{err}");
+}
+
+#[test]
+fn lifecycle_rules_fire_when_a_failure_is_reported_a_lease_rolls_over_or_top_up_runs_dry() {
+    let mut store = Store::in_memory().unwrap();
+    let failure = rule(&store, Target::Lease(1), "failure-reported", &[Channel::Log]);
+    let rolled = rule(&store, Target::Owner("t".into()), "rolled-over", &[Channel::Log]);
+    let top_up = rule(&store, Target::Lease(1), "top-up-failed", &[Channel::Log]);
+    let mut chain = FakeEscrow::new(&[(1, "t", 150)]);
+    {
+        let l = chain.leases.get_mut(&1).unwrap();
+        l.rollovers = 1; // before the alert existed: not announced
+        l.auto_top_up = Some(100);
+    }
+    chain.prefunded = 5;
+    let mut out = Recorder::default();
+    let r = watcher(&mut store, None).round(&chain, &mut out).unwrap();
+    assert_eq!(r.fired, 0, "runway 50 < target 100, but the source still has funds");
+
+    chain.prefunded = 0;
+    chain.leases.get_mut(&1).unwrap().failure = true;
+    let r = watcher(&mut store, None).round(&chain, &mut out).unwrap();
+    assert_eq!(r.fired, 2);
+    chain.leases.get_mut(&1).unwrap().rollovers = 2;
+    chain.leases.get_mut(&1).unwrap().failure = false;
+    let r = watcher(&mut store, None).round(&chain, &mut out).unwrap();
+    assert_eq!(r.fired, 1);
+    let r = watcher(&mut store, None).round(&chain, &mut out).unwrap();
+    assert_eq!(r.fired, 0);
+    let count = |id| store.history(Some(id), 10).unwrap().len();
+    assert_eq!((count(failure), count(rolled), count(top_up)), (1, 1, 1));
+    let subjects: Vec<&str> = out.sent.iter().map(|s| s.2.as_str()).collect();
+    assert!(subjects.iter().any(|s| s.contains("failure of provider prov was reported")));
+    assert!(subjects.iter().any(|s| s.contains("source has no uakt left")));
+    assert!(subjects.iter().any(|s| s.contains("rolled over to provider prov")));
+}
+
+#[test]
+fn rewards_claimable_fires_per_provider_and_runway_seconds_use_the_block_time() {
+    let mut store = Store::in_memory().unwrap();
+    rule(&store, Target::Provider("prov".into()), "rewards-claimable", &[Channel::Log]);
+    // 300 s at 6 s a block is 50 blocks.
+    rule(&store, Target::Lease(1), "runway-seconds<300", &[Channel::Log]);
+    let mut chain = FakeEscrow::new(&[(1, "t", 151)]);
+    let mut out = Recorder::default();
+    let r = watcher(&mut store, None).round(&chain, &mut out).unwrap();
+    assert_eq!(r.fired, 0, "runway 51 blocks = 306 s");
+    chain.claimable = vec![Coin::new(7u128, "uakt")];
+    chain.height.set(102);
+    let r = watcher(&mut store, None).round(&chain, &mut out).unwrap();
+    assert_eq!(r.fired, 2, "294 s of runway, and rewards to claim");
+    assert!(out.sent.iter().any(|s| s.2.contains("rewards to claim: 7uakt")));
+    assert!(out.sent.iter().any(|s| s.2.contains("runway seconds is 294 s")));
+}
+
+#[test]
+fn the_watcher_reads_the_real_escrow_answers_on_the_embedded_chain() {
+    use crate::embedded::{seed_keeper_work, EmbeddedChain};
+    let mut chain = EmbeddedChain::deploy(cosmwasm_std::coin(1_000, "uosmo")).unwrap();
+    let w = seed_keeper_work(&mut chain).unwrap();
+    let mut store = Store::in_memory().unwrap();
+    let low = rule(
+        &store,
+        Target::Lease(w.lease_to_top_up),
+        "runway-blocks<14400",
+        &[Channel::Log],
+    );
+    let failed = rule(
+        &store,
+        Target::Lease(w.lease_failed),
+        "failure-reported",
+        &[Channel::Log],
+    );
+    let healthy = rule(
+        &store,
+        Target::Lease(w.lease_failed),
+        "balance<1",
+        &[Channel::Log],
+    );
+    let mut out = Recorder::default();
+    let mut watcher = Watcher {
+        store: &mut store,
+        addresses: chain.addresses().unwrap(),
+        config: config(None),
+    };
+    let r = watcher.round(&chain, &mut out).unwrap();
+    assert!(r.errors.is_empty(), "{:?}", r.errors);
+    assert_eq!((r.fired, r.delivered), (2, 2));
+    let count = |id| store.history(Some(id), 10).unwrap().len();
+    assert_eq!((count(low), count(failed), count(healthy)), (1, 1, 0));
 }
