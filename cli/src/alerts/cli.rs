@@ -179,6 +179,10 @@ pub fn run_command(args: &AlertsArgs) -> Result<()> {
                 (None, None, Some(p)) => Target::Provider(p.clone()),
                 _ => bail!("name what to watch: --lease ID, --owner ADDRESS or --provider ADDRESS"),
             };
+            if let Target::Owner(addr) | Target::Provider(addr) = &target {
+                bech32::decode(addr)
+                    .map_err(|e| anyhow::anyhow!("{addr:?} is not a bech32 address: {e}"))?;
+            }
             let condition: Condition = a.when.parse()?;
             let provider_rule = condition == Condition::Lifecycle(Lifecycle::RewardsClaimable);
             if provider_rule != matches!(target, Target::Provider(_)) {

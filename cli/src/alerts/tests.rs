@@ -424,8 +424,10 @@ impl SuiteChain for FakeEscrow {
         self.queries.set(self.queries.get() + 1);
         if contract == "incentives" {
             assert_eq!(msg["pending_rewards"]["provider"], "prov");
-            return Ok(json!({"provider": "prov", "claimable": self.claimable, "epochs": [],
-                             "next_start_after": null}));
+            return Ok(
+                json!({"provider": "prov", "claimable": self.claimable, "epochs": [],
+                             "next_start_after": null}),
+            );
         }
         assert_eq!(contract, ESCROW);
         if let Some(q) = msg.get("balance") {
@@ -552,7 +554,9 @@ fn a_lease_crossing_its_runway_threshold_is_sent_once_per_crossing() {
     assert_eq!(out.sent.len(), 1);
     assert!(out.sent[0].2.contains("Lease 1 low"), "{:?}", out.sent[0]);
     assert!(
-        out.sent[0].2.contains("runway blocks is 40"),
+        out.sent[0]
+            .2
+            .contains("lease 1: runway 40 blocks (alert: runway-blocks < 50)"),
         "{:?}",
         out.sent[0]
     );
@@ -880,8 +884,18 @@ fn webhook_posts_signed_json_and_treats_an_error_status_as_not_accepted() {
 #[test]
 fn lifecycle_rules_fire_when_a_failure_is_reported_a_lease_rolls_over_or_top_up_runs_dry() {
     let mut store = Store::in_memory().unwrap();
-    let failure = rule(&store, Target::Lease(1), "failure-reported", &[Channel::Log]);
-    let rolled = rule(&store, Target::Owner("t".into()), "rolled-over", &[Channel::Log]);
+    let failure = rule(
+        &store,
+        Target::Lease(1),
+        "failure-reported",
+        &[Channel::Log],
+    );
+    let rolled = rule(
+        &store,
+        Target::Owner("t".into()),
+        "rolled-over",
+        &[Channel::Log],
+    );
     let top_up = rule(&store, Target::Lease(1), "top-up-failed", &[Channel::Log]);
     let mut chain = FakeEscrow::new(&[(1, "t", 150)]);
     {
@@ -892,7 +906,10 @@ fn lifecycle_rules_fire_when_a_failure_is_reported_a_lease_rolls_over_or_top_up_
     chain.prefunded = 5;
     let mut out = Recorder::default();
     let r = watcher(&mut store, None).round(&chain, &mut out).unwrap();
-    assert_eq!(r.fired, 0, "runway 50 < target 100, but the source still has funds");
+    assert_eq!(
+        r.fired, 0,
+        "runway 50 < target 100, but the source still has funds"
+    );
 
     chain.prefunded = 0;
     chain.leases.get_mut(&1).unwrap().failure = true;
@@ -907,17 +924,33 @@ fn lifecycle_rules_fire_when_a_failure_is_reported_a_lease_rolls_over_or_top_up_
     let count = |id| store.history(Some(id), 10).unwrap().len();
     assert_eq!((count(failure), count(rolled), count(top_up)), (1, 1, 1));
     let subjects: Vec<&str> = out.sent.iter().map(|s| s.2.as_str()).collect();
-    assert!(subjects.iter().any(|s| s.contains("failure of provider prov was reported")));
-    assert!(subjects.iter().any(|s| s.contains("source has no uakt left")));
-    assert!(subjects.iter().any(|s| s.contains("rolled over to provider prov")));
+    assert!(subjects
+        .iter()
+        .any(|s| s.contains("failure of provider prov was reported")));
+    assert!(subjects
+        .iter()
+        .any(|s| s.contains("source has no uakt left")));
+    assert!(subjects
+        .iter()
+        .any(|s| s.contains("rolled over to provider prov")));
 }
 
 #[test]
 fn rewards_claimable_fires_per_provider_and_runway_seconds_use_the_block_time() {
     let mut store = Store::in_memory().unwrap();
-    rule(&store, Target::Provider("prov".into()), "rewards-claimable", &[Channel::Log]);
+    rule(
+        &store,
+        Target::Provider("prov".into()),
+        "rewards-claimable",
+        &[Channel::Log],
+    );
     // 300 s at 6 s a block is 50 blocks.
-    rule(&store, Target::Lease(1), "runway-seconds<300", &[Channel::Log]);
+    rule(
+        &store,
+        Target::Lease(1),
+        "runway-seconds<300",
+        &[Channel::Log],
+    );
     let mut chain = FakeEscrow::new(&[(1, "t", 151)]);
     let mut out = Recorder::default();
     let r = watcher(&mut store, None).round(&chain, &mut out).unwrap();
@@ -926,8 +959,14 @@ fn rewards_claimable_fires_per_provider_and_runway_seconds_use_the_block_time() 
     chain.height.set(102);
     let r = watcher(&mut store, None).round(&chain, &mut out).unwrap();
     assert_eq!(r.fired, 2, "294 s of runway, and rewards to claim");
-    assert!(out.sent.iter().any(|s| s.2.contains("rewards to claim: 7uakt")));
-    assert!(out.sent.iter().any(|s| s.2.contains("runway seconds is 294 s")));
+    assert!(out
+        .sent
+        .iter()
+        .any(|s| s.2.contains("rewards to claim: 7uakt")));
+    assert!(out
+        .sent
+        .iter()
+        .any(|s| s.2.contains("runway 294 s (alert: runway-seconds < 300)")));
 }
 
 #[test]

@@ -431,8 +431,11 @@ impl Watcher<'_> {
             subject: lease_id.to_string(),
             step,
             what: format!(
-                "lease {lease_id}: {} is {now} ({} {} {threshold} {unit})",
-                metric.name().replace('-', " "),
+                "lease {lease_id}: {} {now} (alert: {} {} {threshold})",
+                match metric {
+                    Metric::Balance => "balance",
+                    Metric::RunwayBlocks | Metric::RunwaySeconds => "runway",
+                },
                 metric.name(),
                 op.symbol()
             ),
