@@ -4,7 +4,8 @@
 //! emulation from `spice-testing`): no node, no network. `spice deploy` puts the suite on a
 //! node and `spice status` shows it there or on the embedded chain; `spice keeper run` keeps
 //! the suite's permissionless upkeep going for bounties; `spice store-code-proposal` writes the
-//! governance proposals that upload the contracts to Osmosis mainnet.
+//! governance proposals that upload the contracts to Osmosis mainnet; `spice alerts` tells
+//! people by email or webhook when a lease runs low, fails, rolls over or closes.
 
 mod alerts;
 #[allow(dead_code)] // shared with `spice status`: not every part is the keeper's

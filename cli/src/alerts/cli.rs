@@ -306,8 +306,9 @@ pub fn run_command(args: &AlertsArgs) -> Result<()> {
                 payload: serde_json::json!({ "test": true, "notes": rule.notes }),
                 channels: rule.channels.clone(),
             };
-            let event_id = store.record_test(&firing)?;
+            // The channels first: a bad setting must not leave a test in the outbox.
             let mut sender = delivery.channels()?;
+            let event_id = store.record_test(&firing)?;
             let mut watcher = Watcher {
                 store: &mut store,
                 addresses: Default::default(),
@@ -317,7 +318,7 @@ pub fn run_command(args: &AlertsArgs) -> Result<()> {
                 },
             };
             let mut report = RoundReport::default();
-            watcher.deliver(&mut sender, &mut report)?;
+            watcher.deliver(&mut sender, Some(event_id), &mut report)?;
             for d in store.deliveries_of(event_id)? {
                 println!(
                     "{}: {:?}{}",

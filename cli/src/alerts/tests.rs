@@ -1005,3 +1005,15 @@ fn the_watcher_reads_the_real_escrow_answers_on_the_embedded_chain() {
     let count = |id| store.history(Some(id), 10).unwrap().len();
     assert_eq!((count(low), count(failed), count(healthy)), (1, 1, 0));
 }
+
+#[test]
+fn malformed_delivery_settings_are_refused_with_the_value() {
+    let err = channels::SmtpConfig::from_env(None, None, Some("ssl"), None).unwrap_err();
+    assert!(err.to_string().contains("\"ssl\""), "{err}");
+    let err = channels::SmtpConfig::from_env(None, None, Some("none"), Some("not an address"))
+        .unwrap_err();
+    assert!(err.to_string().contains("not an address"), "{err}");
+    let ok =
+        channels::SmtpConfig::from_env(Some("mail.test"), None, Some("starttls"), None).unwrap();
+    assert_eq!((ok.host.as_str(), ok.port), ("mail.test", 587));
+}

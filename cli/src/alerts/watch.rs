@@ -598,9 +598,23 @@ impl Watcher<'_> {
         Ok(true)
     }
 
-    /// Sends every due outbox row once, recording each attempt.
-    pub fn deliver(&mut self, sender: &mut dyn Sender, report: &mut RoundReport) -> Result<()> {
-        for d in self.store.due(now_ms(), self.config.deliveries_per_round)? {
+    /// Sends every due outbox row (of `only_event`, when given) once, recording each attempt.
+    pub fn deliver(
+        &mut self,
+        sender: &mut dyn Sender,
+        only_event: Option<i64>,
+        report: &mut RoundReport,
+    ) -> Result<()> {
+        let due = match only_event {
+            Some(id) => self
+                .store
+                .deliveries_of(id)?
+                .into_iter()
+                .filter(|d| d.status == OutboxStatus::Pending)
+                .collect(),
+            None => self.store.due(now_ms(), self.config.deliveries_per_round)?,
+        };
+        for d in due {
             let event = self.store.event(d.event_id)?;
             let result = d
                 .channel
@@ -646,7 +660,7 @@ impl Watcher<'_> {
         if self.config.fault == Some(Fault::AfterOutboxWrite) && report.fired > 0 {
             bail!("fault injected: stopped after writing the outbox, before sending");
         }
-        self.deliver(sender, &mut report)?;
+        self.deliver(sender, None, &mut report)?;
         Ok(report)
     }
 }
