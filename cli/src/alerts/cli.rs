@@ -12,7 +12,7 @@ use super::watch::{Fault, RoundReport, WatchConfig, Watcher};
 use super::{Channel, Condition, Lifecycle, Target};
 use crate::chain::SuiteChain;
 use crate::keeper::retry::StopFlag;
-use crate::network::{connect_query_only, DaemonChain, Network};
+use crate::network::{DaemonChain, Network};
 
 #[derive(clap::Args, Debug)]
 pub struct AlertsArgs {
@@ -401,8 +401,26 @@ fn connect(run: &RunArgs) -> Result<Box<dyn SuiteChain>> {
     }
     let state = DeployState::load_or_default(&state_path)?;
     let addresses = crate::addresses(&state)?;
+    // cw-orch's default state file is the same temp path in every process, locked while a
+    // daemon lives: a watcher beside a keeper would panic on it. The watcher only queries, so
+    // its state is read-only and never locked.
+    let info = network.chain_info(&overrides);
+    let state = cw_orch::daemon::DaemonState::new(
+        std::env::temp_dir()
+            .join("spice-alerts-cw-orch.json")
+            .display()
+            .to_string(),
+        &std::sync::Arc::new(info.clone()),
+        "default".into(),
+        true,
+        false,
+    )?;
+    let daemon = cw_orch::daemon::DaemonBuilder::new(info)
+        .state(state)
+        .build_sender(())
+        .with_context(|| format!("connecting to {}", network.name()))?;
     Ok(Box::new(DaemonChain {
-        daemon: connect_query_only(network, &overrides)?,
+        daemon,
         addresses: Some(addresses),
     }))
 }
@@ -417,6 +435,10 @@ fn watch(store: &mut Store, run: &RunArgs) -> Result<()> {
     let mut sender = run.delivery.channels()?;
     let stop = StopFlag::new();
     stop.on_ctrl_c()?;
+    // Renewed before every round and every send; a crashed watcher's successor waits at most
+    // this long.
+    let owner = format!("pid {} since {}", std::process::id(), store::now_ms());
+    let ttl = Duration::from_secs(run.interval_seconds.saturating_mul(3).max(60));
     let mut watcher = Watcher {
         store,
         addresses,
@@ -425,6 +447,7 @@ fn watch(store: &mut Store, run: &RunArgs) -> Result<()> {
             retry: run.delivery.retry()?,
             deliveries_per_round: 100,
             fault,
+            lease: Some((owner.clone(), ttl)),
         },
     };
     eprintln!(
@@ -433,7 +456,7 @@ fn watch(store: &mut Store, run: &RunArgs) -> Result<()> {
         run.network
     );
     let mut errors = 0;
-    loop {
+    let result = loop {
         match watcher.round(chain.as_ref(), &mut sender) {
             Ok(r) => {
                 for e in &r.errors {
@@ -457,16 +480,24 @@ fn watch(store: &mut Store, run: &RunArgs) -> Result<()> {
                     );
                 }
             }
-            Err(e) if fault.is_some() => return Err(e),
+            // The fault hook stands for a crash of the outbox's writer; the lease is released
+            // (its expiry after a real crash is tested on its own) so the restart runs at once.
+            Err(e) if fault.is_some() => {
+                watcher.store.release_watcher(&owner)?;
+                return Err(e);
+            }
+            Err(e) if e.to_string().starts_with("another watcher") => break Err(e),
             Err(e) => {
                 errors += 1;
                 eprintln!("alerts: round failed: {e:#}");
             }
         }
         if run.once || stop.raised() || !stop.sleep(Duration::from_secs(run.interval_seconds)) {
-            break;
+            break Ok(());
         }
-    }
+    };
+    watcher.store.release_watcher(&owner)?;
+    result?;
     if run.once && errors > 0 {
         bail!("{errors} alert(s) could not be evaluated (see above)");
     }

@@ -69,6 +69,13 @@ const MIGRATIONS: &[&str] = &[
     // 2: tenants of leases seen, so owner rules never ask the chain twice (a tenant never
     // changes).
     "CREATE TABLE lease_tenants (lease_id INTEGER PRIMARY KEY, tenant TEXT NOT NULL);",
+    // 3: one watcher per database at a time (two would both send what is due), held as a
+    // lease that a crashed watcher's successor takes over once it expires.
+    "CREATE TABLE watcher (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        owner TEXT NOT NULL,
+        expires_ms INTEGER NOT NULL
+    );",
 ];
 
 /// The database's default place: `$XDG_DATA_HOME/spice/alerts.sqlite` (or the platform's data
@@ -616,6 +623,45 @@ impl Store {
             })
         })
         .collect()
+    }
+
+    // ---- the watcher lease ----
+
+    /// Takes or renews the database's watcher lease for `owner` until `now_ms + ttl`; refuses
+    /// while another owner's lease runs.
+    pub fn claim_watcher(&mut self, owner: &str, now_ms: i64, ttl: Duration) -> Result<()> {
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+        let held: Option<(String, i64)> = tx
+            .query_row(
+                "SELECT owner, expires_ms FROM watcher WHERE id = 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?;
+        if let Some((other, expires)) = held {
+            if other != owner && expires > now_ms {
+                bail!(
+                    "another watcher ({other}) runs on this database for {} s more: run one \
+                     `spice alerts run` per database",
+                    (expires - now_ms + 999) / 1000
+                );
+            }
+        }
+        tx.execute(
+            "INSERT INTO watcher (id, owner, expires_ms) VALUES (1, ?1, ?2) ON CONFLICT (id) DO \
+             UPDATE SET owner = ?1, expires_ms = ?2",
+            params![owner, now_ms.saturating_add(ttl.as_millis() as i64)],
+        )?;
+        tx.commit()?;
+        Ok(())
+    }
+
+    pub fn release_watcher(&self, owner: &str) -> Result<()> {
+        self.conn
+            .execute("DELETE FROM watcher WHERE id = 1 AND owner = ?1", [owner])?;
+        Ok(())
     }
 
     // ---- lease tenants ----

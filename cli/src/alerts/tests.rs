@@ -259,7 +259,7 @@ fn schema_migrates_once_and_refuses_a_newer_database() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("nested").join("alerts.sqlite");
     let store = Store::open(&path).unwrap();
-    assert_eq!(store.schema_version().unwrap(), 2);
+    assert_eq!(store.schema_version().unwrap(), 3);
     let id = rule(
         &store,
         Target::Lease(1),
@@ -1016,4 +1016,63 @@ fn malformed_delivery_settings_are_refused_with_the_value() {
     let ok =
         channels::SmtpConfig::from_env(Some("mail.test"), None, Some("starttls"), None).unwrap();
     assert_eq!((ok.host.as_str(), ok.port), ("mail.test", 587));
+}
+
+#[test]
+fn one_watcher_per_database_and_a_crashed_ones_lease_expires() {
+    let mut store = Store::in_memory().unwrap();
+    let ttl = Duration::from_secs(30);
+    store.claim_watcher("a", 1_000, ttl).unwrap();
+    // Renewing is fine; a second watcher is refused while the lease runs.
+    store.claim_watcher("a", 2_000, ttl).unwrap();
+    let err = store
+        .claim_watcher("b", 3_000, ttl)
+        .unwrap_err()
+        .to_string();
+    assert!(err.contains("another watcher (a)"), "{err}");
+    // "a" crashed at 2 s: its lease ends at 32 s, then "b" takes over.
+    assert!(store.claim_watcher("b", 31_999, ttl).is_err());
+    store.claim_watcher("b", 32_000, ttl).unwrap();
+    assert!(store.claim_watcher("a", 33_000, ttl).is_err());
+    // A clean exit releases at once.
+    store.release_watcher("b").unwrap();
+    store.claim_watcher("a", 33_000, ttl).unwrap();
+}
+
+#[test]
+fn a_second_watcher_on_the_same_database_sends_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("alerts.sqlite");
+    let mut first = Store::open(&path).unwrap();
+    let mut second = Store::open(&path).unwrap();
+    rule(
+        &first,
+        Target::Lease(1),
+        "runway-blocks<50",
+        &[Channel::Log],
+    );
+    let chain = FakeEscrow::new(&[(1, "t", 120)]);
+    fn leased<'s>(store: &'s mut Store, owner: &str) -> Watcher<'s> {
+        Watcher {
+            store,
+            addresses: FakeEscrow::addresses(),
+            config: WatchConfig {
+                lease: Some((owner.to_string(), Duration::from_secs(60))),
+                ..config(None)
+            },
+        }
+    }
+    let mut out = Recorder::default();
+    let r = leased(&mut first, "first").round(&chain, &mut out).unwrap();
+    assert_eq!(r.delivered, 1);
+    let err = leased(&mut second, "second")
+        .round(&chain, &mut out)
+        .unwrap_err();
+    assert!(err.to_string().contains("another watcher (first)"), "{err}");
+    assert_eq!(out.attempts, 1);
+    // Control: once the first releases, the second runs.
+    first.release_watcher("first").unwrap();
+    leased(&mut second, "second")
+        .round(&chain, &mut out)
+        .unwrap();
 }

@@ -57,6 +57,9 @@ pub struct WatchConfig {
     /// Deliveries attempted per round at most.
     pub deliveries_per_round: u32,
     pub fault: Option<Fault>,
+    /// The database's watcher lease (owner, time to live), renewed before each round and each
+    /// send, so a second watcher cannot send what this one is sending.
+    pub lease: Option<(String, std::time::Duration)>,
 }
 
 impl Default for WatchConfig {
@@ -66,6 +69,7 @@ impl Default for WatchConfig {
             retry: RetryPolicy::default(),
             deliveries_per_round: 100,
             fault: None,
+            lease: None,
         }
     }
 }
@@ -615,6 +619,7 @@ impl Watcher<'_> {
             None => self.store.due(now_ms(), self.config.deliveries_per_round)?,
         };
         for d in due {
+            self.renew_lease()?;
             let event = self.store.event(d.event_id)?;
             let result = d
                 .channel
@@ -648,6 +653,13 @@ impl Watcher<'_> {
         Ok(())
     }
 
+    fn renew_lease(&mut self) -> Result<()> {
+        if let Some((owner, ttl)) = &self.config.lease {
+            self.store.claim_watcher(owner, now_ms(), *ttl)?;
+        }
+        Ok(())
+    }
+
     /// Evaluate, then deliver. With [`Fault::AfterOutboxWrite`] the round stops with an error
     /// once a firing is committed, as a crash there would.
     pub fn round(
@@ -656,6 +668,7 @@ impl Watcher<'_> {
         sender: &mut dyn Sender,
     ) -> Result<RoundReport> {
         let mut report = RoundReport::default();
+        self.renew_lease()?;
         self.evaluate(chain, &mut report)?;
         if self.config.fault == Some(Fault::AfterOutboxWrite) && report.fired > 0 {
             bail!("fault injected: stopped after writing the outbox, before sending");
