@@ -485,7 +485,7 @@ impl SuiteChain for FakeEscrow {
     fn balance(&self, _: &str, _: &str) -> Result<Uint128> {
         Ok(Uint128::zero())
     }
-    fn estimate_fee(&self, _: &str, _: &Value, _: &[Coin]) -> Result<Coin> {
+    fn simulate(&mut self, _: &str, _: &Value, _: &[Coin]) -> Result<crate::chain::Simulation> {
         bail!("read only")
     }
 }
