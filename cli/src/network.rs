@@ -317,7 +317,7 @@ async fn simulate_with_events(
     let response = client
         .simulate(SimulateRequest { tx: None, tx_bytes })
         .await
-        .map_err(|status| simulate_error(status))?
+        .map_err(simulate_error)?
         .into_inner();
     let gas = response
         .gas_info
