@@ -53,6 +53,14 @@ PY
   log "spice CLI checks passed"
 }
 
+# `spice alerts` on the same node: a lease crossing its runway threshold, a real SMTP server and
+# a signed webhook (scripts/e2e/alerts.py).
+alerts_checks() {
+  log "spice alerts: email and webhook when a lease crosses its threshold"
+  timeout --foreground --kill-after=10 180 python3 "$ROOT/scripts/e2e/alerts.py" \
+    --state "$ROOT/target/e2e/spice-state-local.json" --spice "$ROOT/target/debug/spice"
+}
+
 main() {
   local limit=900 out="$ROOT/target/e2e/gas.json"
   while [ $# -gt 0 ]; do
@@ -93,6 +101,7 @@ main() {
     left=$((limit - (SECONDS - started)))
     ((left > 0)) || die "no time left for the spice CLI checks (--timeout $limit)"
     cli_checks || status=$?
+    ((status != 0)) || alerts_checks || status=$?
   fi
   log "e2e.sh took $((SECONDS - started))s"
   return "$status"

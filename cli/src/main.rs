@@ -4,8 +4,10 @@
 //! emulation from `spice-testing`): no node, no network. `spice deploy` puts the suite on a
 //! node and `spice status` shows it there or on the embedded chain; `spice keeper run` keeps
 //! the suite's permissionless upkeep going for bounties; `spice store-code-proposal` writes the
-//! governance proposals that upload the contracts to Osmosis mainnet.
+//! governance proposals that upload the contracts to Osmosis mainnet; `spice alerts` tells
+//! people by email or webhook when a lease runs low, fails, rolls over or closes.
 
+mod alerts;
 #[allow(dead_code)] // shared with `spice status`: not every part is the keeper's
 mod chain;
 mod demo;
@@ -80,6 +82,8 @@ enum Command {
         #[command(subcommand)]
         command: KeeperCommand,
     },
+    /// Escrow alerts by email, webhook or JSON log: rules, a watcher, history.
+    Alerts(alerts::cli::AlertsArgs),
     /// Write gov v1 proposals (MsgStoreCode) that upload contracts to Osmosis, where code upload
     /// is permissioned.
     StoreCodeProposal(proposal::ProposalArgs),
@@ -121,6 +125,7 @@ fn main() -> Result<()> {
             command: KeeperCommand::Run(args),
         } => keeper::cli::run_command(&args)?,
         Command::StoreCodeProposal(args) => proposal::run(&args)?,
+        Command::Alerts(args) => alerts::cli::run_command(&args)?,
         Command::Deploy {
             network,
             config,
