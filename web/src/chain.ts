@@ -1,7 +1,7 @@
 // The connection to the chain: a CosmJS query client the generated clients in ../ts speak
 // through, and a signing client from Keplr (production) or the local development signer.
 import { CosmWasmClient, SigningCosmWasmClient } from "@cosmjs/cosmwasm-stargate";
-import { connectComet, CometClient } from "@cosmjs/tendermint-rpc";
+import { Comet38Client, Tendermint34Client, Tendermint37Client, type CometClient } from "@cosmjs/tendermint-rpc";
 import { QueryClient, GasPrice, isDeliverTxFailure } from "@cosmjs/stargate";
 import { makeAuthInfoBytes, makeSignBytes, makeSignDoc } from "@cosmjs/proto-signing";
 import { fromBase64, toBase64, toUtf8 } from "@cosmjs/encoding";
@@ -35,9 +35,29 @@ export function absoluteRpc(rpc: string): string {
   return new URL(rpc, window.location.href).toString().replace(/\/$/, "");
 }
 
+/**
+ * CosmJS 0.32's `connectComet` knows 0.34/0.37/0.38 and treats anything else as 0.34, whose
+ * base64 event decoding breaks on CometBFT 1.x (Injective 1.20, Osmosis 30): 1.x speaks 0.38's RPC.
+ */
+export function cometFlavour(version: string): "34" | "37" | "38" {
+  if (version.startsWith("0.34.")) return "34";
+  if (version.startsWith("0.37.")) return "37";
+  return "38";
+}
+
+async function connectTendermint(url: string): Promise<CometClient> {
+  const probe = await Tendermint37Client.connect(url);
+  const version = (await probe.status()).nodeInfo.version;
+  probe.disconnect();
+  const flavour = cometFlavour(version);
+  if (flavour === "34") return Tendermint34Client.connect(url);
+  if (flavour === "37") return Tendermint37Client.connect(url);
+  return Comet38Client.connect(url);
+}
+
 export async function connectChain(cfg: AppConfig): Promise<Chain> {
   const rpcUrl = absoluteRpc(cfg.rpc);
-  const tm = await connectComet(rpcUrl);
+  const tm = await connectTendermint(rpcUrl);
   const query = await CosmWasmClient.create(tm);
   let blockSeconds = 6;
   try {

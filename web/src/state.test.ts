@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { bpsOf, cumulativeBurns, depthRows, leaseStatusText, proposalMessages } from "./state";
 import { parseConfig } from "./config";
-import { decodeBaseAccount } from "./chain";
+import { cometFlavour, decodeBaseAccount } from "./chain";
 import { BaseAccount } from "cosmjs-types/cosmos/auth/v1beta1/auth";
 import { BinaryWriter } from "cosmjs-types/binary";
 
@@ -103,5 +103,14 @@ describe("accounts", () => {
     expect(eth.accountNumber).toBe(7n);
     expect(eth.address).toBe("inj1x");
     expect(() => decodeBaseAccount("/x", new Uint8Array())).toThrow(/cannot read/);
+  });
+});
+
+describe("CometBFT flavour", () => {
+  it("treats CometBFT 1.x as 0.38 (CosmJS 0.32 would fall back to 0.34)", () => {
+    expect(cometFlavour("1.0.1")).toBe("38");
+    expect(cometFlavour("0.38.17")).toBe("38");
+    expect(cometFlavour("0.37.4")).toBe("37");
+    expect(cometFlavour("0.34.29")).toBe("34");
   });
 });
