@@ -101,6 +101,22 @@ export default defineConfig({
   plugins: [react(), spiceServer()],
   server: { host: "127.0.0.1", port: 5173, proxy, fs: { allow: [__dirname, path.join(ROOT, "ts")] } },
   preview: { host: "127.0.0.1", port: 4173, proxy },
-  build: { outDir: "dist", chunkSizeWarningLimit: 1500 },
+  // libsodium: see src/shims/libsodium.ts.
+  resolve: { alias: { "libsodium-wrappers-sumo": path.join(__dirname, "src/shims/libsodium.ts") } },
+  build: {
+    outDir: "dist",
+    chunkSizeWarningLimit: 2000,
+    rollupOptions: {
+      output: {
+        // Libraries change less often than the app: separate files cache across releases.
+        manualChunks: (id: string) =>
+          id.includes("node_modules/recharts") || id.includes("node_modules/d3-") || id.includes("node_modules/lodash")
+            ? "charts"
+            : id.includes("node_modules/@cosmjs") || id.includes("node_modules/cosmjs-types") || id.includes("node_modules/@confio")
+              ? "cosmjs"
+              : undefined,
+      },
+    },
+  },
   test: { include: ["src/**/*.test.ts", "devsigner.test.ts"], environment: "node" },
 } as never);

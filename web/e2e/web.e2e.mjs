@@ -34,10 +34,12 @@ const STATE = JSON.parse((await import("node:fs")).readFileSync(env("SPICE_STATE
 const C = Object.fromEntries(Object.entries(STATE.contracts).map(([k, v]) => [k, v.address]));
 
 const results = { checks: [], timings: {} };
+const t0 = Date.now();
 let failures = 0;
 function check(name, ok, detail) {
-  results.checks.push({ name, ok, detail });
-  console.log(`${ok ? "ok  " : "FAIL"} ${name}${detail ? ` — ${detail}` : ""}`);
+  const at_s = (Date.now() - t0) / 1000;
+  results.checks.push({ name, ok, detail, at_s });
+  console.log(`${ok ? "ok  " : "FAIL"} [${at_s.toFixed(1)}s] ${name}${detail ? ` — ${detail}` : ""}`);
   if (!ok) failures++;
 }
 
@@ -74,7 +76,6 @@ async function execTx(from, contract, msg, amount) {
   throw new Error(`tx ${sent.txhash} not in a block after 30 s`);
 }
 
-const t0 = Date.now();
 mkdirSync(OUT, { recursive: true });
 const deployer = addr("deployer");
 const provider = addr("provider");
@@ -206,20 +207,25 @@ try {
   await page.goto(`${BASE}/#/orders`);
   await page.getByTestId("order-place").waitFor();
   await page.waitForFunction(() => !document.querySelector('[data-testid="order-deposit"]')?.textContent?.includes("…"));
-  await page.getByTestId("order-price").fill("1234000000000");
+  const PRICE = 1234000000000;
+  const bidsAt = async () =>
+    JSON.parse((await page.getByTestId("depth-chart").getAttribute("data-rows")) ?? "[]").find((r) => r.priceValue === PRICE)?.bids ?? 0;
+  const bidsBefore = await bidsAt();
+  await page.getByTestId("order-price").fill(String(PRICE));
   await page.getByTestId("order-replicas").fill("2");
   await page.getByTestId("order-place").click();
   await page.locator('[data-testid="order-place-ok"], [data-testid="order-place-error"]').first().waitFor({ timeout: 60_000 });
-  const placeErr = await page.getByTestId("order-place-error").textContent().catch(() => null);
-  await page.waitForFunction(() => {
+  const placeErr = (await page.getByTestId("order-place-error").count())
+    ? await page.getByTestId("order-place-error").textContent()
+    : null;
+  await page.waitForFunction(([price, before]) => {
     const rows = JSON.parse(document.querySelector('[data-testid="depth-chart"]')?.getAttribute("data-rows") ?? "[]");
-    return rows.some((r) => r.priceValue === 1234000000000 && r.bids >= 2);
-  }, null, { timeout: 15_000 }).catch(() => {});
-  const rows = JSON.parse((await page.getByTestId("depth-chart").getAttribute("data-rows")) ?? "[]");
-  const level = rows.find((r) => r.priceValue === 1234000000000);
+    return rows.some((r) => r.priceValue === price && r.bids >= before + 2);
+  }, [PRICE, bidsBefore], { timeout: 15_000 }).catch(() => {});
+  const bidsAfter = await bidsAt();
   const bars = await page.locator('[data-testid="depth-chart"] .recharts-bar-rectangle').count();
-  check("an order placed through the page appears in the depth chart", !placeErr && level?.bids >= 2 && bars > 0,
-    placeErr ?? `level ${JSON.stringify(level)}, ${bars} bar(s) drawn`);
+  check("an order placed through the page appears in the depth chart", !placeErr && bidsAfter === bidsBefore + 2 && bars > 0,
+    placeErr ?? `bids at ${PRICE}/block: ${bidsBefore} → ${bidsAfter} (2 replicas), ${bars} bar(s) drawn`);
   await shot("orders");
 
   // --- 5. the other pages render; screenshots ---

@@ -1,5 +1,6 @@
 import { Bar, BarChart, CartesianGrid, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from "recharts";
-import { Loading, Pager, useQuery, usePager } from "../hooks";
+import { Loading, Pager, useApp, useQuery, usePager } from "../hooks";
+import { denomInfo } from "../config";
 import { Stat, useQueries, useToken } from "../ui";
 import { formatAmount, formatUnits } from "../format";
 import { cumulativeBurns } from "../state";
@@ -11,6 +12,9 @@ export function Overview() {
   const burns = useQuery(() => q.token.burnStats(), []);
   const buyback = useQuery(() => q.buyback.status({}), []);
   const vault = useQuery(() => q.vault.status(), []);
+  const vaultCfg = useQuery(() => q.vault.config(), []);
+  const { chain } = useApp();
+  const akt = denomInfo(chain.cfg, vaultCfg.data?.akt_denom ?? "uakt");
   const chartHistory = useQuery(() => q.buyback.history({ limit: 100 }), []);
   const pager = usePager<number>();
   const recent = useQuery(() => q.buyback.history({ limit: 10, startAfter: pager.cursor }), [pager.cursor]);
@@ -29,6 +33,10 @@ export function Overview() {
     : [];
   const series = cumulativeBurns(chartHistory.data?.buybacks ?? [], d);
   const books = vault.data?.books;
+  const fmtCoin = (amount: string, denom: string) => {
+    const i = denomInfo(chain.cfg, denom);
+    return formatAmount(amount, i.decimals, i.symbol);
+  };
   return (
     <>
       <h2>Supply</h2>
@@ -99,13 +107,15 @@ export function Overview() {
             <p className="warn" role="alert">Strategy halted: {vault.data.halt.reason}</p>
           )}
           <div className="grid">
-            {vault.data.proceeds.map((p) => (
-              <Stat key={p.denom} label={`Proceeds waiting (${p.denom})`} text={JSON.stringify(p)} />
-            ))}
-            <Stat label="AKT in flight" raw={vault.data.in_flight} testId="vault-in-flight" text={vault.data.in_flight} />
-            <Stat label="Staked" raw={books.staked} testId="vault-staked" text={books.staked} />
-            <Stat label="Unbonding" raw={books.unbonding} testId="vault-unbonding" text={books.unbonding} />
-            <Stat label="Revenue harvested" raw={books.revenue_harvested} testId="vault-revenue" text={books.revenue_harvested} />
+            {vault.data.proceeds.map((p) => {
+              const i = denomInfo(chain.cfg, p.denom);
+              return <Stat key={p.denom} label={`Proceeds waiting (${i.symbol})`} raw={p.waiting} decimals={i.decimals} symbol={i.symbol} />;
+            })}
+            <Stat label={`${akt.symbol} pending`} raw={books.pending} decimals={akt.decimals} symbol={akt.symbol} testId="vault-pending" />
+            <Stat label={`${akt.symbol} in flight`} raw={vault.data.in_flight} decimals={akt.decimals} symbol={akt.symbol} testId="vault-in-flight" />
+            <Stat label="Staked" raw={books.staked} decimals={akt.decimals} symbol={akt.symbol} testId="vault-staked" />
+            <Stat label="Unbonding" raw={books.unbonding} decimals={akt.decimals} symbol={akt.symbol} testId="vault-unbonding" />
+            <Stat label="Revenue harvested" raw={books.revenue_harvested} decimals={akt.decimals} symbol={akt.symbol} testId="vault-revenue" />
             <Stat label="Strategy" text={vault.data.strategy ?? "none"} />
           </div>
         </>
@@ -124,9 +134,9 @@ export function Overview() {
               )}
               {recent.data.buybacks.map((r) => (
                 <tr key={r.id}>
-                  <td>{r.id}</td><td>{r.height}</td><td>{r.amount_in} {r.denom}</td>
+                  <td>{r.id}</td><td>{r.height}</td><td>{fmtCoin(r.amount_in, r.denom)}</td>
                   <td>{formatAmount(r.spice_out, d, sym)}</td><td>{formatAmount(r.spice_burned, d, sym)}</td>
-                  <td>{r.bounty} {r.denom}</td>
+                  <td>{fmtCoin(r.bounty, r.denom)}</td>
                 </tr>
               ))}
             </tbody>
