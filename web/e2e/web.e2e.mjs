@@ -201,6 +201,12 @@ try {
   const moved = 10n ** BigInt(cfg.decimals) * 3n / 2n;
   check("a cw20 transfer through the page moves both holders' balances", cw20Before - cw20After === moved && userAfter - userBefore === moved,
     `sender ${cw20Before} → ${cw20After}, recipient ${userBefore} → ${userAfter}`);
+  // a refused transaction is said in words: more than the holder has
+  await page.getByTestId("token-amount").fill("999999999999");
+  await page.getByTestId("token-burn").click();
+  await page.getByTestId("token-burn-error").waitFor({ timeout: 60_000 }).catch(() => {});
+  const said = (await page.getByTestId("token-burn-error").count()) ? await page.getByTestId("token-burn-error").textContent() : "";
+  check("a refused transaction is shown in words", /^The contract refused: .*insufficient|^The contract refused: /i.test(said) && !said.includes("message index"), said);
   await shot("token");
 
   // --- 4. order book: an order placed through the page shows in the depth chart ---
@@ -210,6 +216,7 @@ try {
   const PRICE = 1234000000000;
   const bidsAt = async () =>
     JSON.parse((await page.getByTestId("depth-chart").getAttribute("data-rows")) ?? "[]").find((r) => r.priceValue === PRICE)?.bids ?? 0;
+  await page.locator('[data-testid="depth-chart"][data-loaded="true"]').waitFor();
   const bidsBefore = await bidsAt();
   await page.getByTestId("order-price").fill(String(PRICE));
   await page.getByTestId("order-replicas").fill("2");
@@ -227,6 +234,21 @@ try {
   check("an order placed through the page appears in the depth chart", !placeErr && bidsAfter === bidsBefore + 2 && bars > 0,
     placeErr ?? `bids at ${PRICE}/block: ${bidsBefore} → ${bidsAfter} (2 replicas), ${bars} bar(s) drawn`);
   await shot("orders");
+  // cancel it (the last open order the page lists: each was placed with 2 replicas at PRICE)
+  const cancel = page.locator('[data-testid^="order-"][data-testid$="-cancel"]').last();
+  const cancelId = await cancel.getAttribute("data-testid");
+  await cancel.click();
+  // A cancelled order loses its buttons: wait for that, or for an error.
+  await page.waitForFunction((id) => !document.querySelector(`[data-testid="${id}"]`) || document.querySelector(`[data-testid="${id}-error"]`),
+    cancelId, { timeout: 60_000 }).catch(() => {});
+  const cancelErr = (await page.getByTestId(`${cancelId}-error`).count()) ? await page.getByTestId(`${cancelId}-error`).textContent() : null;
+  await page.waitForFunction(([price, n]) => {
+    const rows = JSON.parse(document.querySelector('[data-testid="depth-chart"]')?.getAttribute("data-rows") ?? "[]");
+    return (rows.find((r) => r.priceValue === price)?.bids ?? 0) === n;
+  }, [PRICE, bidsAfter - 2], { timeout: 30_000 }).catch(() => {});
+  const bidsCancelled = await bidsAt();
+  check("cancelling it through the page takes it out of the depth", bidsCancelled === bidsAfter - 2,
+    cancelErr ?? `${cancelId}: bids ${bidsAfter} → ${bidsCancelled}`);
 
   // --- 5. the other pages render; screenshots ---
   for (const p of ["provider", "governance", "keeper"]) {

@@ -66,9 +66,10 @@ export function OrderBook() {
             {classes.map((c) => <option key={c} value={c}>{c}</option>)}
           </select>
         </label>
-        <span className="muted">paid in {pay.symbol}; price per block in base units</span>
+        <span className="muted">units per price level; prices in {pay.symbol} per block</span>
       </div>
-      <div className="card" data-testid="depth-chart" data-rows={JSON.stringify(rows)}>
+      <div className="card" data-testid="depth-chart" data-rows={JSON.stringify(rows)}
+        data-loaded={String(!open.loading && !offers.loading && !depth.loading)}>
         {rows.length === 0 ? (
           <p className="muted">No open orders or offers in this class.</p>
         ) : (
