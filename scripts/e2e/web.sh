@@ -39,7 +39,8 @@ web_checks() {
     log "web: npm ci took $((SECONDS - t))s"
     t=$SECONDS
     npx vitest run --reporter=dot
-    log "web: unit tests took $((SECONDS - t))s"
+    npx tsc --noEmit -p tsconfig.json
+    log "web: unit tests and typecheck took $((SECONDS - t))s"
     t=$SECONDS
     npx vite build --logLevel warn
     log "web: vite build took $((SECONDS - t))s ($(du -cb dist/assets/*.js | tail -1 | cut -f1) bytes of JS)"
