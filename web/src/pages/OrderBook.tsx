@@ -16,7 +16,8 @@ export function OrderBook() {
   const pay = usePayment();
   const config = useQuery(() => q.book.config(), []);
   const open = useQuery(() => q.book.orders({ status: "open", limit: 50 }), []);
-  const offers = useQuery(() => q.book.offers({ limit: 50 }), []);
+  const offerPager = usePager<number>();
+  const offers = useQuery(() => q.book.offers({ limit: PAGE, startAfter: offerPager.cursor }), [offerPager.cursor]);
   const classes = useMemo(() => {
     const set = new Set<string>();
     open.data?.orders.forEach((o) => set.add(o.resource_class));
@@ -45,6 +46,8 @@ export function OrderBook() {
   } catch {
     deposit = 0n;
   }
+  const [units, setUnits] = useState("1");
+  const [offerPrice, setOfferPrice] = useState("1000000000000");
   const s = wallet ? signers(chain, wallet).book : undefined;
   const spec = () => ({
     resources: {
@@ -108,18 +111,33 @@ export function OrderBook() {
       {wallet && <MyOrders tenant={wallet.address} />}
 
       <h2>Provider offers</h2>
+      <div className="row">
+        <label>Units <input data-testid="offer-units" value={units} onChange={(e) => setUnits(e.target.value)} size={3} /></label>
+        <label>Price per block (base units) <input data-testid="offer-price" value={offerPrice} onChange={(e) => setOfferPrice(e.target.value)} size={20} /></label>
+        <span className="muted">capacity: the order form's resources above{config.data?.offer_deposit ? `; deposit ${config.data.offer_deposit.amount}${config.data.offer_deposit.denom}` : ""}</span>
+        <TxButton label="Post offer" testId="offer-post"
+          run={() => s!.postOffer({ denom: pay.denom, pricePerBlock: offerPrice, units: Number(units), specCapacity: spec() },
+            "auto", undefined, config.data?.offer_deposit ? [config.data.offer_deposit] : undefined)} />
+      </div>
       <Loading {...offers} />
       {offers.data && (
         <table>
-          <thead><tr><th>#</th><th>provider</th><th>class</th><th>price/block</th><th>units left</th><th>status</th></tr></thead>
+          <thead><tr><th>#</th><th>provider</th><th>class</th><th>price/block</th><th>units left</th><th>status</th><th /></tr></thead>
           <tbody>
-            {offers.data.offers.length === 0 && <tr><td colSpan={6} className="muted">no offers</td></tr>}
+            {offers.data.offers.length === 0 && <tr><td colSpan={7} className="muted">no offers</td></tr>}
             {offers.data.offers.map((o) => (
               <tr key={o.id}><td>{o.id}</td><td title={o.provider}>{shortAddress(o.provider)}</td><td>{o.resource_class}</td>
-                <td>{o.price_per_block}</td><td>{o.units_left}/{o.units}</td><td>{o.status}</td></tr>
+                <td>{o.price_per_block}</td><td>{o.units_left}/{o.units}</td><td>{o.status}</td>
+                <td>{wallet?.address === o.provider && o.status === "open" && (
+                  <TxButton label="Withdraw" run={() => s!.withdrawOffer({ offerId: o.id })} />
+                )}</td></tr>
             ))}
           </tbody>
         </table>
+      )}
+      {offers.data && (
+        <Pager page={offerPager.page} hasNext={offers.data.offers.length === PAGE}
+          onNext={() => offerPager.next(offers.data!.offers[PAGE - 1].id)} onPrev={offerPager.prev} />
       )}
     </>
   );
