@@ -154,6 +154,12 @@ try {
 
   // --- 2. leases: deposit through the page, runway grows ---
   await page.goto(`${BASE}/#/leases`);
+  // Ten leases a page: page on until ours shows (a chain reused across runs has more).
+  for (let i = 0; i < 50; i++) {
+    await page.locator('[data-testid^="lease-"]').first().waitFor();
+    if (await page.getByTestId(`lease-${leaseId}-runway`).count()) break;
+    await page.getByRole("button", { name: "next ›" }).click();
+  }
   await page.getByTestId(`lease-${leaseId}-runway`).waitFor();
   const runwayBefore = Number(await raw(`lease-${leaseId}-runway`));
   const balanceBefore = BigInt(await raw(`lease-${leaseId}-balance`));
