@@ -19,6 +19,10 @@ export function Provider() {
   );
   const reg = useQuery(async () => (provider ? q.incentives.provider({ address: provider }).catch(() => null) : undefined), [provider]);
   const rewards = useQuery(async () => (provider ? q.incentives.pendingRewards({ provider, limit: 20 }) : undefined), [provider]);
+  const epoch = useQuery(async () => {
+    const first = await q.incentives.epoch({ epoch: 0 });
+    return first.current_epoch === 0 ? first : q.incentives.epoch({ epoch: first.current_epoch });
+  }, []);
   const s = wallet ? signers(chain, wallet) : undefined;
   const coin = (c: { denom: string; amount: string }) => {
     const i = chain.cfg.denoms[c.denom] ?? { symbol: c.denom, decimals: 0 };
@@ -60,6 +64,14 @@ export function Provider() {
         </>
       )}
       <h2>Incentive epochs</h2>
+      <Loading {...epoch} />
+      {epoch.data && (
+        <p data-testid="current-epoch">
+          Epoch {epoch.data.epoch} ({JSON.stringify(epoch.data.status)}) ends{" "}
+          {new Date(Number(BigInt(epoch.data.ends_at) / 1_000_000_000n) * 1000).toISOString().replace("T", " ").slice(0, 16)} UTC;
+          budget {epoch.data.budget.length ? epoch.data.budget.map(coin).join(", ") : "none yet"}
+        </p>
+      )}
       <Loading {...rewards} />
       {rewards.data && (
         <>
