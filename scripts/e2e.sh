@@ -102,7 +102,7 @@ main() {
     ((left > 0)) || die "no time left for the spice CLI checks (--timeout $limit)"
     cli_checks || status=$?
     ((status != 0)) || alerts_checks || status=$?
-    ((status != 0)) || timeout --foreground 300 "$ROOT/scripts/e2e/web.sh" || status=$?
+    ((status != 0)) || timeout --foreground 480 "$ROOT/scripts/e2e/web.sh" || status=$?
   fi
   log "e2e.sh took $((SECONDS - started))s"
   return "$status"
