@@ -225,7 +225,10 @@ pub fn transfer_reply(deps: DepsMut, env: Env, reply: Reply) -> Result<Response,
 }
 
 /// ibc-hooks' callback. Never fails for a packet it does not know (an error would only make
-/// the relayer retry); a known packet settles exactly once.
+/// the relayer retry); a known packet settles exactly once. ibc-hooks swallows a timeout
+/// callback's error and deletes the callback, so after such a failure only governance can
+/// replay it (`MsgSudoContract`); a failed transfer's refund that a `sync` booked in between
+/// is then retired from `transferring` rather than booked a second time.
 pub fn lifecycle(
     deps: DepsMut,
     env: Env,
