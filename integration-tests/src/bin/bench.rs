@@ -83,7 +83,7 @@ fn run() -> anyhow::Result<bool> {
         eprintln!("bench: staking_vault not measured: {m}");
     }
     if !check {
-        return Ok(missing.is_empty());
+        return Ok(missing.is_empty() && results.vault_missing.is_empty());
     }
     let text = std::fs::read_to_string(&budgets).with_context(|| {
         format!(
@@ -92,7 +92,7 @@ fn run() -> anyhow::Result<bool> {
         )
     })?;
     let budget_map = bench::parse_budgets(&text)?;
-    let failures = bench::check(&results, &budget_map, &missing);
+    let failures = bench::check(&results, &budget_map, &missing, only.as_deref());
     if failures.is_empty() {
         eprintln!("bench --check: OK ({} rows)", results.rows.len());
         Ok(true)

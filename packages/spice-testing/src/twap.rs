@@ -38,18 +38,22 @@ use crate::AnyResult;
 /// `RecordHistoryKeepPeriod` default of x/twap: 48 hours.
 pub const TWAP_HISTORY_SECONDS: u64 = 48 * 60 * 60;
 
-/// One TWAP record, as `osmosis.twap.v1beta1.TwapRecord` (without the geometric accumulator).
+/// One TWAP record, as `osmosis.twap.v1beta1.TwapRecord` (without the geometric
+/// accumulator and the denoms, which the storage key carries). Public so that the
+/// record arithmetic ([`record_with_updated_accumulators`], [`compute_arithmetic_twap`])
+/// can be checked against Osmosis' own test tables.
 #[derive(Serialize, Deserialize, Clone, Debug, PartialEq, Eq)]
-pub(crate) struct TwapRecord {
-    height: u64,
-    time: Timestamp,
+pub struct TwapRecord {
+    pub height: u64,
+    pub time: Timestamp,
     /// Price of asset1 in units of asset0 (asset0 is the quote).
-    p0_last_spot_price: Dec,
+    pub p0_last_spot_price: Dec,
     /// Price of asset0 in units of asset1 (asset1 is the quote).
-    p1_last_spot_price: Dec,
-    p0_arithmetic_twap_accumulator: Dec,
-    p1_arithmetic_twap_accumulator: Dec,
-    last_error_time: Option<Timestamp>,
+    pub p1_last_spot_price: Dec,
+    pub p0_arithmetic_twap_accumulator: Dec,
+    pub p1_arithmetic_twap_accumulator: Dec,
+    /// `None` is Go's zero time (no error recorded).
+    pub last_error_time: Option<Timestamp>,
 }
 
 /// Records by (pool id, "asset0 asset1", time in nanoseconds). A space cannot
@@ -89,8 +93,12 @@ fn snapshot_price(snapshot: &PoolSnapshot, base: &str, quote: &str) -> Option<De
     spot_price(*base_amount, *base_weight, *quote_amount, *quote_weight).ok()
 }
 
-/// `recordWithUpdatedAccumulators`: the record interpolated to `t >= record.time`.
-fn interpolate(record: &TwapRecord, t: Timestamp) -> AnyResult<TwapRecord> {
+/// `recordWithUpdatedAccumulators`: the record interpolated to `t >= record.time`
+/// (an earlier `t` is an error; the chain never asks for one).
+pub fn record_with_updated_accumulators(
+    record: &TwapRecord,
+    t: Timestamp,
+) -> AnyResult<TwapRecord> {
     if record.time == t {
         return Ok(record.clone());
     }
@@ -139,7 +147,7 @@ pub(crate) fn track_pool_change(
             let sp1 = snapshot_price(snapshot, asset0, asset1);
             let errored = sp0.is_none() || sp1.is_none();
             let mut record = match most_recent(storage, snapshot.pool_id, &pair)? {
-                Some(previous) => interpolate(&previous, block.time)?,
+                Some(previous) => record_with_updated_accumulators(&previous, block.time)?,
                 None => TwapRecord {
                     height: block.height,
                     time: block.time,
@@ -202,11 +210,23 @@ fn interpolated_record(
     if record.last_error_time == Some(record.time) {
         record.last_error_time = Some(t);
     }
-    interpolate(&record, t)
+    record_with_updated_accumulators(&record, t)
 }
 
-/// `computeTwap` with the arithmetic strategy.
-fn compute_twap(start: &TwapRecord, end: &TwapRecord, quote_is_asset0: bool) -> AnyResult<Dec> {
+/// `computeTwap` with the arithmetic strategy: the spot price of the end record when
+/// both records have the same time, else the accumulator difference divided by the
+/// elapsed milliseconds (`QuoInt64`, truncating). Refused when a spot price error lies
+/// in the window. `start` must not be after `end` (the chain's reversed-records
+/// answer, a double negation, is internal misuse and not reproduced).
+pub fn compute_arithmetic_twap(
+    start: &TwapRecord,
+    end: &TwapRecord,
+    quote_is_asset0: bool,
+) -> AnyResult<Dec> {
+    ensure!(
+        start.time <= end.time,
+        "internal error: twap start record after its end record"
+    );
     let errored_in_window = end.last_error_time.is_some_and(|e| e >= start.time)
         || start.last_error_time == Some(start.time);
     ensure!(
@@ -270,11 +290,11 @@ pub fn arithmetic_twap(
         let latest = most_recent(storage, pool_id, &pair)?.ok_or_else(|| {
             anyhow!("getTwapRecord: querying for assets {asset0} {asset1} that are not in pool id {pool_id}")
         })?;
-        interpolate(&latest, now)?
+        record_with_updated_accumulators(&latest, now)?
     } else {
         interpolated_record(storage, pool_id, end, asset0, asset1)?
     };
-    compute_twap(&start_record, &end_record, quote == asset0)
+    compute_arithmetic_twap(&start_record, &end_record, quote == asset0)
 }
 
 fn required_time(t: Option<osmosis_std::shim::Timestamp>, what: &str) -> AnyResult<Timestamp> {

@@ -40,6 +40,10 @@ pub enum Transition {
     Loss,
     /// Slashed while unbonding (native: an entry matured short; operator: `book_loss`).
     UnbondingLoss,
+    /// A failed transfer whose refund `sync` already booked as acquired (its callback came
+    /// late, replayed after a failure ibc-hooks swallowed): the transfer is retired and the
+    /// double count in `acquired` undone.
+    RefundAlreadyBooked,
 }
 
 impl Transition {
@@ -59,6 +63,7 @@ impl Transition {
             Transition::PayOut => (Some(Returned), None),
             Transition::Loss => (Some(Staked), None),
             Transition::UnbondingLoss => (Some(Unbonding), None),
+            Transition::RefundAlreadyBooked => (Some(Transferring), None),
         }
     }
 }
@@ -129,6 +134,9 @@ pub fn apply(
         }
         (Transition::PayOut, None) => {
             books.unbonded_out = books.unbonded_out.checked_add(amount)?
+        }
+        (Transition::RefundAlreadyBooked, None) => {
+            books.acquired = books.acquired.checked_sub(amount)?
         }
         (_, None) => books.lost = books.lost.checked_add(amount)?,
     }

@@ -225,7 +225,10 @@ pub fn transfer_reply(deps: DepsMut, env: Env, reply: Reply) -> Result<Response,
 }
 
 /// ibc-hooks' callback. Never fails for a packet it does not know (an error would only make
-/// the relayer retry); a known packet settles exactly once.
+/// the relayer retry); a known packet settles exactly once. ibc-hooks swallows a timeout
+/// callback's error and deletes the callback, so after such a failure only governance can
+/// replay it (`MsgSudoContract`); a failed transfer's refund that a `sync` booked in between
+/// is then retired from `transferring` rather than booked a second time.
 pub fn lifecycle(
     deps: DepsMut,
     env: Env,
@@ -250,18 +253,30 @@ pub fn lifecycle(
     TRANSFERS.remove(deps.storage, (&channel, sequence));
     let config = CONFIG.load(deps.storage)?;
     let mut b = BOOKS.load(deps.storage)?;
-    let transition = if outcome == "ack" {
-        Transition::TransferAcked
+    let (apr, now) = (max_apr(&config), env.block.time.seconds());
+    if outcome == "ack" {
+        books::apply(&mut b, Transition::TransferAcked, amount, apr, now)?;
     } else {
-        Transition::TransferFailed
-    };
-    books::apply(
-        &mut b,
-        transition,
-        amount,
-        max_apr(&config),
-        env.block.time.seconds(),
-    )?;
+        // The refund is in the bank before this callback runs. Only what the bank holds
+        // beyond the books goes back to pending: if this callback was lost (a timeout
+        // callback's error is swallowed) and replayed after a `sync` booked the refund as
+        // acquired, the rest is retired instead of being counted twice.
+        let surplus = crate::execute::sync::akt_surplus(deps.as_ref(), &env, &config, &b)?;
+        let unbooked = amount.min(surplus);
+        let booked_by_sync = amount.checked_sub(unbooked)?;
+        if !unbooked.is_zero() {
+            books::apply(&mut b, Transition::TransferFailed, unbooked, apr, now)?;
+        }
+        if !booked_by_sync.is_zero() {
+            books::apply(
+                &mut b,
+                Transition::RefundAlreadyBooked,
+                booked_by_sync,
+                apr,
+                now,
+            )?;
+        }
+    }
     BOOKS.save(deps.storage, &b)?;
     record(
         deps.storage,

@@ -2,7 +2,7 @@
 //! routes OSMO→AKT (one hop) and USDC→OSMO→AKT (two hops), the staking module with AKT as bond
 //! denom and three validators, and the vault with either strategy.
 
-use cosmwasm_std::{coin, coins, Addr, Coin, Decimal, Uint128, Validator};
+use cosmwasm_std::{coin, coins, Addr, Coin, Decimal, DepsMut, Env, Response, Uint128, Validator};
 use cw_multi_test::{AppResponse, ContractWrapper, Executor, StakingInfo};
 use spice_testing::{
     advance_time, create_balancer_pool, fund, osmosis_app, relay_ack, relay_error_ack,
@@ -12,7 +12,7 @@ use spice_testing::{
 use crate::contract;
 use crate::msg::{
     ExecuteMsg, HistoryResponse, InstantiateMsg, QueryMsg, ReturnKind, SimulateConvertResponse,
-    StatusResponse, StrategyMsg,
+    StatusResponse, StrategyMsg, SudoMsg,
 };
 use crate::state::{Books, Hop, WeightedValidator};
 use crate::ContractError;
@@ -31,6 +31,9 @@ pub const UNBONDING: u64 = 1_209_600;
 pub const DAILY_OUTFLOW: u128 = 5_000_000_000;
 pub const VALIDATORS: [&str; 3] = ["osmovaloper1alpha", "osmovaloper1beta", "osmovaloper1gamma"];
 pub const HASH: &str = "A1B2C3D4E5F60718293A4B5C6D7E8F90A1B2C3D4E5F60718293A4B5C6D7E8F90";
+
+/// The vault's `sudo` entry point, or a test's wrapper around it.
+pub type SudoFn = fn(DepsMut, Env, SudoMsg) -> Result<Response, ContractError>;
 
 pub struct Suite {
     pub app: OsmosisApp,
@@ -124,7 +127,13 @@ impl Suite {
     }
 
     pub fn operator() -> Self {
-        let mut s = Self::bare();
+        Self::operator_with_sudo(contract::sudo)
+    }
+
+    /// An operator suite whose vault code answers `sudo` with `sudo` (a test's stand-in for a
+    /// callback that fails).
+    pub fn operator_with_sudo(sudo: SudoFn) -> Self {
+        let mut s = Self::bare_with_sudo(sudo);
         let owner = s.owner.clone();
         let strategy = s.operator_strategy();
         s.exec(&owner, &ExecuteMsg::SetStrategy { strategy }, &[])
@@ -134,6 +143,10 @@ impl Suite {
 
     /// Pools, staking module, vault with routes and no strategy.
     pub fn bare() -> Self {
+        Self::bare_with_sudo(contract::sudo)
+    }
+
+    fn bare_with_sudo(sudo: SudoFn) -> Self {
         let mut app = osmosis_app();
         let api = app.api();
         let owner = api.addr_make("owner");
@@ -210,7 +223,7 @@ impl Suite {
         let code = app.store_code(Box::new(
             ContractWrapper::new(contract::execute, contract::instantiate, contract::query)
                 .with_reply(contract::reply)
-                .with_sudo(contract::sudo)
+                .with_sudo(sudo)
                 .with_migrate(contract::migrate),
         ));
         let msg = InstantiateMsg {
