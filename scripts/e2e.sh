@@ -32,7 +32,10 @@ cli_checks() {
   # Each command is bounded on its own; the cw-orch daemon retries a silent node for minutes.
   spice() { timeout --foreground --kill-after=10 300 "$ROOT/target/debug/spice" "$@"; }
   log "spice CLI: deploy, re-deploy, status, keeper (cw-orch daemon, real transactions)"
-  cargo build --quiet --locked -p spice-cli
+  # The same build as scripts/test.sh's `cargo test --workspace` (nothing to do after it): a
+  # `-p spice-cli` build unifies features differently, recompiles the contracts into the same
+  # unhashed cdylib/rlib paths and leaves the workspace's crates linking a stale rlib.
+  cargo test --workspace --locked --no-run --quiet
   rm -f "$state"
   spice deploy --network local --config "$ROOT/scripts/e2e/deploy-local.toml" --state "$state"
   out=$(spice deploy --network local --config "$ROOT/scripts/e2e/deploy-local.toml" --state "$state")
@@ -59,6 +62,18 @@ alerts_checks() {
   log "spice alerts: email and webhook when a lease crosses its threshold"
   timeout --foreground --kill-after=10 180 python3 "$ROOT/scripts/e2e/alerts.py" \
     --state "$ROOT/target/e2e/spice-state-local.json" --spice "$ROOT/target/debug/spice"
+}
+
+# Runs "$@" in a subshell that stops at its first failing command; sets `status` on failure.
+checked() {
+  set +e
+  (
+    set -e
+    "$@"
+  )
+  local rc=$?
+  set -e
+  ((rc == 0)) || status=$rc
 }
 
 main() {
@@ -100,9 +115,11 @@ main() {
   if ((status == 0)); then
     left=$((limit - (SECONDS - started)))
     ((left > 0)) || die "no time left for the spice CLI checks (--timeout $limit)"
-    cli_checks || status=$?
-    ((status != 0)) || alerts_checks || status=$?
-    ((status != 0)) || timeout --foreground 480 "$ROOT/scripts/e2e/web.sh" || status=$?
+    # Each step runs in a subshell with errexit on: called as `step || status=$?`, bash would
+    # ignore every failing command inside it but the last.
+    checked cli_checks
+    ((status != 0)) || checked alerts_checks
+    ((status != 0)) || checked timeout --foreground 480 "$ROOT/scripts/e2e/web.sh"
   fi
   log "e2e.sh took $((SECONDS - started))s"
   return "$status"
