@@ -8,4 +8,5 @@ mod proceeds;
 mod property;
 mod queries;
 mod suite;
+mod sunset;
 mod treasury;
