@@ -197,7 +197,9 @@ pub enum ContractError {
     #[error("receive_return takes exactly one coin of {akt_denom}, got {funds}")]
     WrongReturnFunds { akt_denom: String, funds: String },
 
-    #[error("only the owner or the guardian may book a loss; {sender} is neither")]
+    #[error(
+        "only the owner or the guardian may book a loss or move a sunset; {sender} is neither"
+    )]
     NotOwnerOrGuardian { sender: String },
 
     #[error("a loss of {amount} exceeds today's bound: {booked} booked of {bound} ({max_daily_loss} of exposure {base})")]
