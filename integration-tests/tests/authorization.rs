@@ -106,6 +106,11 @@ const PERMISSIONLESS: &[(&str, &str, &str)] = &[
     ),
     (
         "staking-vault",
+        "forward_proceeds",
+        "keeper: only under governance's direct_buyback fallback; sends the vault's own proceeds to buyback-burn",
+    ),
+    (
+        "staking-vault",
         "route_sunset_principal",
         "keeper: only once the sunset started; sends principal at home where governance set",
     ),
@@ -1043,6 +1048,44 @@ fn vault_rows() -> Vec<Row> {
                 w.exec(&t, vault, &VaultMsg::Deposit {}, &coins(1_000, AKT_DENOM))
                     .expect("AKT deposited");
                 open(&VaultMsg::RouteSunsetPrincipal {})
+            },
+        },
+        Row {
+            contract: "staking-vault",
+            variant: "set_fallback",
+            who: "owner",
+            sample: |w, _| {
+                guarded(
+                    &VaultMsg::SetFallback {
+                        mode: Some(staking_vault::state::FallbackMode::DirectBuyback),
+                    },
+                    not_owner::<VaultError>(),
+                )
+                .rightful(&w.roles.owner, "owner")
+            },
+        },
+        Row {
+            contract: "staking-vault",
+            variant: "forward_proceeds",
+            who: "anyone (keeper), under the direct_buyback fallback",
+            sample: |w, vault| {
+                let owner = w.roles.owner.clone();
+                w.exec(
+                    &owner,
+                    vault,
+                    &VaultMsg::SetFallback {
+                        mode: Some(staking_vault::state::FallbackMode::DirectBuyback),
+                    },
+                    &[],
+                )
+                .expect("the owner sets the fallback");
+                let t = w.stranger.clone();
+                w.give(&t, coins(1_000, OSMO_DENOM));
+                w.exec(&t, vault, &VaultMsg::Deposit {}, &coins(1_000, OSMO_DENOM))
+                    .expect("OSMO proceeds deposited");
+                open(&VaultMsg::ForwardProceeds {
+                    denom: OSMO_DENOM.into(),
+                })
             },
         },
     ];

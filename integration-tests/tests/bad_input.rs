@@ -675,6 +675,26 @@ fn vault_refuses_malformed_input() {
             exact(VaultError::NoSunset),
         ),
         bad(
+            "forward_proceeds of a 10 KB denom",
+            &keeper,
+            &VaultMsg::ForwardProceeds {
+                denom: "u".repeat(TEN_KB),
+            },
+            vec![],
+            like::<VaultError>("invalid denom", |e| {
+                e.to_string().to_lowercase().contains("denom")
+            }),
+        ),
+        bad(
+            "forward_proceeds without a fallback",
+            &keeper,
+            &VaultMsg::ForwardProceeds {
+                denom: OSMO_DENOM.into(),
+            },
+            vec![],
+            exact(VaultError::NoFallback),
+        ),
+        bad(
             "cancel_sunset without a sunset",
             &owner,
             &VaultMsg::CancelSunset {},

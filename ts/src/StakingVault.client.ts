@@ -6,7 +6,7 @@
 
 import { ICosmWasmClient, ISigningCosmWasmClient } from "./baseClient";
 import { StdFee } from "@interchainjs/types";
-import { Uint128, Decimal, StrategyMsg, InstantiateMsg, WeightedValidator, ExecuteMsg, ReturnKind, LossKind, PrincipalToMsg, Action, Expiration, Timestamp, Uint64, Hop, ConfigUpdate, QueryMsg, MigrateMsg, Addr, Strategy, Config, OperatorStrategy, HistoryResponse, HistoryEntry, LpPositionsResponse, OwnershipForString, PauseInfoResponse, RoutesResponse, RouteInfo, Decimal256, SimulateConvertResponse, StatusResponse, Books, Halt, Coin, DenomProceeds, SunsetPhase, PrincipalTo, SunsetStatusResponse, Sunset } from "./StakingVault.types";
+import { Uint128, Decimal, StrategyMsg, InstantiateMsg, WeightedValidator, ExecuteMsg, ReturnKind, LossKind, PrincipalToMsg, FallbackMode, Action, Expiration, Timestamp, Uint64, Hop, ConfigUpdate, QueryMsg, MigrateMsg, Addr, Strategy, Config, OperatorStrategy, HistoryResponse, HistoryEntry, LpPositionsResponse, OwnershipForString, PauseInfoResponse, RoutesResponse, RouteInfo, Decimal256, SimulateConvertResponse, StatusResponse, Books, Halt, Coin, DenomProceeds, SunsetPhase, PrincipalTo, SunsetStatusResponse, Sunset } from "./StakingVault.types";
 export interface StakingVaultReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<Config>;
@@ -257,6 +257,16 @@ export interface StakingVaultInterface {
   cancelSunset: (fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   beginSunsetUnbond: (fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   routeSunsetPrincipal: (fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  setFallback: ({
+    mode
+  }: {
+    mode?: FallbackMode;
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  forwardProceeds: ({
+    denom
+  }: {
+    denom: string;
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   updateConfig: ({
     aktDenom,
     convertCooldownSeconds,
@@ -329,6 +339,8 @@ export class StakingVaultClient implements StakingVaultInterface {
     this.cancelSunset = this.cancelSunset.bind(this);
     this.beginSunsetUnbond = this.beginSunsetUnbond.bind(this);
     this.routeSunsetPrincipal = this.routeSunsetPrincipal.bind(this);
+    this.setFallback = this.setFallback.bind(this);
+    this.forwardProceeds = this.forwardProceeds.bind(this);
     this.updateConfig = this.updateConfig.bind(this);
     this.updateOwnership = this.updateOwnership.bind(this);
     this.setGuardian = this.setGuardian.bind(this);
@@ -601,6 +613,28 @@ export class StakingVaultClient implements StakingVaultInterface {
   routeSunsetPrincipal = async (fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
     return await this.client.execute(this.sender, this.contractAddress, {
       route_sunset_principal: {}
+    }, fee_, memo_, funds_);
+  };
+  setFallback = async ({
+    mode
+  }: {
+    mode?: FallbackMode;
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      set_fallback: {
+        mode
+      }
+    }, fee_, memo_, funds_);
+  };
+  forwardProceeds = async ({
+    denom
+  }: {
+    denom: string;
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      forward_proceeds: {
+        denom
+      }
     }, fee_, memo_, funds_);
   };
   updateConfig = async ({

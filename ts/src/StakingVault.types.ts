@@ -141,6 +141,14 @@ export type ExecuteMsg = {
 } | {
   route_sunset_principal: {};
 } | {
+  set_fallback: {
+    mode?: FallbackMode | null;
+  };
+} | {
+  forward_proceeds: {
+    denom: string;
+  };
+} | {
   update_config: ConfigUpdate;
 } | {
   update_ownership: Action;
@@ -160,6 +168,7 @@ export type PrincipalToMsg = "buyback" | {
     address: string;
   };
 } | "hold";
+export type FallbackMode = "direct_buyback";
 export type Action = {
   transfer_ownership: {
     expiry?: Expiration | null;
@@ -363,6 +372,7 @@ export type PrincipalTo = "buyback" | {
 } | "hold";
 export interface SunsetStatusResponse {
   at_home: Uint128;
+  fallback?: FallbackMode | null;
   in_flight: Uint128;
   now: number;
   phase: SunsetPhase;

@@ -78,6 +78,8 @@ pub fn execute(
         ExecuteMsg::CancelSunset {} => sunset::cancel_sunset(deps, env, info),
         ExecuteMsg::BeginSunsetUnbond {} => sunset::begin_unbond(deps, env, info),
         ExecuteMsg::RouteSunsetPrincipal {} => sunset::route_principal(deps, env, info),
+        ExecuteMsg::SetFallback { mode } => sunset::set_fallback(deps, env, info, mode),
+        ExecuteMsg::ForwardProceeds { denom } => sunset::forward_proceeds(deps, env, info, denom),
         ExecuteMsg::UpdateConfig(update) => execute::config::update(deps, info, update),
         ExecuteMsg::UpdateOwnership(action) => Ok(spice_governance::update_ownership(
             TAG, deps, &env, &info, action,

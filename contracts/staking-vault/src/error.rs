@@ -331,6 +331,15 @@ pub enum ContractError {
         unbond_requested: Uint128,
     },
 
+    #[error("the direct_buyback fallback is set: proceeds go to buyback-burn with forward_proceeds, not convert")]
+    FallbackDirectBuyback,
+
+    #[error("no fallback forwards proceeds (set_fallback direct_buyback first)")]
+    NoFallback,
+
+    #[error("no proceeds of {denom} waiting")]
+    NothingToForward { denom: String },
+
     #[error("no principal at home to route")]
     NothingToRoute,
 

@@ -2,7 +2,9 @@ use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{Decimal, Decimal256, Uint128};
 use spice_governance::{OwnershipAction, PauseInfoResponse};
 
-use crate::state::{Books, Config, Halt, HistoryEntry, Hop, Sunset, WeightedValidator};
+use crate::state::{
+    Books, Config, FallbackMode, Halt, HistoryEntry, Hop, Sunset, WeightedValidator,
+};
 
 #[cw_serde]
 pub struct InstantiateMsg {
@@ -252,6 +254,13 @@ pub enum ExecuteMsg {
     /// `returned`, matured native unbondings settled first) goes where the sunset says.
     #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
     RouteSunsetPrincipal {},
+    /// Owner: what new proceeds do instead of becoming staked AKT (`direct_buyback`), or
+    /// `null` to convert them to AKT again.
+    SetFallback { mode: Option<FallbackMode> },
+    /// Anyone (a keeper), under the `direct_buyback` fallback: every waiting proceeds coin of
+    /// `denom` goes to the revenue recipient (buyback-burn).
+    #[serde(deserialize_with = "spice_types::msg_fields::denom")]
+    ForwardProceeds { denom: String },
     /// Owner only.
     UpdateConfig(ConfigUpdate),
     /// Two-step ownership transfer (cw-ownable): propose, accept, or renounce.
@@ -418,6 +427,8 @@ pub enum SunsetPhase {
 #[cw_serde]
 pub struct SunsetStatusResponse {
     pub sunset: Option<Sunset>,
+    /// Governance's fallback for new proceeds.
+    pub fallback: Option<FallbackMode>,
     pub phase: SunsetPhase,
     pub now: u64,
     /// `at − unbond_lead_seconds`.

@@ -211,6 +211,15 @@ impl PrincipalTo {
     }
 }
 
+/// What new proceeds do instead of becoming staked AKT (governance's fallback).
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum FallbackMode {
+    /// `convert` is refused; `forward_proceeds` sends each denom's waiting proceeds to the
+    /// revenue recipient (buyback-burn), which swaps them under its own TWAP guard and caps.
+    DirectBuyback,
+}
+
 /// The governed end of AKT staking (AEP-79: at Akash's cutover `at`, stake still on Akash
 /// becomes a claim of the delegator address on another chain, outside the contract's reach).
 #[cw_serde]
@@ -340,9 +349,11 @@ pub const HISTORY: Map<u64, HistoryEntry> = Map::new("e");
 pub const HISTORY_SEQ: Item<u64> = Item::new("n");
 /// The sunset governance set, if any.
 pub const SUNSET: Item<Sunset> = Item::new("ss");
+/// The fallback governance chose, if any.
+pub const FALLBACK: Item<FallbackMode> = Item::new("fb");
 
 /// Every storage key this contract writes; a test checks that none is a prefix of another.
 pub const STORAGE_KEYS: &[&str] = &[
     "cfg", "r", "w", "d", "b", "v", "ub", "x", "th", "hl", "fc", "ft", "fh", "fs", "hd", "fl",
-    "pos", "a", "e", "n", "ss",
+    "pos", "a", "e", "n", "ss", "fb",
 ];

@@ -20,7 +20,10 @@ use crate::execute::config::MAX_UNBONDINGS;
 use crate::execute::principal::undelegate_native;
 use crate::execute::sync::{akt_surplus, settle_matured, MATURITY_MARGIN_SECONDS};
 use crate::msg::{PrincipalToMsg, SunsetPhase, SunsetStatusResponse};
-use crate::state::{PrincipalTo, Strategy, Sunset, BOOKS, CONFIG, SUNSET, UNBONDINGS};
+use crate::state::{
+    FallbackMode, PrincipalTo, Strategy, Sunset, BOOKS, CONFIG, FALLBACK, PROCEEDS, SUNSET,
+    UNBONDINGS,
+};
 
 /// Time on top of the unbonding period for the operator to undelegate, the return transfer
 /// (with a timeout and a retry) and the confirmations: 3 days.
@@ -334,6 +337,80 @@ pub fn route_principal(
         ))
 }
 
+pub fn set_fallback(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    mode: Option<FallbackMode>,
+) -> Result<Response, ContractError> {
+    spice_governance::assert_owner(deps.storage, &info.sender)?;
+    cw_utils::nonpayable(&info)?;
+    let name = match mode {
+        Some(FallbackMode::DirectBuyback) => "direct_buyback",
+        None => "none",
+    };
+    match mode {
+        Some(m) => FALLBACK.save(deps.storage, &m)?,
+        None => FALLBACK.remove(deps.storage),
+    }
+    let config = CONFIG.load(deps.storage)?;
+    record(
+        deps.storage,
+        &env,
+        "set_fallback",
+        Uint128::zero(),
+        &config.akt_denom,
+        name.into(),
+    )?;
+    Ok(Response::new().add_event(
+        spice_event(TAG, "set_fallback")
+            .add_attribute("sender", info.sender.as_str())
+            .add_attribute("mode", name),
+    ))
+}
+
+/// Under `direct_buyback`: the denom's waiting proceeds go to the revenue recipient, which
+/// swaps them under its own guard and caps. No bounty: nothing is swapped here.
+pub fn forward_proceeds(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    denom: String,
+) -> Result<Response, ContractError> {
+    spice_governance::assert_not_paused(deps.storage)?;
+    cw_utils::nonpayable(&info)?;
+    spice_types::validate_denom(&denom)?;
+    if FALLBACK.may_load(deps.storage)? != Some(FallbackMode::DirectBuyback) {
+        return Err(ContractError::NoFallback);
+    }
+    let amount = PROCEEDS.may_load(deps.storage, &denom)?.unwrap_or_default();
+    if amount.is_zero() {
+        return Err(ContractError::NothingToForward { denom });
+    }
+    PROCEEDS.remove(deps.storage, &denom);
+    let config = CONFIG.load(deps.storage)?;
+    record(
+        deps.storage,
+        &env,
+        "proceeds_forwarded",
+        amount,
+        &denom,
+        format!("to {}", config.revenue_recipient),
+    )?;
+    Ok(Response::new()
+        .add_message(BankMsg::Send {
+            to_address: config.revenue_recipient.to_string(),
+            amount: coins(amount.u128(), &denom),
+        })
+        .add_event(
+            spice_event(TAG, "proceeds_forwarded")
+                .add_attribute("keeper", info.sender.as_str())
+                .add_attribute("denom", &denom)
+                .add_attribute("amount", amount)
+                .add_attribute("to", config.revenue_recipient.as_str()),
+        ))
+}
+
 /// The timeline, what is still away from home, and whether the time left is enough.
 pub fn status(deps: Deps, env: Env) -> Result<SunsetStatusResponse, ContractError> {
     let now = env.block.time.seconds();
@@ -395,6 +472,7 @@ pub fn status(deps: Deps, env: Env) -> Result<SunsetStatusResponse, ContractErro
         }
     };
     Ok(SunsetStatusResponse {
+        fallback: FALLBACK.may_load(deps.storage)?,
         sunset,
         phase,
         now,

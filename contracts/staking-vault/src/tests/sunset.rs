@@ -589,3 +589,103 @@ fn operator_sunset_goes_home_through_the_bounded_reports_and_lies_halt() {
     assert_eq!(st.phase, SunsetPhase::Home);
     assert!(!st.sunset_risk);
 }
+
+#[test]
+fn after_the_sunset_the_direct_buyback_fallback_forwards_new_proceeds_to_buyback() {
+    let mut s = Suite::native();
+    let bought = s.acquire(1_002_000_000);
+    s.stake().unwrap();
+    let at = now(&s) + LEAD;
+    s.owner_exec(&set(at, LEAD, PrincipalToMsg::Buyback))
+        .unwrap();
+    s.keeper_exec(&ExecuteMsg::BeginSunsetUnbond {}).unwrap();
+    s.advance(UNBONDING + 1);
+    s.keeper_exec(&ExecuteMsg::RouteSunsetPrincipal {}).unwrap();
+    assert_eq!(s.books().unbonded_out.u128(), bought);
+
+    // new LP proceeds arrive; without a fallback they wait (no AKT is bought any more)
+    let waiting_before = s.waiting(OSMO);
+    s.deposit(4_000_000, OSMO).unwrap();
+    let waiting = waiting_before + 4_000_000;
+    assert_err(
+        s.keeper_exec(&ExecuteMsg::ForwardProceeds { denom: OSMO.into() }),
+        ContractError::NoFallback,
+    );
+    // only the owner chooses the fallback
+    let (stranger, guardian) = (s.stranger.clone(), s.guardian.clone());
+    for who in [&stranger, &guardian] {
+        let err = s
+            .exec(
+                who,
+                &ExecuteMsg::SetFallback {
+                    mode: Some(crate::state::FallbackMode::DirectBuyback),
+                },
+                &[],
+            )
+            .unwrap_err();
+        assert!(
+            matches!(
+                cerr(&err),
+                ContractError::Governance(GovernanceError::Ownership(_))
+            ),
+            "{:?}",
+            cerr(&err)
+        );
+    }
+    let res = s
+        .owner_exec(&ExecuteMsg::SetFallback {
+            mode: Some(crate::state::FallbackMode::DirectBuyback),
+        })
+        .unwrap();
+    assert_eq!(event_attr(&res, "set_fallback", "mode"), "direct_buyback");
+    assert_eq!(
+        sunset_status(&s).fallback,
+        Some(crate::state::FallbackMode::DirectBuyback)
+    );
+    assert_err(s.convert(OSMO, None), ContractError::FallbackDirectBuyback);
+    // a stranger forwards every waiting OSMO to buyback-burn, which swaps it under its guard
+    let res = s
+        .exec(
+            &stranger,
+            &ExecuteMsg::ForwardProceeds { denom: OSMO.into() },
+            &[],
+        )
+        .unwrap();
+    assert_eq!(
+        event_attr(&res, "proceeds_forwarded", "amount"),
+        waiting.to_string()
+    );
+    assert_eq!(s.balance(&s.buyback.clone(), OSMO), waiting);
+    assert_eq!(s.balance(&s.vault.clone(), OSMO), 0);
+    assert_eq!(s.waiting(OSMO), 0);
+    assert_eq!(
+        s.balance(&stranger, OSMO),
+        0,
+        "no bounty: nothing was swapped"
+    );
+    assert_err(
+        s.keeper_exec(&ExecuteMsg::ForwardProceeds { denom: OSMO.into() }),
+        ContractError::NothingToForward { denom: OSMO.into() },
+    );
+    // a pause stops the forwarding; clearing the fallback brings convert's own refusal back
+    s.deposit(1_000_000, OSMO).unwrap();
+    s.exec(&guardian, &ExecuteMsg::Pause {}, &[]).unwrap();
+    assert_err(
+        s.keeper_exec(&ExecuteMsg::ForwardProceeds { denom: OSMO.into() }),
+        ContractError::Governance(GovernanceError::Paused),
+    );
+    s.owner_exec(&ExecuteMsg::Unpause {}).unwrap();
+    s.owner_exec(&ExecuteMsg::SetFallback { mode: None })
+        .unwrap();
+    let t = now(&s);
+    assert_err(
+        s.convert(OSMO, None),
+        ContractError::SunsetStarted {
+            starts_at: at - LEAD,
+            at,
+            now: t,
+        },
+    );
+    assert_eq!(s.waiting(OSMO), 1_000_000);
+    assert_bank_is_books(&s);
+}
