@@ -253,6 +253,18 @@ pub enum VaultAction {
     RouteSunsetPrincipal {
         keeper: User,
     },
+    /// Governance sets (true) or clears the `direct_buyback` fallback.
+    #[proptest(weight = 2)]
+    SetFallback {
+        caller: Caller,
+        on: bool,
+    },
+    /// A keeper forwards waiting proceeds under the fallback.
+    #[proptest(weight = 2)]
+    ForwardProceeds {
+        keeper: User,
+        denom: VaultDenom,
+    },
 }
 
 /// The shortest sunset lead the deployed vault accepts: Akash's 21-day unbonding + the margin.
@@ -391,7 +403,7 @@ pub fn apply(w: &mut World, a: &VaultAction) -> Step {
             limit,
         } => {
             let keeper = w.user(keeper);
-            let started = sunset_started(w);
+            let started = sunset_started(w) || sunset_status(w).fallback.is_some();
             let waiting = staking_waiting(w, denom.map_or(OSMO_DENOM, VaultDenom::denom));
             let msg = ExecuteMsg::Convert {
                 denom: denom.map(|d| d.denom().to_string()),
@@ -399,7 +411,7 @@ pub fn apply(w: &mut World, a: &VaultAction) -> Step {
             };
             if let Some(res) = w.exec(&keeper, &vault, &msg, &[])? {
                 ensure(!started, || {
-                    "convert accepted after the sunset started".into()
+                    "convert accepted after the sunset started or under the fallback".into()
                 })?;
                 let out = attr(&res, "spice.vault.convert", "akt_out")
                     .ok_or("convert accepted without an akt_out attribute")?;
@@ -688,6 +700,37 @@ pub fn apply(w: &mut World, a: &VaultAction) -> Step {
             }
         }
         VaultAction::RouteSunsetPrincipal { keeper } => route_sunset(w, keeper)?,
+        VaultAction::SetFallback { caller, on } => {
+            let who = w.caller(caller);
+            let msg = ExecuteMsg::SetFallback {
+                mode: on.then_some(staking_vault::state::FallbackMode::DirectBuyback),
+            };
+            w.exec_expect(&who, &vault, &msg, &[], caller == Caller::Owner)?;
+        }
+        VaultAction::ForwardProceeds { keeper, denom } => {
+            let denom = denom.denom();
+            let waiting = staking_waiting(w, denom);
+            let paused = w
+                .query::<spice_governance::PauseInfoResponse>(
+                    &vault,
+                    &staking_vault::msg::QueryMsg::PauseInfo {},
+                )
+                .paused;
+            let ok = !paused && sunset_status(w).fallback.is_some() && waiting > 0;
+            let buyback = w.suite.buyback_burn.address.clone();
+            let before = w.bank(&buyback, denom);
+            let keeper = w.user(keeper);
+            let msg = ExecuteMsg::ForwardProceeds {
+                denom: denom.to_string(),
+            };
+            if w.exec_expect(&keeper, &vault, &msg, &[], ok)?.is_some() {
+                let got = w.bank(&buyback, denom) - before;
+                ensure(got == waiting, || {
+                    format!("forward_proceeds sent {got} {denom}, {waiting} were waiting")
+                })?;
+                *w.ghost.buyback_direct.entry(denom.to_string()).or_default() += got;
+            }
+        }
     }
     Ok(())
 }
