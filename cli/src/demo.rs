@@ -8,7 +8,7 @@ use cw_multi_test::Executor;
 use serde::Serialize;
 use spice_suite::flows::{
     self, BuybackReport, IncentivesReport, LeaseReport, OrderBookReport, PoolReport, Pools,
-    SpiceEconomyReport, VaultReport,
+    SpiceEconomyReport, SunsetReport, VaultReport,
 };
 use spice_suite::{deploy, Roles, SuiteContracts};
 use spice_testing::{osmosis_app, OsmosisApp};
@@ -71,6 +71,7 @@ pub struct Report {
     pub vault: VaultReport,
     pub buyback: BuybackReport,
     pub incentives: IncentivesReport,
+    pub sunset: SunsetReport,
     pub spice_supply: SupplyReport,
     pub guardian_pause_checked: bool,
 }
@@ -188,6 +189,18 @@ pub fn run(progress: &mut Progress) -> Result<Report> {
         incentives.claimed
     ));
 
+    progress.step("AEP-79: Akash leaves its chain at cutover C; the DAO sets the vault's sunset, a keeper starts the full unbond, new proceeds switch to direct buyback");
+    let sunset = flows::vault_sunset(&mut app, &suite, &roles).context("sunset")?;
+    progress.detail(format!(
+        "cutover {} (unbond from {}): operator instructed to undelegate {} uakt; phase {}, risk {}; new proceeds {} forwarded to buyback-burn",
+        sunset.cutover_at,
+        sunset.unbond_starts_at,
+        sunset.unbond_requested,
+        sunset.phase,
+        sunset.sunset_risk,
+        sunset.proceeds_forwarded
+    ));
+
     progress.step("Reading SPICE's supply ledger (cw20 + native + burned == minted <= cap)");
     let spice_supply = supply(&app, &suite, &roles)?;
     progress.detail(format!(
@@ -218,6 +231,7 @@ pub fn run(progress: &mut Progress) -> Result<Report> {
         vault,
         buyback,
         incentives,
+        sunset,
         spice_supply,
         guardian_pause_checked,
     })
@@ -315,6 +329,11 @@ pub fn print_report(report: &Report) {
     println!(
         "Vault: {} bought {} uakt, {} staked via the operator; harvested {} to buyback",
         v.proceeds_in, v.akt_bought, v.staked, v.revenue_to_buyback
+    );
+    let z = &report.sunset;
+    println!(
+        "Sunset (AEP-79): cutover {}, unbond from {}, {} uakt to come home; phase {}; new proceeds {} sent straight to buyback",
+        z.cutover_at, z.unbond_starts_at, z.unbond_requested, z.phase, z.proceeds_forwarded
     );
     let b = &report.buyback;
     println!(

@@ -165,3 +165,21 @@ fn demo_vault_buys_stakes_and_harvests_exactly() {
         Some("998000")
     );
 }
+
+#[test]
+fn demo_sunsets_the_vault_and_forwards_new_proceeds_to_buyback() {
+    let report = demo_json();
+    let sunset = &report["sunset"];
+    assert_eq!(sunset["phase"], "Unbonding");
+    assert_eq!(sunset["sunset_risk"], false);
+    assert_eq!(
+        sunset["unbond_requested"].as_str().unwrap(),
+        report["vault"]["staked"].as_str().unwrap()
+    );
+    let forwarded = sunset["proceeds_forwarded"].as_str().unwrap();
+    assert!(forwarded.ends_with("uosmo"), "{forwarded}");
+    assert!(
+        forwarded.trim_end_matches("uosmo").parse::<u128>().unwrap() >= 100_000_000,
+        "{forwarded}"
+    );
+}

@@ -100,6 +100,21 @@ const PERMISSIONLESS: &[(&str, &str, &str)] = &[
         "books coins already in the vault's bank by a fixed rule per denom; moves nothing",
     ),
     (
+        "staking-vault",
+        "begin_sunset_unbond",
+        "keeper: only once governance's sunset started; undelegates the vault's own stake",
+    ),
+    (
+        "staking-vault",
+        "forward_proceeds",
+        "keeper: only under governance's direct_buyback fallback; sends the vault's own proceeds to buyback-burn",
+    ),
+    (
+        "staking-vault",
+        "route_sunset_principal",
+        "keeper: only once the sunset started; sends principal at home where governance set",
+    ),
+    (
         "buyback-burn",
         "buyback",
         "keeper: TWAP-guarded buyback and burn; amount and route come from config",
@@ -977,9 +992,115 @@ fn vault_rows() -> Vec<Row> {
                 .rightful(&w.roles.owner, "owner")
             },
         },
+        Row {
+            contract: "staking-vault",
+            variant: "set_sunset",
+            who: "owner (guardian: forward only)",
+            sample: |w, _| {
+                let now = w.app.block_info().time.seconds();
+                guarded(
+                    &sunset_msg(now + 365 * 86_400),
+                    exact(VaultError::NotOwnerOrGuardian {
+                        sender: w.stranger.to_string(),
+                    }),
+                )
+                .rightful(&w.roles.owner, "owner")
+            },
+        },
+        Row {
+            contract: "staking-vault",
+            variant: "cancel_sunset",
+            who: "owner",
+            sample: |w, vault| {
+                let now = w.app.block_info().time.seconds();
+                let owner = w.roles.owner.clone();
+                w.exec(&owner, vault, &sunset_msg(now + 365 * 86_400), &[])
+                    .expect("the owner sets a sunset");
+                guarded(&VaultMsg::CancelSunset {}, not_owner::<VaultError>())
+                    .rightful(&w.roles.owner, "owner")
+            },
+        },
+        Row {
+            contract: "staking-vault",
+            variant: "begin_sunset_unbond",
+            who: "anyone (keeper), once the sunset started",
+            sample: |w, vault| {
+                // a sunset whose unbond starts now, with the world's AKT staked at the operator
+                let now = w.app.block_info().time.seconds();
+                let owner = w.roles.owner.clone();
+                w.exec(&owner, vault, &sunset_msg(now + 30 * 86_400), &[])
+                    .expect("the owner sets a sunset");
+                open(&VaultMsg::BeginSunsetUnbond {})
+            },
+        },
+        Row {
+            contract: "staking-vault",
+            variant: "route_sunset_principal",
+            who: "anyone (keeper), once the sunset started",
+            sample: |w, vault| {
+                let now = w.app.block_info().time.seconds();
+                let owner = w.roles.owner.clone();
+                w.exec(&owner, vault, &sunset_msg(now + 30 * 86_400), &[])
+                    .expect("the owner sets a sunset");
+                // AKT at home (pending) to route
+                let t = w.stranger.clone();
+                w.give(&t, coins(1_000, AKT_DENOM));
+                w.exec(&t, vault, &VaultMsg::Deposit {}, &coins(1_000, AKT_DENOM))
+                    .expect("AKT deposited");
+                open(&VaultMsg::RouteSunsetPrincipal {})
+            },
+        },
+        Row {
+            contract: "staking-vault",
+            variant: "set_fallback",
+            who: "owner",
+            sample: |w, _| {
+                guarded(
+                    &VaultMsg::SetFallback {
+                        mode: Some(staking_vault::state::FallbackMode::DirectBuyback),
+                    },
+                    not_owner::<VaultError>(),
+                )
+                .rightful(&w.roles.owner, "owner")
+            },
+        },
+        Row {
+            contract: "staking-vault",
+            variant: "forward_proceeds",
+            who: "anyone (keeper), under the direct_buyback fallback",
+            sample: |w, vault| {
+                let owner = w.roles.owner.clone();
+                w.exec(
+                    &owner,
+                    vault,
+                    &VaultMsg::SetFallback {
+                        mode: Some(staking_vault::state::FallbackMode::DirectBuyback),
+                    },
+                    &[],
+                )
+                .expect("the owner sets the fallback");
+                let t = w.stranger.clone();
+                w.give(&t, coins(1_000, OSMO_DENOM));
+                w.exec(&t, vault, &VaultMsg::Deposit {}, &coins(1_000, OSMO_DENOM))
+                    .expect("OSMO proceeds deposited");
+                open(&VaultMsg::ForwardProceeds {
+                    denom: OSMO_DENOM.into(),
+                })
+            },
+        },
     ];
     rows.extend(governance_rows!("staking-vault", VaultError));
     rows
+}
+
+/// A sunset at `at` with a 30-day lead (the world's unbonding period is Akash's 21 days, plus
+/// the 3-day margin), principal to buyback.
+fn sunset_msg(at: u64) -> VaultMsg {
+    VaultMsg::SetSunset {
+        at,
+        unbond_lead_seconds: 30 * 86_400,
+        principal_to: staking_vault::msg::PrincipalToMsg::Buyback,
+    }
 }
 
 fn advance_days(w: &mut World, days: u64) {

@@ -400,6 +400,7 @@ fn vault_refuses_malformed_input() {
     );
     // Funds only to show the refusal is the contract's, not the bank's.
     w.give(&operator, coins(10, OSMO_DENOM));
+    let now = w.app.block_info().time.seconds();
     let mut cases = vec![];
     for (what, address) in malformed(&w.stranger) {
         cases.push(bad(
@@ -418,6 +419,19 @@ fn vault_refuses_malformed_input() {
                 revenue_recipient: Some(address.clone()),
                 ..Default::default()
             }),
+            vec![],
+            addr_err!(VaultError),
+        ));
+        cases.push(bad(
+            &format!("sunset principal to a treasury at {what}"),
+            &owner,
+            &VaultMsg::SetSunset {
+                at: now + 365 * 86_400,
+                unbond_lead_seconds: 30 * 86_400,
+                principal_to: staking_vault::msg::PrincipalToMsg::Treasury {
+                    address: address.clone(),
+                },
+            },
             vec![],
             addr_err!(VaultError),
         ));
@@ -595,6 +609,97 @@ fn vault_refuses_malformed_input() {
             },
             vec![],
             like::<VaultError>("RouteCycle", |e| matches!(e, VaultError::RouteCycle { .. })),
+        ),
+    ]);
+    cases.extend([
+        bad(
+            "sunset lead shorter than unbonding + margin",
+            &owner,
+            &VaultMsg::SetSunset {
+                at: now + 365 * 86_400,
+                unbond_lead_seconds: 86_400,
+                principal_to: staking_vault::msg::PrincipalToMsg::Buyback,
+            },
+            vec![],
+            exact(VaultError::SunsetLeadTooShort {
+                unbond_lead_seconds: 86_400,
+                needed: 24 * 86_400,
+                unbonding_period_seconds: 21 * 86_400,
+                margin_seconds: 3 * 86_400,
+            }),
+        ),
+        bad(
+            "sunset cutover u64::MAX, lead u64::MAX (starts at 0)",
+            &owner,
+            &VaultMsg::SetSunset {
+                at: u64::MAX,
+                unbond_lead_seconds: u64::MAX,
+                principal_to: staking_vault::msg::PrincipalToMsg::Buyback,
+            },
+            vec![],
+            exact(VaultError::SunsetTooLate {
+                at: u64::MAX,
+                unbond_lead_seconds: u64::MAX,
+                starts_at: 0,
+                now,
+            }),
+        ),
+        bad(
+            "sunset cutover at 0",
+            &owner,
+            &VaultMsg::SetSunset {
+                at: 0,
+                unbond_lead_seconds: 30 * 86_400,
+                principal_to: staking_vault::msg::PrincipalToMsg::Hold,
+            },
+            vec![],
+            exact(VaultError::SunsetTooLate {
+                at: 0,
+                unbond_lead_seconds: 30 * 86_400,
+                starts_at: 0,
+                now,
+            }),
+        ),
+        bad(
+            "begin_sunset_unbond with funds attached",
+            &operator,
+            &VaultMsg::BeginSunsetUnbond {},
+            coins(10, OSMO_DENOM),
+            like::<VaultError>("Payment", |e| matches!(e, VaultError::Payment(_))),
+        ),
+        bad(
+            "begin_sunset_unbond without a sunset",
+            &keeper,
+            &VaultMsg::BeginSunsetUnbond {},
+            vec![],
+            exact(VaultError::NoSunset),
+        ),
+        bad(
+            "forward_proceeds of a 10 KB denom",
+            &keeper,
+            &VaultMsg::ForwardProceeds {
+                denom: "u".repeat(TEN_KB),
+            },
+            vec![],
+            like::<VaultError>("invalid denom", |e| {
+                e.to_string().to_lowercase().contains("denom")
+            }),
+        ),
+        bad(
+            "forward_proceeds without a fallback",
+            &keeper,
+            &VaultMsg::ForwardProceeds {
+                denom: OSMO_DENOM.into(),
+            },
+            vec![],
+            exact(VaultError::NoFallback),
+        ),
+        bad(
+            "cancel_sunset without a sunset",
+            &owner,
+            &VaultMsg::CancelSunset {},
+            vec![],
+            exact(VaultError::NoSunset),
         ),
     ]);
     refuse_all(&mut w, "staking-vault", cases);

@@ -6,11 +6,12 @@
 
 import { ICosmWasmClient, ISigningCosmWasmClient } from "./baseClient";
 import { StdFee } from "@interchainjs/types";
-import { Uint128, Decimal, StrategyMsg, InstantiateMsg, WeightedValidator, ExecuteMsg, ReturnKind, LossKind, Action, Expiration, Timestamp, Uint64, Hop, ConfigUpdate, QueryMsg, MigrateMsg, Addr, Strategy, Config, OperatorStrategy, HistoryResponse, HistoryEntry, LpPositionsResponse, OwnershipForString, PauseInfoResponse, RoutesResponse, RouteInfo, Decimal256, SimulateConvertResponse, StatusResponse, Books, Halt, Coin, DenomProceeds } from "./StakingVault.types";
+import { Uint128, Decimal, StrategyMsg, InstantiateMsg, WeightedValidator, ExecuteMsg, ReturnKind, LossKind, PrincipalToMsg, FallbackMode, Action, Expiration, Timestamp, Uint64, Hop, ConfigUpdate, QueryMsg, MigrateMsg, Addr, Strategy, Config, OperatorStrategy, HistoryResponse, HistoryEntry, LpPositionsResponse, OwnershipForString, PauseInfoResponse, RoutesResponse, RouteInfo, Decimal256, SimulateConvertResponse, StatusResponse, Books, Halt, Coin, DenomProceeds, SunsetPhase, PrincipalTo, SunsetStatusResponse, Sunset } from "./StakingVault.types";
 export interface StakingVaultReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<Config>;
   status: () => Promise<StatusResponse>;
+  sunsetStatus: () => Promise<SunsetStatusResponse>;
   simulateConvert: ({
     denom
   }: {
@@ -48,6 +49,7 @@ export class StakingVaultQueryClient implements StakingVaultReadOnlyInterface {
     this.contractAddress = contractAddress;
     this.config = this.config.bind(this);
     this.status = this.status.bind(this);
+    this.sunsetStatus = this.sunsetStatus.bind(this);
     this.simulateConvert = this.simulateConvert.bind(this);
     this.history = this.history.bind(this);
     this.routes = this.routes.bind(this);
@@ -63,6 +65,11 @@ export class StakingVaultQueryClient implements StakingVaultReadOnlyInterface {
   status = async (): Promise<StatusResponse> => {
     return this.client.queryContractSmart(this.contractAddress, {
       status: {}
+    });
+  };
+  sunsetStatus = async (): Promise<SunsetStatusResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      sunset_status: {}
     });
   };
   simulateConvert = async ({
@@ -238,6 +245,28 @@ export interface StakingVaultInterface {
   }: {
     positionId: number;
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  setSunset: ({
+    at,
+    principalTo,
+    unbondLeadSeconds
+  }: {
+    at: number;
+    principalTo: PrincipalToMsg;
+    unbondLeadSeconds: number;
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  cancelSunset: (fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  beginSunsetUnbond: (fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  routeSunsetPrincipal: (fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  setFallback: ({
+    mode
+  }: {
+    mode?: FallbackMode;
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  forwardProceeds: ({
+    denom
+  }: {
+    denom: string;
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   updateConfig: ({
     aktDenom,
     convertCooldownSeconds,
@@ -306,6 +335,12 @@ export class StakingVaultClient implements StakingVaultInterface {
     this.removeRoute = this.removeRoute.bind(this);
     this.addLpPosition = this.addLpPosition.bind(this);
     this.removeLpPosition = this.removeLpPosition.bind(this);
+    this.setSunset = this.setSunset.bind(this);
+    this.cancelSunset = this.cancelSunset.bind(this);
+    this.beginSunsetUnbond = this.beginSunsetUnbond.bind(this);
+    this.routeSunsetPrincipal = this.routeSunsetPrincipal.bind(this);
+    this.setFallback = this.setFallback.bind(this);
+    this.forwardProceeds = this.forwardProceeds.bind(this);
     this.updateConfig = this.updateConfig.bind(this);
     this.updateOwnership = this.updateOwnership.bind(this);
     this.setGuardian = this.setGuardian.bind(this);
@@ -545,6 +580,60 @@ export class StakingVaultClient implements StakingVaultInterface {
     return await this.client.execute(this.sender, this.contractAddress, {
       remove_lp_position: {
         position_id: positionId
+      }
+    }, fee_, memo_, funds_);
+  };
+  setSunset = async ({
+    at,
+    principalTo,
+    unbondLeadSeconds
+  }: {
+    at: number;
+    principalTo: PrincipalToMsg;
+    unbondLeadSeconds: number;
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      set_sunset: {
+        at,
+        principal_to: principalTo,
+        unbond_lead_seconds: unbondLeadSeconds
+      }
+    }, fee_, memo_, funds_);
+  };
+  cancelSunset = async (fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      cancel_sunset: {}
+    }, fee_, memo_, funds_);
+  };
+  beginSunsetUnbond = async (fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      begin_sunset_unbond: {}
+    }, fee_, memo_, funds_);
+  };
+  routeSunsetPrincipal = async (fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      route_sunset_principal: {}
+    }, fee_, memo_, funds_);
+  };
+  setFallback = async ({
+    mode
+  }: {
+    mode?: FallbackMode;
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      set_fallback: {
+        mode
+      }
+    }, fee_, memo_, funds_);
+  };
+  forwardProceeds = async ({
+    denom
+  }: {
+    denom: string;
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      forward_proceeds: {
+        denom
       }
     }, fee_, memo_, funds_);
   };

@@ -129,6 +129,26 @@ export type ExecuteMsg = {
     position_id: number;
   };
 } | {
+  set_sunset: {
+    at: number;
+    principal_to: PrincipalToMsg;
+    unbond_lead_seconds: number;
+  };
+} | {
+  cancel_sunset: {};
+} | {
+  begin_sunset_unbond: {};
+} | {
+  route_sunset_principal: {};
+} | {
+  set_fallback: {
+    mode?: FallbackMode | null;
+  };
+} | {
+  forward_proceeds: {
+    denom: string;
+  };
+} | {
   update_config: ConfigUpdate;
 } | {
   update_ownership: Action;
@@ -143,6 +163,12 @@ export type ExecuteMsg = {
 };
 export type ReturnKind = "principal" | "rewards";
 export type LossKind = "staked" | "unbonding";
+export type PrincipalToMsg = "buyback" | {
+  treasury: {
+    address: string;
+  };
+} | "hold";
+export type FallbackMode = "direct_buyback";
 export type Action = {
   transfer_ownership: {
     expiry?: Expiration | null;
@@ -181,6 +207,8 @@ export type QueryMsg = {
   config: {};
 } | {
   status: {};
+} | {
+  sunset_status: {};
 } | {
   simulate_convert: {
     denom: string;
@@ -335,4 +363,33 @@ export interface DenomProceeds {
   total_akt_out: Uint128;
   total_in: Uint128;
   waiting: Uint128;
+}
+export type SunsetPhase = "none" | "scheduled" | "unbonding" | "home" | "past_cutover";
+export type PrincipalTo = "buyback" | {
+  treasury: {
+    address: Addr;
+  };
+} | "hold";
+export interface SunsetStatusResponse {
+  at_home: Uint128;
+  fallback?: FallbackMode | null;
+  in_flight: Uint128;
+  now: number;
+  phase: SunsetPhase;
+  seconds_needed: number;
+  seconds_to_cutover: number;
+  seconds_to_unbond_start: number;
+  staked: Uint128;
+  sunset?: Sunset | null;
+  sunset_risk: boolean;
+  unbond_requested: Uint128;
+  unbond_starts_at?: number | null;
+  unbonding: Uint128;
+}
+export interface Sunset {
+  at: number;
+  principal_routed?: Uint128 & string;
+  principal_to: PrincipalTo;
+  unbond_lead_seconds: number;
+  unbond_started_at?: number | null;
 }

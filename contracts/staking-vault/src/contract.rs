@@ -4,7 +4,7 @@ use cosmwasm_std::{to_json_binary, Binary, Deps, DepsMut, Env, MessageInfo, Repl
 
 use crate::error::ContractError;
 use crate::execute::operator::Report;
-use crate::execute::{convert, harvest, operator, principal, proceeds, strategy, sync};
+use crate::execute::{convert, harvest, operator, principal, proceeds, strategy, sunset, sync};
 use crate::msg::{ExecuteMsg, InstantiateMsg, MigrateMsg, QueryMsg, SudoMsg};
 use crate::{execute, query};
 
@@ -70,6 +70,16 @@ pub fn execute(
         ExecuteMsg::RemoveLpPosition { position_id } => {
             proceeds::remove_lp_position(deps, info, position_id)
         }
+        ExecuteMsg::SetSunset {
+            at,
+            unbond_lead_seconds,
+            principal_to,
+        } => sunset::set_sunset(deps, env, info, at, unbond_lead_seconds, principal_to),
+        ExecuteMsg::CancelSunset {} => sunset::cancel_sunset(deps, env, info),
+        ExecuteMsg::BeginSunsetUnbond {} => sunset::begin_unbond(deps, env, info),
+        ExecuteMsg::RouteSunsetPrincipal {} => sunset::route_principal(deps, env, info),
+        ExecuteMsg::SetFallback { mode } => sunset::set_fallback(deps, env, info, mode),
+        ExecuteMsg::ForwardProceeds { denom } => sunset::forward_proceeds(deps, env, info, denom),
         ExecuteMsg::UpdateConfig(update) => execute::config::update(deps, info, update),
         ExecuteMsg::UpdateOwnership(action) => Ok(spice_governance::update_ownership(
             TAG, deps, &env, &info, action,
@@ -108,6 +118,7 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
     Ok(match msg {
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?)?,
         QueryMsg::Status {} => to_json_binary(&query::status(deps, env)?)?,
+        QueryMsg::SunsetStatus {} => to_json_binary(&sunset::status(deps, env)?)?,
         QueryMsg::SimulateConvert { denom } => {
             to_json_binary(&query::simulate_convert(deps, env, denom)?)?
         }

@@ -197,7 +197,9 @@ pub enum ContractError {
     #[error("receive_return takes exactly one coin of {akt_denom}, got {funds}")]
     WrongReturnFunds { akt_denom: String, funds: String },
 
-    #[error("only the owner or the guardian may book a loss; {sender} is neither")]
+    #[error(
+        "only the owner or the guardian may book a loss or move a sunset; {sender} is neither"
+    )]
     NotOwnerOrGuardian { sender: String },
 
     #[error("a loss of {amount} exceeds today's bound: {booked} booked of {bound} ({max_daily_loss} of exposure {base})")]
@@ -285,6 +287,64 @@ pub enum ContractError {
 
     #[error("nothing has matured or returned to claim")]
     NothingToClaim,
+
+    // ---- sunset ----
+    #[error("sunset set too late: the unbond would start at {starts_at} (at {at} − lead {unbond_lead_seconds}), but it is already {now}")]
+    SunsetTooLate {
+        at: u64,
+        unbond_lead_seconds: u64,
+        starts_at: u64,
+        now: u64,
+    },
+
+    #[error("sunset lead {unbond_lead_seconds}s is too short: at least {needed}s (unbonding {unbonding_period_seconds}s + margin {margin_seconds}s)")]
+    SunsetLeadTooShort {
+        unbond_lead_seconds: u64,
+        needed: u64,
+        unbonding_period_seconds: u64,
+        margin_seconds: u64,
+    },
+
+    #[error("the sunset can only move earlier: cutover {current_at} (unbond from {current_starts_at}) cannot become {at} (unbond from {starts_at})")]
+    SunsetDelayRefused {
+        current_at: u64,
+        current_starts_at: u64,
+        at: u64,
+        starts_at: u64,
+    },
+
+    #[error("the guardian may only bring the sunset forward; principal_to stays {current}")]
+    GuardianCannotRedirect { current: String },
+
+    #[error("the sunset started at {starts_at} (cutover {at}); now {now}: no AKT is bought or staked, and it cannot be cancelled")]
+    SunsetStarted { starts_at: u64, at: u64, now: u64 },
+
+    #[error("no sunset is set")]
+    NoSunset,
+
+    #[error("the sunset unbond starts at {starts_at}; now {now}")]
+    SunsetNotStarted { starts_at: u64, now: u64 },
+
+    #[error("nothing left to unbond: staked {staked}, already requested {unbond_requested}")]
+    NothingToUnbond {
+        staked: Uint128,
+        unbond_requested: Uint128,
+    },
+
+    #[error("the direct_buyback fallback is set: proceeds go to buyback-burn with forward_proceeds, not convert")]
+    FallbackDirectBuyback,
+
+    #[error("no fallback forwards proceeds (set_fallback direct_buyback first)")]
+    NoFallback,
+
+    #[error("no proceeds of {denom} waiting")]
+    NothingToForward { denom: String },
+
+    #[error("no principal at home to route")]
+    NothingToRoute,
+
+    #[error("the sunset holds the principal in the vault (principal_to: hold)")]
+    PrincipalHeld,
 
     // ---- operator reports ----
     #[error("tx hash {tx_hash} was already accepted")]

@@ -2,7 +2,9 @@ use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{Decimal, Decimal256, Uint128};
 use spice_governance::{OwnershipAction, PauseInfoResponse};
 
-use crate::state::{Books, Config, Halt, HistoryEntry, Hop, WeightedValidator};
+use crate::state::{
+    Books, Config, FallbackMode, Halt, HistoryEntry, Hop, Sunset, WeightedValidator,
+};
 
 #[cw_serde]
 pub struct InstantiateMsg {
@@ -87,6 +89,18 @@ pub struct ConfigUpdate {
     pub convert_epoch_cap: Option<Uint128>,
     #[serde(default)]
     pub max_daily_loss: Option<Decimal>,
+}
+
+/// Where the sunset sends the principal home (addresses unchecked).
+#[cw_serde]
+pub enum PrincipalToMsg {
+    /// To the revenue recipient (buyback-burn): swapped under its guard and caps, then burned.
+    Buyback,
+    Treasury {
+        address: String,
+    },
+    /// Stays in the vault.
+    Hold,
 }
 
 /// What an ibc-hooks `receive_return` brings home from the operator's delegation address.
@@ -219,6 +233,34 @@ pub enum ExecuteMsg {
     /// Owner.
     #[serde(deserialize_with = "position_fields")]
     RemoveLpPosition { position_id: u64 },
+    /// Owner: schedules the end of AKT staking before Akash's cutover `at` (AEP-79). The lead
+    /// must cover the unbonding period plus a margin, and `at − unbond_lead_seconds` must not
+    /// have passed. Once set, the owner may change it freely only before the unbond starts;
+    /// after that, and always for the guardian, the sunset can only move earlier.
+    SetSunset {
+        at: u64,
+        unbond_lead_seconds: u64,
+        principal_to: PrincipalToMsg,
+    },
+    /// Owner: removes a sunset whose unbond has not started.
+    #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
+    CancelSunset {},
+    /// Anyone (a keeper), from `at − unbond_lead_seconds`: undelegates everything (native) or
+    /// instructs the operator to undelegate everything staked (operator; confirmed through the
+    /// bounded reports). Repeat after new delegations are confirmed.
+    #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
+    BeginSunsetUnbond {},
+    /// Anyone (a keeper), once the sunset started: principal back home (`pending` and
+    /// `returned`, matured native unbondings settled first) goes where the sunset says.
+    #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
+    RouteSunsetPrincipal {},
+    /// Owner: what new proceeds do instead of becoming staked AKT (`direct_buyback`), or
+    /// `null` to convert them to AKT again.
+    SetFallback { mode: Option<FallbackMode> },
+    /// Anyone (a keeper), under the `direct_buyback` fallback: every waiting proceeds coin of
+    /// `denom` goes to the revenue recipient (buyback-burn).
+    #[serde(deserialize_with = "spice_types::msg_fields::denom")]
+    ForwardProceeds { denom: String },
     /// Owner only.
     UpdateConfig(ConfigUpdate),
     /// Two-step ownership transfer (cw-ownable): propose, accept, or renounce.
@@ -264,6 +306,10 @@ pub enum QueryMsg {
     #[returns(StatusResponse)]
     #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
     Status {},
+    /// The sunset's timeline, what is still away from home, and whether time is short.
+    #[returns(SunsetStatusResponse)]
+    #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
+    SunsetStatus {},
     /// What `convert { denom }` would do now, or why it would be refused.
     #[returns(SimulateConvertResponse)]
     #[serde(deserialize_with = "spice_types::msg_fields::denom")]
@@ -361,4 +407,45 @@ pub struct RoutesResponse {
 #[cw_serde]
 pub struct LpPositionsResponse {
     pub position_ids: Vec<u64>,
+}
+
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum SunsetPhase {
+    /// No sunset set.
+    None,
+    /// Set; the unbond has not started.
+    Scheduled,
+    /// Started: principal is still staked, unbonding or in flight.
+    Unbonding,
+    /// Started, nothing left away from home.
+    Home,
+    /// The cutover time has passed.
+    PastCutover,
+}
+
+#[cw_serde]
+pub struct SunsetStatusResponse {
+    pub sunset: Option<Sunset>,
+    /// Governance's fallback for new proceeds.
+    pub fallback: Option<FallbackMode>,
+    pub phase: SunsetPhase,
+    pub now: u64,
+    /// `at − unbond_lead_seconds`.
+    pub unbond_starts_at: Option<u64>,
+    /// Seconds until the unbond may start / until the cutover (0 once passed).
+    pub seconds_to_unbond_start: u64,
+    pub seconds_to_cutover: u64,
+    pub staked: Uint128,
+    pub unbonding: Uint128,
+    /// `transferring + at_operator`.
+    pub in_flight: Uint128,
+    /// Operator: undelegation asked for and not yet confirmed.
+    pub unbond_requested: Uint128,
+    /// Principal at home (`pending + returned`), not yet routed.
+    pub at_home: Uint128,
+    /// Seconds the principal still away needs to get home (unbonding and return margin).
+    pub seconds_needed: u64,
+    /// The time left before the cutover is less than `seconds_needed`.
+    pub sunset_risk: bool,
 }

@@ -189,6 +189,61 @@ pub struct Books {
     pub loss_base: Uint128,
 }
 
+/// Where the principal goes once the sunset brought it home.
+#[cw_serde]
+pub enum PrincipalTo {
+    /// Sent to the revenue recipient (buyback-burn), which swaps it under its own TWAP guard
+    /// and caps and burns the SPICE bought.
+    Buyback,
+    /// Sent to a treasury address.
+    Treasury { address: Addr },
+    /// Stays in the vault (`pending` / `returned`) for governance to decide later.
+    Hold,
+}
+
+impl PrincipalTo {
+    pub fn name(&self) -> &'static str {
+        match self {
+            PrincipalTo::Buyback => "buyback",
+            PrincipalTo::Treasury { .. } => "treasury",
+            PrincipalTo::Hold => "hold",
+        }
+    }
+}
+
+/// What new proceeds do instead of becoming staked AKT (governance's fallback).
+#[cw_serde]
+#[derive(Copy, Eq)]
+pub enum FallbackMode {
+    /// `convert` is refused; `forward_proceeds` sends each denom's waiting proceeds to the
+    /// revenue recipient (buyback-burn), which swaps them under its own TWAP guard and caps.
+    DirectBuyback,
+}
+
+/// The governed end of AKT staking (AEP-79: at Akash's cutover `at`, stake still on Akash
+/// becomes a claim of the delegator address on another chain, outside the contract's reach).
+#[cw_serde]
+pub struct Sunset {
+    /// The cutover time C (seconds).
+    pub at: u64,
+    /// From `at − unbond_lead_seconds` no AKT is bought or staked and the full unbond starts.
+    pub unbond_lead_seconds: u64,
+    pub principal_to: PrincipalTo,
+    /// When `begin_sunset_unbond` first ran.
+    #[serde(default)]
+    pub unbond_started_at: Option<u64>,
+    /// All principal `route_sunset_principal` sent out.
+    #[serde(default)]
+    pub principal_routed: Uint128,
+}
+
+impl Sunset {
+    /// `at − unbond_lead_seconds` (the lead is validated below `at`).
+    pub fn starts_at(&self) -> u64 {
+        self.at.saturating_sub(self.unbond_lead_seconds)
+    }
+}
+
 /// Why the strategy stopped.
 #[cw_serde]
 pub struct Halt {
@@ -292,9 +347,13 @@ pub const LP_POSITIONS: Map<u64, Empty> = Map::new("pos");
 pub const ACTIVITY: Item<Activity> = Item::new("a");
 pub const HISTORY: Map<u64, HistoryEntry> = Map::new("e");
 pub const HISTORY_SEQ: Item<u64> = Item::new("n");
+/// The sunset governance set, if any.
+pub const SUNSET: Item<Sunset> = Item::new("ss");
+/// The fallback governance chose, if any.
+pub const FALLBACK: Item<FallbackMode> = Item::new("fb");
 
 /// Every storage key this contract writes; a test checks that none is a prefix of another.
 pub const STORAGE_KEYS: &[&str] = &[
     "cfg", "r", "w", "d", "b", "v", "ub", "x", "th", "hl", "fc", "ft", "fh", "fs", "hd", "fl",
-    "pos", "a", "e", "n",
+    "pos", "a", "e", "n", "ss", "fb",
 ];

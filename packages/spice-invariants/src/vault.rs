@@ -71,6 +71,47 @@ pub enum Relay {
     Timeout,
 }
 
+/// Where the sunset sends the principal.
+#[derive(arbitrary::Arbitrary, PropArbitrary, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SunsetTo {
+    #[proptest(weight = 2)]
+    Buyback,
+    Treasury,
+    Hold,
+}
+
+/// When a sunset's unbond starts, from now.
+#[derive(arbitrary::Arbitrary, PropArbitrary, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SunsetStart {
+    /// At once (in time, exactly).
+    #[proptest(weight = 3)]
+    Now,
+    InAnHour,
+    InADay,
+    /// An hour ago: too late for a new sunset or a delay; a forward move may still go.
+    AnHourAgo,
+}
+
+impl SunsetStart {
+    fn offset(self) -> i64 {
+        match self {
+            SunsetStart::Now => 0,
+            SunsetStart::InAnHour => 3_600,
+            SunsetStart::InADay => 86_400,
+            SunsetStart::AnHourAgo => -3_600,
+        }
+    }
+}
+
+/// A sunset's lead: the shortest allowed, a day longer, or a second too short.
+#[derive(arbitrary::Arbitrary, PropArbitrary, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SunsetLead {
+    #[proptest(weight = 4)]
+    Shortest,
+    PlusADay,
+    TooShort,
+}
+
 /// A pool the market trades on, and which side it sells.
 #[derive(arbitrary::Arbitrary, PropArbitrary, Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Market {
@@ -193,6 +234,53 @@ pub enum VaultAction {
     },
     #[proptest(weight = 3)]
     Advance(Time),
+    /// Governance sets or moves the sunset.
+    #[proptest(weight = 3)]
+    SetSunset {
+        caller: Caller,
+        start: SunsetStart,
+        lead: SunsetLead,
+        to: SunsetTo,
+    },
+    CancelSunset {
+        caller: Caller,
+    },
+    #[proptest(weight = 2)]
+    BeginSunsetUnbond {
+        keeper: User,
+    },
+    #[proptest(weight = 2)]
+    RouteSunsetPrincipal {
+        keeper: User,
+    },
+    /// Governance sets (true) or clears the `direct_buyback` fallback.
+    #[proptest(weight = 2)]
+    SetFallback {
+        caller: Caller,
+        on: bool,
+    },
+    /// A keeper forwards waiting proceeds under the fallback.
+    #[proptest(weight = 2)]
+    ForwardProceeds {
+        keeper: User,
+        denom: VaultDenom,
+    },
+}
+
+/// The shortest sunset lead the deployed vault accepts: Akash's 21-day unbonding + the margin.
+const SUNSET_LEAD: u64 = 21 * 86_400 + staking_vault::SUNSET_MARGIN_SECONDS;
+
+fn sunset_status(w: &World) -> staking_vault::msg::SunsetStatusResponse {
+    w.query(
+        &w.suite.staking_vault.address,
+        &staking_vault::msg::QueryMsg::SunsetStatus {},
+    )
+}
+
+/// The sunset's unbond has started: nothing may be bought or staked.
+fn sunset_started(w: &World) -> bool {
+    let st = sunset_status(w);
+    st.unbond_starts_at.is_some_and(|s| st.now >= s)
 }
 
 fn hash(w: &mut World, h: Hash) -> String {
@@ -315,12 +403,16 @@ pub fn apply(w: &mut World, a: &VaultAction) -> Step {
             limit,
         } => {
             let keeper = w.user(keeper);
+            let started = sunset_started(w) || sunset_status(w).fallback.is_some();
             let waiting = staking_waiting(w, denom.map_or(OSMO_DENOM, VaultDenom::denom));
             let msg = ExecuteMsg::Convert {
                 denom: denom.map(|d| d.denom().to_string()),
                 limit: limit.map(|l| Uint128::new(l.resolve(waiting))),
             };
             if let Some(res) = w.exec(&keeper, &vault, &msg, &[])? {
+                ensure(!started, || {
+                    "convert accepted after the sunset started or under the fallback".into()
+                })?;
                 let out = attr(&res, "spice.vault.convert", "akt_out")
                     .ok_or("convert accepted without an akt_out attribute")?;
                 w.ghost.vault_acquired += out
@@ -330,7 +422,11 @@ pub fn apply(w: &mut World, a: &VaultAction) -> Step {
         }
         VaultAction::Stake { keeper } => {
             let keeper = w.user(keeper);
-            w.exec(&keeper, &vault, &ExecuteMsg::Stake {}, &[])?;
+            let started = sunset_started(w);
+            let res = w.exec(&keeper, &vault, &ExecuteMsg::Stake {}, &[])?;
+            ensure(res.is_none() || !started, || {
+                "stake accepted after the sunset started".into()
+            })?;
         }
         VaultAction::Harvest { keeper } => harvest(w, keeper)?,
         VaultAction::Relay(outcome) => {
@@ -577,6 +673,181 @@ pub fn apply(w: &mut World, a: &VaultAction) -> Step {
         }
         VaultAction::Trade { market, amount } => trade(w, market, amount)?,
         VaultAction::Advance(t) => w.advance(t.seconds()),
+        VaultAction::SetSunset {
+            caller,
+            start,
+            lead,
+            to,
+        } => set_sunset(w, caller, start, lead, to)?,
+        VaultAction::CancelSunset { caller } => {
+            let st = sunset_status(w);
+            let ok = caller == Caller::Owner && st.unbond_starts_at.is_some_and(|s| st.now < s);
+            let who = w.caller(caller);
+            w.exec_expect(&who, &vault, &ExecuteMsg::CancelSunset {}, &[], ok)?;
+        }
+        VaultAction::BeginSunsetUnbond { keeper } => {
+            let started = sunset_started(w);
+            let b = w.vault_books();
+            let ok = started && b.staked > b.unbond_requested;
+            let keeper = w.user(keeper);
+            if w.exec_expect(&keeper, &vault, &ExecuteMsg::BeginSunsetUnbond {}, &[], ok)?
+                .is_some()
+            {
+                let after = w.vault_books();
+                ensure(after.unbond_requested == after.staked, || {
+                    format!("begin_sunset_unbond left {after:?} with stake not requested")
+                })?;
+            }
+        }
+        VaultAction::RouteSunsetPrincipal { keeper } => route_sunset(w, keeper)?,
+        VaultAction::SetFallback { caller, on } => {
+            let who = w.caller(caller);
+            let msg = ExecuteMsg::SetFallback {
+                mode: on.then_some(staking_vault::state::FallbackMode::DirectBuyback),
+            };
+            w.exec_expect(&who, &vault, &msg, &[], caller == Caller::Owner)?;
+        }
+        VaultAction::ForwardProceeds { keeper, denom } => {
+            let denom = denom.denom();
+            let waiting = staking_waiting(w, denom);
+            let paused = w
+                .query::<spice_governance::PauseInfoResponse>(
+                    &vault,
+                    &staking_vault::msg::QueryMsg::PauseInfo {},
+                )
+                .paused;
+            let ok = !paused && sunset_status(w).fallback.is_some() && waiting > 0;
+            let buyback = w.suite.buyback_burn.address.clone();
+            let before = w.bank(&buyback, denom);
+            let keeper = w.user(keeper);
+            let msg = ExecuteMsg::ForwardProceeds {
+                denom: denom.to_string(),
+            };
+            if w.exec_expect(&keeper, &vault, &msg, &[], ok)?.is_some() {
+                let got = w.bank(&buyback, denom) - before;
+                ensure(got == waiting, || {
+                    format!("forward_proceeds sent {got} {denom}, {waiting} were waiting")
+                })?;
+                *w.ghost.buyback_direct.entry(denom.to_string()).or_default() += got;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The owner sets a sunset whose unbond starts ahead; once set, anyone of the two may bring it
+/// forward (the guardian without redirecting the principal), the owner may delay it only before
+/// its start, and no one else may touch it.
+fn set_sunset(
+    w: &mut World,
+    caller: Caller,
+    start: SunsetStart,
+    lead: SunsetLead,
+    to: SunsetTo,
+) -> Step {
+    let vault = w.suite.staking_vault.address.clone();
+    let st = sunset_status(w);
+    let now = st.now;
+    let starts_at = now.saturating_add_signed(start.offset());
+    let short = lead == SunsetLead::TooShort;
+    let lead = match lead {
+        SunsetLead::Shortest => SUNSET_LEAD,
+        SunsetLead::PlusADay => SUNSET_LEAD + 86_400,
+        SunsetLead::TooShort => SUNSET_LEAD - 1,
+    };
+    let at = starts_at + lead;
+    let principal_to = match to {
+        SunsetTo::Buyback => staking_vault::msg::PrincipalToMsg::Buyback,
+        SunsetTo::Hold => staking_vault::msg::PrincipalToMsg::Hold,
+        SunsetTo::Treasury => staking_vault::msg::PrincipalToMsg::Treasury {
+            address: w.roles.treasury.to_string(),
+        },
+    };
+    let stored_to = match to {
+        SunsetTo::Buyback => staking_vault::state::PrincipalTo::Buyback,
+        SunsetTo::Hold => staking_vault::state::PrincipalTo::Hold,
+        SunsetTo::Treasury => staking_vault::state::PrincipalTo::Treasury {
+            address: w.roles.treasury.clone(),
+        },
+    };
+    let owner = caller == Caller::Owner;
+    let ok = (owner || caller == Caller::Guardian)
+        && !short
+        && match &st.sunset {
+            None => owner && starts_at >= now,
+            Some(c) => {
+                if at <= c.at && starts_at <= c.starts_at() {
+                    at > now && (owner || stored_to == c.principal_to)
+                } else {
+                    owner && now < c.starts_at() && starts_at >= now
+                }
+            }
+        };
+    let who = w.caller(caller);
+    let msg = ExecuteMsg::SetSunset {
+        at,
+        unbond_lead_seconds: lead,
+        principal_to,
+    };
+    if w.exec_expect(&who, &vault, &msg, &[], ok)?.is_some() {
+        let after = sunset_status(w)
+            .sunset
+            .ok_or("set_sunset accepted, no sunset stored")?;
+        ensure(after.at == at && after.principal_to == stored_to, || {
+            format!("set_sunset stored {after:?}, asked for cutover {at} to {to:?}")
+        })?;
+    }
+    Ok(())
+}
+
+/// Principal at home goes where the sunset says, exactly, once the unbond started; never while
+/// paused, never for `hold`.
+fn route_sunset(w: &mut World, keeper: User) -> Step {
+    let vault = w.suite.staking_vault.address.clone();
+    let st = sunset_status(w);
+    let b = w.vault_books();
+    let at_home = b.pending.u128() + b.returned.u128();
+    let paused = w
+        .query::<spice_governance::PauseInfoResponse>(
+            &vault,
+            &staking_vault::msg::QueryMsg::PauseInfo {},
+        )
+        .paused;
+    let to = st.sunset.as_ref().map(|s| s.principal_to.clone());
+    let recipient = match &to {
+        Some(staking_vault::state::PrincipalTo::Buyback) => {
+            Some(w.suite.buyback_burn.address.clone())
+        }
+        Some(staking_vault::state::PrincipalTo::Treasury { address }) => Some(address.clone()),
+        _ => None,
+    };
+    let started = st.unbond_starts_at.is_some_and(|s| st.now >= s);
+    let ok = started && !paused && recipient.is_some() && at_home > 0;
+    let before = recipient.as_ref().map_or(0, |r| w.bank(r, AKT_DENOM));
+    let keeper = w.user(keeper);
+    if w.exec_expect(
+        &keeper,
+        &vault,
+        &ExecuteMsg::RouteSunsetPrincipal {},
+        &[],
+        ok,
+    )?
+    .is_some()
+    {
+        let r = recipient.ok_or("routed without a recipient")?;
+        let got = w.bank(&r, AKT_DENOM) - before;
+        ensure(got == at_home, || {
+            format!("route_sunset_principal paid {got}, {at_home} was at home")
+        })?;
+        // Principal leaves only as governance's sunset says (owner-set): the same ghost as the
+        // owner's claims; what reached buyback-burn is its revenue.
+        w.ghost.vault_paid_out_by_owner += got;
+        if to == Some(staking_vault::state::PrincipalTo::Buyback) {
+            *w.ghost
+                .buyback_direct
+                .entry(AKT_DENOM.to_string())
+                .or_default() += got;
+        }
     }
     Ok(())
 }

@@ -972,3 +972,96 @@ pub fn audit(
     )?;
     Ok(())
 }
+
+#[derive(Debug, Serialize)]
+pub struct SunsetReport {
+    /// Akash's cutover C and when the unbond started (`C − lead`).
+    pub cutover_at: u64,
+    pub unbond_starts_at: u64,
+    /// What the operator is instructed to undelegate and bring home.
+    pub unbond_requested: Uint128,
+    pub phase: String,
+    pub sunset_risk: bool,
+    /// New LP proceeds forwarded to buyback-burn under the `direct_buyback` fallback.
+    pub proceeds_forwarded: String,
+}
+
+/// AEP-79: Akash leaves its Cosmos chain at cutover C. The DAO sets the vault's sunset with the
+/// shortest lead (unbonding + margin), so the unbond starts at once; a keeper instructs the
+/// operator to undelegate everything (its confirmations stay bounded); the DAO switches new
+/// proceeds to the `direct_buyback` fallback and a keeper forwards them to buyback-burn.
+pub fn vault_sunset(
+    app: &mut OsmosisApp,
+    suite: &SuiteContracts,
+    roles: &Roles,
+) -> Result<SunsetReport> {
+    use staking_vault::msg::{
+        ExecuteMsg as Vault, PrincipalToMsg, QueryMsg as VaultQuery, SunsetStatusResponse,
+    };
+    let vault = suite.staking_vault.address.clone();
+    let owner = roles.owner.clone();
+    let config: staking_vault::state::Config = app
+        .wrap()
+        .query_wasm_smart(&vault, &VaultQuery::Config {})?;
+    let lead = config.unbonding_period_seconds + staking_vault::SUNSET_MARGIN_SECONDS;
+    let now = app.block_info().time.seconds();
+    app.execute_contract(
+        owner.clone(),
+        vault.clone(),
+        &Vault::SetSunset {
+            at: now + lead,
+            unbond_lead_seconds: lead,
+            principal_to: PrincipalToMsg::Buyback,
+        },
+        &[],
+    )?;
+    let keeper = app.api().addr_make("vault_keeper");
+    app.execute_contract(
+        keeper.clone(),
+        vault.clone(),
+        &Vault::BeginSunsetUnbond {},
+        &[],
+    )?;
+    app.execute_contract(
+        owner,
+        vault.clone(),
+        &Vault::SetFallback {
+            mode: Some(staking_vault::state::FallbackMode::DirectBuyback),
+        },
+        &[],
+    )?;
+    let proceeds = coin(100_000_000, OSMO_DENOM);
+    fund(app, &roles.treasury, vec![proceeds.clone()])?;
+    app.execute_contract(
+        roles.treasury.clone(),
+        vault.clone(),
+        &Vault::Deposit {},
+        std::slice::from_ref(&proceeds),
+    )?;
+    let before = balance(app, &suite.buyback_burn.address, OSMO_DENOM);
+    app.execute_contract(
+        keeper,
+        vault.clone(),
+        &Vault::ForwardProceeds {
+            denom: OSMO_DENOM.into(),
+        },
+        &[],
+    )?;
+    let forwarded = balance(app, &suite.buyback_burn.address, OSMO_DENOM) - before;
+    let status: SunsetStatusResponse = app
+        .wrap()
+        .query_wasm_smart(&vault, &VaultQuery::SunsetStatus {})?;
+    ensure!(
+        forwarded >= proceeds.amount,
+        "buyback-burn received {forwarded}, {} were deposited",
+        proceeds.amount
+    );
+    Ok(SunsetReport {
+        cutover_at: now + lead,
+        unbond_starts_at: now,
+        unbond_requested: status.unbond_requested,
+        phase: format!("{:?}", status.phase),
+        sunset_risk: status.sunset_risk,
+        proceeds_forwarded: coin(forwarded.u128(), OSMO_DENOM).to_string(),
+    })
+}

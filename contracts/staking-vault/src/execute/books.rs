@@ -11,6 +11,7 @@
 //!                                   Transferring ──TransferAcked──> AtOperator ─ConfirmDelegation─┘
 //!  Staked ──Undelegate──> Unbonding ──ReturnArrived──> Returned ──Restake──> Pending
 //!                                                         └──PayOut──> unbonded_out
+//!  Pending ──PayOutPending (sunset)──> unbonded_out
 //!  Unbonding ──UnbondingLoss──> lost
 //! ```
 //!
@@ -37,6 +38,8 @@ pub enum Transition {
     ReturnArrived,
     Restake,
     PayOut,
+    /// The sunset routes principal at home that was never staked (or came back to pending).
+    PayOutPending,
     Loss,
     /// Slashed while unbonding (native: an entry matured short; operator: `book_loss`).
     UnbondingLoss,
@@ -61,6 +64,7 @@ impl Transition {
             Transition::ReturnArrived => (Some(Unbonding), Some(Returned)),
             Transition::Restake => (Some(Returned), Some(Pending)),
             Transition::PayOut => (Some(Returned), None),
+            Transition::PayOutPending => (Some(Pending), None),
             Transition::Loss => (Some(Staked), None),
             Transition::UnbondingLoss => (Some(Unbonding), None),
             Transition::RefundAlreadyBooked => (Some(Transferring), None),
@@ -132,7 +136,7 @@ pub fn apply(
             let slot = bucket_mut(books, b);
             *slot = slot.checked_add(amount)?;
         }
-        (Transition::PayOut, None) => {
+        (Transition::PayOut | Transition::PayOutPending, None) => {
             books.unbonded_out = books.unbonded_out.checked_add(amount)?
         }
         (Transition::RefundAlreadyBooked, None) => {

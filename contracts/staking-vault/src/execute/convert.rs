@@ -67,6 +67,11 @@ pub fn plan(
     if limit == Some(Uint128::zero()) {
         return Err(ContractError::ZeroLimit);
     }
+    if crate::state::FALLBACK.may_load(deps.storage)?.is_some() {
+        return Err(ContractError::FallbackDirectBuyback);
+    }
+    // No AKT is bought once the sunset's unbond has started.
+    crate::execute::sunset::assert_not_started(deps, env.block.time.seconds())?;
     let route = ROUTES
         .may_load(deps.storage, denom)?
         .ok_or_else(|| ContractError::NoRoute {

@@ -6,4 +6,5 @@ pub mod operator;
 pub mod principal;
 pub mod proceeds;
 pub mod strategy;
+pub mod sunset;
 pub mod sync;

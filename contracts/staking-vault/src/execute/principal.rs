@@ -14,7 +14,8 @@ use crate::execute::config::{MAX_UNBONDINGS, MAX_VALIDATORS};
 use crate::execute::strategy::with_staking_reply;
 use crate::execute::sync::{akt_surplus, settle_matured};
 use crate::state::{
-    Activity, Bucket, Strategy, Unbonding, ACTIVITY, BOOKS, CONFIG, UNBONDINGS, VALIDATOR_STAKE,
+    Activity, Books, Bucket, Config, Strategy, Unbonding, ACTIVITY, BOOKS, CONFIG, UNBONDINGS,
+    VALIDATOR_STAKE,
 };
 
 pub fn unbond(
@@ -32,76 +33,7 @@ pub fn unbond(
     let now = env.block.time.seconds();
     let mut b = BOOKS.load(deps.storage)?;
     match config.strategy.as_ref().ok_or(ContractError::NoStrategy)? {
-        Strategy::Native { .. } => {
-            let open = UNBONDINGS
-                .keys(deps.storage, None, None, Order::Ascending)
-                .take(MAX_UNBONDINGS)
-                .count();
-            if open >= MAX_UNBONDINGS {
-                return Err(ContractError::TooManyUnbondings {
-                    max: MAX_UNBONDINGS,
-                });
-            }
-            books::apply(
-                &mut b,
-                Transition::Undelegate,
-                amount,
-                max_apr(&config),
-                now,
-            )?;
-            BOOKS.save(deps.storage, &b)?;
-            let balance_before =
-                crate::chain::balance(&deps.querier, &env.contract.address, &config.akt_denom)?;
-            // Greedy across validators in address order; bounded by MAX_VALIDATORS.
-            let stakes: Vec<(String, Uint128)> = VALIDATOR_STAKE
-                .range(deps.storage, None, None, Order::Ascending)
-                .take(MAX_VALIDATORS)
-                .collect::<StdResult<_>>()?;
-            let mut left = amount;
-            let mut msgs = vec![];
-            for (validator, staked) in stakes {
-                if left.is_zero() {
-                    break;
-                }
-                let take = staked.min(left);
-                if take.is_zero() {
-                    continue;
-                }
-                left = left.checked_sub(take)?;
-                let remaining = staked.checked_sub(take)?;
-                if remaining.is_zero() {
-                    VALIDATOR_STAKE.remove(deps.storage, &validator);
-                } else {
-                    VALIDATOR_STAKE.save(deps.storage, &validator, &remaining)?;
-                }
-                msgs.push(StakingMsg::Undelegate {
-                    validator,
-                    amount: coin(take.u128(), &config.akt_denom),
-                });
-            }
-            // Undelegating pays nothing until maturity; anything arriving now is rewards.
-            let response = with_staking_reply(deps.storage, msgs, balance_before, "unbond")?;
-            let mut activity: Activity = ACTIVITY.load(deps.storage)?;
-            let id = activity.next_unbonding_id;
-            activity.next_unbonding_id = id.saturating_add(1);
-            ACTIVITY.save(deps.storage, &activity)?;
-            let matures_at = now.saturating_add(config.unbonding_period_seconds);
-            UNBONDINGS.save(deps.storage, id, &Unbonding { amount, matures_at })?;
-            record(
-                deps.storage,
-                &env,
-                "unbond",
-                amount,
-                &config.akt_denom,
-                format!("native, matures at {matures_at}"),
-            )?;
-            Ok(response.add_event(
-                spice_event(TAG, "unbond")
-                    .add_attribute("strategy", "native")
-                    .add_attribute("amount", amount)
-                    .add_attribute("matures_at", matures_at.to_string()),
-            ))
-        }
+        Strategy::Native { .. } => undelegate_native(deps, &env, &config, b, amount, "unbond"),
         Strategy::Operator(op) => {
             let available = b.staked.saturating_sub(b.unbond_requested);
             if amount > available {
@@ -130,6 +62,83 @@ pub fn unbond(
             ))
         }
     }
+}
+
+/// Native: undelegates `amount` greedily across the validators (address order, bounded by
+/// `MAX_VALIDATORS`) as one unbonding entry maturing after the unbonding period. `action` names
+/// the history entry and the event (`unbond`, `sunset_unbond`).
+pub fn undelegate_native(
+    deps: DepsMut,
+    env: &Env,
+    config: &Config,
+    mut b: Books,
+    amount: Uint128,
+    action: &str,
+) -> Result<Response, ContractError> {
+    let now = env.block.time.seconds();
+    let open = UNBONDINGS
+        .keys(deps.storage, None, None, Order::Ascending)
+        .take(MAX_UNBONDINGS)
+        .count();
+    if open >= MAX_UNBONDINGS {
+        return Err(ContractError::TooManyUnbondings {
+            max: MAX_UNBONDINGS,
+        });
+    }
+    books::apply(&mut b, Transition::Undelegate, amount, max_apr(config), now)?;
+    BOOKS.save(deps.storage, &b)?;
+    let balance_before =
+        crate::chain::balance(&deps.querier, &env.contract.address, &config.akt_denom)?;
+    // Greedy across validators in address order; bounded by MAX_VALIDATORS.
+    let stakes: Vec<(String, Uint128)> = VALIDATOR_STAKE
+        .range(deps.storage, None, None, Order::Ascending)
+        .take(MAX_VALIDATORS)
+        .collect::<StdResult<_>>()?;
+    let mut left = amount;
+    let mut msgs = vec![];
+    for (validator, staked) in stakes {
+        if left.is_zero() {
+            break;
+        }
+        let take = staked.min(left);
+        if take.is_zero() {
+            continue;
+        }
+        left = left.checked_sub(take)?;
+        let remaining = staked.checked_sub(take)?;
+        if remaining.is_zero() {
+            VALIDATOR_STAKE.remove(deps.storage, &validator);
+        } else {
+            VALIDATOR_STAKE.save(deps.storage, &validator, &remaining)?;
+        }
+        msgs.push(StakingMsg::Undelegate {
+            validator,
+            amount: coin(take.u128(), &config.akt_denom),
+        });
+    }
+    // Undelegating pays nothing until maturity; anything arriving now is rewards.
+    let response = with_staking_reply(deps.storage, msgs, balance_before, action)?;
+    let mut activity: Activity = ACTIVITY.load(deps.storage)?;
+    let id = activity.next_unbonding_id;
+    activity.next_unbonding_id = id.saturating_add(1);
+    ACTIVITY.save(deps.storage, &activity)?;
+    let matures_at = now.saturating_add(config.unbonding_period_seconds);
+    UNBONDINGS.save(deps.storage, id, &Unbonding { amount, matures_at })?;
+    record(
+        deps.storage,
+        env,
+        action,
+        amount,
+        &config.akt_denom,
+        format!("native, matures at {matures_at}"),
+    )?;
+    Ok(response.add_event(
+        spice_event(TAG, action)
+            .add_attribute("strategy", "native")
+            .add_attribute("amount", amount)
+            .add_attribute("matures_at", matures_at.to_string())
+            .add_attribute("staked", b.staked),
+    ))
 }
 
 pub fn claim_unbonded(

@@ -62,6 +62,8 @@ pub fn stake(deps: DepsMut, env: Env, info: MessageInfo) -> Result<Response, Con
     spice_governance::assert_not_paused(deps.storage)?;
     cw_utils::nonpayable(&info)?;
     assert_not_halted(deps.storage)?;
+    // Nothing is staked once the sunset's unbond has started.
+    crate::execute::sunset::assert_not_started(deps.as_ref(), env.block.time.seconds())?;
     let config = CONFIG.load(deps.storage)?;
     let strategy = config.strategy.clone().ok_or(ContractError::NoStrategy)?;
     let mut b = BOOKS.load(deps.storage)?;

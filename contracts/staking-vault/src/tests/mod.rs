@@ -8,5 +8,6 @@ mod proceeds;
 mod property;
 mod queries;
 mod suite;
+mod sunset;
 mod timeout_callback;
 mod treasury;
