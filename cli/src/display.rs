@@ -139,15 +139,12 @@ pub fn reason(code: u32) -> String {
         20_002 => Some("no backup provider left"),
         _ => None,
     };
-    let by = match code {
-        0 => "no reason given",
-        1..=9_999 => "by the tenant",
-        10_000..=19_999 => "provider failure",
-        _ => "by the network",
-    };
-    match named {
-        Some(what) => format!("{what} ({code})"),
-        None => format!("{by} ({code})"),
+    match (named, code) {
+        (Some(what), _) => format!("{what} ({code})"),
+        (None, 0) => "no reason given (0)".to_string(),
+        (None, 1..=9_999) => format!("tenant's reason {code}"),
+        (None, 10_000..=19_999) => format!("provider failure {code}"),
+        (None, _) => format!("network's reason {code}"),
     }
 }
 
@@ -312,8 +309,9 @@ mod tests {
         assert_eq!(reason(20_001), "ran out of funds (20001)");
         assert_eq!(reason(20_002), "no backup provider left (20002)");
         assert_eq!(reason(10_001), "rollover requested (10001)");
-        assert_eq!(reason(1), "by the tenant (1)");
-        assert_eq!(reason(12_345), "provider failure (12345)");
+        assert_eq!(reason(1), "tenant's reason 1");
+        assert_eq!(reason(12_345), "provider failure 12345");
+        assert_eq!(reason(20_009), "network's reason 20009");
         assert_eq!(reason(0), "no reason given (0)");
     }
 
