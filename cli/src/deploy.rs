@@ -407,10 +407,12 @@ impl DeployState {
     }
 }
 
-/// `<state file>.lock`, created exclusively while a deploy runs, so two runs never interleave
-/// their transactions and writes on one state file. Removed when the run ends (also on error).
+/// `<state file>.lock`, held with `flock(2)` while a deploy runs, so two runs never
+/// interleave their transactions and writes on one state file. The kernel releases it when
+/// the process ends however it ends (a crash or `kill -9` leaves nothing to clean up); the
+/// file itself stays, holding the pid of the last run.
 pub struct StateLock {
-    path: PathBuf,
+    _file: std::fs::File,
 }
 
 impl StateLock {
@@ -421,44 +423,53 @@ impl StateLock {
     }
 
     pub fn acquire(state_path: &Path) -> Result<Self> {
-        use std::io::Write;
+        use std::io::{Read, Seek, Write};
         let path = Self::path_for(state_path);
-        match std::fs::OpenOptions::new()
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
             .write(true)
-            .create_new(true)
+            .create(true)
+            .truncate(false)
             .open(&path)
-        {
-            Ok(mut file) => {
-                writeln!(file, "{}", std::process::id())
-                    .with_context(|| format!("writing {}", path.display()))?;
-                Ok(StateLock { path })
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let holder = std::fs::read_to_string(&path).unwrap_or_default();
-                let holder = holder.trim();
-                let running = !holder.is_empty() && Path::new(&format!("/proc/{holder}")).exists();
-                bail!(
-                    "another deploy is using {} (lock {} held by pid {holder}{}): wait for it to \
-                     finish; if none is running, delete the lock file and run again",
-                    state_path.display(),
-                    path.display(),
-                    if running {
-                        ", running"
-                    } else {
-                        ", which is not running"
-                    }
-                )
-            }
-            Err(e) => Err(e).with_context(|| format!("creating {}", path.display())),
+            .with_context(|| format!("opening {}", path.display()))?;
+        if !try_lock(&file).with_context(|| format!("locking {}", path.display()))? {
+            let mut holder = String::new();
+            // Only for the message: an unreadable pid still refuses.
+            let _ = file.read_to_string(&mut holder);
+            bail!(
+                "another deploy (pid {}) is using {}: wait for it to finish",
+                holder.trim(),
+                state_path.display()
+            );
         }
+        file.set_len(0)?;
+        file.rewind()?;
+        writeln!(file, "{}", std::process::id())
+            .with_context(|| format!("writing {}", path.display()))?;
+        Ok(StateLock { _file: file })
     }
 }
 
-impl Drop for StateLock {
-    fn drop(&mut self) {
-        // Nothing to do about a failure here; the next run names the file to delete.
-        let _ = std::fs::remove_file(&self.path);
+/// An exclusive, non-blocking `flock`: `Ok(false)` when another process holds it.
+#[cfg(unix)]
+fn try_lock(file: &std::fs::File) -> std::io::Result<bool> {
+    use std::os::unix::io::AsRawFd;
+    // SAFETY: flock on a file descriptor this `File` owns and keeps open.
+    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if rc == 0 {
+        return Ok(true);
     }
+    let err = std::io::Error::last_os_error();
+    if err.kind() == std::io::ErrorKind::WouldBlock {
+        Ok(false)
+    } else {
+        Err(err)
+    }
+}
+
+#[cfg(not(unix))]
+fn try_lock(_file: &std::fs::File) -> std::io::Result<bool> {
+    Ok(true)
 }
 
 /// Default state file of a network: `spice-state-<network>.json` in the working directory.

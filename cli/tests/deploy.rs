@@ -404,7 +404,7 @@ fn rebuilt_artifact_is_refused_before_any_transaction() {
     // Nothing stored, nothing instantiated, the state file untouched, the lock released.
     assert!(no_code(&mock, 7));
     assert_eq!(std::fs::read(&path).unwrap(), before);
-    assert!(!StateLock::path_for(&path).exists());
+    drop(StateLock::acquire(&path).unwrap());
 }
 
 #[test]
@@ -616,12 +616,17 @@ fn concurrent_deploy_is_refused_by_the_lock() {
         panic!("no step may run")
     })
     .unwrap_err();
-    assert!(err.to_string().contains("another deploy is using"), "{err}");
+    let msg = err.to_string();
+    assert!(msg.contains("another deploy"), "{msg}");
+    assert!(
+        msg.contains(&format!("(pid {})", std::process::id())),
+        "{msg}"
+    );
     assert!(no_code(&mock, 1));
     drop(held);
     // Control: once released, the deploy runs and releases the lock itself.
     run(&mock, &config(&mock), &path);
-    assert!(!StateLock::path_for(&path).exists());
+    drop(StateLock::acquire(&path).unwrap());
 }
 
 #[test]
@@ -634,7 +639,9 @@ fn state_file_is_written_whole_without_leftover_temporary_files() {
         .unwrap()
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .collect();
-    assert_eq!(names, ["state.json"]);
+    let mut names = names;
+    names.sort();
+    assert_eq!(names, ["state.json", "state.json.lock"]);
 }
 
 /// Runs a deploy whose process "dies" when step `die_at` happens, after its transaction and
@@ -760,4 +767,30 @@ fn mainnet_deploy_without_yes_is_refused_before_the_key_is_read() {
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(err.contains("run again with --yes"), "{err}");
     assert!(!err.contains("SPICE_TEST_UNSET_MNEMONIC"), "{err}");
+}
+
+#[test]
+fn lock_of_a_killed_deploy_does_not_block_the_rerun() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    // Another process holds the lock (flock(1) takes the same flock(2) lock and, with
+    // --no-fork, becomes the sleep that holds it)…
+    let mut holder = std::process::Command::new("flock")
+        .arg("--no-fork")
+        .arg(StateLock::path_for(&path))
+        .args(["sleep", "300"])
+        .spawn()
+        .expect("flock(1) runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while StateLock::acquire(&path).is_ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "flock(1) never took the lock"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // …and is killed (SIGKILL: no clean-up runs): the re-run takes the lock.
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    assert!(StateLock::acquire(&path).is_ok());
 }
