@@ -9,6 +9,14 @@
 //! owner, which on a real chain would need the DAO (the owner) to sign. So the owner is the DAO
 //! from the first block, and the deployer key never holds any power over the suite.
 //!
+//! Before the first transaction a run checks all it can (see [`deploy_with`]): an artifact
+//! rebuilt since the state file recorded its code, a `--code-ids` code that is not the
+//! artifact, recorded contracts gone from the chain, a failed query (never taken for "not
+//! there"), and on mainnet `--yes`, roles other than the deployer, and code ids for every
+//! contract. After each instantiation it reads the contract's code id and wasm admin back.
+//! The state file is written atomically under a `flock`, so a crash at any step leaves a
+//! state the next run finishes.
+//!
 //! Generic over [`CwEnv`]: the CLI runs it on cw-orch's `Daemon`, the tests on its `Mock`.
 
 use std::collections::BTreeMap;
