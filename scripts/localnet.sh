@@ -4,13 +4,17 @@
 # node installs on these machines.
 #
 #   scripts/localnet.sh start     install (once), create the chain (once), start it, wait for blocks
-#   scripts/localnet.sh stop      stop the node by its pid (SIGTERM, then SIGKILL after 20 s)
+#   scripts/localnet.sh stop      stop the node by its pid (SIGTERM, then SIGKILL after 20 s), only
+#                                 if that pid runs injectived with this localnet's home
 #   scripts/localnet.sh status    running or not, latest height, the funded test accounts
-#   scripts/localnet.sh reset     stop and delete the chain's data (the install is kept)
+#   scripts/localnet.sh reset     stop and delete the chain's data (the install is kept); refused
+#                                 unless the base directory carries this script's marker file
 #   scripts/localnet.sh env       print the variables the e2e scripts use (binary, home, node, chain id)
 #
-# Everything lives under target/localnet/: the pip install (--target, the machine's Python is not
-# touched), the node's home, its log and its pid file. Every listener is bound to 127.0.0.1;
+# Everything lives under target/localnet/ (or SPICE_LOCALNET_DIR): the pip install (--target, the
+# machine's Python is not touched), the node's home, its log, its pid file and the marker file
+# `.spice-localnet` that says the directory is this script's. Ports: SPICE_LOCALNET_RPC_PORT,
+# SPICE_LOCALNET_GRPC_PORT, SPICE_LOCALNET_P2P_PORT. Every listener is bound to 127.0.0.1;
 # the REST API, gRPC-web and the EVM JSON-RPC are switched off.
 # Accounts (keyring-backend test, eth_secp256k1 keys, coin type 60 — Injective's): validator,
 # owner, guardian, operator, oracle, auditor, monitor, keeper, tenant, provider, backup, user1,
@@ -26,6 +30,8 @@ readonly BASE="${SPICE_LOCALNET_DIR:-$ROOT/target/localnet}"
 readonly PIP_DIR="$BASE/pip"
 readonly NODE_HOME="$BASE/home"
 readonly PID_FILE="$BASE/injectived.pid"
+# Written when this script takes a directory as its base; `reset` deletes nothing without it.
+readonly MARKER="$BASE/.spice-localnet"
 readonly LOG_FILE="$BASE/injectived.log"
 readonly CHAIN_ID="spice-local-1"
 readonly DENOM="inj"
@@ -135,8 +141,62 @@ key_address() {
   inj keys show "$1" -a --keyring-backend test --home "$NODE_HOME"
 }
 
+# Whether pid $1 is this localnet's node: injectived started with this --home. A pid file can
+# outlive its process, and the kernel reuses pids.
+is_node() {
+  local pid="$1" cmdline
+  [[ "$pid" =~ ^[0-9]+$ ]] || return 1
+  cmdline=$(tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null) || return 1
+  [[ "$cmdline" == *injectived* && "$cmdline" == *" --home $NODE_HOME "* ]]
+}
+
 running() {
-  [[ -f "$PID_FILE" ]] && kill -0 "$(cat "$PID_FILE")" 2>/dev/null
+  [[ -f "$PID_FILE" ]] || return 1
+  local pid
+  pid=$(cat "$PID_FILE")
+  kill -0 "$pid" 2>/dev/null && is_node "$pid"
+}
+
+# Takes $BASE as this script's directory: a new or empty one, one that already has the marker,
+# or a localnet made before the marker existed (it has the install or the node's genesis).
+claim_base() {
+  if [[ -f "$MARKER" ]]; then
+    return
+  fi
+  if [[ -d "$BASE" && -n "$(ls -A "$BASE" 2>/dev/null)" ]] &&
+    [[ ! -d "$PIP_DIR/injective_core" && ! -f "$NODE_HOME/config/genesis.json" ]]; then
+    die "$BASE is not empty and is not a localnet directory: point SPICE_LOCALNET_DIR elsewhere"
+  fi
+  mkdir -p "$BASE"
+  echo "scripts/localnet.sh base directory; reset deletes $NODE_HOME" >"$MARKER"
+}
+
+# The only `rm -rf` of this script: the node's home inside a base directory that is under the
+# repository's target/ or is SPICE_LOCALNET_DIR, and that carries the marker.
+remove_chain_data() {
+  local base in_target=false
+  base=$(realpath -m -- "$BASE")
+  case "$base" in
+    "$(realpath -m -- "$ROOT/target")"/*) in_target=true ;;
+    *)
+      [[ -n "${SPICE_LOCALNET_DIR:-}" && "$base" == "$(realpath -m -- "$SPICE_LOCALNET_DIR")" ]] ||
+        die "refusing to delete under $base: not under $ROOT/target/ nor SPICE_LOCALNET_DIR"
+      ;;
+  esac
+  [[ "$base" != "/" && "$base" != "$(realpath -m -- "$HOME")" ]] || die "refusing to delete under $base"
+  if [[ ! -d "$NODE_HOME" ]]; then
+    log "no chain data in $NODE_HOME"
+    return
+  fi
+  # A localnet made under target/ before the marker existed: its genesis names this chain.
+  if [[ ! -f "$MARKER" ]] && $in_target &&
+    grep -q "\"chain_id\": *\"$CHAIN_ID\"" "$NODE_HOME/config/genesis.json" 2>/dev/null; then
+    echo "scripts/localnet.sh base directory; reset deletes $NODE_HOME" >"$MARKER"
+  fi
+  [[ -f "$MARKER" ]] ||
+    die "refusing to delete $NODE_HOME: $BASE has no $(basename "$MARKER") marker (not made by this script?)"
+  rm -rf -- "$NODE_HOME"
+  log "chain data removed ($NODE_HOME)"
 }
 
 latest_height() {
@@ -145,6 +205,7 @@ latest_height() {
 }
 
 start() {
+  claim_base
   install_node
   create_chain
   if running; then
@@ -170,7 +231,11 @@ start() {
 
 stop() {
   if ! running; then
-    rm -f "$PID_FILE"
+    if [[ -f "$PID_FILE" ]]; then
+      # Killing nothing: whatever has that pid now is not this localnet's node.
+      warn "$PID_FILE names pid $(cat "$PID_FILE"), which is not this localnet's injectived; removed the stale pid file"
+      rm -f "$PID_FILE"
+    fi
     log "not running"
     return
   fi
@@ -181,7 +246,10 @@ stop() {
     kill -0 "$pid" 2>/dev/null || break
     sleep 1
   done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid"
+  # Still the node (not a new process that took the pid): SIGKILL.
+  if kill -0 "$pid" 2>/dev/null && is_node "$pid"; then
+    kill -KILL "$pid"
+  fi
   rm -f "$PID_FILE"
   log "stopped (pid $pid)"
 }
@@ -214,7 +282,7 @@ case "${1:-}" in
   start) start ;;
   stop) stop ;;
   status) status ;;
-  reset) stop; rm -rf "$NODE_HOME"; log "chain data removed" ;;
+  reset) stop; remove_chain_data ;;
   env) print_env ;;
   *) die "usage: scripts/localnet.sh start|stop|status|reset|env" ;;
 esac

@@ -6,11 +6,12 @@ use anyhow::{ensure, Context, Result};
 use cosmwasm_std::{Addr, Uint128};
 use cw_multi_test::Executor;
 use serde::Serialize;
+use spice_cli::display::{self, coin_text, price_per_block, short_address, uamount};
 use spice_suite::flows::{
     self, BuybackReport, IncentivesReport, LeaseReport, OrderBookReport, PoolReport, Pools,
     SpiceEconomyReport, SunsetReport, VaultReport,
 };
-use spice_suite::{deploy, Roles, SuiteContracts};
+use spice_suite::{deploy, Roles, SuiteContracts, AKT_DENOM, OSMO_DENOM};
 use spice_testing::{osmosis_app, OsmosisApp};
 
 /// Prints numbered steps as they happen (to stderr, so `--json` keeps stdout clean).
@@ -92,16 +93,18 @@ pub fn run(progress: &mut Progress) -> Result<Report> {
 
     progress.step("SPICE: the DAO mints, the treasury converts to native SPICE and seeds a SPICE/OSMO pool; SPICE is bought and burned");
     let spice_flow = flows::spice_economy(&mut app, &suite, &roles).context("SPICE flow")?;
+    let spice = suite.spice_denom();
     progress.detail(format!(
-        "minted {}  converted {} to {}  pool {}",
-        spice_flow.minted_by_dao,
-        spice_flow.converted_to_native,
-        suite.spice_denom(),
+        "minted {}  converted {} to native ({})  pool {}",
+        uamount(spice_flow.minted_by_dao, &spice),
+        uamount(spice_flow.converted_to_native, &spice),
+        display::short_denom(&spice),
         spice_flow.spice_osmo_pool_id
     ));
     progress.detail(format!(
         "bought {} with OSMO and burned it (burn_native); burned {} cw20",
-        spice_flow.bought_with_osmo, spice_flow.burned_cw20
+        coin_text(&spice_flow.bought_with_osmo),
+        uamount(spice_flow.burned_cw20, &spice)
     ));
 
     progress.step("Opening an OSMO/AKT pool and trading through it, as the vault will");
@@ -109,8 +112,8 @@ pub fn run(progress: &mut Progress) -> Result<Report> {
     progress.detail(format!(
         "pool {}: {} -> {}; AKT in OSMO: spot {} -> {}, 1 h TWAP {}",
         osmo_akt_pool.pool_id,
-        osmo_akt_pool.swap_in,
-        osmo_akt_pool.swap_out,
+        coin_text(&osmo_akt_pool.swap_in),
+        coin_text(&osmo_akt_pool.swap_out),
         osmo_akt_pool.spot_price_before,
         osmo_akt_pool.spot_price_after,
         osmo_akt_pool.twap_one_hour
@@ -119,34 +122,45 @@ pub fn run(progress: &mut Progress) -> Result<Report> {
     progress.step("A lease streams per block, its provider fails, and it rolls over to the backup");
     let lease = flows::lease_with_rollover(&mut app, &suite, &roles).context("lease flow")?;
     progress.detail(format!(
-        "lease {} at {}/block: primary withdrew {} (take fee {} to the vault), failed; rolled over to {}",
+        "lease {} at {}: primary withdrew {} (take fee {} to the vault), failed; rolled over to {}",
         lease.lease_id,
-        lease.price_per_block,
-        lease.primary_withdrew,
-        lease.take_fee_to_vault,
-        lease.rolled_over_to
+        price_per_block(lease.price_per_block, AKT_DENOM),
+        uamount(lease.primary_withdrew, AKT_DENOM),
+        uamount(lease.take_fee_to_vault, AKT_DENOM),
+        short_address(lease.rolled_over_to.as_str())
     ));
     progress.detail(format!(
-        "backup withdrew {}; tenant closed (reason {:?}) and got {} back of {}",
-        lease.backup_withdrew, lease.close_reason, lease.refunded_to_tenant, lease.deposit
+        "backup withdrew {}; tenant closed ({}) and got {} back of {}",
+        uamount(lease.backup_withdrew, AKT_DENOM),
+        lease
+            .close_reason
+            .map_or("no reason given".to_string(), display::reason),
+        uamount(lease.refunded_to_tenant, AKT_DENOM),
+        uamount(lease.deposit, AKT_DENOM)
     ));
 
     progress.step("A standing GPU order waits; audited providers post offers; a keeper matches it into a lease");
     let order_book =
         flows::standing_order_filled(&mut app, &suite, &roles).context("order-book flow")?;
     progress.detail(format!(
-        "order {} (class {}, max {}/block) waited: {}; filled by {} at {}/block with backups {:?}",
+        "order {} (class {}, max {}) {}; filled by {} at {} with backups {}",
         order_book.order_id,
         order_book.resource_class,
-        order_book.max_price_per_block,
-        order_book.waited_while_book_was_empty,
-        order_book.lease_provider,
-        order_book.lease_price_per_block,
-        order_book.lease_backups
+        price_per_block(order_book.max_price_per_block, AKT_DENOM),
+        if order_book.waited_while_book_was_empty {
+            "waited on an empty book"
+        } else {
+            "matched at once"
+        },
+        short_address(order_book.lease_provider.as_str()),
+        price_per_block(order_book.lease_price_per_block, AKT_DENOM),
+        addresses(&order_book.lease_backups)
     ));
     progress.detail(format!(
         "lease {} funded with the order's deposit {}; paid {} after 100 blocks",
-        order_book.lease_id, order_book.lease_deposit, order_book.paid_after_100_blocks
+        order_book.lease_id,
+        uamount(order_book.lease_deposit, AKT_DENOM),
+        uamount(order_book.paid_after_100_blocks, AKT_DENOM)
     ));
 
     progress.step("LP proceeds buy AKT in the vault, which stakes it through the operator over IBC and harvests the rewards");
@@ -157,23 +171,30 @@ pub fn run(progress: &mut Progress) -> Result<Report> {
     let vault =
         flows::vault_stakes_and_harvests(&mut app, &suite, &roles, &pools).context("vault flow")?;
     progress.detail(format!(
-        "{} -> {} uakt bought (keeper bounty {} uosmo); {} sent over IBC, acked, delegated: {} staked",
-        vault.proceeds_in, vault.akt_bought, vault.convert_bounty, vault.sent_to_operator, vault.staked
+        "{} -> {} bought (keeper bounty {}); {} sent over IBC, acked, delegated: {} staked",
+        coin_text(&vault.proceeds_in),
+        uamount(vault.akt_bought, AKT_DENOM),
+        uamount(vault.convert_bounty, OSMO_DENOM),
+        uamount(vault.sent_to_operator, AKT_DENOM),
+        uamount(vault.staked, AKT_DENOM)
     ));
     progress.detail(format!(
-        "a month later {} uakt of rewards confirmed; harvest sent {} to buyback-burn (bounty {}); principal conserved: {}",
-        vault.rewards_confirmed, vault.revenue_to_buyback, vault.harvest_bounty, vault.principal_conserved
+        "a month later {} of rewards confirmed; harvest sent {} to buyback-burn (bounty {}); principal {}",
+        uamount(vault.rewards_confirmed, AKT_DENOM),
+        uamount(vault.revenue_to_buyback, AKT_DENOM),
+        uamount(vault.harvest_bounty, AKT_DENOM),
+        if vault.principal_conserved { "conserved" } else { "NOT conserved" }
     ));
 
     progress.step("The staking revenue (AKT) buys SPICE through AKT -> OSMO -> SPICE and burns it; the keeper earns a bounty");
     let buyback = flows::buyback_revenue(&mut app, &suite, &roles, &pools).context("buyback")?;
     progress.detail(format!(
-        "revenue {} -> {} SPICE bought, {} burned; keeper bounty {}; burned natively in total {}",
-        buyback.revenue_in,
-        buyback.spice_bought,
-        buyback.spice_burned,
-        buyback.keeper_bounty,
-        buyback.token_burned_native_total
+        "revenue {} -> {} bought, {} burned; keeper bounty {}; burned natively in total {}",
+        coin_text(&buyback.revenue_in),
+        uamount(buyback.spice_bought, &spice),
+        uamount(buyback.spice_burned, &spice),
+        uamount(buyback.keeper_bounty, AKT_DENOM),
+        uamount(buyback.token_burned_native_total, &spice)
     ));
 
     progress.step(
@@ -181,12 +202,12 @@ pub fn run(progress: &mut Progress) -> Result<Report> {
     );
     let incentives = flows::provider_epoch(&mut app, &suite, &roles).context("incentives")?;
     progress.detail(format!(
-        "epoch {} budget {:?}, total weight {}; {} claimed {} uosmo",
+        "epoch {} budget {}, total weight {}; {} claimed {}",
         incentives.epoch,
-        incentives.budget,
+        display::coins(&incentives.budget),
         incentives.total_weight,
-        incentives.provider,
-        incentives.claimed
+        short_address(incentives.provider.as_str()),
+        uamount(incentives.claimed, OSMO_DENOM)
     ));
 
     progress.step("AEP-79: Akash leaves its chain at cutover C; the DAO sets the vault's sunset, a keeper starts the full unbond, new proceeds switch to direct buyback");
@@ -205,11 +226,11 @@ pub fn run(progress: &mut Progress) -> Result<Report> {
     let spice_supply = supply(&app, &suite, &roles)?;
     progress.detail(format!(
         "cap {}  minted {}  burned {} (cw20 {}, native {})",
-        spice_supply.cap,
-        spice_supply.minted,
-        spice_supply.burned,
-        spice_supply.burned_cw20,
-        spice_supply.burned_native
+        uamount(spice_supply.cap, &spice),
+        uamount(spice_supply.minted, &spice),
+        uamount(spice_supply.burned, &spice),
+        uamount(spice_supply.burned_cw20, &spice),
+        uamount(spice_supply.burned_native, &spice)
     ));
 
     progress.step("Guardian pauses the escrow; only the DAO may unpause it");
@@ -304,7 +325,21 @@ fn contract_row(app: &OsmosisApp, name: &str, code_id: u64, address: &Addr) -> R
     })
 }
 
+/// Addresses shortened and joined; `none` for none.
+fn addresses(list: &[Addr]) -> String {
+    if list.is_empty() {
+        return "none".to_string();
+    }
+    list.iter()
+        .map(|a| short_address(a.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub fn print_report(report: &Report) {
+    let spice = report.spice_denom.as_str();
+    let akt = |n: Uint128| uamount(n, AKT_DENOM);
+    let sp = |n: Uint128| uamount(n, spice);
     println!();
     println!(
         "SPICE suite on the embedded chain (height {})",
@@ -315,20 +350,32 @@ pub fn print_report(report: &Report) {
     for c in &report.contracts {
         println!(
             "{:<20} {:>4}  {:<8} {}",
-            c.name, c.code_id, c.paused, c.address
+            c.name,
+            c.code_id,
+            if c.paused { "yes" } else { "no" },
+            c.address
         );
     }
     println!();
     let s = &report.spice_supply;
-    println!("SPICE ({}):", report.spice_denom);
+    println!("SPICE ({}):", display::short_denom(spice));
     println!(
         "  cap {}  minted {}  burned {} (cw20 {}, native {})  cw20 {}  native {}",
-        s.cap, s.minted, s.burned, s.burned_cw20, s.burned_native, s.cw20_supply, s.native_supply
+        sp(s.cap),
+        sp(s.minted),
+        sp(s.burned),
+        sp(s.burned_cw20),
+        sp(s.burned_native),
+        sp(s.cw20_supply),
+        sp(s.native_supply)
     );
     let v = &report.vault;
     println!(
-        "Vault: {} bought {} uakt, {} staked via the operator; harvested {} to buyback",
-        v.proceeds_in, v.akt_bought, v.staked, v.revenue_to_buyback
+        "Vault: {} bought {}, {} staked via the operator; harvested {} to buyback",
+        coin_text(&v.proceeds_in),
+        akt(v.akt_bought),
+        akt(v.staked),
+        akt(v.revenue_to_buyback)
     );
     let z = &report.sunset;
     println!(
@@ -337,37 +384,51 @@ pub fn print_report(report: &Report) {
     );
     let b = &report.buyback;
     println!(
-        "Buyback: {} bought {} SPICE, burned {}; keeper bounty {}",
-        b.revenue_in, b.spice_bought, b.spice_burned, b.keeper_bounty
+        "Buyback: {} bought {}, burned {}; keeper bounty {}",
+        coin_text(&b.revenue_in),
+        sp(b.spice_bought),
+        sp(b.spice_burned),
+        akt(b.keeper_bounty)
     );
     let l = &report.lease;
     println!(
-        "Lease {}: primary paid {}, rolled over to {}, backup paid {}, tenant refunded {} of {}",
+        "Lease {}: primary paid {}, rolled over to {}, backup paid {}, tenant refunded {} of {}{}",
         l.lease_id,
-        l.primary_withdrew,
-        l.rolled_over_to,
-        l.backup_withdrew,
-        l.refunded_to_tenant,
-        l.deposit
+        akt(l.primary_withdrew),
+        short_address(l.rolled_over_to.as_str()),
+        akt(l.backup_withdrew),
+        akt(l.refunded_to_tenant),
+        akt(l.deposit),
+        l.close_reason.map_or(String::new(), |r| format!(
+            " (closed: {})",
+            display::reason(r)
+        ))
     );
     let o = &report.order_book;
     println!(
-        "Order {}: filled at {}/block (max {}), lease {} with {} backup(s)",
+        "Order {}: filled at {} (max {}), lease {} with {} backup(s)",
         o.order_id,
-        o.lease_price_per_block,
-        o.max_price_per_block,
+        price_per_block(o.lease_price_per_block, AKT_DENOM),
+        price_per_block(o.max_price_per_block, AKT_DENOM),
         o.lease_id,
         o.lease_backups.len()
     );
     let i = &report.incentives;
     println!(
-        "Incentives epoch {}: {} claimed {} uosmo",
-        i.epoch, i.provider, i.claimed
+        "Incentives epoch {}: {} claimed {}",
+        i.epoch,
+        short_address(i.provider.as_str()),
+        uamount(i.claimed, OSMO_DENOM)
     );
     let p = &report.osmo_akt_pool;
     println!(
-        "OSMO/AKT pool {}: swapped {} for {}; spot {} -> {}, 1 h TWAP {}",
-        p.pool_id, p.swap_in, p.swap_out, p.spot_price_before, p.spot_price_after, p.twap_one_hour
+        "OSMO/AKT pool {}: swapped {} for {}; AKT in OSMO: spot {} -> {}, 1 h TWAP {}",
+        p.pool_id,
+        coin_text(&p.swap_in),
+        coin_text(&p.swap_out),
+        p.spot_price_before,
+        p.spot_price_after,
+        p.twap_one_hour
     );
     println!(
         "Guardian pause / DAO-only unpause: {}",

@@ -9,6 +9,14 @@
 //! owner, which on a real chain would need the DAO (the owner) to sign. So the owner is the DAO
 //! from the first block, and the deployer key never holds any power over the suite.
 //!
+//! Before the first transaction a run checks all it can (see [`deploy_with`]): an artifact
+//! rebuilt since the state file recorded its code, a `--code-ids` code that is not the
+//! artifact, recorded contracts gone from the chain, a failed query (never taken for "not
+//! there"), and on mainnet `--yes`, roles other than the deployer, and code ids for every
+//! contract. After each instantiation it reads the contract's code id and wasm admin back.
+//! The state file is written atomically under a `flock`, so a crash at any step leaves a
+//! state the next run finishes.
+//!
 //! Generic over [`CwEnv`]: the CLI runs it on cw-orch's `Daemon`, the tests on its `Mock`.
 
 use std::collections::BTreeMap;
@@ -16,8 +24,9 @@ use std::fmt;
 use std::path::{Path, PathBuf};
 
 use anyhow::{anyhow, bail, Context, Result};
-use cosmwasm_std::{Addr, Binary, Decimal, Timestamp, Uint128};
+use cosmwasm_std::{Addr, Binary, Checksum, Decimal, Timestamp, Uint128};
 use cw20::{Cw20Coin, MinterResponse};
+use cw_orch::prelude::CwOrchError as CwEnvError;
 use cw_orch::prelude::*;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -361,13 +370,39 @@ impl DeployState {
         }
     }
 
-    /// Written whole to a temporary file and renamed, so a crash never leaves half a file.
+    /// Written whole to a temporary file of its own (unique name, same directory), flushed to
+    /// disk and renamed over the old one, so a crash leaves either the old or the new state,
+    /// never half a file, and two writers never share a temporary file.
     pub fn save(&self, path: &Path) -> Result<()> {
-        let tmp = path.with_extension("json.tmp");
+        use std::io::Write;
+        static SEQ: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+        let dir = match path.parent() {
+            Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = path
+            .file_name()
+            .with_context(|| format!("{} is not a file path", path.display()))?
+            .to_string_lossy();
+        let seq = SEQ.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let tmp = dir.join(format!(".{name}.{}.{seq}.tmp", std::process::id()));
         let mut bytes = serde_json::to_vec_pretty(self)?;
         bytes.push(b'\n');
-        std::fs::write(&tmp, bytes).with_context(|| format!("writing {}", tmp.display()))?;
-        std::fs::rename(&tmp, path).with_context(|| format!("writing {}", path.display()))?;
+        let written = (|| -> std::io::Result<()> {
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .open(&tmp)?;
+            file.write_all(&bytes)?;
+            file.sync_all()?;
+            std::fs::rename(&tmp, path)?;
+            // The rename itself is durable once the directory is.
+            std::fs::File::open(&dir)?.sync_all()
+        })();
+        if let Err(e) = written {
+            let _ = std::fs::remove_file(&tmp); // best effort: the error below is what matters
+            return Err(e).with_context(|| format!("writing {}", path.display()));
+        }
         Ok(())
     }
 
@@ -378,6 +413,71 @@ impl DeployState {
     pub fn address(&self, key: &str) -> Option<&str> {
         self.contracts.get(key).and_then(|c| c.address.as_deref())
     }
+}
+
+/// `<state file>.lock`, held with `flock(2)` while a deploy runs, so two runs never
+/// interleave their transactions and writes on one state file. The kernel releases it when
+/// the process ends however it ends (a crash or `kill -9` leaves nothing to clean up); the
+/// file itself stays, holding the pid of the last run.
+pub struct StateLock {
+    _file: std::fs::File,
+}
+
+impl StateLock {
+    pub fn path_for(state_path: &Path) -> PathBuf {
+        let mut name = state_path.as_os_str().to_owned();
+        name.push(".lock");
+        PathBuf::from(name)
+    }
+
+    pub fn acquire(state_path: &Path) -> Result<Self> {
+        use std::io::{Read, Seek, Write};
+        let path = Self::path_for(state_path);
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&path)
+            .with_context(|| format!("opening {}", path.display()))?;
+        if !try_lock(&file).with_context(|| format!("locking {}", path.display()))? {
+            let mut holder = String::new();
+            // Only for the message: an unreadable pid still refuses.
+            let _ = file.read_to_string(&mut holder);
+            bail!(
+                "another deploy (pid {}) is using {}: wait for it to finish",
+                holder.trim(),
+                state_path.display()
+            );
+        }
+        file.set_len(0)?;
+        file.rewind()?;
+        writeln!(file, "{}", std::process::id())
+            .with_context(|| format!("writing {}", path.display()))?;
+        Ok(StateLock { _file: file })
+    }
+}
+
+/// An exclusive, non-blocking `flock`: `Ok(false)` when another process holds it.
+#[cfg(unix)]
+fn try_lock(file: &std::fs::File) -> std::io::Result<bool> {
+    use std::os::unix::io::AsRawFd;
+    // SAFETY: flock on a file descriptor this `File` owns and keeps open.
+    let rc = unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) };
+    if rc == 0 {
+        return Ok(true);
+    }
+    let err = std::io::Error::last_os_error();
+    if err.kind() == std::io::ErrorKind::WouldBlock {
+        Ok(false)
+    } else {
+        Err(err)
+    }
+}
+
+#[cfg(not(unix))]
+fn try_lock(_file: &std::fs::File) -> std::io::Result<bool> {
+    Ok(true)
 }
 
 /// Default state file of a network: `spice-state-<network>.json` in the working directory.
@@ -474,6 +574,77 @@ impl DeployReport {
     }
 }
 
+/// How a run may proceed beyond the plain local/testnet deploy.
+#[derive(Debug, Clone, Default)]
+pub struct DeployOptions {
+    /// Code ids stored by governance (`--code-ids key=id,…`), by contract key; each is checked
+    /// to hold exactly the artifact's code before anything is sent.
+    pub code_ids: BTreeMap<String, u64>,
+    /// A network with real money (osmosis-1): needs `yes`, refuses `"deployer"` as owner or
+    /// guardian, and never uploads (code upload is permissioned there).
+    pub mainnet: bool,
+    /// `--yes`: the operator confirmed a mainnet deployment.
+    pub yes: bool,
+}
+
+/// The networks [`DeployOptions::mainnet`] is for.
+pub fn is_mainnet(network: &str) -> bool {
+    network == "osmosis-1"
+}
+
+/// The network's rules, checked before connecting: on mainnet the deployer key may hold no
+/// role (it would be the owner and wasm admin of everything) and the run needs `--yes`.
+pub fn check_policy(config: &NetworkConfig, options: &DeployOptions) -> Result<()> {
+    if !options.mainnet {
+        return Ok(());
+    }
+    let roles = &config.roles;
+    let mut held = Vec::new();
+    if roles.owner == "deployer" {
+        held.push("roles.owner (owner, wasm admin and SPICE minter)");
+    }
+    if roles.guardian.as_deref() == Some("deployer") {
+        held.push("roles.guardian");
+    }
+    if !held.is_empty() {
+        bail!(
+            "on mainnet the deployer key may not hold {}: set the DAO's (or the guardian \
+             multisig's) address in deploy.toml",
+            held.join(" or ")
+        );
+    }
+    if !options.yes {
+        bail!(
+            "this is mainnet: the run pays real fees and makes {} owner and wasm admin of every \
+             contract. Check deploy.toml's table for this network, then run again with --yes",
+            roles.owner
+        );
+    }
+    Ok(())
+}
+
+/// `--code-ids spice_token=12,buyback_burn=13,…`: contract keys to code ids, each key once.
+pub fn parse_code_ids(text: &str) -> Result<BTreeMap<String, u64>> {
+    let mut ids = BTreeMap::new();
+    for pair in text.split(',').map(str::trim).filter(|p| !p.is_empty()) {
+        let (key, id) = pair
+            .split_once('=')
+            .with_context(|| format!("--code-ids: {pair:?} is not <contract>=<code id>"))?;
+        let key = key.trim();
+        if !CONTRACTS.contains(&key) {
+            bail!("--code-ids: {key:?} is not one of {}", CONTRACTS.join(", "));
+        }
+        let id: u64 = id
+            .trim()
+            .parse()
+            .with_context(|| format!("--code-ids: {id:?} is not a code id"))?;
+        if ids.insert(key.to_string(), id).is_some() {
+            bail!("--code-ids names {key} twice");
+        }
+    }
+    Ok(ids)
+}
+
 /// Roles with `"deployer"` replaced by the signing account.
 struct Roles {
     owner: String,
@@ -516,16 +687,50 @@ pub fn deploy<Chain: CwEnv>(
     state_path: &Path,
     progress: &mut dyn FnMut(&Step),
 ) -> Result<DeployReport> {
+    deploy_with(
+        chain,
+        network,
+        config,
+        state_path,
+        &DeployOptions::default(),
+        progress,
+    )
+}
+
+/// [`deploy`] with the mainnet rules and governance-stored code ids of `options`.
+///
+/// Everything that can be checked is checked before the first transaction: the policy of
+/// the network, the lock on the state file, every artifact against the code the state file
+/// (or `--code-ids`) names, every recorded contract against the chain, and every address the
+/// run will instantiate at. A query that fails for any reason but "not found" stops the run.
+pub fn deploy_with<Chain: CwEnv>(
+    chain: Chain,
+    network: &str,
+    config: &NetworkConfig,
+    state_path: &Path,
+    options: &DeployOptions,
+    progress: &mut dyn FnMut(&Step),
+) -> Result<DeployReport> {
+    check_policy(config, options)?;
+    for key in options.code_ids.keys() {
+        if !CONTRACTS.contains(&key.as_str()) {
+            bail!(
+                "--code-ids names {key}, which is not one of the suite's contracts ({})",
+                CONTRACTS.join(", ")
+            );
+        }
+    }
+    let _lock = StateLock::acquire(state_path)?;
     let sender = chain.sender_addr();
     let chain_id = chain.env_info().chain_id;
     let mut state = DeployState::load_or_default(state_path)?;
-    if state.chain_id.is_empty() {
+    let fresh = state.chain_id.is_empty();
+    if fresh {
         state.network = network.to_string();
         state.chain_id = chain_id.clone();
         state.deployer = sender.to_string();
         let height = chain.block_info()?.height;
         state.deployment = format!("spice@{height}");
-        state.save(state_path)?;
     } else if state.chain_id != chain_id {
         bail!(
             "{} records a deployment on chain {}, but this node is {chain_id}",
@@ -533,7 +738,96 @@ pub fn deploy<Chain: CwEnv>(
             state.chain_id
         );
     }
+    let all_recorded = CONTRACTS.iter().all(|k| state.address(k).is_some());
+    if !all_recorded && state.deployer != sender.as_str() {
+        bail!(
+            "{} was started by {}, but this key is {sender}: the remaining addresses depend on \
+             the deployer, so finish with the same key (or start a new state file)",
+            state_path.display(),
+            state.deployer
+        );
+    }
+
+    // ---- Pre-flight: no transaction before all of this holds. ----
     let suite = SpiceSuite::new(chain.clone());
+    let querier = chain.wasm_querier();
+    let local = [
+        querier.local_hash(&suite.spice_token)?,
+        querier.local_hash(&suite.buyback_burn)?,
+        querier.local_hash(&suite.staking_vault)?,
+        querier.local_hash(&suite.rollover_escrow)?,
+        querier.local_hash(&suite.order_book)?,
+        querier.local_hash(&suite.provider_incentives)?,
+    ];
+    let mut plan: BTreeMap<&'static str, Option<u64>> = BTreeMap::new();
+    let mut need_upload = Vec::new();
+    for (key, artifact) in CONTRACTS.iter().zip(&local) {
+        let code_id = plan_code(&chain, &state, state_path, options, key, artifact)?;
+        if code_id.is_none() {
+            need_upload.push(*key);
+        }
+        plan.insert(key, code_id);
+    }
+    if options.mainnet && !need_upload.is_empty() {
+        bail!(
+            "code upload is permissioned on this network and no code id is known for {}: \
+             submit spice store-code-proposal for them, and once the proposals pass run again \
+             with --code-ids {}",
+            need_upload.join(", "),
+            need_upload
+                .iter()
+                .map(|k| format!("{k}=<id>"))
+                .collect::<Vec<_>>()
+                .join(",")
+        );
+    }
+    // Where each contract is or will be: recorded, else instantiate2's address from the
+    // artifact's checksum (which is what an upload stores).
+    let mut addr = BTreeMap::new();
+    for (key, artifact) in CONTRACTS.iter().zip(&local) {
+        let a = match state.address(key) {
+            Some(a) => {
+                let info = match lookup(querier.contract_info(&Addr::unchecked(a)))
+                    .with_context(|| format!("looking up {key} at {a}"))?
+                {
+                    Some(info) => info,
+                    None => bail!(
+                        "{} records {key} at {a}, but the chain has no contract there (was the \
+                         chain reset? then start a new state file)",
+                        state_path.display()
+                    ),
+                };
+                if let Some(code_id) = plan[key] {
+                    if info.code_id != code_id {
+                        bail!(
+                            "{key} at {a} runs code {}, but this deployment's {key} is code \
+                             {code_id}: the state file does not describe this chain",
+                            info.code_id
+                        );
+                    }
+                }
+                a.to_string()
+            }
+            None => {
+                let predicted = predict_address(artifact, &sender, &salt(&state, key))?;
+                if lookup(querier.contract_info(&Addr::unchecked(&predicted)))
+                    .with_context(|| format!("looking up {key}'s address {predicted}"))?
+                    .is_some_and(|info| plan[key].is_some_and(|id| id != info.code_id))
+                {
+                    bail!(
+                        "a contract is already at {key}'s address {predicted}, running other \
+                         code than this deployment's {key}"
+                    );
+                }
+                predicted
+            }
+        };
+        addr.insert(*key, a);
+    }
+    if fresh {
+        state.save(state_path)?;
+    }
+
     let mut run = Run {
         chain: &chain,
         state,
@@ -541,38 +835,35 @@ pub fn deploy<Chain: CwEnv>(
         steps: Vec::new(),
         progress,
     };
-
-    // Store all six first, like spice-suite: every address below depends on a checksum.
-    let code_ids = [
-        run.upload(CONTRACTS[0], &suite.spice_token)?,
-        run.upload(CONTRACTS[1], &suite.buyback_burn)?,
-        run.upload(CONTRACTS[2], &suite.staking_vault)?,
-        run.upload(CONTRACTS[3], &suite.rollover_escrow)?,
-        run.upload(CONTRACTS[4], &suite.order_book)?,
-        run.upload(CONTRACTS[5], &suite.provider_incentives)?,
-    ];
-
-    let all_recorded = CONTRACTS.iter().all(|k| run.state.address(k).is_some());
-    if !all_recorded && run.state.deployer != sender.as_str() {
-        bail!(
-            "{} was started by {}, but this key is {sender}: the remaining addresses depend on \
-             the deployer, so finish with the same key (or start a new state file)",
-            state_path.display(),
-            run.state.deployer
-        );
+    // Store what is missing first, like spice-suite.
+    macro_rules! upload {
+        ($i:expr, $contract:expr) => {
+            run.upload(CONTRACTS[$i], &$contract, plan[CONTRACTS[$i]], &local[$i])?
+        };
     }
-    // Each contract's address: the recorded one, else where instantiate2 will put it.
-    let mut addr = BTreeMap::new();
+    let code_ids = [
+        upload!(0, suite.spice_token),
+        upload!(1, suite.buyback_burn),
+        upload!(2, suite.staking_vault),
+        upload!(3, suite.rollover_escrow),
+        upload!(4, suite.order_book),
+        upload!(5, suite.provider_incentives),
+    ];
     for (key, code_id) in CONTRACTS.iter().zip(code_ids) {
-        let a = match run.state.address(key) {
-            Some(a) => a.to_string(),
-            None => chain_address(chain.wasm_querier().instantiate2_addr(
+        if run.state.address(key).is_none() {
+            let by_chain = chain_address(querier.instantiate2_addr(
                 code_id,
                 &sender,
-                run.salt(key),
-            )?)?,
-        };
-        addr.insert(*key, a);
+                salt(&run.state, key),
+            )?)?;
+            if by_chain != addr[key] {
+                bail!(
+                    "{key}: the chain predicts {by_chain} for code {code_id}, not {} (its \
+                     checksum changed during the run?)",
+                    addr[key]
+                );
+            }
+        }
     }
     let at = |key: &str| addr[key].clone();
 
@@ -590,6 +881,7 @@ pub fn deploy<Chain: CwEnv>(
         &suite.spice_token,
         "spice_token",
         &at("spice_token"),
+        code_ids[0],
         &owner,
         &spice_token::msg::InstantiateMsg {
             name: t.name.clone(),
@@ -622,6 +914,7 @@ pub fn deploy<Chain: CwEnv>(
         &suite.buyback_burn,
         "buyback_burn",
         &at("buyback_burn"),
+        code_ids[1],
         &owner,
         &buyback_burn::msg::InstantiateMsg {
             owner: Some(roles.owner.clone()),
@@ -670,6 +963,7 @@ pub fn deploy<Chain: CwEnv>(
         &suite.staking_vault,
         "staking_vault",
         &at("staking_vault"),
+        code_ids[2],
         &owner,
         &staking_vault::msg::InstantiateMsg {
             owner: Some(roles.owner.clone()),
@@ -697,6 +991,7 @@ pub fn deploy<Chain: CwEnv>(
         &suite.rollover_escrow,
         "rollover_escrow",
         &at("rollover_escrow"),
+        code_ids[3],
         &owner,
         &rollover_escrow::msg::InstantiateMsg {
             owner: Some(roles.owner.clone()),
@@ -722,6 +1017,7 @@ pub fn deploy<Chain: CwEnv>(
         &suite.order_book,
         "order_book",
         &at("order_book"),
+        code_ids[4],
         &owner,
         &order_book::msg::InstantiateMsg {
             owner: Some(roles.owner.clone()),
@@ -742,6 +1038,7 @@ pub fn deploy<Chain: CwEnv>(
         &suite.provider_incentives,
         "provider_incentives",
         &at("provider_incentives"),
+        code_ids[5],
         &owner,
         &provider_incentives::msg::InstantiateMsg {
             owner: Some(roles.owner.clone()),
@@ -797,11 +1094,12 @@ struct Run<'a, Chain> {
     progress: &'a mut dyn FnMut(&Step),
 }
 
-impl<Chain: CwEnv> Run<'_, Chain> {
-    fn salt(&self, key: &str) -> Binary {
-        Binary::from(format!("{}/{key}", self.state.deployment).into_bytes())
-    }
+/// Salt of `key` in this deployment: `<deployment>/<key>`.
+fn salt(state: &DeployState, key: &str) -> Binary {
+    Binary::from(format!("{}/{key}", state.deployment).into_bytes())
+}
 
+impl<Chain: CwEnv> Run<'_, Chain> {
     fn record(&mut self, contract: &'static str, action: Action) -> Result<()> {
         let step = Step { contract, action };
         (self.progress)(&step);
@@ -809,35 +1107,56 @@ impl<Chain: CwEnv> Run<'_, Chain> {
         self.state.save(self.state_path)
     }
 
-    /// Stores the contract unless the code id recorded for it already holds the same code.
-    fn upload<C>(&mut self, key: &'static str, contract: &C) -> Result<u64>
+    /// Uses the code id the pre-flight found (already checked against the artifact), or
+    /// stores the artifact and checks the chain kept exactly it.
+    fn upload<C>(
+        &mut self,
+        key: &'static str,
+        contract: &C,
+        planned: Option<u64>,
+        artifact: &Checksum,
+    ) -> Result<u64>
     where
-        C: CwOrchUpload<Chain> + ConditionalUpload<Chain>,
+        C: CwOrchUpload<Chain>,
     {
-        if let Some(code_id) = self.state.contract(key).code_id {
-            contract.set_code_id(code_id);
+        let (code_id, action) = match planned {
+            Some(code_id) => {
+                contract.set_code_id(code_id);
+                (code_id, Action::UploadSkipped { code_id })
+            }
+            None => {
+                contract.upload()?;
+                let code_id = contract.code_id()?;
+                (code_id, Action::Uploaded { code_id })
+            }
+        };
+        let stored = self
+            .chain
+            .wasm_querier()
+            .code_id_hash(code_id)
+            .map_err(Into::into)?;
+        if stored != *artifact {
+            bail!(
+                "code {code_id} holds checksum {}, not the artifact's {} for {key}",
+                stored.to_hex(),
+                artifact.to_hex()
+            );
         }
-        let uploaded = contract.upload_if_needed()?.is_some();
-        let code_id = contract.code_id()?;
-        let checksum = self.chain.wasm_querier().code_id_hash(code_id)?;
         let entry = self.state.contracts.entry(key.to_string()).or_default();
         entry.code_id = Some(code_id);
-        entry.checksum = Some(checksum.to_hex());
-        let action = if uploaded {
-            Action::Uploaded { code_id }
-        } else {
-            Action::UploadSkipped { code_id }
-        };
+        entry.checksum = Some(stored.to_hex());
         self.record(key, action)?;
         Ok(code_id)
     }
 
-    /// Instantiates the contract at its fixed address unless it is already there.
+    /// Instantiates the contract at its fixed address unless it is already there, then reads
+    /// its code id and wasm admin back from the chain.
     fn instantiate<C>(
         &mut self,
         contract: &C,
         key: &'static str,
         expected: &str,
+        code_id: u64,
         admin: &Addr,
         msg: &C::InstantiateMsg,
     ) -> Result<()>
@@ -845,34 +1164,42 @@ impl<Chain: CwEnv> Run<'_, Chain> {
         C: CwOrchInstantiate<Chain>,
     {
         let expected_addr = Addr::unchecked(expected);
-        let on_chain = self
-            .chain
-            .wasm_querier()
-            .contract_info(&expected_addr)
-            .is_ok();
-        if let Some(recorded) = self.state.address(key).map(str::to_string) {
-            if !on_chain {
-                bail!(
-                    "{} records {key} at {recorded}, but the chain has no contract there (was \
-                     the chain reset? then start a new state file)",
-                    self.state_path.display()
-                );
-            }
-            contract.set_address(&expected_addr);
-            return self.record(key, Action::InstantiateSkipped { address: recorded });
-        }
-        let action = if on_chain {
+        let querier = self.chain.wasm_querier();
+        let on_chain = lookup(querier.contract_info(&expected_addr))
+            .with_context(|| format!("looking up {key} at {expected}"))?
+            .is_some();
+        let action = if let Some(recorded) = self.state.address(key).map(str::to_string) {
+            // The pre-flight found it on chain.
+            Action::InstantiateSkipped { address: recorded }
+        } else if on_chain {
             Action::Adopted {
                 address: expected.to_string(),
             }
         } else {
-            contract.instantiate2(msg, Some(admin), &[], self.salt(key))?;
+            contract.instantiate2(msg, Some(admin), &[], salt(&self.state, key))?;
             let address = contract.addr_str()?;
             if address != expected {
                 bail!("{key} was instantiated at {address}, not at the predicted {expected}");
             }
             Action::Instantiated { address }
         };
+        let info = querier.contract_info(&expected_addr).map_err(Into::into)?;
+        if info.code_id != code_id {
+            bail!(
+                "{key} at {expected} runs code {}, not this deployment's code {code_id}",
+                info.code_id
+            );
+        }
+        if info.admin.as_ref() != Some(admin) {
+            bail!(
+                "{key} at {expected} has wasm admin {}, not the owner {admin}: only the wasm \
+                 admin can migrate it, so fix that (MsgUpdateAdmin from the current admin) \
+                 before using the suite",
+                info.admin
+                    .as_ref()
+                    .map_or("none".to_string(), |a| a.to_string())
+            );
+        }
         contract.set_address(&expected_addr);
         self.state
             .contracts
@@ -881,6 +1208,115 @@ impl<Chain: CwEnv> Run<'_, Chain> {
             .address = Some(expected.to_string());
         self.record(key, action)
     }
+}
+
+/// The code id to use for `key` without uploading, checked against the artifact, or `None`
+/// when it must be stored. Refuses a changed artifact, conflicting ids and failed queries.
+fn plan_code<Chain: CwEnv>(
+    chain: &Chain,
+    state: &DeployState,
+    state_path: &Path,
+    options: &DeployOptions,
+    key: &str,
+    artifact: &Checksum,
+) -> Result<Option<u64>> {
+    let recorded = state.contract(key);
+    let given = options.code_ids.get(key).copied();
+    if let (Some(given), Some(recorded)) = (given, recorded.code_id) {
+        if given != recorded {
+            bail!(
+                "--code-ids gives {key} as code {given}, but {} records code {recorded}: \
+                 drop it from --code-ids, or start a new state file",
+                state_path.display()
+            );
+        }
+    }
+    if let (Some(code_id), Some(checksum)) = (recorded.code_id, &recorded.checksum) {
+        if *checksum != artifact.to_hex() {
+            bail!(
+                "{key}'s artifact changed since this deployment stored it as code {code_id}: \
+                 recorded checksum {checksum}, artifact now {}. Nothing was sent. Deploy the \
+                 artifact this deployment started with (rebuild it from the same commit with \
+                 scripts/build-wasm.sh), or start a new deployment with another --state file; \
+                 a deployed contract changes code only by a migration from its admin",
+                artifact.to_hex()
+            );
+        }
+    }
+    let Some(code_id) = given.or(recorded.code_id) else {
+        return Ok(None);
+    };
+    let source = if given.is_some() {
+        "--code-ids gives"
+    } else {
+        "the state file records"
+    };
+    let on_chain = match lookup(chain.wasm_querier().code_id_hash(code_id))
+        .with_context(|| format!("looking up code {code_id} ({key})"))?
+    {
+        Some(hash) => hash,
+        None => bail!(
+            "{source} {key} as code {code_id}, but the chain has no code {code_id} (was the \
+             chain reset? then start a new state file)"
+        ),
+    };
+    if on_chain != *artifact {
+        bail!(
+            "{source} {key} as code {code_id}, whose checksum is {}, but the artifact's is {}: \
+             that code is not this artifact (a different build, or the wrong id). Nothing was \
+             sent",
+            on_chain.to_hex(),
+            artifact.to_hex()
+        );
+    }
+    Ok(Some(code_id))
+}
+
+/// `Ok(None)` when the chain says the thing does not exist; any other failure (transport,
+/// timeout, a node that cannot answer) stays an error, never "not there".
+fn lookup<T, E: Into<CwEnvError>>(result: Result<T, E>) -> Result<Option<T>> {
+    match result {
+        Ok(v) => Ok(Some(v)),
+        Err(e) => {
+            let e: CwEnvError = e.into();
+            if is_not_found(&e.to_string()) {
+                Ok(None)
+            } else {
+                Err(anyhow!(e))
+            }
+        }
+    }
+}
+
+/// Whether a query error means "no such code/contract" (wasmd's `ErrNoSuchCodeFn` and
+/// `ErrNoSuchContractFn`, gRPC `NotFound`, cw-multi-test's messages) rather than a failure to ask.
+pub fn is_not_found(message: &str) -> bool {
+    let m = message.to_ascii_lowercase();
+    let transport = [
+        "transport error",
+        "unavailable",
+        "deadline",
+        "timed out",
+        "timeout",
+        "connection",
+    ];
+    if transport.iter().any(|t| m.contains(t)) {
+        return false;
+    }
+    ["not found", "no such", "notfound", "unregistered"]
+        .iter()
+        .any(|t| m.contains(t))
+}
+
+/// instantiate2's address for code with `checksum`, as the chain will compute it.
+fn predict_address(checksum: &Checksum, creator: &Addr, salt: &Binary) -> Result<String> {
+    let (hrp, data) = bech32::decode(creator.as_str())
+        .map_err(|e| anyhow!("deployer {creator} is not bech32: {e}"))?;
+    let canon = cosmwasm_std::instantiate2_address(checksum.as_slice(), &data.into(), salt)
+        .map_err(|e| anyhow!("instantiate2 address for {creator}: {e}"))?;
+    let addr = bech32::encode::<bech32::Bech32>(hrp, canon.as_slice())
+        .map_err(|e| anyhow!("encoding an address: {e}"))?;
+    chain_address(addr)
 }
 
 fn config_of<Chain: CwEnv, C: CwOrchQuery<Chain>>(

@@ -2,3 +2,4 @@
 //! tests drive it in-process on cw-orch's `Mock` while the binary drives it on a node.
 
 pub mod deploy;
+pub mod display;

@@ -60,6 +60,14 @@ enum Command {
         /// TEST_MNEMONIC or MAIN_MNEMONIC, by network].
         #[arg(long)]
         mnemonic_env: Option<String>,
+        /// Code ids already stored (by governance on osmosis-1, where upload is
+        /// permissioned), as `spice_token=12,buyback_burn=13,…`; each must hold exactly the
+        /// artifact's code. Contracts left out are uploaded (refused on osmosis-1).
+        #[arg(long, value_parser = deploy::parse_code_ids)]
+        code_ids: Option<std::collections::BTreeMap<String, u64>>,
+        /// Confirm a mainnet (osmosis-1) deployment; refused there without it.
+        #[arg(long)]
+        yes: bool,
         #[arg(long)]
         json: bool,
     },
@@ -131,8 +139,17 @@ fn main() -> Result<()> {
             config,
             state,
             mnemonic_env,
+            code_ids,
+            yes,
             json,
-        } => run_deploy(network, &config, state, mnemonic_env, json)?,
+        } => {
+            let options = deploy::DeployOptions {
+                code_ids: code_ids.unwrap_or_default(),
+                mainnet: deploy::is_mainnet(network.name()),
+                yes,
+            };
+            run_deploy(network, &config, state, mnemonic_env, &options, json)?
+        }
         Command::Status {
             network,
             config,
@@ -160,10 +177,13 @@ fn run_deploy(
     config: &Path,
     state: Option<PathBuf>,
     mnemonic_env: Option<String>,
+    options: &deploy::DeployOptions,
     json: bool,
 ) -> Result<()> {
     let file = DeployFile::load(config)?;
     let net = file.network(network.name())?;
+    // Mainnet's rules before anything else: no key, no node, nothing sent.
+    deploy::check_policy(net, options)?;
     // cw-orch panics on a missing artifact; say what to do instead.
     let missing: Vec<String> = deploy::artifacts()
         .into_iter()
@@ -177,7 +197,9 @@ fn run_deploy(
             missing.join(", ")
         );
     }
-    let state_path = state.unwrap_or_else(|| deploy::default_state_path(network.name()));
+    // Absolute, so the path printed (and a resumed run) does not depend on the directory.
+    let state_path =
+        std::path::absolute(state.unwrap_or_else(|| deploy::default_state_path(network.name())))?;
     let env = mnemonic_env.unwrap_or_else(|| network.default_mnemonic_env().to_string());
     let daemon = network::connect(network, &net.chain, &env)?;
     if !json {
@@ -189,11 +211,18 @@ fn run_deploy(
             state_path.display()
         );
     }
-    let report = deploy::deploy(daemon, network.name(), net, &state_path, &mut |step| {
-        if !json {
-            println!("  {step}");
-        }
-    })?;
+    let report = deploy::deploy_with(
+        daemon,
+        network.name(),
+        net,
+        &state_path,
+        options,
+        &mut |step| {
+            if !json {
+                println!("  {step}");
+            }
+        },
+    )?;
     if json {
         println!(
             "{}",

@@ -98,8 +98,9 @@ pub fn artifact_file(name: &str) -> String {
 
 #[derive(clap::Args, Debug)]
 pub struct ProposalArgs {
-    /// The chain the proposal is for (osmo-test-5 to rehearse it).
-    #[arg(long, value_parser = ["embedded", "local", "osmo-test-5", "osmosis-1"])]
+    /// The chain the proposal is for (osmo-test-5 to rehearse it). Only these two take
+    /// store-code proposals: the local and embedded chains upload without governance.
+    #[arg(long, value_parser = ["osmo-test-5", "osmosis-1"])]
     pub network: String,
     /// A contract of the suite (repeatable), e.g. spice-token.
     #[arg(
@@ -126,8 +127,9 @@ pub struct ProposalArgs {
     /// Embed the raw artifact instead of gzipping it.
     #[arg(long)]
     pub no_gzip: bool,
-    /// The source commit the artifacts were built from (default: this checkout's HEAD).
-    #[arg(long)]
+    /// The source commit the artifacts were built from, as 40 hex digits (default: this
+    /// checkout's HEAD).
+    #[arg(long, value_parser = parse_commit)]
     pub commit: Option<String>,
     /// The proposal's metadata (at most 255 characters; default: the release's URL).
     #[arg(long)]
@@ -159,8 +161,15 @@ impl Permission {
             !addresses.is_empty(),
             "--instantiate-permission only: needs at least one address"
         );
+        let mut seen = std::collections::BTreeSet::new();
         for a in &addresses {
             check_osmo_address(a)?;
+            // wasmd refuses an AccessConfig listing an address twice, and only after the
+            // deposit and the vote: refuse it here.
+            ensure!(
+                seen.insert(a.as_str()),
+                "--instantiate-permission lists {a} twice (wasmd refuses duplicate addresses)"
+            );
         }
         Ok(Permission::AnyOf(addresses))
     }
@@ -306,6 +315,16 @@ fn listed_checksum(artifacts: &Path, file: &str) -> Result<Option<String>> {
         let listed = listed.trim().trim_start_matches('*');
         (Path::new(listed).file_name()? == file).then(|| hash.to_lowercase())
     }))
+}
+
+/// `--commit`: a full git commit hash (40 hex digits), lower-cased, so the proposal's
+/// "git checkout <commit>" names exactly one commit.
+pub fn parse_commit(text: &str) -> Result<String> {
+    ensure!(
+        text.len() == 40 && text.bytes().all(|b| b.is_ascii_hexdigit()),
+        "--commit takes the full commit hash, 40 hex digits (git rev-parse HEAD), got {text:?}"
+    );
+    Ok(text.to_ascii_lowercase())
 }
 
 fn head_commit() -> Result<String> {

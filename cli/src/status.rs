@@ -8,6 +8,7 @@ use serde::Serialize;
 use serde_json::{json, Value};
 
 use crate::chain::{SuiteAddresses, SuiteChain};
+use spice_cli::display;
 
 /// One contract of the suite as the state file (or the embedded deploy) knows it.
 pub struct Known {
@@ -174,16 +175,71 @@ fn count(v: &Value) -> Value {
 fn short(v: &Value) -> String {
     match v {
         Value::String(s) => s.clone(),
-        Value::Null => "-".into(),
+        Value::Null => "none".into(),
         other => other.to_string(),
+    }
+}
+
+/// A number of the table as people read it: amounts in tokens (the token's SPICE, the
+/// vault's AKT), periods as durations, denoms shortened; the JSON keeps the raw value.
+fn shown(contract: &str, key: &str, v: &Value, spice_denom: &str) -> String {
+    let units = || v.as_str().and_then(|s| s.parse::<u128>().ok());
+    match (contract, key) {
+        ("spice_token", "cap" | "minted" | "burned" | "cw20_supply" | "native_supply")
+        | ("buyback_burn", "spice_bought" | "spice_burned") => match units() {
+            Some(n) => display::amount(n, spice_denom),
+            None => short(v),
+        },
+        (
+            "staking_vault",
+            "pending" | "staked" | "unbonding" | "revenue_harvested" | "in_flight",
+        ) => match units() {
+            Some(n) => display::amount(n, "uakt"),
+            None => short(v),
+        },
+        (_, "take_fee_bps") => match v.as_u64() {
+            // 1 bp = 0.01%.
+            Some(bps) => format!("{}%", display_bps(bps)),
+            None => short(v),
+        },
+        (_, "epoch_seconds") => match v.as_u64() {
+            Some(secs) => display::duration(secs),
+            None => short(v),
+        },
+        (_, "native_denom" | "spice_denom") => match v.as_str() {
+            Some(d) => display::short_denom(d),
+            None => short(v),
+        },
+        _ => short(v),
+    }
+}
+
+/// Basis points as a percentage: 100 → `1`, 150 → `1.5`, 5 → `0.05`.
+fn display_bps(bps: u64) -> String {
+    let (int, frac) = (bps / 100, bps % 100);
+    match frac {
+        0 => int.to_string(),
+        f if f % 10 == 0 => format!("{int}.{}", f / 10),
+        f => format!("{int}.{f:02}"),
     }
 }
 
 pub fn print_table(report: &StatusReport) {
     println!(
         "SPICE suite on {} at height {} (block time {})",
-        report.network, report.height, report.time
+        report.network,
+        report.height,
+        display::date(report.time)
     );
+    // The SPICE amounts are the token's base units; its native denom names the token.
+    let spice_denom = report
+        .contracts
+        .iter()
+        .find(|c| c.name == "spice_token")
+        .and_then(|c| c.numbers.get("native_denom"))
+        .and_then(Value::as_str)
+        .unwrap_or("uspice")
+        .to_string();
     let rows: Vec<[String; 6]> = report
         .contracts
         .iter()
@@ -196,7 +252,14 @@ pub fn print_table(report: &StatusReport) {
             let numbers = c
                 .numbers
                 .iter()
-                .map(|(k, v)| format!("{k}={}", short(v)))
+                .map(|(k, v)| {
+                    let label = match *k {
+                        "epoch_seconds" => "epoch",
+                        "take_fee_bps" => "take_fee",
+                        other => other,
+                    };
+                    format!("{label}={}", shown(c.name, k, v, &spice_denom))
+                })
                 .collect::<Vec<_>>()
                 .join(" ");
             [

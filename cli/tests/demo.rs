@@ -100,6 +100,37 @@ fn text_mode_prints_progress_and_report() {
 }
 
 #[test]
+fn text_report_reads_in_tokens_and_words_without_rust_debug() {
+    let output = Command::new(env!("CARGO_BIN_EXE_spice"))
+        .arg("demo")
+        .output()
+        .expect("spice runs");
+    assert!(output.status.success());
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    // The same numbers the JSON report carries in base units (see the tests above).
+    assert!(
+        stdout.contains("tenant refunded 9.9575 AKT of 10 AKT (closed: tenant's reason 1)"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("swapped 100 OSMO for 19.900358 AKT"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("claimed 7,000 OSMO"), "{stdout}");
+    assert!(stdout.contains("filled at 0.0000025 AKT/block"), "{stdout}");
+    assert!(stderr.contains("epoch 4 budget 7,000 OSMO"), "{stderr}");
+    assert!(stderr.contains("with backups osmo1"), "{stderr}");
+    for text in [&stdout, &stderr] {
+        for debug in [
+            "Some(", "None", "Addr(", "Coin {", "[Addr", "ibc/1480", "uakt", "uosmo",
+        ] {
+            assert!(!text.contains(debug), "{debug} in {text}");
+        }
+    }
+}
+
+#[test]
 fn demo_lease_rolls_over_and_refunds_exactly() {
     let report = demo_json();
     let lease = &report["lease"];

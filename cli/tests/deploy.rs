@@ -6,7 +6,8 @@ use std::path::Path;
 use cw_orch::prelude::*;
 use serde_json::{json, Value};
 use spice_cli::deploy::{
-    deploy, Action, DeployFile, DeployReport, DeployState, NetworkConfig, CONTRACTS,
+    deploy, deploy_with, is_not_found, parse_code_ids, Action, DeployFile, DeployOptions,
+    DeployReport, DeployState, NetworkConfig, StateLock, CONTRACTS,
 };
 
 const CONFIG: &str = r#"
@@ -240,10 +241,7 @@ fn state_of_a_reset_chain_is_refused_not_trusted() {
     // Same chain id, same deployer, but none of the recorded contracts exist any more.
     let fresh = MockBech32::new("osmo");
     let err = deploy(fresh.clone(), "mock", &config(&fresh), &path, &mut |_| {}).unwrap_err();
-    assert!(
-        err.to_string().contains("the chain has no contract there"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("was the chain reset?"), "{err}");
 }
 
 #[test]
@@ -344,4 +342,455 @@ fn deploy_without_the_mnemonic_names_its_variable_before_connecting() {
     assert!(!output.status.success());
     let err = String::from_utf8_lossy(&output.stderr);
     assert!(err.contains("set SPICE_TEST_UNSET_MNEMONIC"), "{err}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Pre-flight, mainnet rules, governance code ids, lock, crashes (issue 24, finding 6)
+// ---------------------------------------------------------------------------------------
+
+fn mainnet(code_ids: &[(&str, u64)], yes: bool) -> DeployOptions {
+    DeployOptions {
+        code_ids: code_ids.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+        mainnet: true,
+        yes,
+    }
+}
+
+/// Stores the six codes as governance would (codes 1..=6 on a fresh Mock), outside any deploy.
+fn store_by_governance(mock: &MockBech32) -> Vec<(&'static str, u64)> {
+    let suite = spice_interfaces::SpiceSuite::new(mock.clone());
+    suite.spice_token.upload().unwrap();
+    suite.buyback_burn.upload().unwrap();
+    suite.staking_vault.upload().unwrap();
+    suite.rollover_escrow.upload().unwrap();
+    suite.order_book.upload().unwrap();
+    suite.provider_incentives.upload().unwrap();
+    CONTRACTS.iter().zip(1..).map(|(k, id)| (*k, id)).collect()
+}
+
+fn no_code(mock: &MockBech32, code_id: u64) -> bool {
+    mock.wasm_querier().code(code_id).is_err()
+}
+
+#[test]
+fn rebuilt_artifact_is_refused_before_any_transaction() {
+    let mock = MockBech32::new("osmo");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let config = config(&mock);
+    let first = run(&mock, &config, &path);
+
+    // A run that had stored the codes and stopped; since then spice_token's artifact was
+    // rebuilt: the recorded code (here code 2, whose checksum the state records) is no
+    // longer what the artifact holds.
+    let mut state = first.state.clone();
+    for c in state.contracts.values_mut() {
+        c.address = None;
+    }
+    let code2 = state.contracts["buyback_burn"].checksum.clone();
+    let token = state.contracts.get_mut("spice_token").unwrap();
+    token.code_id = Some(2);
+    token.checksum = code2;
+    state.deployment = "spice@other".into();
+    state.save(&path).unwrap();
+    let before = std::fs::read(&path).unwrap();
+
+    let mut steps = 0;
+    let err = deploy(mock.clone(), "mock", &config, &path, &mut |_| steps += 1).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("spice_token's artifact changed"), "{msg}");
+    assert!(msg.contains("Nothing was sent"), "{msg}");
+    assert_eq!(steps, 0);
+    // Nothing stored, nothing instantiated, the state file untouched, the lock released.
+    assert!(no_code(&mock, 7));
+    assert_eq!(std::fs::read(&path).unwrap(), before);
+    drop(StateLock::acquire(&path).unwrap());
+}
+
+#[test]
+fn code_id_holding_other_code_is_refused_before_any_transaction() {
+    let mock = MockBech32::new("osmo");
+    store_by_governance(&mock);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    // Control: the right ids deploy without uploading.
+    let ok = deploy_with(
+        mock.clone(),
+        "mock",
+        &config(&mock),
+        &path,
+        &DeployOptions {
+            code_ids: parse_code_ids(
+                "spice_token=1,buyback_burn=2,staking_vault=3,rollover_escrow=4,order_book=5,\
+                 provider_incentives=6",
+            )
+            .unwrap(),
+            ..DeployOptions::default()
+        },
+        &mut |_| {},
+    )
+    .unwrap();
+    assert!(ok.wiring.iter().all(|c| c.ok()));
+
+    // Swapped ids: code 2 is buyback_burn's code, not spice_token's.
+    let other = dir.path().join("other.json");
+    let err = deploy_with(
+        mock.clone(),
+        "mock",
+        &config(&mock),
+        &other,
+        &DeployOptions {
+            code_ids: parse_code_ids("spice_token=2").unwrap(),
+            ..DeployOptions::default()
+        },
+        &mut |_| panic!("no step may run"),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("is not this artifact"), "{err}");
+    // A code id the chain does not have.
+    let err = deploy_with(
+        mock.clone(),
+        "mock",
+        &config(&mock),
+        &other,
+        &DeployOptions {
+            code_ids: parse_code_ids("order_book=99").unwrap(),
+            ..DeployOptions::default()
+        },
+        &mut |_| panic!("no step may run"),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("has no code 99"), "{err}");
+    assert!(no_code(&mock, 7));
+    assert!(!other.exists());
+}
+
+#[test]
+fn mainnet_deploys_from_governance_code_ids_without_uploading() {
+    let mock = MockBech32::new("osmo");
+    let ids = store_by_governance(&mock);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let report = deploy_with(
+        mock.clone(),
+        "osmosis-1",
+        &config(&mock),
+        &path,
+        &mainnet(&ids, true),
+        &mut |_| {},
+    )
+    .unwrap();
+    for (i, key) in CONTRACTS.iter().enumerate() {
+        assert_eq!(
+            report.steps[i].action,
+            Action::UploadSkipped {
+                code_id: i as u64 + 1
+            },
+            "{key}"
+        );
+        assert!(matches!(
+            report.steps[6 + i].action,
+            Action::Instantiated { .. }
+        ));
+    }
+    assert!(no_code(&mock, 7));
+    assert!(report.wiring.iter().all(|c| c.ok()));
+}
+
+#[test]
+fn mainnet_without_yes_is_refused_and_sends_nothing() {
+    let mock = MockBech32::new("osmo");
+    let ids = store_by_governance(&mock);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let err = deploy_with(
+        mock.clone(),
+        "osmosis-1",
+        &config(&mock),
+        &path,
+        &mainnet(&ids, false),
+        &mut |_| panic!("no step may run"),
+    )
+    .unwrap_err();
+    assert!(err.to_string().contains("run again with --yes"), "{err}");
+    assert!(!path.exists());
+}
+
+#[test]
+fn mainnet_refuses_the_deployer_as_owner_or_guardian() {
+    let mock = MockBech32::new("osmo");
+    let ids = store_by_governance(&mock);
+    let dir = tempfile::tempdir().unwrap();
+    for role in ["owner", "guardian"] {
+        let mut config = config(&mock);
+        match role {
+            "owner" => config.roles.owner = "deployer".into(),
+            _ => config.roles.guardian = Some("deployer".into()),
+        }
+        let err = deploy_with(
+            mock.clone(),
+            "osmosis-1",
+            &config,
+            &dir.path().join("state.json"),
+            &mainnet(&ids, true),
+            &mut |_| panic!("no step may run"),
+        )
+        .unwrap_err();
+        assert!(
+            err.to_string().contains(&format!("roles.{role}")),
+            "{role}: {err}"
+        );
+    }
+    // Off mainnet "deployer" stays allowed (the local chain's example uses it).
+    let mut local = config(&mock);
+    local.roles.owner = "deployer".into();
+    let report = deploy(
+        mock.clone(),
+        "mock",
+        &local,
+        &dir.path().join("l.json"),
+        &mut |_| {},
+    );
+    assert!(report.is_ok(), "{report:?}");
+}
+
+#[test]
+fn mainnet_without_code_ids_uploads_nothing() {
+    let mock = MockBech32::new("osmo");
+    let dir = tempfile::tempdir().unwrap();
+    let err = deploy_with(
+        mock.clone(),
+        "osmosis-1",
+        &config(&mock),
+        &dir.path().join("state.json"),
+        &mainnet(&[("spice_token", 1)], true),
+        &mut |_| panic!("no step may run"),
+    )
+    .unwrap_err();
+    // Code 1 does not exist yet: refused, and nothing uploaded.
+    assert!(err.to_string().contains("has no code 1"), "{err}");
+    let err = deploy_with(
+        mock.clone(),
+        "osmosis-1",
+        &config(&mock),
+        &dir.path().join("state.json"),
+        &mainnet(&[], true),
+        &mut |_| panic!("no step may run"),
+    )
+    .unwrap_err();
+    assert!(
+        err.to_string().contains("--code-ids spice_token=<id>"),
+        "{err}"
+    );
+    assert!(no_code(&mock, 1));
+}
+
+#[test]
+fn code_ids_flag_refuses_unknown_and_repeated_contracts() {
+    assert_eq!(
+        parse_code_ids("spice_token=12, order_book=3").unwrap(),
+        [
+            ("order_book".to_string(), 3),
+            ("spice_token".to_string(), 12)
+        ]
+        .into_iter()
+        .collect()
+    );
+    for bad in [
+        "spice=1",
+        "spice_token=1,spice_token=2",
+        "spice_token",
+        "spice_token=-1",
+    ] {
+        assert!(parse_code_ids(bad).is_err(), "{bad}");
+    }
+}
+
+#[test]
+fn concurrent_deploy_is_refused_by_the_lock() {
+    let mock = MockBech32::new("osmo");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let held = StateLock::acquire(&path).unwrap();
+    let err = deploy(mock.clone(), "mock", &config(&mock), &path, &mut |_| {
+        panic!("no step may run")
+    })
+    .unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("another deploy"), "{msg}");
+    assert!(
+        msg.contains(&format!("(pid {})", std::process::id())),
+        "{msg}"
+    );
+    assert!(no_code(&mock, 1));
+    drop(held);
+    // Control: once released, the deploy runs and releases the lock itself.
+    run(&mock, &config(&mock), &path);
+    drop(StateLock::acquire(&path).unwrap());
+}
+
+#[test]
+fn state_file_is_written_whole_without_leftover_temporary_files() {
+    let mock = MockBech32::new("osmo");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    run(&mock, &config(&mock), &path);
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    let mut names = names;
+    names.sort();
+    assert_eq!(names, ["state.json", "state.json.lock"]);
+}
+
+/// Runs a deploy whose process "dies" when step `die_at` happens, after its transaction and
+/// before the state file records it.
+fn crash_at(mock: &MockBech32, config: &NetworkConfig, path: &Path, die_at: usize) {
+    let outcome = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        let mut n = 0;
+        deploy(mock.clone(), "mock", config, path, &mut |_| {
+            if n == die_at {
+                panic!("killed at step {die_at}");
+            }
+            n += 1;
+        })
+    }));
+    assert!(
+        outcome.is_err(),
+        "the run was meant to die at step {die_at}"
+    );
+}
+
+#[test]
+fn crash_between_store_and_instantiate_is_finished_by_a_rerun() {
+    let mock = MockBech32::new("osmo");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let config = config(&mock);
+    // Died right after storing the sixth code, before recording it.
+    crash_at(&mock, &config, &path, 5);
+    let state = DeployState::load_or_default(&path).unwrap();
+    assert_eq!(state.contract("order_book").code_id, Some(5));
+    assert_eq!(state.contract("provider_incentives").code_id, None);
+
+    let resumed = run(&mock, &config, &path);
+    // The unrecorded upload is stored again (a wasted fee, same checksum, same addresses).
+    assert_eq!(resumed.steps[5].action, Action::Uploaded { code_id: 7 });
+    assert!(resumed.wiring.iter().all(|c| c.ok()));
+    assert!(CONTRACTS.iter().all(|k| resumed.state.address(k).is_some()));
+}
+
+#[test]
+fn crash_between_instantiate_and_wiring_is_finished_by_a_rerun() {
+    let mock = MockBech32::new("osmo");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let config = config(&mock);
+    // Died right after instantiating the first contract, then after the last one.
+    crash_at(&mock, &config, &path, 6);
+    let state = DeployState::load_or_default(&path).unwrap();
+    assert_eq!(state.address("spice_token"), None);
+    crash_at(&mock, &config, &path, 11);
+
+    let resumed = run(&mock, &config, &path);
+    assert!(matches!(resumed.steps[11].action, Action::Adopted { .. }));
+    assert!(resumed.wiring.iter().all(|c| c.ok()));
+    // No contract was instantiated twice: a third run does nothing.
+    assert!(run(&mock, &config, &path).nothing_done());
+    assert!(no_code(&mock, 7));
+}
+
+#[test]
+fn wasm_admin_that_is_not_the_owner_is_reported() {
+    use cw_orch::mock::cw_multi_test::Executor;
+    let mock = MockBech32::new("osmo");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    let config = config(&mock);
+    let first = run(&mock, &config, &path);
+    // The admin (the DAO) hands the book's migrations to someone else.
+    let book = first.state.address("order_book").unwrap().to_string();
+    let (dao, stranger) = (mock.addr_make("dao"), mock.addr_make("stranger"));
+    mock.app
+        .borrow_mut()
+        .execute(
+            dao,
+            cosmwasm_std::WasmMsg::UpdateAdmin {
+                contract_addr: book.clone(),
+                admin: stranger.to_string(),
+            }
+            .into(),
+        )
+        .unwrap();
+    let err = deploy(mock.clone(), "mock", &config, &path, &mut |_| {}).unwrap_err();
+    let msg = err.to_string();
+    assert!(
+        msg.contains(&format!("order_book at {book} has wasm admin")),
+        "{msg}"
+    );
+    assert!(msg.contains(stranger.as_str()), "{msg}");
+}
+
+#[test]
+fn query_failures_are_not_taken_for_missing_code() {
+    // What the chains answer for a code or contract that does not exist.
+    for missing in [
+        "code id 7: no such code",
+        "status: NotFound, message: \"no such contract: address osmo1...\"",
+        "rpc error: code = NotFound desc = not found",
+    ] {
+        assert!(is_not_found(missing), "{missing}");
+    }
+    // A node that could not be asked: an error, never "upload again".
+    for failed in [
+        "status: Unavailable, message: \"error trying to connect: tcp connect error: Connection refused\"",
+        "transport error",
+        "status: DeadlineExceeded, message: \"Timeout expired\"",
+        "status: Internal, message: \"codespace wasm code 5: not found\" connection reset",
+    ] {
+        assert!(!is_not_found(failed), "{failed}");
+    }
+}
+
+#[test]
+fn mainnet_deploy_without_yes_is_refused_before_the_key_is_read() {
+    let artifacts = tempfile::tempdir().unwrap();
+    let config = concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy.example.toml");
+    let output = std::process::Command::new(env!("CARGO_BIN_EXE_spice"))
+        .args(["deploy", "--network", "osmosis-1", "--config", config])
+        .args(["--mnemonic-env", "SPICE_TEST_UNSET_MNEMONIC"])
+        .env("ARTIFACTS_DIR", artifacts.path())
+        .output()
+        .expect("spice runs");
+    assert!(!output.status.success());
+    let err = String::from_utf8_lossy(&output.stderr);
+    assert!(err.contains("run again with --yes"), "{err}");
+    assert!(!err.contains("SPICE_TEST_UNSET_MNEMONIC"), "{err}");
+}
+
+#[test]
+fn lock_of_a_killed_deploy_does_not_block_the_rerun() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("state.json");
+    // Another process holds the lock (flock(1) takes the same flock(2) lock and, with
+    // --no-fork, becomes the sleep that holds it)…
+    let mut holder = std::process::Command::new("flock")
+        .arg("--no-fork")
+        .arg(StateLock::path_for(&path))
+        .args(["sleep", "300"])
+        .spawn()
+        .expect("flock(1) runs");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while StateLock::acquire(&path).is_ok() {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "flock(1) never took the lock"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    // …and is killed (SIGKILL: no clean-up runs): the re-run takes the lock.
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    assert!(StateLock::acquire(&path).is_ok());
 }

@@ -106,8 +106,18 @@ fn embedded_status_table_has_a_row_per_contract() {
     assert!(lines[1].starts_with("contract"));
     assert_eq!(lines.len(), 8, "{text}");
     assert!(lines[2].starts_with("spice_token "));
-    assert!(lines[2].contains("minted=100000000000000"));
+    // Amounts in tokens, periods as durations, the block time as a date; no Rust Debug.
+    assert!(lines[2].contains("minted=100,000,000 SPICE"), "{text}");
+    assert!(lines[2].contains("cap=1,000,000,000 SPICE"), "{text}");
+    assert!(lines[4].contains("staked=0 AKT"), "{text}");
+    assert!(lines[4].contains("strategy=none"), "{text}");
+    assert!(lines[5].contains("take_fee=1%"), "{text}");
     assert!(lines[7].starts_with("provider_incentives "));
+    assert!(lines[7].contains("epoch=7 d"), "{text}");
+    assert!(lines[0].ends_with(" UTC)"), "{text}");
+    for debug in ["Some(", "None", "Addr(", "Coin {", "Uint128("] {
+        assert!(!text.contains(debug), "{debug} in {text}");
+    }
 }
 
 #[test]

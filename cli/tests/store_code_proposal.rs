@@ -107,3 +107,85 @@ fn contract_or_all_is_required() {
     let run = spice(&["store-code-proposal", "--network", "osmosis-1"]);
     assert!(!run.status.success());
 }
+
+/// A proposal run for rollover-escrow; whether it wrote the proposal file.
+fn propose(commit: &str, permission: &str, network: &str) -> (std::process::Output, bool) {
+    let artifacts = tempfile::tempdir().unwrap();
+    let out = tempfile::tempdir().unwrap();
+    artifact(artifacts.path(), "rollover-escrow");
+    let run = spice(&[
+        "store-code-proposal",
+        "--network",
+        network,
+        "--contract",
+        "rollover-escrow",
+        "--artifacts",
+        artifacts.path().to_str().unwrap(),
+        "--out",
+        out.path().to_str().unwrap(),
+        "--commit",
+        commit,
+        "--instantiate-permission",
+        permission,
+    ]);
+    let written = out.path().join("rollover-escrow.proposal.json").exists();
+    (run, written)
+}
+
+const COMMIT: &str = "4b825dc642cb6eb9a060e54bf8d69288fbee4904";
+const DAO: &str = "osmo10d07y265gmmuvt4z0w9aw880jnsr700jjeq4qp";
+
+#[test]
+fn duplicate_instantiate_addresses_are_refused_as_wasmd_would() {
+    let (run, written) = propose(COMMIT, &format!("only:{DAO},{DAO}"), "osmosis-1");
+    assert!(!run.status.success());
+    let stderr = String::from_utf8_lossy(&run.stderr);
+    assert!(stderr.contains(&format!("{DAO} twice")), "{stderr}");
+    assert!(!written);
+    // Control: the same address once is a valid proposal.
+    let (run, written) = propose(COMMIT, &format!("only:{DAO}"), "osmosis-1");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(written);
+}
+
+#[test]
+fn commit_that_is_not_a_full_hash_is_refused() {
+    for bad in [
+        "main",
+        "4b825dc",
+        "4b825dc642cb6eb9a060e54bf8d69288fbee490g",
+        "",
+    ] {
+        let (run, written) = propose(bad, "everybody", "osmosis-1");
+        assert!(!run.status.success(), "{bad:?} was accepted");
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        assert!(stderr.contains("40 hex digits"), "{bad:?}: {stderr}");
+        assert!(!written);
+    }
+}
+
+#[test]
+fn networks_without_store_code_proposals_are_not_offered() {
+    for network in ["local", "embedded"] {
+        let (run, written) = propose(COMMIT, "everybody", network);
+        assert!(!run.status.success());
+        let stderr = String::from_utf8_lossy(&run.stderr);
+        // clap's own refusal, listing what is possible.
+        assert!(stderr.contains("invalid value"), "{network}: {stderr}");
+        assert!(
+            stderr.contains("[possible values: osmo-test-5, osmosis-1]"),
+            "{stderr}"
+        );
+        assert!(!written);
+    }
+    let (run, _) = propose(COMMIT, "everybody", "osmo-test-5");
+    assert!(
+        run.status.success(),
+        "{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+}

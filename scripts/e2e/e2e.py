@@ -236,14 +236,20 @@ class Chain:
                                         "--generate-only"]))
         unsigned["body"]["messages"] = unsigned["body"]["messages"] * copies
         path = os.path.join(workdir, f"tx-{sender}-{copies}.json")
-        with open(path, "w") as f:
-            json.dump(unsigned, f)
-        signed = self.run(["tx", "sign", path, "--from", sender, "--keyring-backend", "test",
-                           "--home", self.home, "--node", self.node,
-                           "--chain-id", self.chain_id, "-o", "json"])
-        with open(path, "w") as f:
-            f.write(signed)
-        out = self.run(["tx", "broadcast", path, "--node", self.node, "-b", "sync", "-o", "json"])
+        try:
+            with open(path, "w") as f:
+                json.dump(unsigned, f)
+            signed = self.run(["tx", "sign", path, "--from", sender, "--keyring-backend", "test",
+                               "--home", self.home, "--node", self.node,
+                               "--chain-id", self.chain_id, "-o", "json"])
+            with open(path, "w") as f:
+                f.write(signed)
+            out = self.run(["tx", "broadcast", path, "--node", self.node, "-b", "sync",
+                            "-o", "json"])
+        finally:
+            # The file is only the CLI's way in; nothing reads it afterwards.
+            if os.path.exists(path):
+                os.remove(path)
         return self.wait_tx(self._sent(out))
 
     def wait_tx(self, txhash, timeout=60):
