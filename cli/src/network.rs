@@ -99,6 +99,20 @@ impl Network {
     }
 }
 
+/// Gas of a typical keeper transaction on Osmosis (a top-up or match with its bank sends).
+pub const KEEPER_TX_GAS: u64 = 400_000;
+
+/// What a typical keeper transaction costs on osmosis-1, priced from one place: the gas price
+/// in cw-orch's chain info, which is what [`KeeperDaemon`] signs with (so the embedded chain's
+/// default fee is the real one, not a guess ten times lower).
+pub fn osmosis_keeper_fee() -> Coin {
+    let info: ChainInfoOwned = networks::OSMOSIS_1.into();
+    Coin::new(
+        (KEEPER_TX_GAS as f64 * info.gas_price).ceil() as u128,
+        info.gas_denom,
+    )
+}
+
 /// A signing daemon with the key from `$mnemonic_env`. The mnemonic is handed to cw-orch and
 /// never printed; cw-orch's own state file is a throwaway (the deploy state file is ours).
 pub fn connect(
@@ -1087,6 +1101,19 @@ mod tests {
         assert_eq!(
             DaemonEnvVars::max_block_time(),
             Some(Duration::from_secs(10))
+        );
+    }
+
+    #[test]
+    fn the_embedded_keeper_fee_is_osmosis_gas_price_from_the_chain_info() {
+        // cw-orch prices osmosis-1 gas at 0.025 uosmo: ten times the 0.0025 once assumed.
+        let info: ChainInfoOwned = networks::OSMOSIS_1.into();
+        assert_eq!(info.gas_price, 0.025);
+        assert_eq!(osmosis_keeper_fee(), Coin::new(10_000u128, "uosmo"));
+        // The keeper's estimate and its signed fee come from the same gas price.
+        assert_eq!(
+            fee_for_gas(KEEPER_TX_GAS, info.gas_price),
+            gas_and_fee(KEEPER_TX_GAS, info.gas_price).1
         );
     }
 

@@ -11,7 +11,7 @@ use super::policy::{parse_amount, parse_price, Policy};
 use super::retry::{RetryPolicy, StopFlag};
 use super::{run, KeeperConfig, Limits, Settings};
 use crate::chain::SuiteChain;
-use crate::embedded::{seed_keeper_work, EmbeddedChain, DEFAULT_FEE_UOSMO};
+use crate::embedded::{seed_keeper_work, EmbeddedChain};
 
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
@@ -87,8 +87,9 @@ pub struct RunArgs {
     /// One JSON object per decision on stderr instead of text.
     #[arg(long)]
     pub json_log: bool,
-    /// `--network embedded` only: the fee its chain estimates for every transaction
-    /// (default 1000uosmo).
+    /// `--network embedded` only: the fee its chain estimates for every transaction (default:
+    /// 400,000 gas at osmosis-1's gas price in cw-orch's chain info, the price a real keeper
+    /// pays: 10000uosmo at 0.025).
     #[arg(long)]
     pub embedded_fee: Option<String>,
 }
@@ -164,7 +165,7 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
             Some(fee) => fee
                 .parse()
                 .map_err(|e| anyhow::anyhow!("--embedded-fee {fee:?}: {e}"))?,
-            None => cosmwasm_std::coin(DEFAULT_FEE_UOSMO, "uosmo"),
+            None => crate::network::osmosis_keeper_fee(),
         };
         let mut chain = EmbeddedChain::deploy(fee)?;
         let w = seed_keeper_work(&mut chain).context("seeding work")?;
