@@ -26,9 +26,18 @@
 //! sent when their fee is at most `--max-duty-fee`, or never with `--no-duties`. Every decision
 //! is one log line (see [`log`]).
 //!
-//! Reads and transactions that fail in transport (see [`retry::is_transport`]) are retried with
-//! exponential backoff, at most `--max-retries` times; a contract's refusal is logged and never
-//! retried.
+//! Reads that fail in transport (see [`retry::is_transport`]) are retried with exponential
+//! backoff, at most `--max-retries` times; a contract's refusal is logged and never retried. A
+//! transaction is sent again only when the account sequence shows the earlier send did not
+//! land: one that landed with its answer lost is reported `unknown`, one handed to the node
+//! without confirmation holds every send until it landed or its timeout height passed, and one
+//! a block failed logs the fee it was charged.
+//!
+//! Bounds ([`Limits`]): a round stops at `--round-timeout-seconds` (checked before every
+//! action, retry and send; each call to a node has its own timeout, see
+//! `network::KeeperDaemon`); nothing is sent while the node's latest block is older than
+//! `--max-block-age-seconds`; `--max-fees-per-hour` stops sending for the rest of the hour
+//! once the last hour's fees reach it.
 
 pub mod buyback;
 pub mod cli;
