@@ -134,6 +134,13 @@ pub trait SuiteChain {
     /// The denom fees are paid in.
     fn fee_denom(&self) -> String;
 
+    /// The signer's account sequence: it grows by one with every transaction a block includes
+    /// (accepted or failed), so comparing it before and after a send tells whether the send
+    /// landed. `None` when the chain keeps no sequence (the embedded chain).
+    fn account_sequence(&self) -> Result<Option<u64>> {
+        Ok(None)
+    }
+
     /// Where the suite is deployed on this chain. A chain that was connected from a deployment
     /// state file knows it; the default says it does not.
     fn addresses(&self) -> Result<SuiteAddresses> {
@@ -154,6 +161,50 @@ impl std::fmt::Display for Transport {
 }
 
 impl std::error::Error for Transport {}
+
+/// A transaction was handed to the node and then its fate could not be learnt (the
+/// connection dropped, the confirmation did not come in time): it may land until the block
+/// after `timeout_height`. Never sent again blindly.
+#[derive(Debug)]
+pub struct Unconfirmed {
+    pub hash: String,
+    /// The transaction is invalid in any block above this height.
+    pub timeout_height: u64,
+    pub reason: String,
+}
+
+impl std::fmt::Display for Unconfirmed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "unconfirmed transaction {} (valid up to height {}): {}",
+            self.hash, self.timeout_height, self.reason
+        )
+    }
+}
+
+impl std::error::Error for Unconfirmed {}
+
+/// A block included the transaction and it failed there: the fee was charged.
+#[derive(Debug)]
+pub struct FailedOnChain {
+    pub hash: String,
+    pub gas_used: u64,
+    pub fee_paid: Uint128,
+    pub log: String,
+}
+
+impl std::fmt::Display for FailedOnChain {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "transaction {} failed on chain (fee {} charged): {}",
+            self.hash, self.fee_paid, self.log
+        )
+    }
+}
+
+impl std::error::Error for FailedOnChain {}
 
 #[cfg(test)]
 mod tests {

@@ -16,8 +16,9 @@ use spice_testing::{advance_time, fund, osmosis_app, relay_ack, OsmosisApp};
 
 use crate::chain::{Simulation, SuiteAddresses, SuiteChain, TxOutcome};
 
-/// The fee `simulate` answers unless told otherwise: about what a keeper transaction costs on
-/// Osmosis (≈ 400k gas at 0.0025 uosmo).
+/// A round fee for tests and demos. What a keeper transaction really costs on osmosis-1 is
+/// `network::osmosis_keeper_fee()` (400k gas at cw-orch's 0.025 uosmo), the keeper's
+/// `--network embedded` default.
 pub const DEFAULT_FEE_UOSMO: u128 = 1_000;
 
 pub struct EmbeddedChain {

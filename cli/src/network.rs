@@ -22,7 +22,11 @@ use cw_orch::prelude::*;
 use serde_json::Value;
 use spice_cli::deploy::{default_state_path, ChainOverrides, DeployFile, DeployState};
 
-use crate::chain::{Simulation, SuiteAddresses, SuiteChain, TxOutcome};
+use crate::chain::{
+    FailedOnChain, Simulation, SuiteAddresses, SuiteChain, Transport, TxOutcome, Unconfirmed,
+};
+use cw_orch::daemon::queriers::{Bank, CosmWasmBase, Node};
+use std::time::Duration;
 
 /// A chain `spice deploy` and `spice status` reach through a node.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
@@ -93,6 +97,20 @@ impl Network {
         }
         info
     }
+}
+
+/// Gas of a typical keeper transaction on Osmosis (a top-up or match with its bank sends).
+pub const KEEPER_TX_GAS: u64 = 400_000;
+
+/// What a typical keeper transaction costs on osmosis-1, priced from one place: the gas price
+/// in cw-orch's chain info, which is what [`KeeperDaemon`] signs with (so the embedded chain's
+/// default fee is the real one, not a guess ten times lower).
+pub fn osmosis_keeper_fee() -> Coin {
+    let info: ChainInfoOwned = networks::OSMOSIS_1.into();
+    Coin::new(
+        (KEEPER_TX_GAS as f64 * info.gas_price).ceil() as u128,
+        info.gas_denom,
+    )
 }
 
 /// A signing daemon with the key from `$mnemonic_env`. The mnemonic is handed to cw-orch and
@@ -372,9 +390,16 @@ fn fix_key_type_url(key: &mut SignerPublicKey) {
 /// gas, 1.3 above, or `CW_ORCH_GAS_BUFFER`), at least `CW_ORCH_MIN_GAS` (150,000) gas, at the
 /// gas price. Rounded up: an estimate that may be too low is worse than one a unit too high.
 fn fee_for_gas(gas: u64, gas_price: f64) -> u128 {
+    gas_and_fee(gas, gas_price).1
+}
+
+/// The gas limit and fee a transaction simulated at `gas` is sent with (see [`fee_for_gas`]).
+fn gas_and_fee(gas: u64, gas_price: f64) -> (u64, u128) {
     let buffer = DaemonEnvVars::gas_buffer().unwrap_or(if gas < 200_000 { 1.4 } else { 1.3 });
-    let gas_limit = (gas as f64 * buffer).max(DaemonEnvVars::min_gas() as f64);
-    (gas_limit * gas_price).ceil() as u128
+    let gas_limit = (gas as f64 * buffer)
+        .max(DaemonEnvVars::min_gas() as f64)
+        .ceil();
+    (gas_limit as u64, (gas_limit * gas_price).ceil() as u128)
 }
 
 impl Signer for QueryOnlySender {
@@ -459,6 +484,341 @@ where
     }
 }
 
+/// Bounds on the keeper's calls to a node.
+#[derive(Clone, Copy, Debug)]
+pub struct NodeLimits {
+    /// Longest wait for one answer (a query, a simulation, a broadcast, one confirmation poll).
+    pub call: Duration,
+    /// Longest wait for a broadcast transaction to be found in a block.
+    pub confirm: Duration,
+}
+
+impl Default for NodeLimits {
+    fn default() -> Self {
+        NodeLimits {
+            call: Duration::from_secs(20),
+            confirm: Duration::from_secs(60),
+        }
+    }
+}
+
+/// Blocks a transaction stays valid for (`timeout_height` = latest height + this).
+const TX_TIMEOUT_BLOCKS: u64 = 10;
+
+/// The keeper's chain on a node. Unlike cw-orch's `execute` (confirmation polled with a wait
+/// growing 1.6× per try, an account-sequence retry without end, a resend at whatever fee the
+/// node asks), every call here has a timeout, a transaction is broadcast once, at the fee its
+/// simulation was valued at, and its confirmation is awaited at most [`NodeLimits::confirm`].
+/// A transaction handed to the node whose fate is not known is reported [`Unconfirmed`], with
+/// its hash and timeout height; one a block took and failed is [`FailedOnChain`] with the fee
+/// it was charged.
+pub struct KeeperDaemon {
+    pub chain: DaemonChain<SpiceWallet>,
+    pub limits: NodeLimits,
+    /// The gas limit and fee of the last simulation, by contract and message: the transaction
+    /// that follows is sent with exactly the fee the profit check saw.
+    priced: Option<(String, Value, u64, u128)>,
+}
+
+impl KeeperDaemon {
+    pub fn new(chain: DaemonChain<SpiceWallet>, limits: NodeLimits) -> Self {
+        KeeperDaemon {
+            chain,
+            limits,
+            priced: None,
+        }
+    }
+
+    fn wallet(&self) -> &SpiceWallet {
+        self.chain.daemon.sender()
+    }
+
+    /// Runs `fut` on the daemon's runtime for at most [`NodeLimits::call`]; running out of
+    /// time is a [`Transport`] failure.
+    fn bounded<T, E>(
+        &self,
+        what: &str,
+        fut: impl std::future::Future<Output = Result<T, E>>,
+    ) -> Result<T>
+    where
+        E: Into<anyhow::Error>,
+    {
+        bounded_on(&self.chain.daemon.rt_handle, self.limits.call, what, fut)
+    }
+
+    async fn price(
+        wallet: &SpiceWallet,
+        contract: &str,
+        msg: &Value,
+        funds: &[Coin],
+        gas_price: f64,
+    ) -> Result<(u64, u128, Vec<(String, String, String)>)> {
+        let any = execute_any(wallet, contract, msg, funds)?;
+        let height = Node::new_async(wallet.channel())._block_height().await?;
+        let body = TxBuilder::build_body(vec![any], None, height + TX_TIMEOUT_BLOCKS);
+        let (gas, attributes) = simulate_with_events(wallet, &body).await?;
+        let (gas_limit, fee) = gas_and_fee(gas, gas_price);
+        Ok((gas_limit, fee, attributes))
+    }
+}
+
+/// [`KeeperDaemon::bounded`] for a runtime handle.
+fn bounded_on<T, E>(
+    handle: &tokio::runtime::Handle,
+    limit: Duration,
+    what: &str,
+    fut: impl std::future::Future<Output = Result<T, E>>,
+) -> Result<T>
+where
+    E: Into<anyhow::Error>,
+{
+    match handle.block_on(async { tokio::time::timeout(limit, fut).await }) {
+        Ok(result) => result.map_err(Into::into),
+        Err(_) => Err(anyhow::Error::new(Transport(format!(
+            "{what}: no answer within {} s",
+            limit.as_secs()
+        )))),
+    }
+}
+
+/// `MsgExecuteContract` from the wallet, as an `Any`.
+fn execute_any(
+    wallet: &SpiceWallet,
+    contract: &str,
+    msg: &Value,
+    funds: &[Coin],
+) -> Result<cosmrs::Any> {
+    let exec = cosmrs::cosmwasm::MsgExecuteContract {
+        sender: CwOrchSigner::account_id(wallet),
+        contract: cosmrs::AccountId::from_str(contract)
+            .map_err(|e| anyhow!("contract address {contract}: {e}"))?,
+        msg: serde_json::to_vec(msg)?,
+        funds: funds
+            .iter()
+            .map(|c| {
+                Ok(cosmrs::Coin {
+                    denom: c
+                        .denom
+                        .parse()
+                        .map_err(|e| anyhow!("denom {}: {e}", c.denom))?,
+                    amount: c.amount.u128(),
+                })
+            })
+            .collect::<Result<_>>()?,
+    };
+    exec.to_any()
+        .map_err(|e| anyhow!("encoding the execute: {e}"))
+}
+
+impl SuiteChain for KeeperDaemon {
+    fn sender(&self) -> String {
+        TxSender::address(self.wallet()).to_string()
+    }
+
+    fn block_height(&self) -> Result<u64> {
+        let node = Node::new_async(self.wallet().channel());
+        self.bounded("latest block", node._block_height())
+    }
+
+    fn block_time(&self) -> Result<u64> {
+        let node = Node::new_async(self.wallet().channel());
+        Ok(self
+            .bounded("latest block", node._block_info())?
+            .time
+            .seconds())
+    }
+
+    fn query(&self, contract: &str, msg: &Value) -> Result<Value> {
+        let querier = CosmWasmBase::<SpiceWallet>::new_async(self.wallet().channel());
+        let address = Addr::unchecked(contract);
+        let data = self.bounded(
+            &format!("querying {contract}"),
+            querier._contract_state(&address, serde_json::to_vec(msg)?),
+        )?;
+        Ok(serde_json::from_slice(&data)?)
+    }
+
+    fn balance(&self, address: &str, denom: &str) -> Result<Uint128> {
+        let bank = Bank::new_async(self.wallet().channel());
+        let address = Addr::unchecked(address);
+        let coins = self.bounded("balance", bank._balance(&address, Some(denom.to_string())))?;
+        Ok(coins
+            .into_iter()
+            .find(|c| c.denom == denom)
+            .map(|c| c.amount)
+            .unwrap_or_default())
+    }
+
+    fn account_sequence(&self) -> Result<Option<u64>> {
+        let account = self.bounded("account", CwOrchSigner::signing_account(self.wallet()))?;
+        Ok(Some(account.sequence))
+    }
+
+    fn simulate(&mut self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<Simulation> {
+        let info = self.chain.daemon.chain_info().clone();
+        let (gas_limit, fee, attributes) = self.bounded(
+            "simulating",
+            KeeperDaemon::price(self.wallet(), contract, msg, funds, info.gas_price),
+        )?;
+        self.priced = if funds.is_empty() {
+            Some((contract.to_string(), msg.clone(), gas_limit, fee))
+        } else {
+            None
+        };
+        Ok(Simulation {
+            fee: Coin::new(fee, info.gas_denom.clone()),
+            attributes: Some(attributes),
+        })
+    }
+
+    fn execute(&mut self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<TxOutcome> {
+        let info = self.chain.daemon.chain_info().clone();
+        let priced = self
+            .priced
+            .take()
+            .filter(|(c, m, _, _)| funds.is_empty() && c == contract && m == msg);
+        let (gas_limit, fee) = match priced {
+            Some((_, _, gas_limit, fee)) => (gas_limit, fee),
+            None => {
+                let (gas_limit, fee, _) = self.bounded(
+                    "simulating",
+                    KeeperDaemon::price(self.wallet(), contract, msg, funds, info.gas_price),
+                )?;
+                (gas_limit, fee)
+            }
+        };
+        let wallet = self.wallet().clone();
+        let any = execute_any(&wallet, contract, msg, funds)?;
+        let height = self.block_height()?;
+        let timeout_height = height + TX_TIMEOUT_BLOCKS;
+        let body = TxBuilder::build_body(vec![any], None, timeout_height);
+        let account = self.bounded("account", CwOrchSigner::signing_account(&wallet))?;
+        let tx_fee = CwOrchSigner::build_fee(&wallet, fee, gas_limit)?;
+        let auth_info = CwOrchSigner::signer_info(&wallet, account.sequence).auth_info(tx_fee);
+        let chain_id = cosmrs::tendermint::chain::Id::try_from(CwOrchSigner::chain_id(&wallet))
+            .map_err(|e| anyhow!("chain id: {e}"))?;
+        let sign_doc = SignDoc::new(&body, &auth_info, &chain_id, account.account_number)
+            .map_err(|e| anyhow!("sign doc: {e}"))?;
+        let tx_bytes = CwOrchSigner::sign(&wallet, sign_doc)?
+            .to_bytes()
+            .map_err(|e| anyhow!("encoding the tx: {e}"))?;
+        let hash = {
+            use sha2::Digest;
+            hex::encode_upper(sha2::Sha256::digest(&tx_bytes))
+        };
+        let unconfirmed = |reason: String| {
+            anyhow::Error::new(Unconfirmed {
+                hash: hash.clone(),
+                timeout_height,
+                reason,
+            })
+        };
+
+        // From here on the node may have the transaction: an error is not a "not sent".
+        use cosmrs::proto::cosmos::tx::v1beta1::{
+            service_client::ServiceClient, BroadcastMode, BroadcastTxRequest, GetTxRequest,
+        };
+        let mut client = ServiceClient::new(wallet.channel());
+        let broadcast = bounded_on(
+            &self.chain.daemon.rt_handle,
+            self.limits.call,
+            "broadcast",
+            client.broadcast_tx(BroadcastTxRequest {
+                tx_bytes,
+                mode: BroadcastMode::Sync.into(),
+            }),
+        );
+        let checked = match broadcast {
+            Ok(answer) => answer.into_inner().tx_response,
+            Err(e) => return Err(unconfirmed(format!("broadcast: {e:#}"))),
+        };
+        if let Some(checked) = checked {
+            if checked.code != 0 {
+                // Refused by the node's check before any block: no fee, no sequence used.
+                bail!(
+                    "the node refused the transaction (code {}): {}",
+                    checked.code,
+                    checked.raw_log
+                );
+            }
+        }
+
+        let until = std::time::Instant::now() + self.limits.confirm;
+        loop {
+            let found = bounded_on(
+                &self.chain.daemon.rt_handle,
+                self.limits.call,
+                "looking the transaction up",
+                client.get_tx(GetTxRequest { hash: hash.clone() }),
+            );
+            if let Ok(found) = found {
+                if let Some(response) = found.into_inner().tx_response {
+                    return tx_result(response, &info.gas_denom, fee, &hash);
+                }
+            }
+            // A block above the timeout height without it: it can never land, and it did not.
+            if self.block_height().is_ok_and(|h| h > timeout_height) {
+                return Err(anyhow::Error::new(Transport(format!(
+                    "transaction {hash} expired at height {timeout_height} without being included"
+                ))));
+            }
+            let now = std::time::Instant::now();
+            if now >= until {
+                return Err(unconfirmed(format!(
+                    "not found in a block within {} s",
+                    self.limits.confirm.as_secs()
+                )));
+            }
+            std::thread::sleep((until - now).min(Duration::from_secs(1)));
+        }
+    }
+
+    fn fee_denom(&self) -> String {
+        self.chain.fee_denom()
+    }
+
+    fn addresses(&self) -> Result<SuiteAddresses> {
+        self.chain.addresses()
+    }
+}
+
+/// What a block made of the transaction: its events and the fee charged (the `tx.fee` event,
+/// or the fee it carried: the SDK charges it whole, success or failure).
+fn tx_result(
+    response: cosmrs::proto::cosmos::base::abci::v1beta1::TxResponse,
+    fee_denom: &str,
+    fee_sent: u128,
+    hash: &str,
+) -> Result<TxOutcome> {
+    let code = response.code;
+    let raw_log = response.raw_log.clone();
+    let gas_used = u64::try_from(response.gas_used).unwrap_or_default();
+    let mut outcome = TxOutcome {
+        gas_used,
+        fee_paid: Uint128::new(fee_sent),
+        ..TxOutcome::default()
+    };
+    for event in response.events {
+        for attr in event.attributes {
+            let key = String::from_utf8_lossy(attr.key.as_ref()).into_owned();
+            let value = String::from_utf8_lossy(attr.value.as_ref()).into_owned();
+            if event.r#type == "tx" && key == "fee" {
+                outcome.fee_paid = parse_fee(&value, fee_denom)?;
+            }
+            outcome.attributes.push((event.r#type.clone(), key, value));
+        }
+    }
+    if code != 0 {
+        return Err(anyhow::Error::new(FailedOnChain {
+            hash: hash.to_string(),
+            gas_used,
+            fee_paid: outcome.fee_paid,
+            log: raw_log,
+        }));
+    }
+    Ok(outcome)
+}
+
 /// The keeper's chain on `network` (`local`, `osmo-test-5`, `osmosis-1`): a signing daemon with
 /// the key from the network's mnemonic variable, and the suite's addresses from `state_file`
 /// (default `spice-state-<network>.json`). Node overrides come from `deploy.toml` if present.
@@ -467,6 +827,7 @@ pub fn connect_keeper(
     state_file: Option<&Path>,
     config: Option<&Path>,
     mnemonic_env: Option<&str>,
+    limits: NodeLimits,
 ) -> Result<Box<dyn SuiteChain>> {
     let network = match network {
         "local" => Network::Local,
@@ -499,22 +860,66 @@ pub fn connect_keeper(
     }
     let state = DeployState::load_or_default(&state_path)?;
     let addresses = crate::addresses(&state)?;
-    let daemon = connect(
-        network,
-        &overrides,
-        mnemonic_env.unwrap_or(network.default_mnemonic_env()),
-    )?;
+    cap_cw_orch_waits();
+    let mnemonic_env = mnemonic_env.unwrap_or(network.default_mnemonic_env());
+    // cw-orch connects without a timeout: a node that accepts the connection and never
+    // answers would hold the keeper before its first round.
+    let (owned_overrides, owned_env) = (overrides.clone(), mnemonic_env.to_string());
+    let connecting = within(limits.call * 3, "connecting to the node", move || {
+        connect(network, &owned_overrides, &owned_env)
+    })?;
+    let chain = KeeperDaemon::new(
+        DaemonChain {
+            daemon: connecting?,
+            addresses: Some(addresses),
+        },
+        limits,
+    );
     // Keeping a suite recorded on one chain against a node of another sends to addresses that
     // mean something else there (or nothing).
-    let node_chain_id = daemon
-        .block_info()
+    let node = Node::new_async(chain.wallet().channel());
+    let node_chain_id = chain
+        .bounded("latest block", node._block_info())
         .with_context(|| format!("reading {}'s latest block", network.name()))?
         .chain_id;
     check_chain_id(&state.chain_id, &node_chain_id, &state_path)?;
-    Ok(Box::new(DaemonChain {
-        daemon,
-        addresses: Some(addresses),
-    }))
+    Ok(Box::new(chain))
+}
+
+/// Runs `f` on its own thread and waits at most `limit` for it; past that the thread is left
+/// to finish (or not) on its own and the caller gets a [`Transport`] error.
+fn within<T: Send + 'static>(
+    limit: Duration,
+    what: &str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> Result<T> {
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        // The receiver is gone once the wait is over: nothing left to tell.
+        tx.send(f()).ok();
+    });
+    rx.recv_timeout(limit).map_err(|_| {
+        anyhow::Error::new(Transport(format!(
+            "{what}: no answer within {} s",
+            limit.as_secs()
+        )))
+    })
+}
+
+/// cw-orch-daemon 0.29 polls for a transaction 50 times with a wait growing 1.6× per try (hours
+/// in all). The keeper confirms its own transactions ([`KeeperDaemon::execute`]); for any
+/// cw-orch path still taken these caps keep the wait to a few minutes: at most 10 polls, at
+/// most 10 s apart. Set values are left alone.
+pub fn cap_cw_orch_waits() {
+    use cw_orch::daemon::env::{BLOCK_TIME_MAX_ENV_NAME, MAX_TX_QUERIES_RETRY_ENV_NAME};
+    for (name, value) in [
+        (MAX_TX_QUERIES_RETRY_ENV_NAME, "10"),
+        (BLOCK_TIME_MAX_ENV_NAME, "10s"),
+    ] {
+        if std::env::var_os(name).is_none() {
+            std::env::set_var(name, value);
+        }
+    }
 }
 
 /// The state file's chain (when it records one) must be the node's.
@@ -600,6 +1005,116 @@ mod tests {
             "/injective.crypto.v1beta1.ethsecp256k1.PubKey"
         );
         assert_eq!(fixed.value.len(), 35, "the key bytes are untouched");
+    }
+
+    fn tx_response(
+        code: u32,
+        fee_event: Option<&str>,
+    ) -> cosmrs::proto::cosmos::base::abci::v1beta1::TxResponse {
+        use cosmrs::proto::tendermint::v0_34::abci::{Event, EventAttribute};
+        let mut events = vec![Event {
+            r#type: "wasm".into(),
+            attributes: vec![EventAttribute {
+                key: "bounty".into(),
+                value: "40".into(),
+                index: true,
+            }],
+        }];
+        if let Some(fee) = fee_event {
+            events.insert(
+                0,
+                Event {
+                    r#type: "tx".into(),
+                    attributes: vec![EventAttribute {
+                        key: "fee".into(),
+                        value: fee.to_string().into(),
+                        index: true,
+                    }],
+                },
+            );
+        }
+        cosmrs::proto::cosmos::base::abci::v1beta1::TxResponse {
+            code,
+            gas_used: 123_456,
+            raw_log: if code == 0 {
+                String::new()
+            } else {
+                "out of gas".into()
+            },
+            events,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_transaction_a_block_failed_reports_the_fee_it_was_charged() {
+        let err = tx_result(tx_response(11, Some("3750uosmo")), "uosmo", 9_999, "AB").unwrap_err();
+        let failed = err
+            .downcast_ref::<FailedOnChain>()
+            .expect("failed on chain");
+        assert_eq!(failed.fee_paid, Uint128::new(3_750));
+        assert_eq!(failed.gas_used, 123_456);
+        assert!(failed.log.contains("out of gas"));
+        // Without the fee event the fee the transaction carried is what the SDK charged.
+        let err = tx_result(tx_response(11, None), "uosmo", 9_999, "AB").unwrap_err();
+        assert_eq!(
+            err.downcast_ref::<FailedOnChain>().unwrap().fee_paid,
+            Uint128::new(9_999)
+        );
+        // Control: a success carries its events and the fee event's amount.
+        let ok = tx_result(tx_response(0, Some("3750uosmo")), "uosmo", 9_999, "AB").unwrap();
+        assert_eq!(ok.fee_paid, Uint128::new(3_750));
+        assert_eq!(ok.attribute("bounty"), Some("40"));
+    }
+
+    #[test]
+    fn a_call_that_never_answers_is_cut_at_its_timeout() {
+        let started = std::time::Instant::now();
+        let err = within(Duration::from_millis(50), "connecting", || {
+            std::thread::sleep(Duration::from_secs(5))
+        })
+        .unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(1));
+        assert!(crate::keeper::retry::is_transport(&err), "{err:#}");
+        assert!(within(Duration::from_secs(5), "quick", || 7).unwrap() == 7);
+
+        // As the daemon's runtime: Handle::block_on drives no timer on a current-thread one.
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_time()
+            .build()
+            .unwrap();
+        let started = std::time::Instant::now();
+        let err = bounded_on(rt.handle(), Duration::from_millis(50), "query", async {
+            tokio::time::sleep(Duration::from_secs(5)).await;
+            Ok::<_, anyhow::Error>(())
+        })
+        .unwrap_err();
+        assert!(started.elapsed() < Duration::from_secs(1));
+        assert!(err.to_string().contains("no answer within"), "{err:#}");
+    }
+
+    #[test]
+    fn cw_orchs_confirmation_wait_is_capped_unless_set() {
+        cap_cw_orch_waits();
+        assert_eq!(DaemonEnvVars::max_tx_query_retries(), 10);
+        assert_eq!(
+            DaemonEnvVars::max_block_time(),
+            Some(Duration::from_secs(10))
+        );
+    }
+
+    #[test]
+    fn the_embedded_keeper_fee_is_osmosis_gas_price_from_the_chain_info() {
+        // cw-orch prices osmosis-1 gas at 0.025 uosmo: ten times the 0.0025 once assumed.
+        let info: ChainInfoOwned = networks::OSMOSIS_1.into();
+        assert_eq!(info.gas_price, 0.025);
+        assert_eq!(osmosis_keeper_fee(), Coin::new(10_000u128, "uosmo"));
+        // The keeper's estimate and its signed fee come from the same gas price.
+        assert_eq!(
+            fee_for_gas(KEEPER_TX_GAS, info.gas_price),
+            gas_and_fee(KEEPER_TX_GAS, info.gas_price).1
+        );
     }
 
     #[test]

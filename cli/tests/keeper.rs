@@ -22,6 +22,10 @@ fn one_embedded_round_logs_a_json_line_per_decision_and_does_every_action() {
         "--json-log",
         "--price",
         "akt=5",
+        // Below osmosis-1's real price (10000uosmo, the default), so that every seeded bounty
+        // covers it and every action runs once.
+        "--embedded-fee",
+        "1000uosmo",
     ]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stderr}");

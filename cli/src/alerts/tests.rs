@@ -414,6 +414,9 @@ impl SuiteChain for FakeEscrow {
     fn sender(&self) -> String {
         String::new()
     }
+    fn fee_denom(&self) -> String {
+        "uosmo".into()
+    }
     fn block_height(&self) -> Result<u64> {
         Ok(self.height.get())
     }

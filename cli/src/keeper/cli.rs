@@ -9,9 +9,9 @@ use cosmwasm_std::Coin;
 use super::log::Logger;
 use super::policy::{parse_amount, parse_price, Policy};
 use super::retry::{RetryPolicy, StopFlag};
-use super::{run, KeeperConfig, Settings};
+use super::{run, KeeperConfig, Limits, Settings};
 use crate::chain::SuiteChain;
-use crate::embedded::{seed_keeper_work, EmbeddedChain, DEFAULT_FEE_UOSMO};
+use crate::embedded::{seed_keeper_work, EmbeddedChain};
 
 #[derive(clap::Args, Debug)]
 pub struct RunArgs {
@@ -61,11 +61,35 @@ pub struct RunArgs {
     /// Leases running dry within this many blocks are topped up (or alerted on).
     #[arg(long, default_value_t = 14_400)]
     pub top_up_horizon_blocks: u64,
+    /// A round stops reading and sending once this many seconds have passed since it began
+    /// (the rest waits for the next round); each call to the node is bounded too
+    /// (`--call-timeout-seconds`).
+    #[arg(long, default_value_t = 300)]
+    pub round_timeout_seconds: u64,
+    /// Longest wait for any one answer from the node (a query, a broadcast, one confirmation
+    /// poll), in seconds; a transaction's confirmation is awaited at most
+    /// `--confirm-timeout-seconds`.
+    #[arg(long, default_value_t = 20)]
+    pub call_timeout_seconds: u64,
+    /// How long a sent transaction's inclusion is awaited before its outcome is reported
+    /// `unknown` (it is then never sent again while it may still land).
+    #[arg(long, default_value_t = 60)]
+    pub confirm_timeout_seconds: u64,
+    /// Nothing is sent while the node's latest block is older than this (a stopped or
+    /// lagging node); real networks only.
+    #[arg(long, default_value_t = 60)]
+    pub max_block_age_seconds: u64,
+    /// Fee budget: once the fees of the last hour reach this (fee-denom base units, `50000`
+    /// or `50000uosmo`), nothing more is sent until the hour has passed. Unlimited when left
+    /// out.
+    #[arg(long)]
+    pub max_fees_per_hour: Option<String>,
     /// One JSON object per decision on stderr instead of text.
     #[arg(long)]
     pub json_log: bool,
-    /// `--network embedded` only: the fee its chain estimates for every transaction
-    /// (default 1000uosmo).
+    /// `--network embedded` only: the fee its chain estimates for every transaction (default:
+    /// 400,000 gas at osmosis-1's gas price in cw-orch's chain info, the price a real keeper
+    /// pays: 10000uosmo at 0.025).
     #[arg(long)]
     pub embedded_fee: Option<String>,
 }
@@ -75,10 +99,29 @@ impl RunArgs {
         let (min_profit, profit_denom) = parse_amount(&self.min_profit).context("--min-profit")?;
         let (max_duty_fee, duty_denom) =
             parse_amount(&self.max_duty_fee).context("--max-duty-fee")?;
-        if let (Some(a), Some(b)) = (&profit_denom, &duty_denom) {
-            if a != b {
-                bail!("--min-profit is in {a} but --max-duty-fee in {b}");
-            }
+        let budget = self
+            .max_fees_per_hour
+            .as_deref()
+            .map(|b| parse_amount(b).context("--max-fees-per-hour"))
+            .transpose()?;
+        let budget_denom = budget.as_ref().and_then(|(_, d)| d.clone());
+        let denoms: Vec<(&str, &String)> = [
+            ("--min-profit", &profit_denom),
+            ("--max-duty-fee", &duty_denom),
+            ("--max-fees-per-hour", &budget_denom),
+        ]
+        .into_iter()
+        .filter_map(|(flag, d)| d.as_ref().map(|d| (flag, d)))
+        .collect();
+        if let Some(((a_flag, a), (b_flag, b))) = denoms
+            .iter()
+            .zip(denoms.iter().skip(1))
+            .find(|((_, a), (_, b))| a != b)
+        {
+            bail!("{a_flag} is in {a} but {b_flag} in {b}");
+        }
+        if self.round_timeout_seconds == 0 || self.call_timeout_seconds == 0 {
+            bail!("--round-timeout-seconds and --call-timeout-seconds must be above 0");
         }
         let mut prices = std::collections::BTreeMap::new();
         for p in &self.prices {
@@ -91,7 +134,7 @@ impl RunArgs {
                 min_profit,
                 duties: !self.no_duties,
                 max_duty_fee,
-                amounts_denom: profit_denom.or(duty_denom),
+                amounts_denom: profit_denom.or(duty_denom).or(budget_denom),
             },
             retry: RetryPolicy {
                 max_retries: self.max_retries,
@@ -101,6 +144,13 @@ impl RunArgs {
             settings: Settings {
                 top_up_horizon_blocks: self.top_up_horizon_blocks,
                 ..Settings::default()
+            },
+            limits: Limits {
+                round_timeout: Duration::from_secs(self.round_timeout_seconds),
+                // The embedded chain's clock is its own; real nodes are held to the wall clock.
+                max_block_age: (self.network != "embedded")
+                    .then(|| Duration::from_secs(self.max_block_age_seconds)),
+                max_fees_per_hour: budget.map(|(amount, _)| amount),
             },
             once: self.once,
             interval: Duration::from_secs(self.interval_seconds),
@@ -115,7 +165,7 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
             Some(fee) => fee
                 .parse()
                 .map_err(|e| anyhow::anyhow!("--embedded-fee {fee:?}: {e}"))?,
-            None => cosmwasm_std::coin(DEFAULT_FEE_UOSMO, "uosmo"),
+            None => crate::network::osmosis_keeper_fee(),
         };
         let mut chain = EmbeddedChain::deploy(fee)?;
         let w = seed_keeper_work(&mut chain).context("seeding work")?;
@@ -138,6 +188,10 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
             args.state_file.as_deref(),
             args.config.as_deref(),
             args.mnemonic_env.as_deref(),
+            crate::network::NodeLimits {
+                call: Duration::from_secs(args.call_timeout_seconds),
+                confirm: Duration::from_secs(args.confirm_timeout_seconds),
+            },
         )?
     };
     check_amounts_denom(&config, &chain.fee_denom())?;

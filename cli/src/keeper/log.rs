@@ -47,6 +47,9 @@ pub enum TxResult {
     Refused,
     /// Transport failures until the retries ran out.
     Failed,
+    /// Handed to the node, fate not learnt in time: it may still land. Never sent again
+    /// while it can.
+    Unknown,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -103,6 +106,23 @@ impl TxReport {
     pub fn failed(error: String, attempts: u32) -> Self {
         TxReport {
             result: TxResult::Failed,
+            ..TxReport::refused(error, attempts)
+        }
+    }
+
+    /// A block included the transaction and the contract refused it there: the fee was paid.
+    pub fn failed_on_chain(failure: &crate::chain::FailedOnChain, attempts: u32) -> Self {
+        TxReport {
+            gas_used: failure.gas_used,
+            fee_paid: failure.fee_paid,
+            ..TxReport::refused(failure.to_string(), attempts)
+        }
+    }
+
+    /// Sent, with no answer on whether it went through.
+    pub fn unknown(error: String, attempts: u32) -> Self {
+        TxReport {
+            result: TxResult::Unknown,
             ..TxReport::refused(error, attempts)
         }
     }
@@ -219,6 +239,7 @@ impl Decision {
                 TxResult::Ok => "ok",
                 TxResult::Refused => "refused",
                 TxResult::Failed => "failed",
+                TxResult::Unknown => "unknown",
             };
             field("tx", result);
             field("gas", &tx.gas_used.to_string());

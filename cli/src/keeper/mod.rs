@@ -26,9 +26,18 @@
 //! sent when their fee is at most `--max-duty-fee`, or never with `--no-duties`. Every decision
 //! is one log line (see [`log`]).
 //!
-//! Reads and transactions that fail in transport (see [`retry::is_transport`]) are retried with
-//! exponential backoff, at most `--max-retries` times; a contract's refusal is logged and never
-//! retried.
+//! Reads that fail in transport (see [`retry::is_transport`]) are retried with exponential
+//! backoff, at most `--max-retries` times; a contract's refusal is logged and never retried. A
+//! transaction is sent again only when the account sequence shows the earlier send did not
+//! land: one that landed with its answer lost is reported `unknown`, one handed to the node
+//! without confirmation holds every send until it landed or its timeout height passed, and one
+//! a block failed logs the fee it was charged.
+//!
+//! Bounds ([`Limits`]): a round stops at `--round-timeout-seconds` (checked before every
+//! action, retry and send; each call to a node has its own timeout, see
+//! `network::KeeperDaemon`); nothing is sent while the node's latest block is older than
+//! `--max-block-age-seconds`; `--max-fees-per-hour` stops sending for the rest of the hour
+//! once the last hour's fees reach it.
 
 pub mod buyback;
 pub mod cli;
@@ -47,8 +56,8 @@ pub mod top_up;
 #[cfg(test)]
 mod tests;
 
-use std::collections::BTreeMap;
-use std::time::Duration;
+use std::collections::{BTreeMap, VecDeque};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use anyhow::{Context, Result};
 use cosmwasm_std::{Coin, Uint128};
@@ -56,7 +65,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::chain::{SuiteAddresses, SuiteChain, TxOutcome};
+use crate::chain::{FailedOnChain, SuiteAddresses, SuiteChain, TxOutcome, Unconfirmed};
 use log::{Decision, Logger, TxReport, TxResult, Verdict};
 use policy::Policy;
 use retry::{RetryPolicy, StopFlag};
@@ -292,8 +301,33 @@ pub struct KeeperConfig {
     pub policy: Policy,
     pub retry: RetryPolicy,
     pub settings: Settings,
+    pub limits: Limits,
     pub once: bool,
     pub interval: Duration,
+}
+
+/// Bounds on what one round may take and spend.
+#[derive(Clone, Debug)]
+pub struct Limits {
+    /// A round sends nothing more once this long has passed since it started (checked before
+    /// every read and send; each call to a node is bounded by the chain's own timeout).
+    pub round_timeout: Duration,
+    /// Nothing is sent while the node's latest block is older than this by the wall clock (a
+    /// node that stopped or fell behind). `None` on a chain without a wall clock (embedded).
+    pub max_block_age: Option<Duration>,
+    /// Fees paid (or, where the chain reports none, estimated) in the last hour, in fee-denom
+    /// base units, above which nothing more is sent until the hour has passed.
+    pub max_fees_per_hour: Option<Uint128>,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            round_timeout: Duration::from_secs(300),
+            max_block_age: None,
+            max_fees_per_hour: None,
+        }
+    }
 }
 
 /// The keeper's state across rounds.
@@ -302,8 +336,22 @@ pub struct Keeper {
     policy: Policy,
     retry: RetryPolicy,
     settings: Settings,
+    limits: Limits,
     memory: Memory,
     round: u64,
+    /// Fees of the last hour's transactions, oldest first.
+    fees: VecDeque<(Instant, Uint128)>,
+    /// A transaction handed to the node whose fate is not known yet.
+    in_flight: Option<InFlight>,
+}
+
+/// A sent transaction that may still land: nothing else is sent until it has (the account
+/// sequence moved past it) or it no longer can (the chain passed its timeout height).
+#[derive(Clone, Debug)]
+struct InFlight {
+    sequence: Option<u64>,
+    timeout_height: u64,
+    hash: String,
 }
 
 /// What one round decided, in order.
@@ -336,7 +384,9 @@ impl RoundReport {
     pub fn had_failures(&self) -> bool {
         self.decisions.iter().any(|d| {
             d.decision == Verdict::Error
-                || d.tx.as_ref().is_some_and(|t| t.result == TxResult::Failed)
+                || d.tx
+                    .as_ref()
+                    .is_some_and(|t| matches!(t.result, TxResult::Failed | TxResult::Unknown))
         })
     }
 }
@@ -356,8 +406,11 @@ impl Keeper {
             policy,
             retry,
             settings: config.settings.clone(),
+            limits: config.limits.clone(),
             memory: Memory::default(),
             round: 0,
+            fees: VecDeque::new(),
+            in_flight: None,
         })
     }
 
@@ -370,13 +423,74 @@ impl Keeper {
     ) -> RoundReport {
         self.round += 1;
         let mut report = RoundReport::default();
+        let deadline = Instant::now() + self.limits.round_timeout;
         for action in Action::ROUND {
             if stop.raised() {
                 break;
             }
-            self.run_action(chain, action, logger, stop, &mut report);
+            if Instant::now() >= deadline {
+                let d = Decision::new(self.round, 0, action, action.contract().name()).verdict(
+                    Verdict::Error,
+                    format!(
+                        "the round deadline ({} s) passed: the rest of the round is left to the \
+                         next",
+                        self.limits.round_timeout.as_secs()
+                    ),
+                );
+                logger.record(&d);
+                report.decisions.push(d);
+                break;
+            }
+            self.run_action(chain, action, logger, stop, deadline, &mut report);
         }
         report
+    }
+
+    /// Fees counted against `--max-fees-per-hour`: those of the last hour.
+    fn fees_this_hour(&mut self, now: Instant) -> Uint128 {
+        while self
+            .fees
+            .front()
+            .is_some_and(|(at, _)| now.duration_since(*at) >= Duration::from_secs(3_600))
+        {
+            self.fees.pop_front();
+        }
+        self.fees.iter().map(|(_, fee)| *fee).sum()
+    }
+
+    /// Why nothing may be sent now, if so: the node's latest block is stale, an earlier
+    /// transaction may still land, or the hour's fee budget would be exceeded by `fee`.
+    fn hold(&mut self, chain: &dyn SuiteChain, block_time: u64, height: u64) -> Option<String> {
+        if let Some(max_age) = self.limits.max_block_age {
+            let now = SystemTime::now()
+                .duration_since(UNIX_EPOCH)
+                .map(|d| d.as_secs())
+                .unwrap_or(0);
+            let age = now.saturating_sub(block_time);
+            if age > max_age.as_secs() {
+                return Some(format!(
+                    "the node's latest block (height {height}) is {age} s old, more than \
+                     --max-block-age-seconds {}: the node is stopped or behind, not sending",
+                    max_age.as_secs()
+                ));
+            }
+        }
+        if let Some(flight) = self.in_flight.clone() {
+            let landed = match (flight.sequence, chain.account_sequence()) {
+                (Some(before), Ok(Some(now))) => now > before,
+                _ => false,
+            };
+            if landed || height > flight.timeout_height {
+                self.in_flight = None;
+            } else {
+                return Some(format!(
+                    "transaction {} may still land (until height {}): nothing else is sent \
+                     before it has or can no longer",
+                    flight.hash, flight.timeout_height
+                ));
+            }
+        }
+        None
     }
 
     fn run_action(
@@ -385,6 +499,7 @@ impl Keeper {
         action: Action,
         logger: &mut Logger,
         stop: &StopFlag,
+        deadline: Instant,
         report: &mut RoundReport,
     ) {
         let contract = action.contract();
@@ -393,10 +508,11 @@ impl Keeper {
             logger.record(&d);
             report.decisions.push(d);
         };
-        let base = |height: u64| Decision::new(self.round, height, action, contract.name());
+        let round = self.round;
+        let base = |height: u64| Decision::new(round, height, action, contract.name());
 
         // Reads: the block, the pause flag, then the action's own queries.
-        let (reads, _) = self.retry.run(stop, || -> Result<_> {
+        let (reads, _) = self.retry.run_by(stop, Some(deadline), || -> Result<_> {
             let height = chain.block_height()?;
             let time = chain.block_time()?;
             let paused = !action.open_while_paused() && paused(&*chain, &address)?;
@@ -412,9 +528,9 @@ impl Keeper {
                 };
                 action.plan(&ctx, &mut self.memory)?
             };
-            Ok((height, paused, findings))
+            Ok((height, time, paused, findings))
         });
-        let (height, paused, findings) = match reads {
+        let (height, time, paused, findings) = match reads {
             Ok(r) => r,
             Err(e) => {
                 record(base(0).verdict(Verdict::Error, format!("reading: {e:#}")));
@@ -447,13 +563,31 @@ impl Keeper {
             if stop.raised() {
                 break;
             }
+            if Instant::now() >= deadline {
+                record(
+                    base(height)
+                        .target(candidate.target.clone())
+                        .work(&candidate.work)
+                        .verdict(Verdict::Error, "the round deadline passed: not sending"),
+                );
+                break;
+            }
+            if let Some(reason) = self.hold(&*chain, time, height) {
+                record(
+                    base(height)
+                        .target(candidate.target.clone())
+                        .work(&candidate.work)
+                        .verdict(Verdict::Error, reason),
+                );
+                continue;
+            }
             let mut d = base(height)
                 .target(candidate.target.clone())
                 .work(&candidate.work)
                 .bounty(&candidate.bounty);
-            let (simulation, _) = self
-                .retry
-                .run(stop, || chain.simulate(&address, &candidate.msg, &[]));
+            let (simulation, _) = self.retry.run_by(stop, Some(deadline), || {
+                chain.simulate(&address, &candidate.msg, &[])
+            });
             let simulation = match simulation {
                 Ok(simulation) => simulation,
                 Err(e) => {
@@ -504,19 +638,135 @@ impl Keeper {
                 record(d.verdict(Verdict::Skip, decision.reason));
                 continue;
             }
-            let (sent, attempts) = self
-                .retry
-                .run(stop, || chain.execute(&address, &candidate.msg, &[]));
-            let tx = match sent {
-                Ok(outcome) => {
-                    action.observe(&candidate, &outcome, &mut self.memory);
-                    TxReport::ok(&outcome, attempts, &candidate.bounty)
+            if let Some(budget) = self.limits.max_fees_per_hour {
+                let spent = self.fees_this_hour(Instant::now());
+                if spent.checked_add(fee.amount).map_or(true, |t| t > budget) {
+                    let resumes = self
+                        .fees
+                        .front()
+                        .map(|(at, _)| {
+                            let left = Duration::from_secs(3_600)
+                                .saturating_sub(Instant::now().duration_since(*at));
+                            format!("in {} min", left.as_secs().div_ceil(60))
+                        })
+                        .unwrap_or_else(|| "never at this fee".into());
+                    record(d.verdict(
+                        Verdict::Skip,
+                        format!(
+                            "fee budget: {spent}{denom} spent in the last hour, this {fee} would \
+                             pass --max-fees-per-hour {budget}{denom}; sending resumes {resumes}",
+                            denom = fee.denom
+                        ),
+                    ));
+                    continue;
                 }
-                Err(e) if retry::is_transport(&e) => TxReport::failed(format!("{e:#}"), attempts),
-                Err(e) => TxReport::refused(format!("{e:#}"), attempts),
-            };
+            }
+            let (tx, charged) = self.send(chain, action, &address, &candidate, stop, deadline);
+            self.fees
+                .push_back((Instant::now(), charged.unwrap_or(fee.amount)));
             d.tx = Some(tx);
             record(d.verdict(Verdict::Execute, decision.reason));
+        }
+    }
+
+    /// Sends `candidate` at most once per landing: a transport error is retried only when the
+    /// account sequence shows the earlier send did not land and the chain does not report it
+    /// handed to the node. Returns the report and the fee charged, when the chain says.
+    fn send(
+        &mut self,
+        chain: &mut dyn SuiteChain,
+        action: Action,
+        address: &str,
+        candidate: &Candidate,
+        stop: &StopFlag,
+        deadline: Instant,
+    ) -> (TxReport, Option<Uint128>) {
+        let (before, _) = self
+            .retry
+            .run_by(stop, Some(deadline), || chain.account_sequence());
+        let before = match before {
+            Ok(sequence) => sequence,
+            Err(e) => {
+                return (
+                    TxReport::failed(format!("reading the account sequence: {e:#}"), 0),
+                    Some(Uint128::zero()),
+                )
+            }
+        };
+        let mut attempts = 0;
+        loop {
+            attempts += 1;
+            let error = match chain.execute(address, &candidate.msg, &[]) {
+                Ok(outcome) => {
+                    action.observe(candidate, &outcome, &mut self.memory);
+                    // A chain without fees (embedded) reports 0: the estimate is counted.
+                    let charged = (!outcome.fee_paid.is_zero()).then_some(outcome.fee_paid);
+                    return (TxReport::ok(&outcome, attempts, &candidate.bounty), charged);
+                }
+                Err(e) => e,
+            };
+            if let Some(failure) = error
+                .chain()
+                .find_map(|e| e.downcast_ref::<FailedOnChain>())
+            {
+                return (
+                    TxReport::failed_on_chain(failure, attempts),
+                    Some(failure.fee_paid),
+                );
+            }
+            let unconfirmed = error.chain().find_map(|e| e.downcast_ref::<Unconfirmed>());
+            if unconfirmed.is_none() && !retry::is_transport(&error) {
+                return (
+                    TxReport::refused(format!("{error:#}"), attempts),
+                    Some(Uint128::zero()),
+                );
+            }
+            // The send may have landed: the sequence says whether a block took a transaction
+            // of this account since.
+            let after = chain.account_sequence();
+            let landed = matches!((before, &after), (Some(b), Ok(Some(a))) if *a > b);
+            if landed {
+                return (
+                    TxReport::unknown(
+                        format!(
+                            "{error:#}; the account sequence moved ({} → {}): a block took the \
+                             transaction, its result is unknown, it is not sent again",
+                            before.unwrap_or_default(),
+                            after.ok().flatten().unwrap_or_default()
+                        ),
+                        attempts,
+                    ),
+                    None,
+                );
+            }
+            if let Some(u) = unconfirmed {
+                self.in_flight = Some(InFlight {
+                    sequence: before,
+                    timeout_height: u.timeout_height,
+                    hash: u.hash.clone(),
+                });
+                return (
+                    TxReport::unknown(
+                        format!("{error:#}; not sent again while it may still land"),
+                        attempts,
+                    ),
+                    None,
+                );
+            }
+            if before.is_none() && after.is_err() {
+                // Neither sequence known: nothing proves the send did not land.
+                return (TxReport::unknown(format!("{error:#}"), attempts), None);
+            }
+            let delay = self.retry.delay(attempts);
+            if attempts > self.retry.max_retries
+                || Instant::now() + delay >= deadline
+                || !stop.sleep(delay)
+            {
+                return (
+                    TxReport::failed(format!("{error:#}"), attempts),
+                    Some(Uint128::zero()),
+                );
+            }
         }
     }
 }

@@ -88,14 +88,25 @@ impl RetryPolicy {
 
     /// Calls `f` until it succeeds, fails for a reason other than transport, the retries run
     /// out, or `stop` is raised while waiting. Returns the last result and the attempts made.
-    pub fn run<T>(&self, stop: &StopFlag, mut f: impl FnMut() -> Result<T>) -> (Result<T>, u32) {
+    pub fn run<T>(&self, stop: &StopFlag, f: impl FnMut() -> Result<T>) -> (Result<T>, u32) {
+        self.run_by(stop, None, f)
+    }
+
+    /// [`RetryPolicy::run`] that also gives up when the next wait would end past `deadline`.
+    pub fn run_by<T>(
+        &self,
+        stop: &StopFlag,
+        deadline: Option<Instant>,
+        mut f: impl FnMut() -> Result<T>,
+    ) -> (Result<T>, u32) {
         let mut attempts = 0;
         loop {
             attempts += 1;
             let result = f();
             match &result {
                 Err(e) if is_transport(e) && attempts <= self.max_retries => {
-                    if !stop.sleep(self.delay(attempts)) {
+                    let delay = self.delay(attempts);
+                    if deadline.is_some_and(|d| Instant::now() + delay >= d) || !stop.sleep(delay) {
                         return (result, attempts);
                     }
                 }

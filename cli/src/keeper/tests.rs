@@ -15,8 +15,10 @@ use spice_suite::{flows, AKT_DENOM, OSMO_DENOM, USDC_DENOM};
 use super::log::{Logger, TxResult, Verdict};
 use super::policy::Policy;
 use super::retry::{RetryPolicy, StopFlag};
-use super::{run, Action, Keeper, KeeperConfig, RoundReport, Settings};
-use crate::chain::{Simulation, SuiteAddresses, SuiteChain, Transport, TxOutcome};
+use super::{run, Action, Keeper, KeeperConfig, Limits, RoundReport, Settings};
+use crate::chain::{
+    FailedOnChain, Simulation, SuiteAddresses, SuiteChain, Transport, TxOutcome, Unconfirmed,
+};
 use crate::embedded::{seed_keeper_work, EmbeddedChain, SeededWork, DEFAULT_FEE_UOSMO};
 
 const FEE: u128 = DEFAULT_FEE_UOSMO;
@@ -35,6 +37,7 @@ fn config() -> KeeperConfig {
             max_delay: Duration::from_millis(4),
         },
         settings: Settings::default(),
+        limits: Limits::default(),
         once: true,
         interval: Duration::from_secs(3_600),
     }
@@ -895,4 +898,408 @@ fn amounts_in_another_unit_than_the_fee_are_refused_at_start() {
         (Uint128::new(1_500_000), Some("uosmo".to_string()))
     );
     assert_eq!(parse_amount("0").unwrap(), (Uint128::zero(), None));
+}
+
+/// How a [`Node`] misbehaves.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Fault {
+    None,
+    /// The latest block is this many seconds older than the wall clock.
+    StaleBy(u64),
+    /// Every read takes this many milliseconds.
+    SlowReads(u64),
+    /// The transaction lands, then the connection drops before the answer.
+    LandsThenDrops,
+    /// The transaction reaches the node, and its confirmation never comes.
+    NeverConfirmed,
+    /// A block includes the transaction and the contract fails there: the fee is charged.
+    FailsOnChain,
+}
+
+/// A node with an account sequence (one more per transaction a block took), a wall clock and
+/// one fault.
+struct Node {
+    inner: EmbeddedChain,
+    fault: Fault,
+    sequence: u64,
+    /// Calls to `execute` (sends).
+    executes: u32,
+}
+
+impl Node {
+    fn new(inner: EmbeddedChain, fault: Fault) -> Self {
+        Node {
+            inner,
+            fault,
+            sequence: 0,
+            executes: 0,
+        }
+    }
+
+    fn now() -> u64 {
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs()
+    }
+}
+
+impl SuiteChain for Node {
+    fn sender(&self) -> String {
+        self.inner.sender()
+    }
+    fn block_height(&self) -> Result<u64> {
+        if let Fault::SlowReads(ms) = self.fault {
+            std::thread::sleep(Duration::from_millis(ms));
+        }
+        self.inner.block_height()
+    }
+    fn block_time(&self) -> Result<u64> {
+        match self.fault {
+            Fault::StaleBy(secs) => Ok(Node::now() - secs),
+            _ => Ok(Node::now() - 3),
+        }
+    }
+    fn query(&self, contract: &str, msg: &Value) -> Result<Value> {
+        if let Fault::SlowReads(ms) = self.fault {
+            std::thread::sleep(Duration::from_millis(ms));
+        }
+        self.inner.query(contract, msg)
+    }
+    fn execute(&mut self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<TxOutcome> {
+        self.executes += 1;
+        match self.fault {
+            Fault::LandsThenDrops => {
+                self.sequence += 1;
+                self.inner.execute(contract, msg, funds)?;
+                Err(transport("reading the broadcast's answer"))
+            }
+            Fault::NeverConfirmed => Err(anyhow::Error::new(Unconfirmed {
+                hash: format!("HASH{}", self.executes),
+                timeout_height: self.inner.block_height()? + 10,
+                reason: "not found in 60 s".into(),
+            })),
+            Fault::FailsOnChain => {
+                self.sequence += 1;
+                Err(anyhow::Error::new(FailedOnChain {
+                    hash: "FAILED".into(),
+                    gas_used: 90_000,
+                    fee_paid: Uint128::new(FEE),
+                    log: "out of gas".into(),
+                }))
+            }
+            _ => {
+                self.sequence += 1;
+                self.inner.execute(contract, msg, funds)
+            }
+        }
+    }
+    fn balance(&self, address: &str, denom: &str) -> Result<Uint128> {
+        self.inner.balance(address, denom)
+    }
+    fn simulate(&mut self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<Simulation> {
+        self.inner.simulate(contract, msg, funds)
+    }
+    fn fee_denom(&self) -> String {
+        self.inner.fee_denom()
+    }
+    fn addresses(&self) -> Result<SuiteAddresses> {
+        self.inner.addresses()
+    }
+    fn account_sequence(&self) -> Result<Option<u64>> {
+        Ok(Some(self.sequence))
+    }
+}
+
+fn limited(limits: Limits) -> KeeperConfig {
+    KeeperConfig { limits, ..config() }
+}
+
+#[test]
+fn a_node_whose_blocks_stopped_is_sent_nothing() {
+    let config = limited(Limits {
+        max_block_age: Some(Duration::from_secs(60)),
+        ..Limits::default()
+    });
+    let (chain, _) = seeded();
+    let mut stale = Node::new(chain, Fault::StaleBy(600));
+    let mut k = keeper(&stale, &config);
+    let report = round(&mut k, &mut stale);
+    assert_eq!(report.sent(), 0);
+    assert_eq!(stale.executes, 0);
+    let held: Vec<_> = report
+        .decisions
+        .iter()
+        .filter(|d| d.reason.contains("--max-block-age-seconds 60"))
+        .collect();
+    assert!(!held.is_empty(), "{report:#?}");
+    assert!(held.iter().all(|d| d.decision == Verdict::Error));
+    assert!(report.had_failures());
+
+    // Control: the same work on a node with a fresh block is sent.
+    let (chain, _) = seeded();
+    let mut fresh = Node::new(chain, Fault::None);
+    let mut k = keeper(&fresh, &config);
+    let report = round(&mut k, &mut fresh);
+    assert!(report.accepted() > 0, "{report:#?}");
+    assert_eq!(fresh.executes as usize, report.sent());
+}
+
+#[test]
+fn a_slow_node_cannot_hold_a_round_past_its_deadline() {
+    let config = limited(Limits {
+        round_timeout: Duration::from_millis(300),
+        ..Limits::default()
+    });
+    let (chain, _) = seeded();
+    let mut slow = Node::new(chain, Fault::SlowReads(40));
+    let mut k = keeper(&slow, &config);
+    let started = std::time::Instant::now();
+    let report = round(&mut k, &mut slow);
+    // The deadline is checked before each read and send: at most one action's reads pass it.
+    assert!(
+        started.elapsed() < Duration::from_secs(3),
+        "{:?}",
+        started.elapsed()
+    );
+    let last = report.decisions.last().unwrap();
+    assert_eq!(last.decision, Verdict::Error, "{last:#?}");
+    assert!(last.reason.contains("deadline"), "{last:#?}");
+    assert!(report.decisions.len() < 20, "the round stopped early");
+
+    // Control: with time enough the same slow node gets its whole round.
+    let config = limited(Limits::default());
+    let (chain, _) = seeded();
+    let mut slow = Node::new(chain, Fault::SlowReads(1));
+    let mut k = keeper(&slow, &config);
+    let report = round(&mut k, &mut slow);
+    assert!(!report
+        .decisions
+        .iter()
+        .any(|d| d.reason.contains("deadline")));
+    assert!(report.accepted() > 0);
+}
+
+#[test]
+fn a_transaction_that_landed_before_the_connection_dropped_is_never_sent_twice() {
+    let (chain, _) = seeded();
+    let mut node = Node::new(chain, Fault::LandsThenDrops);
+    let mut k = keeper(&node, &config());
+    let report = round(&mut k, &mut node);
+    let sent: Vec<_> = report.decisions.iter().filter(|d| d.tx.is_some()).collect();
+    assert!(!sent.is_empty());
+    // One send per decision: the sequence showed each landed, none was resent.
+    assert_eq!(node.executes as usize, sent.len());
+    for d in &sent {
+        let tx = d.tx.as_ref().unwrap();
+        assert_eq!(tx.result, TxResult::Unknown, "{d:#?}");
+        assert_eq!(tx.attempts, 1);
+        assert!(tx.error.as_deref().unwrap().contains("sequence moved"));
+    }
+    assert!(report.had_failures(), "an unknown outcome is reported");
+
+    // The work did happen: the next round, on a healthy connection, finds none of it again.
+    node.fault = Fault::None;
+    let first: Vec<_> = sent.iter().map(|d| (d.action, d.target.clone())).collect();
+    let next = round(&mut k, &mut node);
+    for d in next.decisions.iter().filter(|d| d.tx.is_some()) {
+        assert!(
+            !first.contains(&(d.action, d.target.clone())) || d.action == Action::FinalizeEpoch,
+            "sent again: {d:#?}"
+        );
+    }
+
+    // Control: a transport failure before anything landed (sequence unchanged) is retried.
+    let (chain, _) = seeded();
+    let mut chain = Faulty::new(chain);
+    chain.execute_failures = 1;
+    let mut k = keeper(&chain, &config());
+    let report = round(&mut k, &mut chain);
+    let harvest = &decisions_of(&report, Action::Harvest)[0];
+    assert_eq!(harvest.tx.as_ref().unwrap().attempts, 2);
+    assert_eq!(harvest.tx.as_ref().unwrap().result, TxResult::Ok);
+}
+
+#[test]
+fn an_unconfirmed_transaction_holds_every_send_until_it_can_no_longer_land() {
+    let (chain, _) = seeded();
+    let mut node = Node::new(chain, Fault::NeverConfirmed);
+    let mut k = keeper(&node, &config());
+    let report = round(&mut k, &mut node);
+    // The first send is unconfirmed; nothing else is sent while it may land.
+    assert_eq!(node.executes, 1, "{report:#?}");
+    let sent: Vec<_> = report.decisions.iter().filter(|d| d.tx.is_some()).collect();
+    assert_eq!(sent.len(), 1);
+    assert_eq!(sent[0].tx.as_ref().unwrap().result, TxResult::Unknown);
+    assert!(report
+        .decisions
+        .iter()
+        .any(|d| d.reason.contains("HASH1 may still land")));
+
+    // Past its timeout height it can no longer land: sending resumes.
+    node.fault = Fault::None;
+    node.inner.app_mut().update_block(|b| b.height += 11);
+    let next = round(&mut k, &mut node);
+    assert!(next.accepted() > 0, "{next:#?}");
+    assert!(!next
+        .decisions
+        .iter()
+        .any(|d| d.reason.contains("may still land")));
+}
+
+#[test]
+fn a_transaction_that_failed_on_chain_logs_the_fee_it_paid() {
+    let (chain, _) = seeded();
+    let mut node = Node::new(chain, Fault::FailsOnChain);
+    let mut k = keeper(&node, &config());
+    let report = round(&mut k, &mut node);
+    let harvest = &decisions_of(&report, Action::Harvest)[0];
+    let tx = harvest.tx.as_ref().unwrap();
+    assert_eq!(tx.result, TxResult::Refused);
+    assert_eq!(tx.fee_paid, Uint128::new(FEE));
+    assert_eq!(tx.gas_used, 90_000);
+    assert_eq!(tx.attempts, 1, "a failure on chain is never retried");
+    assert!(harvest.to_line().contains(&format!("fee_paid={FEE}")));
+}
+
+#[test]
+fn the_fee_budget_stops_sending_for_the_rest_of_the_hour() {
+    // Room for two transactions at the embedded chain's fee.
+    let config = limited(Limits {
+        max_fees_per_hour: Some(Uint128::new(2 * FEE + FEE / 2)),
+        ..Limits::default()
+    });
+    let (mut chain, _) = seeded();
+    let mut k = keeper(&chain, &config);
+    let report = round(&mut k, &mut chain);
+    assert_eq!(report.sent(), 2, "{report:#?}");
+    let held: Vec<_> = report
+        .decisions
+        .iter()
+        .filter(|d| d.reason.contains("--max-fees-per-hour 2500uosmo"))
+        .collect();
+    assert!(!held.is_empty());
+    assert!(held
+        .iter()
+        .all(|d| d.decision == Verdict::Skip && d.tx.is_none()));
+    assert!(held[0].reason.contains("2000uosmo spent in the last hour"));
+    assert!(held[0].reason.contains("resumes in 60 min"));
+    // The next round, within the hour, sends nothing either.
+    let next = round(&mut k, &mut chain);
+    assert_eq!(next.sent(), 0);
+
+    // Control: without a budget the same round sends more than two.
+    let (mut chain, _) = seeded();
+    let mut k = keeper(&chain, &self::config());
+    assert!(round(&mut k, &mut chain).sent() > 2);
+}
+
+/// The vault with the native strategy: no confirmed revenue in its books, validator rewards
+/// in the distribution module that only a `harvest` (its simulation) shows.
+struct NativeVault {
+    inner: EmbeddedChain,
+    /// What a simulated harvest's withdrawals would pay the keeper (`None`: nothing accrued,
+    /// the vault refuses).
+    reward_bounty: Option<Coin>,
+    harvests: u32,
+}
+
+impl NativeVault {
+    fn is_vault(&self, contract: &str) -> bool {
+        self.inner.addresses().unwrap().staking_vault == contract
+    }
+}
+
+impl SuiteChain for NativeVault {
+    fn sender(&self) -> String {
+        self.inner.sender()
+    }
+    fn block_height(&self) -> Result<u64> {
+        self.inner.block_height()
+    }
+    fn block_time(&self) -> Result<u64> {
+        self.inner.block_time()
+    }
+    fn query(&self, contract: &str, msg: &Value) -> Result<Value> {
+        let mut answer = self.inner.query(contract, msg)?;
+        if self.is_vault(contract) && msg.get("status").is_some() {
+            answer["strategy"] = "native".into();
+            answer["books"]["revenue_pending"] = "0".into();
+        }
+        Ok(answer)
+    }
+    fn execute(&mut self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<TxOutcome> {
+        if self.is_vault(contract) && msg.get("harvest").is_some() {
+            self.harvests += 1;
+        }
+        self.inner.execute(contract, msg, funds)
+    }
+    fn balance(&self, address: &str, denom: &str) -> Result<Uint128> {
+        self.inner.balance(address, denom)
+    }
+    fn simulate(&mut self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<Simulation> {
+        if self.is_vault(contract) && msg.get("harvest").is_some() {
+            let Some(bounty) = &self.reward_bounty else {
+                anyhow::bail!("execute wasm contract failed: Nothing to harvest");
+            };
+            let t = |k: &str, v: String| ("transfer".to_string(), k.to_string(), v);
+            return Ok(Simulation {
+                fee: coin(FEE, OSMO_DENOM),
+                attributes: Some(vec![
+                    t("recipient", self.inner.sender()),
+                    t("sender", contract.to_string()),
+                    t("amount", bounty.to_string()),
+                ]),
+            });
+        }
+        self.inner.simulate(contract, msg, funds)
+    }
+    fn fee_denom(&self) -> String {
+        self.inner.fee_denom()
+    }
+    fn addresses(&self) -> Result<SuiteAddresses> {
+        self.inner.addresses()
+    }
+}
+
+#[test]
+fn native_validator_rewards_are_harvested_though_no_revenue_is_pending() {
+    // 600 uakt at 5 uosmo each covers the 1,000 uosmo fee.
+    let (chain, _) = seeded();
+    let mut vault = NativeVault {
+        inner: chain,
+        reward_bounty: Some(coin(600, AKT_DENOM)),
+        harvests: 0,
+    };
+    let mut k = keeper(&vault, &config());
+    let report = round(&mut k, &mut vault);
+    let harvest = &decisions_of(&report, Action::Harvest)[0];
+    assert_eq!(harvest.decision, Verdict::Execute, "{harvest:#?}");
+    assert!(harvest.work.as_deref().unwrap().contains("native strategy"));
+    assert_eq!(harvest.bounty, Some(format!("600{AKT_DENOM}")));
+    assert_eq!(vault.harvests, 1);
+
+    // Control: nothing accrued, the vault refuses the simulation: nothing is sent.
+    let (chain, _) = seeded();
+    let mut vault = NativeVault {
+        inner: chain,
+        reward_bounty: None,
+        harvests: 0,
+    };
+    let mut k = keeper(&vault, &config());
+    let report = round(&mut k, &mut vault);
+    let harvest = &decisions_of(&report, Action::Harvest)[0];
+    assert_eq!(harvest.decision, Verdict::Skip, "{harvest:#?}");
+    assert!(harvest.reason.contains("Nothing to harvest"));
+    assert_eq!(vault.harvests, 0);
+    // And rewards worth less than the fee are not worth a transaction.
+    let (chain, _) = seeded();
+    let mut vault = NativeVault {
+        inner: chain,
+        reward_bounty: Some(coin(100, AKT_DENOM)),
+        harvests: 0,
+    };
+    let mut k = keeper(&vault, &config());
+    round(&mut k, &mut vault);
+    assert_eq!(vault.harvests, 0);
 }
