@@ -491,9 +491,6 @@ impl SuiteChain for FakeEscrow {
     fn simulate(&mut self, _: &str, _: &Value, _: &[Coin]) -> Result<crate::chain::Simulation> {
         bail!("read only")
     }
-    fn fee_denom(&self) -> String {
-        "uosmo".into()
-    }
 }
 
 /// Records what it was given; refuses the first `refuse` sends.
