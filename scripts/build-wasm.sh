@@ -195,8 +195,7 @@ wasm_rustflags() {
   printf '%s' "${flags[*]}"
 }
 
-# Builds one package of the manifest at $1 as a cdylib (the crates declare rlib only, see
-# contracts/*/Cargo.toml).
+# Runs cargo build for one package of the manifest at $1.
 cargo_wasm_build() {
   local manifest="$1" package="$2"
   local env_args=(
@@ -209,7 +208,7 @@ cargo_wasm_build() {
   (
     cd "$(dirname "$manifest")"
     env -u RUSTFLAGS -u CARGO_BUILD_RUSTFLAGS "${env_args[@]}" \
-      "$CARGO_BIN" rustc --release --lib --crate-type cdylib --target "$WASM_TARGET" \
+      "$CARGO_BIN" build --release --lib --target "$WASM_TARGET" \
       --target-dir "$TARGET_DIR" --manifest-path "$manifest" -p "$package" \
       "${BUILD_STD_ARGS[@]}" "${CARGO_EXTRA_ARGS[@]}"
   )
@@ -235,6 +234,7 @@ discover_contracts() {
       in_pkg && /^name[[:space:]]*=/ { gsub(/.*=[[:space:]]*"|".*/, ""); print; exit }
     ' "$manifest")"
     [ -n "$name" ] || die "$manifest: no [package] name"
+    grep -q '"cdylib"' "$manifest" || die "$manifest: [lib] crate-type must include \"cdylib\""
     printf '%s %s\n' "$name" "$manifest"
   done
 }

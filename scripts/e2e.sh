@@ -44,8 +44,9 @@ cli_checks() {
   # retries a silent node for minutes.
   spice() { timeout --foreground --kill-after=10 "$(bound 300)" "$ROOT/target/debug/spice" "$@"; }
   log "spice CLI: deploy, re-deploy, status, keeper (cw-orch daemon, real transactions)"
-  # The same build as scripts/test.sh's `cargo test --workspace`: nothing to do after it (a
-  # `-p spice-cli` build unifies features differently and would rebuild half the workspace).
+  # The same build as scripts/test.sh's `cargo test --workspace` (nothing to do after it): a
+  # `-p spice-cli` build unifies features differently, recompiles the contracts into the same
+  # unhashed cdylib/rlib paths and leaves the workspace's crates linking a stale rlib.
   timeout --foreground "$(bound 900)" cargo test --workspace --locked --no-run --quiet
   rm -f "$state"
   spice deploy --network local --config "$ROOT/scripts/e2e/deploy-local.toml" --state "$state"
