@@ -1220,6 +1220,70 @@ pub fn staking_vault(results: &mut Results, missing: &mut Vec<String>) -> anyhow
         r,
     );
 
+    // The sunset (AEP-79) on the same vault: governance sets it with the shortest lead (21
+    // days of unbonding + the 3-day margin), so the unbond starts at once; a keeper instructs
+    // the operator to undelegate the 499,000 AKT staked; AKT at home is routed to buyback-burn;
+    // then new proceeds go straight to buyback-burn under the direct_buyback fallback.
+    let lead = 24 * 86_400u64;
+    let at = c.block_time().seconds() + lead;
+    let r = exec(
+        &mut c,
+        &owner,
+        json!({ "set_sunset": { "at": at, "unbond_lead_seconds": lead, "principal_to": "buyback" } }),
+        &[],
+    );
+    step("set_sunset (owner)", "", r);
+    let r = exec(&mut c, &keeper, json!({ "begin_sunset_unbond": {} }), &[]);
+    step(
+        "begin_sunset_unbond",
+        "operator strategy: the instruction is state + event",
+        r,
+    );
+    let r = exec(
+        &mut c,
+        &addr("treasury"),
+        json!({ "deposit": {} }),
+        &coins(1_000, AKT_DENOM),
+    );
+    step("deposit (AKT at home, sunset)", "", r);
+    c.set_balance(&address, vec![coin(1_000, AKT_DENOM)]);
+    let r = exec(
+        &mut c,
+        &keeper,
+        json!({ "route_sunset_principal": {} }),
+        &[],
+    );
+    step(
+        "route_sunset_principal",
+        "to buyback-burn; bank send not executed",
+        r,
+    );
+    let r = exec(
+        &mut c,
+        &owner,
+        json!({ "set_fallback": { "mode": "direct_buyback" } }),
+        &[],
+    );
+    step("set_fallback direct_buyback (owner)", "", r);
+    let r = exec(
+        &mut c,
+        &addr("treasury"),
+        json!({ "deposit": {} }),
+        &coins(1_000_000, "uosmo"),
+    );
+    step("deposit (proceeds, fallback)", "", r);
+    let r = exec(
+        &mut c,
+        &keeper,
+        json!({ "forward_proceeds": { "denom": "uosmo" } }),
+        &[],
+    );
+    step(
+        "forward_proceeds",
+        "to buyback-burn; bank send not executed",
+        r,
+    );
+
     // Native strategy: harvest withdraws the rewards, and its reply pays out what arrived.
     if let Err(e) = staking_vault_native(&mut step) {
         missing.push(format!("staking_vault native harvest: {e:#}"));

@@ -695,6 +695,28 @@ fn vault_refuses_malformed_input() {
             exact(VaultError::NoFallback),
         ),
         bad(
+            "set_fallback osmo_staking without validators",
+            &owner,
+            &VaultMsg::SetFallback {
+                mode: Some(staking_vault::state::FallbackMode::OsmoStaking { validators: vec![] }),
+            },
+            vec![],
+            exact(VaultError::ValidatorCount { count: 0, max: 10 }),
+        ),
+        bad(
+            "set_fallback osmo_staking with a 10 KB validator",
+            &owner,
+            &VaultMsg::SetFallback {
+                mode: Some(staking_vault::state::FallbackMode::OsmoStaking {
+                    validators: vec!["v".repeat(TEN_KB)],
+                }),
+            },
+            vec![],
+            like::<VaultError>("InvalidValidator", |e| {
+                matches!(e, VaultError::InvalidValidator { .. })
+            }),
+        ),
+        bad(
             "cancel_sunset without a sunset",
             &owner,
             &VaultMsg::CancelSunset {},

@@ -168,7 +168,11 @@ export type PrincipalToMsg = "buyback" | {
     address: string;
   };
 } | "hold";
-export type FallbackMode = "direct_buyback";
+export type FallbackMode = "direct_buyback" | {
+  osmo_staking: {
+    validators: string[];
+  };
+};
 export type Action = {
   transfer_ownership: {
     expiry?: Expiration | null;

@@ -337,6 +337,9 @@ pub enum ContractError {
     #[error("no fallback forwards proceeds (set_fallback direct_buyback first)")]
     NoFallback,
 
+    #[error("native unbonding entry {id} of {amount} is still open: settle it before the staking denom changes")]
+    UnbondingEntryOpen { id: u64, amount: Uint128 },
+
     #[error("no proceeds of {denom} waiting")]
     NothingToForward { denom: String },
 

@@ -254,8 +254,11 @@ pub enum ExecuteMsg {
     /// `returned`, matured native unbondings settled first) goes where the sunset says.
     #[serde(deserialize_with = "spice_types::msg_fields::no_fields")]
     RouteSunsetPrincipal {},
-    /// Owner: what new proceeds do instead of becoming staked AKT (`direct_buyback`), or
-    /// `null` to convert them to AKT again.
+    /// Owner: what new proceeds do instead of becoming staked AKT: `direct_buyback`
+    /// (forwarded to buyback-burn), `osmo_staking { validators }` (only while the books hold
+    /// no AKT: the staking denom becomes the chain's bond denom, OSMO, and the strategy native
+    /// over the validators; the books restart in OSMO and a finished sunset is retired), or
+    /// `null` to convert them to the staking denom again.
     SetFallback { mode: Option<FallbackMode> },
     /// Anyone (a keeper), under the `direct_buyback` fallback: every waiting proceeds coin of
     /// `denom` goes to the revenue recipient (buyback-burn).

@@ -213,11 +213,27 @@ impl PrincipalTo {
 
 /// What new proceeds do instead of becoming staked AKT (governance's fallback).
 #[cw_serde]
-#[derive(Copy, Eq)]
+#[derive(Eq)]
 pub enum FallbackMode {
     /// `convert` is refused; `forward_proceeds` sends each denom's waiting proceeds to the
     /// revenue recipient (buyback-burn), which swaps them under its own TWAP guard and caps.
     DirectBuyback,
+    /// Staking that does not depend on Akash: the staking denom becomes the chain's bond denom
+    /// (OSMO on Osmosis) and the strategy `native` over `validators` (equal weights). Allowed
+    /// only while the books hold no AKT; the switch retires a sunset that has done its work and
+    /// starts the books afresh in the new denom (see `execute::sunset::set_fallback`). From
+    /// then on `convert` (proceeds → OSMO along routes ending in OSMO, under the TWAP guard;
+    /// OSMO proceeds need no swap), `stake` and `harvest` run unchanged.
+    OsmoStaking { validators: Vec<String> },
+}
+
+impl FallbackMode {
+    pub fn name(&self) -> &'static str {
+        match self {
+            FallbackMode::DirectBuyback => "direct_buyback",
+            FallbackMode::OsmoStaking { .. } => "osmo_staking",
+        }
+    }
 }
 
 /// The governed end of AKT staking (AEP-79: at Akash's cutover `at`, stake still on Akash

@@ -6,7 +6,7 @@ use spice_types::{
 use crate::contract::{CONTRACT_NAME, CONTRACT_VERSION, TAG};
 use crate::error::ContractError;
 use crate::msg::{ConfigUpdate, InstantiateMsg, MigrateMsg, StrategyMsg};
-use crate::state::{Config, OperatorStrategy, Strategy, BOOKS, CONFIG};
+use crate::state::{Books, Config, OperatorStrategy, Strategy, BOOKS, CONFIG};
 
 pub const MAX_SLIPPAGE_PERCENT: u64 = 10;
 pub const MAX_KEEPER_BOUNTY_BPS: u16 = 500;
@@ -350,21 +350,7 @@ pub fn update(
     )?;
     if config.akt_denom != current.akt_denom {
         // The books count AKT in the old denom: a new denom would orphan every bucket.
-        let b = BOOKS.load(deps.storage)?;
-        let held = [
-            b.pending,
-            b.transferring,
-            b.at_operator,
-            b.staked,
-            b.unbonding,
-            b.returned,
-            b.revenue_pending,
-            b.returns_arrived,
-            b.rewards_arrived,
-            b.unbond_requested,
-        ]
-        .iter()
-        .try_fold(Uint128::zero(), |acc, x| acc.checked_add(*x))?;
+        let held = denom_held(&BOOKS.load(deps.storage)?)?;
         if !held.is_zero() {
             return Err(ContractError::AktDenomInUse {
                 akt_denom: current.akt_denom,
@@ -390,6 +376,27 @@ pub fn update(
             .add_attribute("convert_epoch_cap", config.convert_epoch_cap)
             .add_attribute("max_daily_loss", config.max_daily_loss.to_string()),
     ))
+}
+
+/// What the books still hold of the staking denom: at home, away (staked, unbonding, in
+/// flight), arrived and unconfirmed, asked back, or revenue not yet harvested. While it is not
+/// zero the staking denom is frozen (`update_config { akt_denom }`, `set_fallback
+/// osmo_staking`).
+pub fn denom_held(b: &Books) -> Result<Uint128, ContractError> {
+    Ok([
+        b.pending,
+        b.transferring,
+        b.at_operator,
+        b.staked,
+        b.unbonding,
+        b.returned,
+        b.revenue_pending,
+        b.returns_arrived,
+        b.rewards_arrived,
+        b.unbond_requested,
+    ]
+    .iter()
+    .try_fold(Uint128::zero(), |acc, x| acc.checked_add(*x))?)
 }
 
 pub fn migrate(deps: DepsMut, _msg: MigrateMsg) -> Result<Response, ContractError> {

@@ -67,7 +67,10 @@ pub fn plan(
     if limit == Some(Uint128::zero()) {
         return Err(ContractError::ZeroLimit);
     }
-    if crate::state::FALLBACK.may_load(deps.storage)?.is_some() {
+    // `osmo_staking` re-pointed the staking denom: converting into it is its whole point.
+    if crate::state::FALLBACK.may_load(deps.storage)?
+        == Some(crate::state::FallbackMode::DirectBuyback)
+    {
         return Err(ContractError::FallbackDirectBuyback);
     }
     // No AKT is bought once the sunset's unbond has started.

@@ -9,6 +9,7 @@
 //! | from `at − lead` | — | `convert` and `stake` refused (`SunsetStarted`); the sunset can no longer be delayed or cancelled |
 //! | from `at − lead` | anyone | `begin_sunset_unbond`: native undelegates everything staked; operator: `unbond_requested` = everything staked, the operator confirms through the bounded reports (`confirm_undelegation`, `receive_return`, `confirm_returned`) |
 //! | as AKT comes home | anyone | `sync` / `harvest` as always (late rewards still go to buyback); `route_sunset_principal`: `pending + returned` (matured native entries settled first) to buyback-burn (it swaps under its own TWAP guard and caps) or the treasury, or refused for `hold` |
+//! | once nothing of AKT is left in the books | owner | `set_fallback { mode: direct_buyback }`: new proceeds to buyback-burn (`forward_proceeds`); or `osmo_staking { validators }`: new proceeds converted to OSMO and staked natively, rewards harvested to buyback-burn (see [`set_fallback`]) |
 
 use cosmwasm_std::{coins, BankMsg, Deps, DepsMut, Env, MessageInfo, Order, Response, Uint128};
 use spice_types::spice_event;
@@ -16,13 +17,13 @@ use spice_types::spice_event;
 use crate::contract::TAG;
 use crate::error::ContractError;
 use crate::execute::books::{self, backed_by_bank, max_apr, record, Transition};
-use crate::execute::config::MAX_UNBONDINGS;
+use crate::execute::config::{denom_held, validate_strategy, MAX_UNBONDINGS};
 use crate::execute::principal::undelegate_native;
 use crate::execute::sync::{akt_surplus, settle_matured, MATURITY_MARGIN_SECONDS};
-use crate::msg::{PrincipalToMsg, SunsetPhase, SunsetStatusResponse};
+use crate::msg::{PrincipalToMsg, StrategyMsg, SunsetPhase, SunsetStatusResponse};
 use crate::state::{
-    FallbackMode, PrincipalTo, Strategy, Sunset, BOOKS, CONFIG, FALLBACK, PROCEEDS, SUNSET,
-    UNBONDINGS,
+    Books, FallbackMode, PrincipalTo, Strategy, Sunset, WeightedValidator, BOOKS, CONFIG, FALLBACK,
+    HELD, PROCEEDS, ROUTES, SUNSET, UNBONDINGS,
 };
 
 /// Time on top of the unbonding period for the operator to undelegate, the return transfer
@@ -337,6 +338,31 @@ pub fn route_principal(
         ))
 }
 
+/// Owner: the fallback for new proceeds.
+///
+/// * `direct_buyback` / `null`: only the marker changes (`convert` refused / allowed again).
+/// * `osmo_staking { validators }` — staking that does not depend on Akash (issue 20):
+///   1. allowed only while the books hold none of the current staking denom (pending, in
+///      flight, at the operator, staked, unbonding, returned, arrivals, asked back, revenue:
+///      the rule that freezes `akt_denom`) and no native unbonding entry is open — after a
+///      completed sunset, or before any AKT was bought;
+///   2. the validators are checked like the native strategy's (1 to MAX_VALIDATORS, distinct,
+///      known to the staking module), equal weights;
+///   3. the staking denom becomes the chain's bond denom (the staking querier's, `uosmo` on
+///      Osmosis) and the strategy `native` over the validators;
+///   4. the books start afresh in the new denom: the cumulative AKT figures (`acquired`,
+///      `unbonded_out`, `lost`, `revenue_harvested`, `harvest_bounties`) would otherwise add
+///      OSMO to AKT; they are kept in the event and the history entry, and the books'
+///      invariant (`buckets + unbonded_out + lost == acquired`) holds from zero;
+///   5. proceeds (and held coins) already waiting in the bond denom are in the bank: they
+///      become acquired and pending at once (the new denom needs no swap), so bank == books
+///      holds for it; the bond denom's own route (which led to AKT) is removed;
+///   6. a sunset, whose work is done (nothing of AKT away), is retired: it concerned AKT and
+///      must not freeze `convert`/`stake` of OSMO or let a keeper undelegate the OSMO stake.
+///      Its figures stay in the history. Governance may set a new sunset later.
+///
+///   Routes still ending in AKT are refused by `convert` (`check_route_end`) until governance
+///   sets routes to OSMO. `null` or `direct_buyback` afterwards keep the staking denom OSMO.
 pub fn set_fallback(
     deps: DepsMut,
     env: Env,
@@ -345,28 +371,115 @@ pub fn set_fallback(
 ) -> Result<Response, ContractError> {
     spice_governance::assert_owner(deps.storage, &info.sender)?;
     cw_utils::nonpayable(&info)?;
-    let name = match mode {
-        Some(FallbackMode::DirectBuyback) => "direct_buyback",
-        None => "none",
-    };
-    match mode {
-        Some(m) => FALLBACK.save(deps.storage, &m)?,
+    let name = mode.as_ref().map_or("none", FallbackMode::name);
+    let mut event = spice_event(TAG, "set_fallback")
+        .add_attribute("sender", info.sender.as_str())
+        .add_attribute("mode", name);
+    let mut config = CONFIG.load(deps.storage)?;
+    let mut detail = name.to_string();
+    if let Some(FallbackMode::OsmoStaking { validators }) = &mode {
+        // The input first, then the state.
+        let strategy = validate_strategy(
+            deps.as_ref(),
+            StrategyMsg::Native {
+                validators: validators
+                    .iter()
+                    .map(|address| WeightedValidator {
+                        address: address.clone(),
+                        weight: 1,
+                    })
+                    .collect(),
+            },
+        )?;
+        let now = env.block.time.seconds();
+        let b = BOOKS.load(deps.storage)?;
+        let held = denom_held(&b)?;
+        if !held.is_zero() {
+            return Err(ContractError::AktDenomInUse {
+                akt_denom: config.akt_denom,
+                held,
+            });
+        }
+        if let Some(entry) = UNBONDINGS
+            .range(deps.storage, None, None, Order::Ascending)
+            .next()
+        {
+            let (id, entry) = entry?;
+            return Err(ContractError::UnbondingEntryOpen {
+                id,
+                amount: entry.amount,
+            });
+        }
+        let bond_denom = deps.querier.query_bonded_denom()?;
+        let previous_denom = std::mem::replace(&mut config.akt_denom, bond_denom.clone());
+        config.strategy = Some(strategy);
+        CONFIG.save(deps.storage, &config)?;
+        // Proceeds and held coins of the bond denom are in the bank: now they are the staking
+        // denom itself.
+        let waiting = PROCEEDS
+            .may_load(deps.storage, &bond_denom)?
+            .unwrap_or_default()
+            .checked_add(
+                HELD.may_load(deps.storage, &bond_denom)?
+                    .unwrap_or_default(),
+            )?;
+        PROCEEDS.remove(deps.storage, &bond_denom);
+        HELD.remove(deps.storage, &bond_denom);
+        ROUTES.remove(deps.storage, &bond_denom);
+        let mut fresh = Books {
+            checkpoint_at: now,
+            ..Books::default()
+        };
+        if !waiting.is_zero() {
+            books::apply(
+                &mut fresh,
+                Transition::Acquire,
+                waiting,
+                max_apr(&config),
+                now,
+            )?;
+        }
+        BOOKS.save(deps.storage, &fresh)?;
+        let retired = SUNSET.may_load(deps.storage)?;
+        SUNSET.remove(deps.storage);
+        let retired_at = retired
+            .as_ref()
+            .map_or("none".to_string(), |s| s.at.to_string());
+        detail = format!(
+            "{name}: staking {bond_denom} (was {previous_denom}) with {}; {previous_denom} \
+             acquired {}, unbonded_out {}, lost {}, revenue_harvested {}; sunset retired: \
+             {retired_at}",
+            validators.join(","),
+            b.acquired,
+            b.unbonded_out,
+            b.lost,
+            b.revenue_harvested,
+        );
+        event = event
+            .add_attribute("validators", validators.join(","))
+            .add_attribute("staking_denom", &bond_denom)
+            .add_attribute("previous_denom", &previous_denom)
+            .add_attribute("previous_acquired", b.acquired)
+            .add_attribute("previous_unbonded_out", b.unbonded_out)
+            .add_attribute("previous_lost", b.lost)
+            .add_attribute("previous_revenue_harvested", b.revenue_harvested)
+            .add_attribute("previous_harvest_bounties", b.harvest_bounties)
+            .add_attribute("moved_to_pending", waiting)
+            .add_attribute("sunset_retired", retired_at);
+    }
+    match &mode {
+        Some(m) => FALLBACK.save(deps.storage, m)?,
         None => FALLBACK.remove(deps.storage),
     }
-    let config = CONFIG.load(deps.storage)?;
     record(
         deps.storage,
         &env,
         "set_fallback",
         Uint128::zero(),
         &config.akt_denom,
-        name.into(),
+        detail,
     )?;
-    Ok(Response::new().add_event(
-        spice_event(TAG, "set_fallback")
-            .add_attribute("sender", info.sender.as_str())
-            .add_attribute("mode", name),
-    ))
+    Ok(Response::new().add_event(event))
 }
 
 /// Under `direct_buyback`: the denom's waiting proceeds go to the revenue recipient, which

@@ -1,6 +1,7 @@
 mod auth;
 mod config;
 mod convert;
+mod fallback;
 mod msg;
 mod native;
 mod operator;

@@ -147,6 +147,24 @@ impl Suite {
     }
 
     fn bare_with_sudo(sudo: SudoFn) -> Self {
+        Self::build(sudo, AKT)
+    }
+
+    /// The operator strategy on a chain whose staking module bonds `bond_denom` (Osmosis:
+    /// `OSMO`), the vault's AKT staked on Akash through the operator.
+    pub fn operator_bonded(bond_denom: &str) -> Self {
+        let mut s = Self::bare_bonded(bond_denom);
+        let strategy = s.operator_strategy();
+        s.owner_exec(&ExecuteMsg::SetStrategy { strategy }).unwrap();
+        s
+    }
+
+    /// [`Suite::bare`] on a chain whose staking module bonds `bond_denom`.
+    pub fn bare_bonded(bond_denom: &str) -> Self {
+        Self::build(contract::sudo, bond_denom)
+    }
+
+    fn build(sudo: SudoFn, bond_denom: &str) -> Self {
         let mut app = osmosis_app();
         let api = app.api();
         let owner = api.addr_make("owner");
@@ -165,7 +183,7 @@ impl Suite {
                 .setup(
                     storage,
                     StakingInfo {
-                        bonded_denom: AKT.to_string(),
+                        bonded_denom: bond_denom.to_string(),
                         unbonding_time: UNBONDING,
                         apr: Decimal::percent(10),
                     },
