@@ -120,6 +120,11 @@ pub struct Lapse {
     /// merged into this one); not counted as silence when sizing a slash.
     #[serde(default)]
     pub alive: u64,
+    /// For a merged outage, where its last merged part began: a lease whose term started
+    /// inside the merged span (its start is a heartbeat, so in a gap) is failed from there,
+    /// never from before its own start.
+    #[serde(default)]
+    pub last_from: Option<u64>,
 }
 
 #[cw_serde]

@@ -73,7 +73,16 @@ fn lapse(lease: &Lease, cfg: &Config, live: Option<&Liveness>, now: u64) -> Opti
             if l.until <= start {
                 continue;
             }
-            let seen = l.from.max(start);
+            // A term that started inside a merged outage started in one of its live gaps (a
+            // term starts with a heartbeat): its silence is counted from the merged span's last
+            // part, never from the parts before its start (second review, finding 1). The
+            // provider may then be paid through an earlier part the merge hid, never less than
+            // it served.
+            let (seen, alive) = if start > l.from {
+                (l.last_from.map_or(start, |lf| lf.max(start)), 0)
+            } else {
+                (l.from, l.alive)
+            };
             if seen >= end {
                 break;
             }
@@ -85,7 +94,7 @@ fn lapse(lease: &Lease, cfg: &Config, live: Option<&Liveness>, now: u64) -> Opti
                     time: Some(l.from_time),
                     reason: REASON_MISSED_HEARTBEATS,
                     attested: true,
-                    silent_blocks: (until - seen).saturating_sub(l.alive),
+                    silent_blocks: (until - seen).saturating_sub(alive),
                 });
             }
         }
@@ -209,6 +218,7 @@ pub fn record_heartbeat(
             from_time: live.last_seen_time,
             until: now,
             alive: 0,
+            last_from: None,
         };
         live.lapses.push(l.clone());
         lapse = Some(l);
@@ -226,9 +236,10 @@ pub fn record_heartbeat(
 /// Makes room for one more outage without forgetting any (review finding R2: dropping the
 /// oldest let a provider erase its first outage with a few cheap lapses). The two adjacent
 /// outages with the shortest gap between them become one outage from the first's `from` to the
-/// second's `until`, the gap counted as `alive`. For every lease this stops the stream at the
-/// same height or earlier, never later: a lease failed by either is failed by the merged one at
-/// or before that deadline. O(`MAX_LAPSES`).
+/// second's `until`, the gap counted as `alive`, the second's start kept as `last_from`. A lease
+/// whose term began before the merged span stops at the first part's deadline as before; one
+/// that began inside it (in a live gap) counts from the last part, so an honest provider is
+/// never cut earlier than it served. O(`MAX_LAPSES`).
 fn merge_closest(lapses: &mut Vec<Lapse>) {
     let Some(i) = (0..lapses.len().saturating_sub(1))
         .min_by_key(|&i| lapses[i + 1].from.saturating_sub(lapses[i].until))
@@ -240,6 +251,7 @@ fn merge_closest(lapses: &mut Vec<Lapse>) {
     let gap = next.from.saturating_sub(first.until);
     first.alive = first.alive.saturating_add(gap).saturating_add(next.alive);
     first.until = next.until;
+    first.last_from = Some(next.last_from.unwrap_or(next.from));
 }
 
 /// Blocks in `[since, now)` during which the contract was paused.

@@ -395,7 +395,9 @@ pub fn close_expired(
                 .add_attribute("next", "start"),
         ));
     };
-    let limit = spice_types::page_limit(limit);
+    // At least one: a zero-limit call would find no candidate and reset the cursor, sending
+    // every keeper back to the unclosable leases at the head (second review, finding 2).
+    let limit = spice_types::page_limit(limit).max(1);
     let end = Some(Bound::exclusive((cutoff, 0)));
     let cursor = CLOSE_CURSOR.may_load(deps.storage)?;
     let mut candidates: Vec<(u64, u64)> = DEPLETION

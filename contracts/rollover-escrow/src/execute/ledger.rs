@@ -374,7 +374,10 @@ pub fn pay_provider(
 /// `SLASH_FULL_INTERVALS` heartbeat intervals; the tenant's word alone nothing.
 pub fn slash_bps(stop: Option<&Stop>, cfg: &Config) -> u16 {
     match stop {
-        Some(s) if s.attested && s.reason == REASON_MISSED_HEARTBEATS && s.silent_blocks > 0 => {
+        // No silence, no slash: a missed-heartbeats stop never takes the attested share
+        // (second review: a merged outage's zero silence fell through to the full slash).
+        Some(s) if s.reason == REASON_MISSED_HEARTBEATS && s.silent_blocks == 0 => 0,
+        Some(s) if s.attested && s.reason == REASON_MISSED_HEARTBEATS => {
             let full = cfg
                 .heartbeat_timeout_blocks
                 .saturating_mul(SLASH_FULL_INTERVALS)

@@ -507,3 +507,117 @@ proptest::proptest! {
         }
     }
 }
+
+// Second review: merged outages spanning a term's start, and the close cursor.
+
+fn merged_case(merge: bool) -> (String, u128) {
+    let mut s = Suite::new();
+    let (p, x) = (s.provider.clone(), s.stranger.clone());
+    let _a = s.open_active("1", 1_000_000, vec![]);
+    // L1: an outage before lease B exists.
+    s.advance(2 * HEARTBEAT_WINDOW);
+    beat(&mut s, &p);
+    s.advance(5);
+    beat(&mut s, &p);
+    let id = s.open_active("1", 100, vec![]);
+    s.exec(
+        &p,
+        &ExecuteMsg::PostBond { lease_id: id },
+        &coins(1_000, AKT),
+    )
+    .unwrap();
+    // B is served every block until it runs dry at +100, then settled (InsufficientFunds).
+    s.advance_live(5 * HEARTBEAT_WINDOW);
+    s.exec(&x, &ExecuteMsg::Settle { lease_id: id }, &[])
+        .unwrap();
+    // L2: a short outage long after B ran dry.
+    s.advance(HEARTBEAT_WINDOW + 1);
+    beat(&mut s, &p);
+    {
+        // Later outages, farther apart than L1..L2: the 9th record merges L1 and L2.
+        for _ in 0..if merge {
+            MAX_LAPSES - 1
+        } else {
+            MAX_LAPSES - 2
+        } {
+            s.advance_live(20 * HEARTBEAT_WINDOW);
+            s.advance(HEARTBEAT_WINDOW + 1);
+            beat(&mut s, &p);
+        }
+    }
+    let res = s
+        .exec(&x, &ExecuteMsg::CloseExpired { limit: None }, &[])
+        .unwrap();
+    let bond = ev(&res, "spice.escrow.bond_settled");
+    let slashed = attr(bond[0], "slashed").to_string();
+    let paid = s.lease(id).total_paid.u128() + s.lease(id).total_fees.u128();
+    (slashed, paid)
+}
+
+#[test]
+fn merged_outages_never_slash_a_lease_served_to_the_end() {
+    let control = merged_case(false);
+    let merged = merged_case(true);
+    assert_eq!(control.0, "0", "control: no slash");
+    assert_eq!(
+        merged, control,
+        "merging older outages changed a settled lease's slash"
+    );
+}
+
+fn merged_active(merge: bool) -> (u128, u128) {
+    let mut s = Suite::new();
+    let p = s.provider.clone();
+    let _a = s.open_active("1", 1_000_000, vec![]);
+    s.advance(2 * HEARTBEAT_WINDOW);
+    beat(&mut s, &p);
+    s.advance(5);
+    beat(&mut s, &p);
+    let id = s.open_active("1", 100_000, vec![]);
+    s.exec(
+        &p,
+        &ExecuteMsg::PostBond { lease_id: id },
+        &coins(1_000, AKT),
+    )
+    .unwrap();
+    s.advance_live(5 * HEARTBEAT_WINDOW);
+    s.advance(HEARTBEAT_WINDOW + 1);
+    beat(&mut s, &p);
+    if merge {
+        for _ in 0..MAX_LAPSES - 1 {
+            s.advance_live(20 * HEARTBEAT_WINDOW);
+            s.advance(HEARTBEAT_WINDOW + 1);
+            beat(&mut s, &p);
+        }
+    }
+    flows(&mut s, |s| close_by_tenant(s, id))
+}
+
+#[test]
+fn merged_outages_never_cut_an_active_lease_earlier() {
+    let control = merged_active(false);
+    let merged = merged_active(true);
+    assert_eq!(
+        merged, control,
+        "(provider side paid, tenant refunded incl. slash)"
+    );
+}
+
+#[test]
+fn a_zero_limit_call_cannot_reset_the_close_cursor() {
+    let mut s = Suite::new();
+    let (x, k) = (s.stranger.clone(), s.tenant.clone());
+    let (_, dry) = blocked_queue(&mut s, 5);
+    for _ in 0..4 {
+        s.exec(&k, &ExecuteMsg::CloseExpired { limit: Some(2) }, &[])
+            .unwrap();
+        // the griefer, between the keeper's calls
+        s.exec(&x, &ExecuteMsg::CloseExpired { limit: Some(0) }, &[])
+            .unwrap();
+    }
+    assert_eq!(
+        s.lease(dry).status,
+        LeaseStatus::Closed,
+        "dry lease starved by cursor resets"
+    );
+}
