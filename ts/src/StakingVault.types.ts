@@ -392,6 +392,7 @@ export interface SunsetStatusResponse {
 }
 export interface Sunset {
   at: number;
+  owner_starts_at?: number | null;
   principal_routed?: Uint128 & string;
   principal_to: PrincipalTo;
   unbond_lead_seconds: number;

@@ -313,6 +313,9 @@ pub enum ContractError {
         starts_at: u64,
     },
 
+    #[error("the guardian may bring the unbond start forward by at most the unbonding period plus the margin from governance's schedule: {starts_at} is before {earliest}")]
+    GuardianTooEarly { starts_at: u64, earliest: u64 },
+
     #[error("the guardian may only bring the sunset forward; principal_to stays {current}")]
     GuardianCannotRedirect { current: String },
 

@@ -251,6 +251,11 @@ pub struct Sunset {
     /// All principal `route_sunset_principal` sent out.
     #[serde(default)]
     pub principal_routed: Uint128,
+    /// The unbond start governance (the owner) last set: the guardian may bring the start
+    /// forward by at most the unbonding period plus the margin from it, so a guardian cannot
+    /// end AKT staking months early on its own.
+    #[serde(default)]
+    pub owner_starts_at: Option<u64>,
 }
 
 impl Sunset {

@@ -736,7 +736,8 @@ pub fn apply(w: &mut World, a: &VaultAction) -> Step {
 }
 
 /// The owner sets a sunset whose unbond starts ahead; once set, anyone of the two may bring it
-/// forward (the guardian without redirecting the principal), the owner may delay it only before
+/// forward (the guardian without redirecting the principal, and its unbond start at most one
+/// lead before the owner's), the owner may delay it only before
 /// its start, and no one else may touch it.
 fn set_sunset(
     w: &mut World,
@@ -777,7 +778,13 @@ fn set_sunset(
             None => owner && starts_at >= now,
             Some(c) => {
                 if at <= c.at && starts_at <= c.starts_at() {
-                    at > now && (owner || stored_to == c.principal_to)
+                    // The guardian moves the start at most one lead (the unbonding period
+                    // plus the margin) before governance's schedule.
+                    let earliest = c
+                        .owner_starts_at
+                        .unwrap_or_else(|| c.starts_at())
+                        .saturating_sub(SUNSET_LEAD);
+                    at > now && (owner || (stored_to == c.principal_to && starts_at >= earliest))
                 } else {
                     owner && now < c.starts_at() && starts_at >= now
                 }

@@ -122,6 +122,19 @@ pub fn set_sunset(
                         current: c.principal_to.name().into(),
                     });
                 }
+                // Second review: "forward" alone let the guardian keep `at` and stretch the
+                // lead to start the unbond at once, a year early and irreversibly. A guardian's
+                // move is bounded by what one unbonding period covers (Akash moving C earlier).
+                let earliest = c
+                    .owner_starts_at
+                    .unwrap_or_else(|| c.starts_at())
+                    .saturating_sub(needed);
+                if !is_owner && starts_at < earliest {
+                    return Err(ContractError::GuardianTooEarly {
+                        starts_at,
+                        earliest,
+                    });
+                }
             } else {
                 // A delay: only the owner, only before the unbond started, and the new
                 // start must still be ahead.
@@ -147,6 +160,13 @@ pub fn set_sunset(
         principal_routed: current
             .as_ref()
             .map_or(Uint128::zero(), |c| c.principal_routed),
+        owner_starts_at: if is_owner {
+            Some(starts_at)
+        } else {
+            current
+                .as_ref()
+                .and_then(|c| c.owner_starts_at.or(Some(c.starts_at())))
+        },
     };
     SUNSET.save(deps.storage, &sunset)?;
     let to = match &sunset.principal_to {

@@ -429,10 +429,12 @@ fn sunset_risk_is_flagged_when_the_guardian_brings_the_cutover_inside_the_unbond
     s.acquire(1_002_000_000);
     s.stake().unwrap();
     let t = now(&s);
-    s.owner_exec(&set(t + 2 * LEAD, LEAD, PrincipalToMsg::Buyback))
+    // Governance's schedule: the unbond starts in five days.
+    s.owner_exec(&set(t + LEAD + 5 * DAY, LEAD, PrincipalToMsg::Buyback))
         .unwrap();
     assert!(!sunset_status(&s).sunset_risk);
-    // Akash moves C: the guardian brings it forward to ten days from now
+    // Akash moves C: the guardian brings it forward to ten days from now (the unbond start
+    // moves 12 days earlier, within the guardian's bound of one lead)
     let guardian = s.guardian.clone();
     s.exec(
         &guardian,
@@ -688,4 +690,59 @@ fn after_the_sunset_the_direct_buyback_fallback_forwards_new_proceeds_to_buyback
     );
     assert_eq!(s.waiting(OSMO), 1_000_000);
     assert_bank_is_books(&s);
+}
+
+/// Second review: the guardian kept `at` and stretched the lead to start the unbond at once, a
+/// year before the cutover and irreversibly. A guardian's move is now bounded by one unbonding
+/// period plus the margin from governance's schedule; the owner is not bounded.
+#[test]
+fn the_guardian_cannot_start_the_sunset_months_early() {
+    let mut s = Suite::native();
+    let t = now(&s);
+    let at = t + 365 * DAY;
+    let guardian = s.guardian.clone();
+    s.owner_exec(&set(at, LEAD, PrincipalToMsg::Buyback))
+        .unwrap();
+    let owner_start = at - LEAD;
+    // The bound: the unbonding period plus the margin (what LEAD is here).
+    let needed = LEAD;
+    let earliest = owner_start - needed;
+    // A year early: refused with the bound, and nothing changed.
+    assert_err(
+        s.exec(
+            &guardian,
+            &set(at, at - t - 1, PrincipalToMsg::Buyback),
+            &[],
+        ),
+        ContractError::GuardianTooEarly {
+            starts_at: t + 1,
+            earliest,
+        },
+    );
+    assert_eq!(sunset_status(&s).sunset.unwrap().unbond_lead_seconds, LEAD);
+    // Two steps cannot add up to more than one bound either.
+    s.exec(
+        &guardian,
+        &set(at, LEAD + needed, PrincipalToMsg::Buyback),
+        &[],
+    )
+    .unwrap();
+    assert_err(
+        s.exec(
+            &guardian,
+            &set(at, LEAD + needed + DAY, PrincipalToMsg::Buyback),
+            &[],
+        ),
+        ContractError::GuardianTooEarly {
+            starts_at: at - LEAD - needed - DAY,
+            earliest,
+        },
+    );
+    // The owner (governance) may bring it as far forward as it likes.
+    s.owner_exec(&set(at, at - t - 1, PrincipalToMsg::Buyback))
+        .unwrap();
+    assert_eq!(
+        sunset_status(&s).sunset.unwrap().unbond_lead_seconds,
+        at - t - 1
+    );
 }
