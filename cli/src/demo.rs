@@ -213,13 +213,17 @@ pub fn run(progress: &mut Progress) -> Result<Report> {
     progress.step("AEP-79: Akash leaves its chain at cutover C; the DAO sets the vault's sunset, a keeper starts the full unbond, new proceeds switch to direct buyback");
     let sunset = flows::vault_sunset(&mut app, &suite, &roles).context("sunset")?;
     progress.detail(format!(
-        "cutover {} (unbond from {}): operator instructed to undelegate {} uakt; phase {}, risk {}; new proceeds {} forwarded to buyback-burn",
-        sunset.cutover_at,
-        sunset.unbond_starts_at,
-        sunset.unbond_requested,
-        sunset.phase,
-        sunset.sunset_risk,
-        sunset.proceeds_forwarded
+        "cutover {} (unbond from {}): operator instructed to undelegate {}; phase {}, {}; new proceeds {} forwarded to buyback-burn",
+        display::date(sunset.cutover_at),
+        display::date(sunset.unbond_starts_at),
+        uamount(sunset.unbond_requested, AKT_DENOM),
+        sunset.phase.to_lowercase(),
+        if sunset.sunset_risk {
+            "at risk: less time left than the unbonding needs"
+        } else {
+            "in time"
+        },
+        coin_text(&sunset.proceeds_forwarded)
     ));
 
     progress.step("Reading SPICE's supply ledger (cw20 + native + burned == minted <= cap)");
@@ -379,8 +383,13 @@ pub fn print_report(report: &Report) {
     );
     let z = &report.sunset;
     println!(
-        "Sunset (AEP-79): cutover {}, unbond from {}, {} uakt to come home; phase {}; new proceeds {} sent straight to buyback",
-        z.cutover_at, z.unbond_starts_at, z.unbond_requested, z.phase, z.proceeds_forwarded
+        "Sunset (AEP-79): cutover {}, unbond from {} ({} before it), {} to come home; phase {}; new proceeds {} sent straight to buyback",
+        display::date(z.cutover_at),
+        display::date(z.unbond_starts_at),
+        display::duration(z.cutover_at.saturating_sub(z.unbond_starts_at)),
+        akt(z.unbond_requested),
+        z.phase.to_lowercase(),
+        coin_text(&z.proceeds_forwarded)
     );
     let b = &report.buyback;
     println!(
