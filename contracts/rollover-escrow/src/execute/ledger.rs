@@ -563,6 +563,12 @@ pub fn add_funds(
     lease.totals.deposited = lease.totals.deposited.checked_add(amount)?;
     if revive {
         transition(lease, LeaseStatus::Active)?;
+        // The provider owed no service while the lease was dry (R4), so its obligation starts
+        // again here, like a new term: a fresh heartbeat window from the revival, and silence
+        // from before it never fails nor slashes it (second review: a dust revival made the
+        // dry period's silence slashable). A lease goes dry only without a missed deadline
+        // before `since` (settlement would have stopped there), so no outage is forgotten.
+        lease.health.last_heartbeat = lease.health.last_heartbeat.max(now);
         fx.event(
             spice_event(TAG, "revive")
                 .add_attribute("lease_id", lease.id.to_string())

@@ -621,3 +621,70 @@ fn a_zero_limit_call_cannot_reset_the_close_cursor() {
         "dry lease starved by cursor resets"
     );
 }
+
+/// The slash a provider takes at close when its lease ran dry, it went quiet (owing nothing,
+/// R4), and the tenant revived the lease with a deposit (or not) before the grace ended.
+fn slash_after_dry_silence(revive: bool) -> String {
+    let mut s = Suite::new();
+    let (p, t, x, o) = (
+        s.provider.clone(),
+        s.tenant.clone(),
+        s.stranger.clone(),
+        s.owner.clone(),
+    );
+    s.exec(
+        &o,
+        &ExecuteMsg::UpdateConfig(crate::msg::ConfigUpdate {
+            grace_period_blocks: Some(600),
+            ..Default::default()
+        }),
+        &[],
+    )
+    .unwrap();
+    let id = s.open_active("1", 50, vec![]);
+    s.exec(
+        &p,
+        &ExecuteMsg::PostBond { lease_id: id },
+        &coins(1_000, AKT),
+    )
+    .unwrap();
+    s.advance_live(2 * HEARTBEAT_TIMEOUT);
+    // Dry at +50; the provider, owed nothing, goes quiet; within grace the tenant deposits.
+    s.advance(10 + 10 * HEARTBEAT_TIMEOUT);
+    s.exec(&x, &ExecuteMsg::Settle { lease_id: id }, &[])
+        .unwrap();
+    if revive {
+        s.exec(
+            &t,
+            &ExecuteMsg::Deposit { lease_id: id },
+            &coins(1_000, AKT),
+        )
+        .unwrap();
+        // The provider answers within its fresh window and serves.
+        s.advance_live(HEARTBEAT_TIMEOUT);
+    }
+    if !revive {
+        s.advance(600);
+    }
+    let res = if revive {
+        s.exec(
+            &t,
+            &ExecuteMsg::CloseLease {
+                lease_id: id,
+                reason: 1,
+            },
+            &[],
+        )
+        .unwrap()
+    } else {
+        s.exec(&x, &ExecuteMsg::CloseExpired { limit: None }, &[])
+            .unwrap()
+    };
+    attr(ev(&res, "spice.escrow.bond_settled")[0], "slashed").to_string()
+}
+
+#[test]
+fn reviving_a_dry_lease_never_makes_the_dry_silence_slashable() {
+    assert_eq!(slash_after_dry_silence(false), "0");
+    assert_eq!(slash_after_dry_silence(true), "0");
+}
