@@ -64,13 +64,7 @@ pub fn set_sunset(
     principal_to: PrincipalToMsg,
 ) -> Result<Response, ContractError> {
     cw_utils::nonpayable(&info)?;
-    let is_owner = spice_governance::assert_owner(deps.storage, &info.sender).is_ok();
-    let guardian = spice_governance::pause_info(deps.storage)?.guardian;
-    if !is_owner && guardian.as_ref() != Some(&info.sender) {
-        return Err(ContractError::NotOwnerOrGuardian {
-            sender: info.sender.to_string(),
-        });
-    }
+    let is_owner = super::owner_or_guardian(deps.storage, &info.sender)?;
     let config = CONFIG.load(deps.storage)?;
     let needed = config
         .unbonding_period_seconds

@@ -393,13 +393,7 @@ pub fn book_loss(
     amount: Uint128,
 ) -> Result<Response, ContractError> {
     cw_utils::nonpayable(&info)?;
-    let is_owner = spice_governance::assert_owner(deps.storage, &info.sender).is_ok();
-    let guardian = spice_governance::pause_info(deps.storage)?.guardian;
-    if !is_owner && guardian.as_ref() != Some(&info.sender) {
-        return Err(ContractError::NotOwnerOrGuardian {
-            sender: info.sender.to_string(),
-        });
-    }
+    super::owner_or_guardian(deps.storage, &info.sender)?;
     if amount.is_zero() {
         return Err(ContractError::ZeroAmount);
     }
