@@ -14,7 +14,7 @@ use crate::msg::{
 use crate::state::{Config, FallbackMode, Strategy, WeightedValidator};
 use crate::ContractError;
 
-const STAKE: u128 = 1_000_000_000;
+pub(super) const STAKE: u128 = 1_000_000_000;
 const LEAD: u64 = UNBONDING + SUNSET_MARGIN_SECONDS;
 const DAY: u64 = 86_400;
 
@@ -22,7 +22,7 @@ fn now(s: &Suite) -> u64 {
     s.app.block_info().time.seconds()
 }
 
-fn osmo_staking(validators: &[&str]) -> ExecuteMsg {
+pub(super) fn osmo_staking(validators: &[&str]) -> ExecuteMsg {
     ExecuteMsg::SetFallback {
         mode: Some(FallbackMode::OsmoStaking {
             validators: validators.iter().map(|v| v.to_string()).collect(),
@@ -38,7 +38,7 @@ fn sunset_status(s: &Suite) -> SunsetStatusResponse {
     s.query(&QueryMsg::SunsetStatus {})
 }
 
-fn delegated(s: &Suite, validator: &str) -> u128 {
+pub(super) fn delegated(s: &Suite, validator: &str) -> u128 {
     s.app
         .wrap()
         .query_delegation(s.vault.clone(), validator)
@@ -57,7 +57,7 @@ fn assert_bank_is_books(s: &Suite, denom: &str) {
 /// Operator strategy on an OSMO-bonded chain: `STAKE` AKT delegated on Akash, OSMO and USDC
 /// proceeds waiting, and a sunset (to buyback) whose unbond starts now; the keeper began it
 /// and the operator confirmed the undelegation.
-fn sunset_unbonding() -> (Suite, u64) {
+pub(super) fn sunset_unbonding() -> (Suite, u64) {
     let mut s = Suite::operator_bonded(OSMO);
     s.deposit(STAKE, AKT).unwrap();
     s.stake().unwrap();
