@@ -238,8 +238,6 @@ fn check(s: &Suite, m: &Model) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
-
     /// See the module's documentation: the whole way from AKT unbonding at the sunset to OSMO
     /// staked natively, with every coin on the books and every refusal changing nothing.
     #[test]
