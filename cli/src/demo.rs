@@ -8,8 +8,8 @@ use cw_multi_test::Executor;
 use serde::Serialize;
 use spice_cli::display::{self, coin_text, price_per_block, short_address, uamount};
 use spice_suite::flows::{
-    self, BuybackReport, IncentivesReport, LeaseReport, OrderBookReport, PoolReport, Pools,
-    SpiceEconomyReport, SunsetReport, VaultReport,
+    self, BuybackReport, IncentivesReport, LeaseReport, OrderBookReport, OsmoStakingReport,
+    PoolReport, Pools, SpiceEconomyReport, SunsetReport, VaultReport,
 };
 use spice_suite::{deploy, Roles, SuiteContracts, AKT_DENOM, OSMO_DENOM};
 use spice_testing::{osmosis_app, OsmosisApp};
@@ -73,6 +73,7 @@ pub struct Report {
     pub buyback: BuybackReport,
     pub incentives: IncentivesReport,
     pub sunset: SunsetReport,
+    pub osmo_staking: OsmoStakingReport,
     pub spice_supply: SupplyReport,
     pub guardian_pause_checked: bool,
 }
@@ -226,6 +227,20 @@ pub fn run(progress: &mut Progress) -> Result<Report> {
         coin_text(&sunset.proceeds_forwarded)
     ));
 
+    progress.step("The AKT comes home after Akash's unbonding and goes to buyback-burn; the DAO switches the vault to staking OSMO on Osmosis; a month of rewards buys SPICE and burns it");
+    let osmo_staking = flows::vault_osmo_staking(&mut app, &suite, &roles, &pools)
+        .context("osmo staking fallback")?;
+    progress.detail(format!(
+        "{} routed to buyback-burn; {} staked with {}; rewards {} to buyback-burn (keeper bounty {}); {} bought {} and burned it",
+        uamount(osmo_staking.principal_routed, AKT_DENOM),
+        uamount(osmo_staking.osmo_staked, OSMO_DENOM),
+        osmo_staking.validator,
+        uamount(osmo_staking.revenue_to_buyback, OSMO_DENOM),
+        uamount(osmo_staking.keeper_bounty, OSMO_DENOM),
+        uamount(osmo_staking.osmo_bought_with, OSMO_DENOM),
+        uamount(osmo_staking.spice_burned, &spice),
+    ));
+
     progress.step("Reading SPICE's supply ledger (cw20 + native + burned == minted <= cap)");
     let spice_supply = supply(&app, &suite, &roles)?;
     progress.detail(format!(
@@ -257,6 +272,7 @@ pub fn run(progress: &mut Progress) -> Result<Report> {
         buyback,
         incentives,
         sunset,
+        osmo_staking,
         spice_supply,
         guardian_pause_checked,
     })
@@ -390,6 +406,17 @@ pub fn print_report(report: &Report) {
         akt(z.unbond_requested),
         z.phase.to_lowercase(),
         coin_text(&z.proceeds_forwarded)
+    );
+    let o = &report.osmo_staking;
+    println!(
+        "After the sunset: {} home and routed to buyback; {} staked on Osmosis with {}; rewards {} to buyback (bounty {}); {} bought and burned {}",
+        akt(o.principal_routed),
+        uamount(o.osmo_staked, OSMO_DENOM),
+        o.validator,
+        uamount(o.revenue_to_buyback, OSMO_DENOM),
+        uamount(o.keeper_bounty, OSMO_DENOM),
+        uamount(o.osmo_bought_with, OSMO_DENOM),
+        sp(o.spice_burned)
     );
     let b = &report.buyback;
     println!(

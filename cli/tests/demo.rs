@@ -54,8 +54,8 @@ fn demo_reports_a_balanced_spice_ledger_and_exact_swap() {
         n(&supply["cw20_supply"]) + n(&supply["native_supply"]) + n(&supply["burned"]),
         n(&supply["minted"])
     );
-    // Everything burned is accounted by path: the holder's cw20 burn, the buyer's native burn and
-    // the buyback's native burn.
+    // Everything burned is accounted by path: the holder's cw20 burn, the buyer's native burn,
+    // the buyback's native burn of AKT revenue and, after the sunset, of OSMO.
     let flow = &report["spice_flow"];
     let buyback = &report["buyback"];
     assert_eq!(
@@ -64,7 +64,9 @@ fn demo_reports_a_balanced_spice_ledger_and_exact_swap() {
     );
     assert_eq!(
         n(&supply["burned_native"]),
-        n(&flow["burned_native"]) + n(&buyback["spice_burned"])
+        n(&flow["burned_native"])
+            + n(&buyback["spice_burned"])
+            + n(&report["osmo_staking"]["spice_burned"])
     );
     // 1,000 OSMO into 200,000 OSMO / 2,000,000 SPICE: Osmosis' 0.1% taker fee first (999e6
     // reach the pool), then the pool's 0.2% spread factor:
@@ -213,4 +215,32 @@ fn demo_sunsets_the_vault_and_forwards_new_proceeds_to_buyback() {
         forwarded.trim_end_matches("uosmo").parse::<u128>().unwrap() >= 100_000_000,
         "{forwarded}"
     );
+}
+
+#[test]
+fn demo_brings_the_akt_home_then_stakes_osmo_and_burns_spice_with_its_rewards() {
+    let report = demo_json();
+    let o = &report["osmo_staking"];
+    let n = |v: &serde_json::Value| v.as_str().unwrap().parse::<u128>().unwrap();
+    // All the AKT asked back at the sunset came home and went to buyback-burn.
+    assert_eq!(
+        n(&o["principal_routed"]),
+        n(&report["sunset"]["unbond_requested"])
+    );
+    assert_eq!(o["validator"], "osmovaloper1spicedemo");
+    assert_eq!(n(&o["osmo_staked"]), 200_000_000);
+    // A month at 10% APR on 200 OSMO, less 5% commission: about 1.56 OSMO, split 99.8 / 0.2.
+    let revenue = n(&o["revenue_to_buyback"]);
+    let bounty = n(&o["keeper_bounty"]);
+    assert!(
+        (1_400_000..1_700_000).contains(&(revenue + bounty)),
+        "{revenue} + {bounty}"
+    );
+    assert!(
+        bounty > 0 && bounty < revenue / 100,
+        "{bounty} of {revenue}"
+    );
+    // Buyback-burn spent the forwarded proceeds and the rewards on SPICE and burned it.
+    assert!(n(&o["osmo_bought_with"]) >= 100_000_000 + revenue);
+    assert!(n(&o["spice_burned"]) > 0);
 }

@@ -1065,3 +1065,202 @@ pub fn vault_sunset(
         proceeds_forwarded: coin(forwarded.u128(), OSMO_DENOM).to_string(),
     })
 }
+
+#[derive(Debug, Serialize)]
+pub struct OsmoStakingReport {
+    /// AKT that came home from Akash and went to buyback-burn as the sunset said.
+    pub principal_routed: Uint128,
+    /// The validator the DAO chose on Osmosis, and the OSMO proceeds staked with it.
+    pub validator: String,
+    pub osmo_staked: Uint128,
+    /// OSMO rewards harvested a month later: buyback-burn's share and the keeper's bounty.
+    pub revenue_to_buyback: Uint128,
+    pub keeper_bounty: Uint128,
+    /// SPICE bought with buyback-burn's OSMO (the forwarded proceeds and the rewards) and burned.
+    pub osmo_bought_with: Uint128,
+    pub spice_burned: Uint128,
+}
+
+/// The validator the demo's emulated Osmosis bonds OSMO with.
+pub const OSMO_VALIDATOR: &str = "osmovaloper1spicedemo";
+
+/// After [`vault_sunset`]: the operator confirms the undelegation, the AKT comes home over IBC
+/// after Akash's unbonding period, a keeper routes it to buyback-burn; with nothing of AKT left
+/// on the books the DAO switches the vault to staking OSMO natively on Osmosis
+/// (`set_fallback { osmo_staking }`), new proceeds are staked, a month of rewards is harvested
+/// to buyback-burn, and buyback-burn buys SPICE with its OSMO and burns it: the loop without
+/// Akash.
+pub fn vault_osmo_staking(
+    app: &mut OsmosisApp,
+    suite: &SuiteContracts,
+    roles: &Roles,
+    pools: &Pools,
+) -> Result<OsmoStakingReport> {
+    use staking_vault::msg::{ExecuteMsg as Vault, QueryMsg as VaultQuery, StatusResponse};
+    let vault = suite.staking_vault.address.clone();
+    let buyback = suite.buyback_burn.address.clone();
+    let keeper = app.api().addr_make("vault_keeper");
+    let books = |app: &OsmosisApp| -> Result<staking_vault::state::Books> {
+        let status: StatusResponse = app
+            .wrap()
+            .query_wasm_smart(&vault, &VaultQuery::Status {})?;
+        Ok(status.books)
+    };
+    let config: staking_vault::state::Config = app
+        .wrap()
+        .query_wasm_smart(&vault, &VaultQuery::Config {})?;
+
+    // The operator undelegates on Akash and reports it; after the unbonding period the AKT
+    // comes home through the ibc-hooks memo and the operator confirms it.
+    let requested = books(app)?.unbond_requested;
+    ensure!(!requested.is_zero(), "nothing was asked back at the sunset");
+    app.execute_contract(
+        roles.operator.clone(),
+        vault.clone(),
+        &Vault::ConfirmUndelegation {
+            amount: requested,
+            tx_hash: format!("{:064X}", 10),
+        },
+        &[],
+    )?;
+    advance_time(app, config.unbonding_period_seconds + 3_600);
+    operator_sends_home(
+        app,
+        &vault,
+        staking_vault::msg::ReturnKind::Principal,
+        requested,
+    )?;
+    app.execute_contract(
+        roles.operator.clone(),
+        vault.clone(),
+        &Vault::ConfirmReturned {
+            amount: requested,
+            tx_hash: format!("{:064X}", 11),
+        },
+        &[],
+    )?;
+    let akt_before = balance(app, &buyback, AKT_DENOM);
+    app.execute_contract(
+        keeper.clone(),
+        vault.clone(),
+        &Vault::RouteSunsetPrincipal {},
+        &[],
+    )?;
+    let principal_routed = balance(app, &buyback, AKT_DENOM) - akt_before;
+
+    // Osmosis' staking module (the emulation starts without validators): OSMO bonds, 14 days.
+    let block = app.block_info();
+    app.init_modules(|router, api, storage| -> Result<()> {
+        router.staking.setup(
+            storage,
+            cw_multi_test::StakingInfo {
+                bonded_denom: OSMO_DENOM.into(),
+                unbonding_time: 14 * 86_400,
+                apr: Decimal::percent(10),
+            },
+        )?;
+        router.staking.add_validator(
+            api,
+            storage,
+            &block,
+            cosmwasm_std::Validator::create(
+                OSMO_VALIDATOR.into(),
+                Decimal::percent(5),
+                Decimal::percent(20),
+                Decimal::percent(1),
+            ),
+        )?;
+        Ok(())
+    })?;
+    app.execute_contract(
+        roles.owner.clone(),
+        vault.clone(),
+        &Vault::SetFallback {
+            mode: Some(staking_vault::state::FallbackMode::OsmoStaking {
+                validators: vec![OSMO_VALIDATOR.into()],
+            }),
+        },
+        &[],
+    )?;
+
+    // New LP proceeds are the staking denom itself: pending at once, staked by a keeper.
+    let proceeds = coin(200_000_000, OSMO_DENOM);
+    fund(app, &roles.treasury, vec![proceeds.clone()])?;
+    app.execute_contract(
+        roles.treasury.clone(),
+        vault.clone(),
+        &Vault::Deposit {},
+        std::slice::from_ref(&proceeds),
+    )?;
+    app.execute_contract(keeper.clone(), vault.clone(), &Vault::Stake {}, &[])?;
+    let osmo_staked = books(app)?.staked;
+    let delegated = app
+        .wrap()
+        .query_delegation(&vault, OSMO_VALIDATOR)?
+        .map_or(Uint128::zero(), |d| d.amount.amount);
+    ensure!(
+        delegated == osmo_staked && osmo_staked == proceeds.amount,
+        "staked {osmo_staked}, delegated {delegated}, deposited {}",
+        proceeds.amount
+    );
+
+    advance_time(app, 30 * 86_400);
+    let osmo_before = balance(app, &buyback, OSMO_DENOM);
+    let keeper_before = balance(app, &keeper, OSMO_DENOM);
+    app.execute_contract(keeper.clone(), vault.clone(), &Vault::Harvest {}, &[])?;
+    let revenue_to_buyback = balance(app, &buyback, OSMO_DENOM) - osmo_before;
+    let keeper_bounty = balance(app, &keeper, OSMO_DENOM) - keeper_before;
+    ensure!(
+        !revenue_to_buyback.is_zero(),
+        "no OSMO rewards reached buyback-burn"
+    );
+
+    // Buyback-burn buys SPICE with its OSMO (the sunset's forwarded proceeds and the rewards).
+    use buyback_burn::msg::{ExecuteMsg as Buyback, QueryMsg as BuybackQuery};
+    app.execute_contract(
+        roles.owner.clone(),
+        buyback.clone(),
+        &Buyback::SetRoute {
+            denom: OSMO_DENOM.into(),
+            hops: vec![buyback_burn::state::Hop {
+                pool_id: pools.spice_osmo,
+                token_out_denom: suite.spice_denom(),
+            }],
+        },
+        &[],
+    )?;
+    let osmo_bought_with = balance(app, &buyback, OSMO_DENOM);
+    let status = |app: &OsmosisApp| -> Result<buyback_burn::msg::StatusResponse> {
+        Ok(app.wrap().query_wasm_smart(
+            &buyback,
+            &BuybackQuery::Status {
+                start_after: None,
+                limit: None,
+            },
+        )?)
+    };
+    let burned_before = status(app)?.spice_burned;
+    app.execute_contract(
+        app.api().addr_make("buyback_keeper"),
+        buyback.clone(),
+        &Buyback::Buyback {
+            denom: OSMO_DENOM.into(),
+            limit: None,
+        },
+        &[],
+    )?;
+    let spice_burned = status(app)?.spice_burned - burned_before;
+    ensure!(
+        !spice_burned.is_zero(),
+        "buyback-burn burned no SPICE with OSMO"
+    );
+    Ok(OsmoStakingReport {
+        principal_routed,
+        validator: OSMO_VALIDATOR.into(),
+        osmo_staked,
+        revenue_to_buyback,
+        keeper_bounty,
+        osmo_bought_with,
+        spice_burned,
+    })
+}
