@@ -1104,6 +1104,8 @@ fn accepted(c: &mut VmContract, operator: &str, msg: Value) -> anyhow::Result<Ca
 const TRANSFER_NOTE: &str = "ICS-20 transfer to the operator's delegation address not executed";
 const IBC_NOTE: &str =
     "the chain's answers (transfer sequence, ibc-hooks ack) given by the harness";
+/// The Osmosis validator the OSMO-staking fallback's rows delegate to.
+const OSMO_VALIDATOR: &str = "osmovaloper1qyqszqgpqyqszqgpqyqszqgpqyqszqgpjn5cxd";
 const NATIVE_STRATEGY_NOTE: &str =
     "native strategy, one validator in the mock staking module; withdrawal not executed";
 
@@ -1281,6 +1283,70 @@ pub fn staking_vault(results: &mut Results, missing: &mut Vec<String>) -> anyhow
     step(
         "forward_proceeds",
         "to buyback-burn; bank send not executed",
+        r,
+    );
+
+    // The sunset's end and the switch to OSMO staking (issue 20): the operator confirms the
+    // undelegation of the 499,000 AKT, they come home after Akash's unbonding through the
+    // ibc-hooks memo and are confirmed and routed; with nothing of AKT on the books governance
+    // switches to native OSMO staking, and new OSMO proceeds are staked with a validator.
+    let r = accepted(
+        &mut c,
+        &operator,
+        json!({ "confirm_undelegation": { "amount": "499000", "tx_hash": format!("{:064X}", 0xB1C2D3) } }),
+    );
+    step("confirm_undelegation (operator)", "", r);
+    c.advance_blocks(362_880, 21 * 86_400 + 3_600);
+    c.set_balance(&address, vec![coin(499_000, AKT_DENOM)]);
+    let r = exec(
+        &mut c,
+        &hooks_sender,
+        json!({ "receive_return": { "kind": "principal" } }),
+        &coins(499_000, AKT_DENOM),
+    );
+    step("receive_return (ibc-hooks, principal home)", IBC_NOTE, r);
+    let r = accepted(
+        &mut c,
+        &operator,
+        json!({ "confirm_returned": { "amount": "499000", "tx_hash": format!("{:064X}", 0xC1D2E3) } }),
+    );
+    step("confirm_returned (operator)", "", r);
+    exec(
+        &mut c,
+        &keeper,
+        json!({ "route_sunset_principal": {} }),
+        &[],
+    )?;
+    c.set_balance(&address, vec![]);
+    {
+        use cosmwasm_std_vm::{Decimal, Validator};
+        let validators = [Validator::create(
+            OSMO_VALIDATOR.to_string(),
+            Decimal::percent(5),
+            Decimal::percent(20),
+            Decimal::percent(1),
+        )];
+        c.querier_mut().update_staking("uosmo", &validators, &[]);
+    }
+    let r = exec(
+        &mut c,
+        &owner,
+        json!({ "set_fallback": { "mode": { "osmo_staking": { "validators": [OSMO_VALIDATOR] } } } }),
+        &[],
+    );
+    step("set_fallback osmo_staking (owner)", "", r);
+    let r = exec(
+        &mut c,
+        &addr("treasury"),
+        json!({ "deposit": {} }),
+        &coins(1_000_000, "uosmo"),
+    );
+    step("deposit (OSMO proceeds, osmo_staking)", "", r);
+    c.set_balance(&address, vec![coin(1_000_000, "uosmo")]);
+    let r = exec(&mut c, &keeper, json!({ "stake": {} }), &[]);
+    step(
+        "stake (osmo_staking: native delegation)",
+        "delegation and its reply not executed",
         r,
     );
 
