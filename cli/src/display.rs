@@ -128,18 +128,23 @@ pub fn optional<T: std::fmt::Display>(value: Option<T>) -> String {
     value.map_or_else(|| "none".to_string(), |v| v.to_string())
 }
 
-/// The escrow's close and rollover reason codes in words (Akash's ranges: 1–9999 tenant,
-/// 10000–19999 provider, 20000+ network; the escrow's own codes in
-/// contracts/rollover-escrow/src/execute/ledger.rs).
-pub fn reason(code: u32) -> String {
-    let named = match code {
+/// The escrow's own reason codes (contracts/rollover-escrow/src/execute/ledger.rs) in words:
+/// the one table `demo`, `status`, the keeper and `alerts` read.
+pub fn reason_name(code: u32) -> Option<&'static str> {
+    match code {
         10_001 => Some("rollover requested"),
         10_002 => Some("provider missed heartbeats"),
         20_001 => Some("ran out of funds"),
         20_002 => Some("no backup provider left"),
         _ => None,
-    };
-    match (named, code) {
+    }
+}
+
+/// The escrow's close and rollover reason codes in words (Akash's ranges: 1–9999 tenant,
+/// 10000–19999 provider, 20000+ network; the escrow's own codes in
+/// contracts/rollover-escrow/src/execute/ledger.rs).
+pub fn reason(code: u32) -> String {
+    match (reason_name(code), code) {
         (Some(what), _) => format!("{what} ({code})"),
         (None, 0) => "no reason given (0)".to_string(),
         (None, 1..=9_999) => format!("tenant's reason {code}"),

@@ -406,15 +406,10 @@ pub fn step_count(prev: &Arming, count: u128) -> Step {
     }
 }
 
-/// Akash's termination reason ranges, and the escrow's own codes, in words.
+/// Akash's termination reason ranges, and the escrow's own codes in the words of
+/// [`spice_cli::display::reason_name`], for an alert's sentence.
 pub fn reason_in_words(reason: u32) -> String {
-    let named = match reason {
-        10_001 => Some("the tenant or a monitor asked for a rollover"),
-        10_002 => Some("the provider missed its heartbeats"),
-        20_001 => Some("the lease ran out of funds"),
-        20_002 => Some("no backup provider was left to take it over"),
-        _ => None,
-    };
+    let named = spice_cli::display::reason_name(reason);
     let by = match reason {
         0 => "no reason given",
         1..=9_999 => "closed by the tenant",

@@ -193,12 +193,12 @@ fn flags_fire_when_raised_and_counts_when_they_grow() {
 fn reason_codes_read_as_words() {
     assert_eq!(
         reason_in_words(20_001),
-        "closed by the network: the lease ran out of funds (reason 20001)"
+        "closed by the network: ran out of funds (reason 20001)"
     );
     assert_eq!(reason_in_words(7), "closed by the tenant (reason 7)");
     assert_eq!(
         reason_in_words(10_002),
-        "closed for the provider: the provider missed its heartbeats (reason 10002)"
+        "closed for the provider: provider missed heartbeats (reason 10002)"
     );
     assert_eq!(
         reason_in_words(25_000),
