@@ -11,8 +11,8 @@ transactions to send when the fault strikes, then:
 (a) node stopped mid-round: the node gets SIGTERM while the keeper runs (once its first actions
     are logged), and is started again afterwards;
 (b) a TCP proxy between keeper and node (asyncio, in this script: Debian has no toxiproxy
-    package, PyPI only clients for its server) delays every chunk up to 400 ms and cuts a third
-    of the connections after 0.2-2 s;
+    package, PyPI only clients for its Go server) delays every chunk up to 150 ms and cuts every
+    connection after 1-5 s, so calls fail mid-flight and the client reconnects;
 (c) node frozen: SIGSTOP while the keeper runs (blocks stop, calls go unanswered), SIGCONT after.
 
 Checks, each case: the keeper process ends within its bound (its --round-timeout-seconds, plus
@@ -100,10 +100,10 @@ class Node:
 class Proxy:
     """A TCP proxy that delays every chunk and cuts some connections, on its own thread."""
 
-    def __init__(self, upstream_port, max_delay=0.4, drop_share=1 / 3, seed=24):
+    def __init__(self, upstream_port, max_delay=0.15, lifetime=(1.0, 5.0), seed=24):
         self.upstream_port = upstream_port
         self.max_delay = max_delay
-        self.drop_share = drop_share
+        self.lifetime = lifetime
         self.random = random.Random(seed)
         self.connections = 0
         self.dropped = 0
@@ -144,13 +144,15 @@ class Proxy:
             return
         tasks = [asyncio.ensure_future(self._pipe(client_reader, up_writer)),
                  asyncio.ensure_future(self._pipe(up_reader, client_writer))]
-        if self.random.random() < self.drop_share:
+        # Every connection is cut after a short life, mid-call or not: the keeper's client must
+        # reconnect, and a call in flight fails.
+        done, _ = await asyncio.wait(tasks, timeout=self.random.uniform(*self.lifetime))
+        if not done:
             self.dropped += 1
-            await asyncio.sleep(self.random.uniform(0.2, 2.0))
-            for t in tasks:
-                t.cancel()
-            client_writer.close()
-            up_writer.close()
+        for t in tasks:
+            t.cancel()
+        client_writer.close()
+        up_writer.close()
         await asyncio.gather(*tasks, return_exceptions=True)
 
     def close(self):
