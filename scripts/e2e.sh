@@ -84,8 +84,8 @@ PY
 }
 
 # The keeper with work seeded on a suite of its own: every action this chain supports sent,
-# fees and bounties checked against the chain by hash, nothing sent twice, then a round with
-# nothing to do (scripts/e2e/keeper.py).
+# fees and bounties checked against the chain by hash, nothing sent twice, then a round that
+# sends nothing but a harvest of rewards accrued since (scripts/e2e/keeper.py).
 keeper_checks() {
   log "spice keeper: work seeded, real transactions checked by hash"
   local t=$SECONDS
