@@ -1,7 +1,10 @@
 #!/usr/bin/env bash
 # The suite end to end on a real chain: a fresh local Injective node (scripts/localnet.sh), the
 # artifacts in artifacts/ stored, instantiated and wired, and every flow that needs no Osmosis
-# module driven by signed transactions and checked by queries (scripts/e2e/e2e.py).
+# module driven by signed transactions and checked by queries (scripts/e2e/e2e.py); then the
+# `spice` CLI: deploy, status, the keeper on a fresh deployment (nothing to do), the keeper with
+# work seeded (scripts/e2e/keeper.py), alerts, the web app, and last the keeper against node
+# faults (scripts/e2e/keeper-faults.py: stopped, delayed and dropped, frozen).
 #
 #   scripts/e2e.sh                 reset the chain, start it, run the flows, stop the node
 #   scripts/e2e.sh --timeout S     bound the whole run, the spice CLI, alerts and web checks
@@ -36,6 +39,17 @@ bound() {
   echo $((left < $1 ? left : $1))
 }
 
+# scripts/e2e/deploy-local.toml with the node's gRPC address (the localnet's ports may be moved
+# with SPICE_LOCALNET_*_PORT): every `spice` command below reads its [local.chain] from here.
+CLI_CONFIG="$ROOT/target/e2e/deploy-local.toml"
+write_cli_config() {
+  mkdir -p "$(dirname "$CLI_CONFIG")"
+  {
+    cat "$ROOT/scripts/e2e/deploy-local.toml"
+    printf '\n[local.chain]\ngrpc_url = "%s"\n' "$LOCALNET_GRPC"
+  } >"$CLI_CONFIG"
+}
+
 # The `spice` CLI against the same node: deploy through cw-orch (signing as the localnet's
 # `deployer` key), deploy again (must find nothing to do), status, and one keeper round.
 cli_checks() {
@@ -49,10 +63,11 @@ cli_checks() {
   # unhashed cdylib/rlib paths and leaves the workspace's crates linking a stale rlib.
   timeout --foreground "$(bound 900)" cargo test --workspace --locked --no-run --quiet
   rm -f "$state"
-  spice deploy --network local --config "$ROOT/scripts/e2e/deploy-local.toml" --state "$state"
-  out=$(spice deploy --network local --config "$ROOT/scripts/e2e/deploy-local.toml" --state "$state")
+  write_cli_config
+  spice deploy --network local --config "$CLI_CONFIG" --state "$state"
+  out=$(spice deploy --network local --config "$CLI_CONFIG" --state "$state")
   grep -q "nothing to do" <<<"$out" || die "a second spice deploy did not find the suite deployed: $out"
-  out=$(spice status --network local --state "$state" --json)
+  out=$(spice status --network local --config "$CLI_CONFIG" --state "$state" --json)
   python3 - "$out" <<'PY' || die "spice status --network local does not show the deployed suite"
 import json, sys
 report = json.loads(sys.argv[1])
@@ -62,10 +77,32 @@ missing = [n for n in names if n not in text]
 assert not missing, missing
 print("spice status: six contracts on", report.get("network", "local"))
 PY
-  out=$(spice keeper run --network local --once --state-file "$state" 2>&1)
+  out=$(spice keeper run --network local --once --config "$CLI_CONFIG" --state-file "$state" 2>&1)
   echo "$out" | tail -n 3
   grep -q "0 transaction(s) sent" <<<"$out" || die "the keeper found work on a fresh deployment: $out"
   log "spice CLI checks passed"
+}
+
+# The keeper with work seeded on a suite of its own: every action this chain supports sent,
+# fees and bounties checked against the chain by hash, nothing sent twice, then a round that
+# sends nothing but a harvest of rewards accrued since (scripts/e2e/keeper.py).
+keeper_checks() {
+  log "spice keeper: work seeded, real transactions checked by hash"
+  local t=$SECONDS
+  timeout --foreground --kill-after=10 "$(bound 420)" python3 "$ROOT/scripts/e2e/keeper.py" \
+    --spice "$ROOT/target/debug/spice" --base-state "$ROOT/target/e2e/spice-state-local.json"
+  log "keeper with work: $((SECONDS - t))s"
+}
+
+# The keeper against a failing node, each case bounded in time: the node stopped mid-round and
+# restarted, a TCP proxy that delays and drops, the node frozen (SIGSTOP) and resumed
+# (scripts/e2e/keeper-faults.py).
+keeper_fault_checks() {
+  log "spice keeper: node faults (stopped, delayed and dropped, frozen)"
+  local t=$SECONDS
+  timeout --foreground --kill-after=10 "$(bound 240)" python3 "$ROOT/scripts/e2e/keeper-faults.py" \
+    --spice "$ROOT/target/debug/spice"
+  log "keeper fault tests: $((SECONDS - t))s"
 }
 
 # `spice alerts` on the same node: a lease crossing its runway threshold, a real SMTP server and
@@ -130,8 +167,11 @@ main() {
     # Each step runs in a subshell with errexit on: called as `step || status=$?`, bash would
     # ignore every failing command inside it but the last.
     checked cli_checks
+    ((status != 0)) || checked keeper_checks
     ((status != 0)) || checked alerts_checks
     ((status != 0)) || checked timeout --foreground "$(bound 480)" "$ROOT/scripts/e2e/web.sh"
+    # Last: it stops, freezes and restarts the node.
+    ((status != 0)) || checked keeper_fault_checks
   fi
   log "e2e.sh took $((SECONDS - started))s"
   return "$status"

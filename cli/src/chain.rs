@@ -20,6 +20,8 @@ pub struct SuiteAddresses {
 /// What a transaction did, as far as a keeper cares.
 #[derive(Clone, Debug, Default)]
 pub struct TxOutcome {
+    /// The transaction's hash (empty on the embedded chain, which has none).
+    pub hash: String,
     pub gas_used: u64,
     /// Fee paid by the sender, in the chain's fee denom (0 on the embedded chain).
     pub fee_paid: Uint128,

@@ -108,6 +108,7 @@ impl SuiteChain for EmbeddedChain {
             })
             .collect();
         Ok(TxOutcome {
+            hash: String::new(),
             gas_used: 0,
             fee_paid: Uint128::zero(),
             attributes,

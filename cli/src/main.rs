@@ -19,7 +19,7 @@ mod status;
 
 use std::path::{Path, PathBuf};
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use clap::{Parser, Subcommand, ValueEnum};
 use spice_cli::deploy::{self, ChainOverrides, DeployFile, DeployState};
 
@@ -284,8 +284,17 @@ fn status_node(
     let state = DeployState::load_or_default(&state_path)?;
     let addresses = addresses(&state)?;
     let known = status::Known::suite(&addresses, |name| state.contract(name).code_id);
+    use cw_orch::prelude::QueryHandler as _;
+    let daemon = network::connect_query_only(network, &overrides)?;
+    // A suite recorded on one chain read from a node of another shows whatever sits at those
+    // addresses there (or nothing): refused, as the keeper refuses it.
+    let node_chain_id = daemon
+        .block_info()
+        .with_context(|| format!("reading {}'s latest block", network.name()))?
+        .chain_id;
+    network::check_chain_id(&state.chain_id, &node_chain_id, &state_path)?;
     let chain = DaemonChain {
-        daemon: network::connect_query_only(network, &overrides)?,
+        daemon,
         addresses: Some(addresses.clone()),
     };
     status::collect(&chain, network.name(), &known)

@@ -255,6 +255,7 @@ impl Signer for SpiceWallet {
         let resp = TxHandler::execute(chain, msg, funds, &Addr::unchecked(contract))?;
         let fee_denom = chain.chain_info().gas_denom.clone();
         let mut outcome = TxOutcome {
+            hash: resp.txhash.clone(),
             gas_used: resp.gas_used,
             ..TxOutcome::default()
         };
@@ -395,7 +396,14 @@ fn fee_for_gas(gas: u64, gas_price: f64) -> u128 {
 
 /// The gas limit and fee a transaction simulated at `gas` is sent with (see [`fee_for_gas`]).
 fn gas_and_fee(gas: u64, gas_price: f64) -> (u64, u128) {
-    let buffer = DaemonEnvVars::gas_buffer().unwrap_or(if gas < 200_000 { 1.4 } else { 1.3 });
+    gas_and_fee_with(gas, gas_price, None)
+}
+
+/// [`gas_and_fee`] with the keeper's own buffer when it has one.
+fn gas_and_fee_with(gas: u64, gas_price: f64, buffer: Option<f64>) -> (u64, u128) {
+    let buffer = buffer.unwrap_or_else(|| {
+        DaemonEnvVars::gas_buffer().unwrap_or(if gas < 200_000 { 1.4 } else { 1.3 })
+    });
     let gas_limit = (gas as f64 * buffer)
         .max(DaemonEnvVars::min_gas() as f64)
         .ceil();
@@ -491,6 +499,10 @@ pub struct NodeLimits {
     pub call: Duration,
     /// Longest wait for a broadcast transaction to be found in a block.
     pub confirm: Duration,
+    /// Gas limit = simulated gas × this (at least cw-orch's floor); `None` takes cw-orch's
+    /// buffer (1.4 under 200,000 gas, 1.3 above, or `CW_ORCH_GAS_BUFFER`). The fee the keeper
+    /// values an action at is the fee of this limit, so the buffer is paid for honestly.
+    pub gas_buffer: Option<f64>,
 }
 
 impl Default for NodeLimits {
@@ -498,6 +510,7 @@ impl Default for NodeLimits {
         NodeLimits {
             call: Duration::from_secs(20),
             confirm: Duration::from_secs(60),
+            gas_buffer: None,
         }
     }
 }
@@ -552,12 +565,13 @@ impl KeeperDaemon {
         msg: &Value,
         funds: &[Coin],
         gas_price: f64,
+        gas_buffer: Option<f64>,
     ) -> Result<(u64, u128, Vec<(String, String, String)>)> {
         let any = execute_any(wallet, contract, msg, funds)?;
         let height = Node::new_async(wallet.channel())._block_height().await?;
         let body = TxBuilder::build_body(vec![any], None, height + TX_TIMEOUT_BLOCKS);
         let (gas, attributes) = simulate_with_events(wallet, &body).await?;
-        let (gas_limit, fee) = gas_and_fee(gas, gas_price);
+        let (gas_limit, fee) = gas_and_fee_with(gas, gas_price, gas_buffer);
         Ok((gas_limit, fee, attributes))
     }
 }
@@ -658,7 +672,14 @@ impl SuiteChain for KeeperDaemon {
         let info = self.chain.daemon.chain_info().clone();
         let (gas_limit, fee, attributes) = self.bounded(
             "simulating",
-            KeeperDaemon::price(self.wallet(), contract, msg, funds, info.gas_price),
+            KeeperDaemon::price(
+                self.wallet(),
+                contract,
+                msg,
+                funds,
+                info.gas_price,
+                self.limits.gas_buffer,
+            ),
         )?;
         self.priced = if funds.is_empty() {
             Some((contract.to_string(), msg.clone(), gas_limit, fee))
@@ -682,7 +703,14 @@ impl SuiteChain for KeeperDaemon {
             None => {
                 let (gas_limit, fee, _) = self.bounded(
                     "simulating",
-                    KeeperDaemon::price(self.wallet(), contract, msg, funds, info.gas_price),
+                    KeeperDaemon::price(
+                        self.wallet(),
+                        contract,
+                        msg,
+                        funds,
+                        info.gas_price,
+                        self.limits.gas_buffer,
+                    ),
                 )?;
                 (gas_limit, fee)
             }
@@ -794,6 +822,7 @@ fn tx_result(
     let raw_log = response.raw_log.clone();
     let gas_used = u64::try_from(response.gas_used).unwrap_or_default();
     let mut outcome = TxOutcome {
+        hash: hash.to_string(),
         gas_used,
         fee_paid: Uint128::new(fee_sent),
         ..TxOutcome::default()
@@ -923,11 +952,11 @@ pub fn cap_cw_orch_waits() {
 }
 
 /// The state file's chain (when it records one) must be the node's.
-fn check_chain_id(recorded: &str, node: &str, state_path: &Path) -> Result<()> {
+pub fn check_chain_id(recorded: &str, node: &str, state_path: &Path) -> Result<()> {
     if !recorded.is_empty() && recorded != node {
         bail!(
             "{} records a deployment on chain {recorded}, but the node is on chain {node}: \
-             refusing to keep the wrong suite",
+             refusing to act on the wrong suite",
             state_path.display()
         );
     }
@@ -1125,5 +1154,22 @@ mod tests {
         assert_eq!(fee_for_gas(180_000, 0.025), 6_300);
         // 1,000,000 × 1.3 at the localnet's 160,000,000 inj per gas.
         assert_eq!(fee_for_gas(1_000_000, 160_000_000.0), 208_000_000_000_000);
+    }
+
+    #[test]
+    fn the_keepers_gas_buffer_sets_the_limit_and_the_fee_it_is_valued_at() {
+        // The localnet's native `stake` simulated at 284,788 gas right after a harvest used
+        // more than 370,225 (× 1.3) when it ran: out of gas, the fee lost. × 1.5 covers it.
+        let (limit, fee) = gas_and_fee_with(284_788, 160_000_000.0, Some(1.5));
+        assert_eq!(limit, 427_182);
+        assert_eq!(fee, 427_182 * 160_000_000);
+        assert!(limit > 379_628);
+        // Without one, cw-orch's buffer as before.
+        assert_eq!(
+            gas_and_fee_with(1_000_000, 0.025, None),
+            gas_and_fee(1_000_000, 0.025)
+        );
+        // The floor still applies.
+        assert_eq!(gas_and_fee_with(10_000, 0.025, Some(1.5)).0, 150_000);
     }
 }

@@ -75,6 +75,12 @@ pub struct RunArgs {
     /// `unknown` (it is then never sent again while it may still land).
     #[arg(long, default_value_t = 60)]
     pub confirm_timeout_seconds: u64,
+    /// Gas limit of each transaction = its simulated gas × this (at least 150,000). The fee
+    /// an action is valued at is this limit's, so the margin is paid for, never a surprise; too
+    /// small a margin loses whole fees to out-of-gas (a native `stake` simulated right after a
+    /// harvest used 1.33× its simulation on the local chain).
+    #[arg(long, default_value_t = 1.5)]
+    pub gas_buffer: f64,
     /// Nothing is sent while the node's latest block is older than this (a stopped or
     /// lagging node); real networks only.
     #[arg(long, default_value_t = 60)]
@@ -119,6 +125,13 @@ impl RunArgs {
             .find(|((_, a), (_, b))| a != b)
         {
             bail!("{a_flag} is in {a} but {b_flag} in {b}");
+        }
+        if !(1.0..=10.0).contains(&self.gas_buffer) {
+            bail!(
+                "--gas-buffer {} must be between 1 and 10 (the gas limit is the simulated gas \
+                 times it)",
+                self.gas_buffer
+            );
         }
         if self.round_timeout_seconds == 0 || self.call_timeout_seconds == 0 {
             bail!("--round-timeout-seconds and --call-timeout-seconds must be above 0");
@@ -191,6 +204,7 @@ pub fn run_command(args: &RunArgs) -> Result<()> {
             crate::network::NodeLimits {
                 call: Duration::from_secs(args.call_timeout_seconds),
                 confirm: Duration::from_secs(args.confirm_timeout_seconds),
+                gas_buffer: Some(args.gas_buffer),
             },
         )?
     };

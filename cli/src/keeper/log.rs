@@ -55,6 +55,9 @@ pub enum TxResult {
 #[derive(Clone, Debug, Serialize)]
 pub struct TxReport {
     pub result: TxResult,
+    /// The transaction's hash, when it reached the node (look it up to see what it did).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hash: Option<String>,
     pub gas_used: u64,
     pub fee_paid: Uint128,
     /// The `bounty` the contract reported paying, with the estimate's denom when it reports a
@@ -84,6 +87,7 @@ impl TxReport {
         });
         TxReport {
             result: TxResult::Ok,
+            hash: Some(outcome.hash.clone()).filter(|h| !h.is_empty()),
             gas_used: outcome.gas_used,
             fee_paid: outcome.fee_paid,
             bounty_paid,
@@ -95,6 +99,7 @@ impl TxReport {
     pub fn refused(error: String, attempts: u32) -> Self {
         TxReport {
             result: TxResult::Refused,
+            hash: None,
             gas_used: 0,
             fee_paid: Uint128::zero(),
             bounty_paid: None,
@@ -113,6 +118,7 @@ impl TxReport {
     /// A block included the transaction and the contract refused it there: the fee was paid.
     pub fn failed_on_chain(failure: &crate::chain::FailedOnChain, attempts: u32) -> Self {
         TxReport {
+            hash: Some(failure.hash.clone()),
             gas_used: failure.gas_used,
             fee_paid: failure.fee_paid,
             ..TxReport::refused(failure.to_string(), attempts)
@@ -125,6 +131,12 @@ impl TxReport {
             result: TxResult::Unknown,
             ..TxReport::refused(error, attempts)
         }
+    }
+
+    /// The hash of the transaction this report is about, when it is known.
+    pub fn with_hash(mut self, hash: Option<&str>) -> Self {
+        self.hash = hash.map(str::to_string).or(self.hash);
+        self
     }
 }
 
@@ -205,7 +217,8 @@ impl Decision {
         self.tx.as_ref().is_some_and(|t| t.result == TxResult::Ok)
     }
 
-    /// The text form: `key=value` pairs, values with spaces quoted.
+    /// The text form: `key=value` pairs, values with spaces quoted; amounts in tokens
+    /// (`fee="0.00007 INJ"`, see `spice_cli::display`), where the JSON form keeps base units.
     pub fn to_line(&self) -> String {
         let mut out = format!(
             "keeper round={} height={} action={} contract={}",
@@ -220,18 +233,25 @@ impl Decision {
             out.push('=');
             out.push_str(&quote(value));
         };
+        let human = |v: &Option<String>| v.as_deref().map(coins_for_people);
         let optional = [
-            ("target", &self.target),
-            ("work", &self.work),
-            ("bounty", &self.bounty),
-            ("bounty_value", &self.bounty_value),
-            ("fee", &self.fee),
+            ("target", self.target.clone()),
+            ("work", self.work.clone()),
+            ("bounty", human(&self.bounty)),
+            ("bounty_value", human(&self.bounty_value)),
+            ("fee", human(&self.fee)),
         ];
         for (key, value) in optional {
             if let Some(v) = value {
-                field(key, v);
+                field(key, &v);
             }
         }
+        // The fee is charged in the estimate's denom.
+        let fee_denom = self
+            .fee
+            .as_deref()
+            .map(|f| f.trim_start_matches(|c: char| c.is_ascii_digit()))
+            .filter(|d| !d.is_empty());
         field("decision", self.decision.as_str());
         field("reason", &self.reason);
         if let Some(tx) = &self.tx {
@@ -242,10 +262,17 @@ impl Decision {
                 TxResult::Unknown => "unknown",
             };
             field("tx", result);
+            if let Some(hash) = &tx.hash {
+                field("hash", hash);
+            }
             field("gas", &tx.gas_used.to_string());
-            field("fee_paid", &tx.fee_paid.to_string());
+            let fee_paid = match fee_denom {
+                Some(denom) => spice_cli::display::uamount(tx.fee_paid, denom),
+                None => tx.fee_paid.to_string(),
+            };
+            field("fee_paid", &fee_paid);
             if let Some(b) = &tx.bounty_paid {
-                field("bounty_paid", b);
+                field("bounty_paid", &coins_for_people(b));
             }
             field("attempts", &tx.attempts.to_string());
             if let Some(e) = &tx.error {
@@ -254,6 +281,15 @@ impl Decision {
         }
         out
     }
+}
+
+/// `998003uosmo,5uakt` as people read it (`0.998003 OSMO, 0.000005 AKT`); `none`, `0` and
+/// other text unchanged.
+fn coins_for_people(text: &str) -> String {
+    text.split(',')
+        .map(spice_cli::display::coin_text)
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn quote(value: &str) -> String {

@@ -725,6 +725,7 @@ impl Keeper {
             // of this account since.
             let after = chain.account_sequence();
             let landed = matches!((before, &after), (Some(b), Ok(Some(a))) if *a > b);
+            let hash = unconfirmed.map(|u| u.hash.as_str());
             if landed {
                 return (
                     TxReport::unknown(
@@ -735,7 +736,8 @@ impl Keeper {
                             after.ok().flatten().unwrap_or_default()
                         ),
                         attempts,
-                    ),
+                    )
+                    .with_hash(hash),
                     None,
                 );
             }
@@ -749,7 +751,8 @@ impl Keeper {
                     TxReport::unknown(
                         format!("{error:#}; not sent again while it may still land"),
                         attempts,
-                    ),
+                    )
+                    .with_hash(hash),
                     None,
                 );
             }

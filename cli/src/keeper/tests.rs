@@ -687,8 +687,8 @@ fn each_decision_is_one_log_line_in_text_or_json() {
         "action=convert",
         "contract=staking-vault",
         "target=uosmo",
-        "bounty=998003uosmo",
-        "fee=1000uosmo",
+        "bounty=\"0.998003 OSMO\"",
+        "fee=\"0.001 OSMO\"",
         "decision=execute",
         "tx=ok",
         "gas=0",
@@ -1159,7 +1159,12 @@ fn a_transaction_that_failed_on_chain_logs_the_fee_it_paid() {
     assert_eq!(tx.fee_paid, Uint128::new(FEE));
     assert_eq!(tx.gas_used, 90_000);
     assert_eq!(tx.attempts, 1, "a failure on chain is never retried");
-    assert!(harvest.to_line().contains(&format!("fee_paid={FEE}")));
+    // In tokens in the text log (FEE is 1,000 uosmo), in base units in the JSON form.
+    assert!(
+        harvest.to_line().contains("fee_paid=\"0.001 OSMO\""),
+        "{}",
+        harvest.to_line()
+    );
 }
 
 #[test]
@@ -1302,4 +1307,29 @@ fn native_validator_rewards_are_harvested_though_no_revenue_is_pending() {
     let mut k = keeper(&vault, &config());
     round(&mut k, &mut vault);
     assert_eq!(vault.harvests, 0);
+}
+
+#[derive(clap::Parser)]
+struct RunFlags {
+    #[command(flatten)]
+    run: super::cli::RunArgs,
+}
+
+fn run_flags(extra: &[&str]) -> super::cli::RunArgs {
+    use clap::Parser;
+    let mut argv = vec!["keeper", "--network", "local"];
+    argv.extend_from_slice(extra);
+    RunFlags::try_parse_from(argv).expect("the flags parse").run
+}
+
+#[test]
+fn gas_buffer_defaults_to_one_and_a_half_and_refuses_less_than_the_simulation() {
+    let defaults = run_flags(&[]);
+    assert_eq!(defaults.gas_buffer, 1.5);
+    assert!(defaults.config().is_ok());
+    assert!(run_flags(&["--gas-buffer", "1.3"]).config().is_ok());
+    // A limit below the simulated gas runs every transaction out of gas.
+    let err = run_flags(&["--gas-buffer", "0.9"]).config().unwrap_err();
+    assert!(err.to_string().contains("--gas-buffer 0.9"), "{err}");
+    assert!(run_flags(&["--gas-buffer", "11"]).config().is_err());
 }
