@@ -64,7 +64,27 @@ cli_checks() {
   timeout --foreground "$(bound 900)" cargo test --workspace --locked --no-run --quiet
   rm -f "$state"
   write_cli_config
-  spice deploy --network local --config "$CLI_CONFIG" --state "$state"
+  # Crashes on the real node: the deploy dies (abort, like kill -9) right after a transaction
+  # and before the state file records it — after storing the sixth code, after instantiating
+  # the first contract, after instantiating the last (before wiring); each re-run starts from
+  # what was recorded, finds the unrecorded contracts at their predicted addresses, and the
+  # last one finishes the suite.
+  local step
+  for step in 5 6 11; do
+    if SPICE_DEPLOY_ABORT_AFTER_STEP=$step spice deploy --network local --config "$CLI_CONFIG" \
+      --state "$state" >"$ROOT/target/e2e/deploy-crash-$step.log" 2>&1; then
+      die "a deploy meant to die after step $step finished"
+    fi
+    grep -q "SPICE_DEPLOY_ABORT_AFTER_STEP=$step" "$ROOT/target/e2e/deploy-crash-$step.log" ||
+      die "the deploy meant to die after step $step failed otherwise: $(tail -n 5 "$ROOT/target/e2e/deploy-crash-$step.log")"
+  done
+  grep -q "found on chain" "$ROOT/target/e2e/deploy-crash-11.log" ||
+    die "the re-run after a crash did not adopt the contract instantiated before it: $(cat "$ROOT/target/e2e/deploy-crash-11.log")"
+  out=$(spice deploy --network local --config "$CLI_CONFIG" --state "$state")
+  echo "$out" | tail -n 8
+  grep -q "found on chain" <<<"$out" ||
+    die "the re-run after the last crash did not adopt the last contract: $out"
+  grep -q "^deployed" <<<"$out" || die "the re-run after the crashes did not finish: $out"
   out=$(spice deploy --network local --config "$CLI_CONFIG" --state "$state")
   grep -q "nothing to do" <<<"$out" || die "a second spice deploy did not find the suite deployed: $out"
   out=$(spice status --network local --config "$CLI_CONFIG" --state "$state" --json)

@@ -211,6 +211,14 @@ fn run_deploy(
             state_path.display()
         );
     }
+    // Fault injection for the real-node crash test (scripts/e2e.sh): the process dies right
+    // after step N's transaction, before the state file records it, as a `kill -9` would.
+    let abort_after = std::env::var("SPICE_DEPLOY_ABORT_AFTER_STEP")
+        .ok()
+        .map(|n| n.parse::<usize>())
+        .transpose()
+        .context("SPICE_DEPLOY_ABORT_AFTER_STEP must be a step number")?;
+    let mut steps_done = 0;
     let report = deploy::deploy_with(
         daemon,
         network.name(),
@@ -221,6 +229,11 @@ fn run_deploy(
             if !json {
                 println!("  {step}");
             }
+            if abort_after == Some(steps_done) {
+                eprintln!("SPICE_DEPLOY_ABORT_AFTER_STEP={steps_done}: dying before recording it");
+                std::process::abort();
+            }
+            steps_done += 1;
         },
     )?;
     if json {
