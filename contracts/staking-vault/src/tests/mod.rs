@@ -2,6 +2,7 @@ mod auth;
 mod config;
 mod convert;
 mod fallback;
+mod keeper_work;
 mod msg;
 mod native;
 mod operator;
