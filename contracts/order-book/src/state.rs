@@ -3,7 +3,9 @@ use cosmwasm_schema::serde::{Deserialize, Serialize};
 use cosmwasm_std::{Addr, Coin, Decimal, StdResult, Storage, Uint128};
 use cw_storage_plus::{Index, Item, Map, MultiIndex, PrimaryKey};
 
-use crate::spec::{Attribute, Capacity, Gpu, OrderSpec, Resources, SignedBy};
+use crate::spec::{
+    offer_class, order_class, Attribute, Capacity, Gpu, OrderSpec, Resources, SignedBy,
+};
 
 #[cw_serde]
 pub struct Config {
@@ -263,8 +265,10 @@ pub struct StoredOrder {
     tenant: Addr,
     #[serde(rename = "p", alias = "spec")]
     spec: StoredSpec,
-    #[serde(rename = "c", alias = "resource_class")]
-    resource_class: String,
+    /// Written by 0.1.0 and 0.2.0; now derived from the resources (the same function placed
+    /// it), so never written again.
+    #[serde(rename = "c", alias = "resource_class", default, skip_serializing)]
+    resource_class: Option<String>,
     #[serde(rename = "d", alias = "denom")]
     denom: String,
     #[serde(rename = "x", alias = "max_price_per_block")]
@@ -308,7 +312,7 @@ impl StoredOrder {
                 attributes: o.spec.attributes.clone(),
                 signed_by: o.spec.signed_by.clone(),
             },
-            resource_class: o.resource_class.clone(),
+            resource_class: None,
             denom: o.denom.clone(),
             max_price_per_block: o.max_price_per_block,
             replicas: o.replicas,
@@ -323,16 +327,20 @@ impl StoredOrder {
     }
 
     pub fn into_order(self, id: u64) -> Order {
+        let resources: Resources = self.spec.resources.into();
+        let resource_class = self
+            .resource_class
+            .unwrap_or_else(|| order_class(&resources));
         Order {
             id,
             tenant: self.tenant,
             spec: OrderSpec {
-                resources: self.spec.resources.into(),
+                resources,
                 region: self.spec.region,
                 attributes: self.spec.attributes,
                 signed_by: self.spec.signed_by,
             },
-            resource_class: self.resource_class,
+            resource_class,
             denom: self.denom,
             max_price_per_block: self.max_price_per_block,
             replicas: self.replicas,
@@ -354,8 +362,10 @@ pub struct StoredOffer {
     provider: Addr,
     #[serde(rename = "k", alias = "capacity")]
     capacity: StoredCapacity,
-    #[serde(rename = "c", alias = "resource_class")]
-    resource_class: String,
+    /// Written by 0.1.0 and 0.2.0; now derived from the resources (the same function placed
+    /// it), so never written again.
+    #[serde(rename = "c", alias = "resource_class", default, skip_serializing)]
+    resource_class: Option<String>,
     #[serde(rename = "d", alias = "denom")]
     denom: String,
     #[serde(rename = "x", alias = "price_per_block")]
@@ -377,6 +387,7 @@ pub struct StoredOffer {
     created_at: u64,
     #[serde(rename = "s", alias = "status")]
     status: OfferStatus,
+    /// The deposit when its denom is not the offer's.
     #[serde(
         rename = "v",
         alias = "deposit",
@@ -384,6 +395,9 @@ pub struct StoredOffer {
         skip_serializing_if = "Option::is_none"
     )]
     deposit: Option<Coin>,
+    /// The deposit's amount when its denom is the offer's (the common case: no denom repeated).
+    #[serde(rename = "w", default, skip_serializing_if = "Option::is_none")]
+    deposit_amount: Option<Uint128>,
     /// Records written by 0.1.0 and 0.2.0 repeat their key here; never written again.
     #[serde(default, skip_serializing)]
     id: Option<u64>,
@@ -398,7 +412,7 @@ impl StoredOffer {
                 region: o.capacity.region.clone(),
                 attributes: o.capacity.attributes.clone(),
             },
-            resource_class: o.resource_class.clone(),
+            resource_class: None,
             denom: o.denom.clone(),
             price_per_block: o.price_per_block,
             units: o.units,
@@ -407,21 +421,34 @@ impl StoredOffer {
             expires_at: o.expires_at,
             created_at: o.created_at,
             status: o.status,
-            deposit: o.deposit.clone(),
+            deposit: o.deposit.clone().filter(|d| d.denom != o.denom),
+            deposit_amount: o
+                .deposit
+                .as_ref()
+                .filter(|d| d.denom == o.denom)
+                .map(|d| d.amount),
             id: None,
         }
     }
 
     pub fn into_offer(self, id: u64) -> Offer {
+        let resources: Resources = self.capacity.resources.into();
+        let resource_class = self
+            .resource_class
+            .unwrap_or_else(|| offer_class(&resources));
+        let deposit = self.deposit.or(self.deposit_amount.map(|amount| Coin {
+            denom: self.denom.clone(),
+            amount,
+        }));
         Offer {
             id,
             provider: self.provider,
             capacity: Capacity {
-                resources: self.capacity.resources.into(),
+                resources,
                 region: self.capacity.region,
                 attributes: self.capacity.attributes,
             },
-            resource_class: self.resource_class,
+            resource_class,
             denom: self.denom,
             price_per_block: self.price_per_block,
             units: self.units,
@@ -430,7 +457,7 @@ impl StoredOffer {
             expires_at: self.expires_at,
             created_at: self.created_at,
             status: self.status,
-            deposit: self.deposit,
+            deposit,
         }
     }
 }

@@ -266,6 +266,10 @@ fn backups_for(
         if backups.len() == max_backups {
             break;
         }
+        // The filled offer is never its own backup: not even read.
+        if offer_id == filled.id {
+            continue;
+        }
         let Some(offer) = may_load_offer(deps.storage, offer_id)? else {
             continue;
         };
