@@ -224,7 +224,7 @@ pub fn keeper_work(
         .unwrap_or(DEFAULT_EXPIRE_LIMIT)
         .clamp(1, MAX_EXPIRE_LIMIT);
     let (orders, offers) = due(deps.storage, height, Some(expire_limit))?;
-    let expire_orders = (!orders.is_empty() || !offers.is_empty()).then(|| ExpireWork {
+    let expire_orders = (!orders.is_empty() || !offers.is_empty()).then_some(ExpireWork {
         msg: ExecuteMsg::ExpireOrders {
             limit: Some(expire_limit),
         },

@@ -40,7 +40,7 @@ impl Storage for Overlay<'_> {
         let lower = start.map_or(Bound::Unbounded, |s| Bound::Included(s.to_vec()));
         let upper = end.map_or(Bound::Unbounded, |e| Bound::Excluded(e.to_vec()));
         let mine = self.changes.range((lower, upper));
-        let mine: Box<dyn Iterator<Item = (&Vec<u8>, &Option<Vec<u8>>)> + 'b> = match order {
+        let mine: Changes<'b> = match order {
             Order::Ascending => Box::new(mine),
             Order::Descending => Box::new(mine.rev()),
         };
