@@ -530,6 +530,8 @@ impl Book {
         )?;
         let _ = drain;
         let place_crossing = exec(&mut self.c, &tenant, place_order_msg("0.5"), &funds)?;
+        // What the keeper asks before the match: the same fill, previewed on an overlay.
+        let work = query(&mut self.c, json!({ "keeper_work": { "limit": 10 } }))?;
         let matched = exec(
             &mut self.c,
             &keeper,
@@ -547,6 +549,7 @@ impl Book {
             ("place_order", place),
             ("post_offer", post),
             ("place_order (crossing)", place_crossing),
+            ("keeper_work (query, one fill)", work),
             ("match_orders", matched),
             ("cancel_order", cancel),
         ])
@@ -556,6 +559,9 @@ impl Book {
 fn book_note(path: &str) -> &'static str {
     match path {
         "match_orders" => "escrow open_lease submessage and its reply not executed",
+        "keeper_work (query, one fill)" => {
+            "a query: the preview's writes stay in memory, none reach the store"
+        }
         _ => "",
     }
 }

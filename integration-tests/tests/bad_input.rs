@@ -752,6 +752,17 @@ fn vault_refuses_malformed_input() {
         limit: Some(10_000),
     };
     assert_eq!(page_len(&w, &vault, &positions, "position_ids"), 0);
+    // keeper_work: a huge limit is capped; a denom bound past every denom lists no denom step.
+    let work = |start_after: Option<String>| staking_vault::msg::QueryMsg::KeeperWork {
+        start_after,
+        limit: Some(10_000),
+    };
+    w.try_query(&vault, &work(None))
+        .expect("a huge limit is capped, not refused");
+    assert_eq!(
+        page_len(&w, &vault, &work(Some("~garbage~".into())), "ready"),
+        0
+    );
 }
 
 // ---------- buyback-burn ----------
@@ -925,6 +936,17 @@ fn buyback_refuses_malformed_input() {
         limit: Some(10_000),
     };
     assert_eq!(page_len(&w, &buyback, &history, "buybacks"), 0);
+    // keeper_work: a huge limit is capped, a start_after past every route lists nothing.
+    let work = |start_after: Option<String>| buyback_burn::msg::QueryMsg::KeeperWork {
+        start_after,
+        limit: Some(10_000),
+    };
+    w.try_query(&buyback, &work(None))
+        .expect("a huge limit is capped, not refused");
+    assert_eq!(
+        page_len(&w, &buyback, &work(Some("~garbage~".into())), "ready"),
+        0
+    );
 }
 
 // ---------- provider-incentives ----------
@@ -1313,6 +1335,13 @@ fn incentives_refuse_malformed_input() {
         limit: Some(10_000),
     };
     assert!(page_len(&w, &incentives, &pending, "epochs") <= 30);
+    // keeper_work: a huge limit is capped at 30 epochs; start_after u64::MAX lists nothing.
+    let work = |start_after: Option<u64>| provider_incentives::msg::QueryMsg::KeeperWork {
+        start_after,
+        limit: Some(10_000),
+    };
+    assert!(page_len(&w, &incentives, &work(None), "ready") <= 30);
+    assert_eq!(page_len(&w, &incentives, &work(Some(u64::MAX)), "ready"), 0);
     query_refused(
         &w,
         &incentives,
@@ -1679,6 +1708,25 @@ fn order_book_refuses_malformed_input() {
         },
     );
     assert!(depth.bids.len() <= 30 && depth.asks.len() <= 30);
+    // keeper_work: a huge limit becomes the calls' own caps.
+    let work: order_book::msg::KeeperWorkResponse = w.query(
+        &book,
+        &order_book::msg::QueryMsg::KeeperWork {
+            limit: Some(u32::MAX),
+        },
+    );
+    if let Some(m) = work.match_orders {
+        assert_eq!(
+            m.msg,
+            order_book::msg::ExecuteMsg::MatchOrders { limit: Some(10) }
+        );
+    }
+    if let Some(e) = work.expire_orders {
+        assert_eq!(
+            e.msg,
+            order_book::msg::ExecuteMsg::ExpireOrders { limit: Some(30) }
+        );
+    }
 }
 
 // ---------- rollover-escrow ----------

@@ -1271,6 +1271,8 @@ fn order_book_migrates_with_orders_and_offers() {
     let offer = exec(&mut c, &provider, post_offer("0.5"), &[]);
     let offer_id: u64 = attr(&offer, "offer_id").parse().expect("offer_id");
     let crossing = order_id(&exec(&mut c, &t2, place_order("0.5"), &deposit));
+    // A bid no offer crosses yet: it rests in 0.1.0's record layout and is matched after.
+    let waiting = order_id(&exec(&mut c, &t2, place_order("0.2"), &deposit));
     let matched = exec(
         &mut c,
         &keeper,
@@ -1320,6 +1322,36 @@ fn order_book_migrates_with_orders_and_offers() {
     let order = query(&mut c, &json!({ "order": { "order_id": resting } }));
     assert_ne!(order["status"], order_before["status"], "{order}");
     assert_eq!(order["status"], json!("cancelled"), "{order}");
+
+    // The bid 0.1.0 wrote (record, price level, bid key) is matched by a new offer: the
+    // compact layout reads it, and the fill writes it back in the new layout.
+    let provider2 = addr("provider2");
+    exec(&mut c, &provider2, post_offer("0.2"), &[]);
+    // Since 0.2.0 a match first reads the escrow's rules: not paused, takes AKT.
+    c.querier_mut().update_wasm(|q| {
+        use cosmwasm_std_vm::{ContractResult, SystemResult, WasmQuery, to_json_binary};
+        let answer = match q {
+            WasmQuery::Smart { msg, .. } if msg.as_slice().starts_with(b"{\"pause_info\"") => {
+                to_json_binary(&json!({ "paused": false, "guardian": null,
+                                        "last_changed_by": null, "last_changed_height": null }))
+            }
+            _ => to_json_binary(&json!({ "accepted_denoms": [AKT], "max_backups": 5 })),
+        };
+        SystemResult::Ok(ContractResult::Ok(answer.expect("escrow answer")))
+    });
+    let matched = exec(
+        &mut c,
+        &keeper,
+        json!({ "match_orders": { "limit": 10 } }),
+        &[],
+    );
+    assert!(
+        !matched.messages.is_empty(),
+        "the old bid was filled: {matched:?}"
+    );
+    let order = query(&mut c, &json!({ "order": { "order_id": waiting } }));
+    assert_eq!(order["status"], json!("filled"), "{order}");
+    assert_eq!(order["filled_replicas"], json!(1), "{order}");
 }
 
 #[test]

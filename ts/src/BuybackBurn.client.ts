@@ -6,7 +6,7 @@
 
 import { ICosmWasmClient, ISigningCosmWasmClient } from "./baseClient";
 import { Coin, StdFee } from "@interchainjs/types";
-import { Uint128, Decimal, InstantiateMsg, ExecuteMsg, Action, Expiration, Timestamp, Uint64, Hop, ConfigUpdate, QueryMsg, MigrateMsg, Addr, Config, Decimal256, HistoryResponse, BuybackRecord, OwnershipForString, PauseInfoResponse, RoutesResponse, RouteInfo, SimulateBuybackResponse, StatusResponse, DenomStatus } from "./BuybackBurn.types";
+import { Uint128, Decimal, InstantiateMsg, ExecuteMsg, Action, Expiration, Timestamp, Uint64, Hop, ConfigUpdate, QueryMsg, MigrateMsg, Addr, Config, Decimal256, HistoryResponse, BuybackRecord, KeeperWorkResponse, BuybackWork, WaitingDenom, OwnershipForString, PauseInfoResponse, RoutesResponse, RouteInfo, SimulateBuybackResponse, StatusResponse, DenomStatus } from "./BuybackBurn.types";
 export interface BuybackBurnReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<Config>;
@@ -31,6 +31,13 @@ export interface BuybackBurnReadOnlyInterface {
     denom: string;
     limit?: Uint128;
   }) => Promise<SimulateBuybackResponse>;
+  keeperWork: ({
+    limit,
+    startAfter
+  }: {
+    limit?: number;
+    startAfter?: string;
+  }) => Promise<KeeperWorkResponse>;
   history: ({
     limit,
     startAfter
@@ -51,6 +58,7 @@ export class BuybackBurnQueryClient implements BuybackBurnReadOnlyInterface {
     this.routes = this.routes.bind(this);
     this.status = this.status.bind(this);
     this.simulateBuyback = this.simulateBuyback.bind(this);
+    this.keeperWork = this.keeperWork.bind(this);
     this.history = this.history.bind(this);
     this.ownership = this.ownership.bind(this);
     this.pauseInfo = this.pauseInfo.bind(this);
@@ -99,6 +107,20 @@ export class BuybackBurnQueryClient implements BuybackBurnReadOnlyInterface {
       simulate_buyback: {
         denom,
         limit
+      }
+    });
+  };
+  keeperWork = async ({
+    limit,
+    startAfter
+  }: {
+    limit?: number;
+    startAfter?: string;
+  }): Promise<KeeperWorkResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      keeper_work: {
+        limit,
+        start_after: startAfter
       }
     });
   };

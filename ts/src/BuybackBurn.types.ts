@@ -101,6 +101,11 @@ export type QueryMsg = {
     limit?: Uint128 | null;
   };
 } | {
+  keeper_work: {
+    limit?: number | null;
+    start_after?: string | null;
+  };
+} | {
   history: {
     limit?: number | null;
     start_after?: number | null;
@@ -143,6 +148,26 @@ export interface BuybackRecord {
   spice_out: Uint128;
   time: number;
   twap_price: Decimal256;
+}
+export interface KeeperWorkResponse {
+  next_start_after?: string | null;
+  ready: BuybackWork[];
+  waiting: WaitingDenom[];
+}
+export interface BuybackWork {
+  amount_in: Uint128;
+  bounty: Uint128;
+  denom: string;
+  expected_out: Uint128;
+  min_out: Uint128;
+  msg: ExecuteMsg;
+  pending: Uint128;
+}
+export interface WaitingDenom {
+  denom: string;
+  next_allowed_at: number;
+  pending: Uint128;
+  refusal: string;
 }
 export interface OwnershipForString {
   owner?: string | null;

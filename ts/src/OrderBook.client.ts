@@ -6,7 +6,7 @@
 
 import { ICosmWasmClient, ISigningCosmWasmClient } from "./baseClient";
 import { StdFee } from "@interchainjs/types";
-import { Uint128, InstantiateMsg, Coin, ExecuteMsg, Action, Expiration, Timestamp, Uint64, Decimal, ConfigUpdate, OrderSpec, Attribute, Resources, Gpu, SignedBy, Capacity, QueryMsg, OrderStatus, MigrateMsg, Addr, Config, DepthResponse, PriceLevel, OfferStatus, Offer, OffersResponse, Order, OrdersResponse, OwnershipForString, PauseInfoResponse, ResourceClassResponse } from "./OrderBook.types";
+import { Uint128, InstantiateMsg, Coin, ExecuteMsg, Action, Expiration, Timestamp, Uint64, Decimal, ConfigUpdate, OrderSpec, Attribute, Resources, Gpu, SignedBy, Capacity, QueryMsg, OrderStatus, MigrateMsg, Addr, Config, DepthResponse, PriceLevel, KeeperWorkResponse, ExpireWork, MatchWork, FillPreview, OfferStatus, Offer, OffersResponse, Order, OrdersResponse, OwnershipForString, PauseInfoResponse, ResourceClassResponse } from "./OrderBook.types";
 export interface OrderBookReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<Config>;
@@ -56,6 +56,11 @@ export interface OrderBookReadOnlyInterface {
   }: {
     resources: Resources;
   }) => Promise<ResourceClassResponse>;
+  keeperWork: ({
+    limit
+  }: {
+    limit?: number;
+  }) => Promise<KeeperWorkResponse>;
 }
 export class OrderBookQueryClient implements OrderBookReadOnlyInterface {
   client: ICosmWasmClient;
@@ -72,6 +77,7 @@ export class OrderBookQueryClient implements OrderBookReadOnlyInterface {
     this.offers = this.offers.bind(this);
     this.depth = this.depth.bind(this);
     this.resourceClass = this.resourceClass.bind(this);
+    this.keeperWork = this.keeperWork.bind(this);
   }
   config = async (): Promise<Config> => {
     return this.client.queryContractSmart(this.contractAddress, {
@@ -172,6 +178,17 @@ export class OrderBookQueryClient implements OrderBookReadOnlyInterface {
     return this.client.queryContractSmart(this.contractAddress, {
       resource_class: {
         resources
+      }
+    });
+  };
+  keeperWork = async ({
+    limit
+  }: {
+    limit?: number;
+  }): Promise<KeeperWorkResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      keeper_work: {
+        limit
       }
     });
   };

@@ -171,6 +171,10 @@ export type QueryMsg = {
   resource_class: {
     resources: Resources;
   };
+} | {
+  keeper_work: {
+    limit?: number | null;
+  };
 };
 export type OrderStatus = "open" | "filled" | "cancelled" | "expired";
 export interface MigrateMsg {}
@@ -192,6 +196,29 @@ export interface DepthResponse {
 export interface PriceLevel {
   price_per_block: Decimal;
   units: number;
+}
+export interface KeeperWorkResponse {
+  expire_orders?: ExpireWork | null;
+  match_orders?: MatchWork | null;
+}
+export interface ExpireWork {
+  msg: ExecuteMsg;
+  offers: number[];
+  orders: number[];
+}
+export interface MatchWork {
+  bounty: Coin[];
+  fills: FillPreview[];
+  items: number;
+  msg: ExecuteMsg;
+  refusal?: string | null;
+}
+export interface FillPreview {
+  bounty: Coin;
+  deposit: Coin;
+  offer_id: number;
+  order_id: number;
+  replicas: number;
 }
 export type OfferStatus = ("open" | "withdrawn" | "expired") | "exhausted";
 export interface Offer {

@@ -6,7 +6,7 @@
 
 import { ICosmWasmClient, ISigningCosmWasmClient } from "./baseClient";
 import { StdFee } from "@interchainjs/types";
-import { Timestamp, Uint64, Uint128, Decimal, InstantiateMsg, Coin, ValueWeight, ExecuteMsg, DisputeOutcome, Action, Expiration, ProviderInfo, AttributeInput, ReportEntry, EpochRange, ConfigUpdate, QueryMsg, MigrateMsg, Addr, Config, NullableDisputeResponse, DisputeResponse, Decimal256, EpochStatus, EpochResponse, DenomRate, OwnershipForString, PauseInfoResponse, PendingRewardsResponse, EpochReward, ProviderResponse, SignedAttribute, Leaving, ProviderAuditResponse, AuditedAttribute, ProvidersResponse } from "./ProviderIncentives.types";
+import { Timestamp, Uint64, Uint128, Decimal, InstantiateMsg, Coin, ValueWeight, ExecuteMsg, DisputeOutcome, Action, Expiration, ProviderInfo, AttributeInput, ReportEntry, EpochRange, ConfigUpdate, QueryMsg, MigrateMsg, Addr, Config, NullableDisputeResponse, DisputeResponse, Decimal256, EpochStatus, EpochResponse, DenomRate, KeeperWorkResponse, NextFinalize, FinalizeWork, OwnershipForString, PauseInfoResponse, PendingRewardsResponse, EpochReward, ProviderResponse, SignedAttribute, Leaving, ProviderAuditResponse, AuditedAttribute, ProvidersResponse } from "./ProviderIncentives.types";
 export interface ProviderIncentivesReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<Config>;
@@ -50,6 +50,13 @@ export interface ProviderIncentivesReadOnlyInterface {
     epoch: number;
     provider: string;
   }) => Promise<NullableDisputeResponse>;
+  keeperWork: ({
+    limit,
+    startAfter
+  }: {
+    limit?: number;
+    startAfter?: number;
+  }) => Promise<KeeperWorkResponse>;
 }
 export class ProviderIncentivesQueryClient implements ProviderIncentivesReadOnlyInterface {
   client: ICosmWasmClient;
@@ -66,6 +73,7 @@ export class ProviderIncentivesQueryClient implements ProviderIncentivesReadOnly
     this.pendingRewards = this.pendingRewards.bind(this);
     this.providerAudit = this.providerAudit.bind(this);
     this.dispute = this.dispute.bind(this);
+    this.keeperWork = this.keeperWork.bind(this);
   }
   config = async (): Promise<Config> => {
     return this.client.queryContractSmart(this.contractAddress, {
@@ -157,6 +165,20 @@ export class ProviderIncentivesQueryClient implements ProviderIncentivesReadOnly
       dispute: {
         epoch,
         provider
+      }
+    });
+  };
+  keeperWork = async ({
+    limit,
+    startAfter
+  }: {
+    limit?: number;
+    startAfter?: number;
+  }): Promise<KeeperWorkResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      keeper_work: {
+        limit,
+        start_after: startAfter
       }
     });
   };

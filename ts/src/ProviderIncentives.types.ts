@@ -194,6 +194,11 @@ export type QueryMsg = {
     epoch: number;
     provider: string;
   };
+} | {
+  keeper_work: {
+    limit?: number | null;
+    start_after?: number | null;
+  };
 };
 export interface MigrateMsg {}
 export type Addr = string;
@@ -250,6 +255,21 @@ export interface EpochResponse {
 export interface DenomRate {
   denom: string;
   reward_per_weight: Decimal256;
+}
+export interface KeeperWorkResponse {
+  next?: NextFinalize | null;
+  ready: FinalizeWork[];
+}
+export interface NextFinalize {
+  epoch: number;
+  ready_at: Timestamp;
+  refusal: string;
+}
+export interface FinalizeWork {
+  budget: Coin[];
+  epoch: number;
+  msg: ExecuteMsg;
+  total_weight: Uint128;
 }
 export interface OwnershipForString {
   owner?: string | null;

@@ -6,7 +6,7 @@
 
 import { ICosmWasmClient, ISigningCosmWasmClient } from "./baseClient";
 import { StdFee } from "@interchainjs/types";
-import { Uint128, Decimal, StrategyMsg, InstantiateMsg, WeightedValidator, ExecuteMsg, ReturnKind, LossKind, PrincipalToMsg, FallbackMode, Action, Expiration, Timestamp, Uint64, Hop, ConfigUpdate, QueryMsg, MigrateMsg, Addr, Strategy, Config, OperatorStrategy, HistoryResponse, HistoryEntry, LpPositionsResponse, OwnershipForString, PauseInfoResponse, RoutesResponse, RouteInfo, Decimal256, SimulateConvertResponse, StatusResponse, Books, Halt, Coin, DenomProceeds, SunsetPhase, PrincipalTo, SunsetStatusResponse, Sunset } from "./StakingVault.types";
+import { Uint128, Decimal, StrategyMsg, InstantiateMsg, WeightedValidator, ExecuteMsg, ReturnKind, LossKind, PrincipalToMsg, FallbackMode, Action, Expiration, Timestamp, Uint64, Hop, ConfigUpdate, QueryMsg, MigrateMsg, Addr, Strategy, Config, OperatorStrategy, HistoryResponse, HistoryEntry, KeeperWorkResponse, VaultWork, Coin, VaultWaiting, LpPositionsResponse, OwnershipForString, PauseInfoResponse, RoutesResponse, RouteInfo, Decimal256, SimulateConvertResponse, StatusResponse, Books, Halt, DenomProceeds, SunsetPhase, PrincipalTo, SunsetStatusResponse, Sunset } from "./StakingVault.types";
 export interface StakingVaultReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<Config>;
@@ -17,6 +17,13 @@ export interface StakingVaultReadOnlyInterface {
   }: {
     denom: string;
   }) => Promise<SimulateConvertResponse>;
+  keeperWork: ({
+    limit,
+    startAfter
+  }: {
+    limit?: number;
+    startAfter?: string;
+  }) => Promise<KeeperWorkResponse>;
   history: ({
     limit,
     startAfter
@@ -51,6 +58,7 @@ export class StakingVaultQueryClient implements StakingVaultReadOnlyInterface {
     this.status = this.status.bind(this);
     this.sunsetStatus = this.sunsetStatus.bind(this);
     this.simulateConvert = this.simulateConvert.bind(this);
+    this.keeperWork = this.keeperWork.bind(this);
     this.history = this.history.bind(this);
     this.routes = this.routes.bind(this);
     this.lpPositions = this.lpPositions.bind(this);
@@ -80,6 +88,20 @@ export class StakingVaultQueryClient implements StakingVaultReadOnlyInterface {
     return this.client.queryContractSmart(this.contractAddress, {
       simulate_convert: {
         denom
+      }
+    });
+  };
+  keeperWork = async ({
+    limit,
+    startAfter
+  }: {
+    limit?: number;
+    startAfter?: string;
+  }): Promise<KeeperWorkResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      keeper_work: {
+        limit,
+        start_after: startAfter
       }
     });
   };

@@ -218,6 +218,11 @@ export type QueryMsg = {
     denom: string;
   };
 } | {
+  keeper_work: {
+    limit?: number | null;
+    start_after?: string | null;
+  };
+} | {
   history: {
     limit?: number | null;
     start_after?: number | null;
@@ -281,6 +286,23 @@ export interface HistoryEntry {
   height: number;
   id: number;
   time: number;
+}
+export interface KeeperWorkResponse {
+  next_start_after?: string | null;
+  ready: VaultWork[];
+  waiting: VaultWaiting[];
+}
+export interface VaultWork {
+  bounty: Coin[];
+  msg: ExecuteMsg;
+}
+export interface Coin {
+  amount: Uint128;
+  denom: string;
+}
+export interface VaultWaiting {
+  msg: ExecuteMsg;
+  refusal: string;
 }
 export interface LpPositionsResponse {
   position_ids: number[];
@@ -356,10 +378,6 @@ export interface Halt {
   at: number;
   reason: string;
   tx_hash?: string | null;
-}
-export interface Coin {
-  amount: Uint128;
-  denom: string;
 }
 export interface DenomProceeds {
   denom: string;

@@ -62,6 +62,9 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         QueryMsg::History { start_after, limit } => {
             to_json_binary(&query::history(deps, start_after, limit)?)?
         }
+        QueryMsg::KeeperWork { start_after, limit } => {
+            to_json_binary(&query::keeper_work(deps, env, start_after, limit)?)?
+        }
         QueryMsg::Ownership {} => to_json_binary(&spice_governance::ownership(deps.storage)?)?,
         QueryMsg::PauseInfo {} => to_json_binary(&spice_governance::pause_info(deps.storage)?)?,
     })

@@ -125,6 +125,16 @@ pub enum QueryMsg {
         denom: String,
         limit: Option<Uint128>,
     },
+    /// Keeper work: one page of routed denoms (ascending after `start_after`, `limit` default
+    /// 10, at most 30) holding revenue, each either ready (`buyback { denom }` would execute now,
+    /// with the bounty it pays, from the same checks as `simulate_buyback`) or waiting with the
+    /// reason the call would be refused now. Denoms with no balance are left out.
+    #[returns(KeeperWorkResponse)]
+    #[serde(deserialize_with = "spice_types::msg_fields::page")]
+    KeeperWork {
+        start_after: Option<String>,
+        limit: Option<u32>,
+    },
     /// Executed buybacks ascending by id.
     #[returns(HistoryResponse)]
     #[serde(deserialize_with = "spice_types::msg_fields::page")]
@@ -202,6 +212,41 @@ pub struct SimulateBuybackResponse {
     pub would_execute: bool,
     /// The error the call would fail with now.
     pub refusal: Option<String>,
+}
+
+#[cw_serde]
+pub struct KeeperWorkResponse {
+    /// Calls that would execute now, each with its bounty.
+    pub ready: Vec<BuybackWork>,
+    /// Denoms holding revenue whose buyback would be refused now.
+    pub waiting: Vec<WaitingDenom>,
+    /// The last routed denom this page read (pass it as `start_after`); `None` when the page
+    /// reached the last route.
+    pub next_start_after: Option<String>,
+}
+
+#[cw_serde]
+pub struct BuybackWork {
+    pub denom: String,
+    /// The call to send.
+    pub msg: ExecuteMsg,
+    /// The revenue held in `denom`.
+    pub pending: Uint128,
+    pub amount_in: Uint128,
+    pub min_out: Uint128,
+    pub expected_out: Uint128,
+    /// Paid to the sender in `denom`, off the top of `amount_in`'s revenue.
+    pub bounty: Uint128,
+}
+
+#[cw_serde]
+pub struct WaitingDenom {
+    pub denom: String,
+    pub pending: Uint128,
+    /// The error `buyback { denom }` would fail with now.
+    pub refusal: String,
+    /// When the cooldown lets it go (seconds), for a keeper's schedule.
+    pub next_allowed_at: u64,
 }
 
 #[cw_serde]

@@ -6,8 +6,8 @@ use spice_types::page_limit;
 use crate::error::ContractError;
 use crate::execute::buyback::{pending, plan, window};
 use crate::msg::{
-    DenomStatus, HistoryResponse, RouteInfo, RoutesResponse, SimulateBuybackResponse,
-    StatusResponse,
+    BuybackWork, DenomStatus, ExecuteMsg, HistoryResponse, KeeperWorkResponse, RouteInfo,
+    RoutesResponse, SimulateBuybackResponse, StatusResponse, WaitingDenom,
 };
 use crate::state::{Config, CONFIG, DENOMS, HISTORY, ROUTES, TOTALS};
 
@@ -123,4 +123,67 @@ pub fn history(
         .map(|r| r.map(|(_, record)| record))
         .collect::<StdResult<_>>()?;
     Ok(HistoryResponse { buybacks })
+}
+
+/// One page of routed denoms with revenue, each ready (the plan `buyback` would run, so the
+/// same amount and bounty) or waiting with the refusal. Reads one balance per routed denom on
+/// the page and prices only those with a balance.
+pub fn keeper_work(
+    deps: Deps,
+    env: Env,
+    start_after: Option<String>,
+    limit: Option<u32>,
+) -> Result<KeeperWorkResponse, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    let limit = page_limit(limit);
+    let denoms: Vec<String> = ROUTES
+        .keys(
+            deps.storage,
+            start_after.as_deref().map(Bound::exclusive),
+            None,
+            cosmwasm_std::Order::Ascending,
+        )
+        .take(limit)
+        .collect::<StdResult<_>>()?;
+    let next_start_after = if denoms.len() == limit {
+        denoms.last().cloned()
+    } else {
+        None
+    };
+    let now = env.block.time.seconds();
+    let (mut ready, mut waiting) = (vec![], vec![]);
+    for denom in denoms {
+        let pending = pending(deps, &env, &denom)?;
+        if pending.is_zero() {
+            continue;
+        }
+        match plan(deps, &env, &config, &denom, None) {
+            Ok(p) => ready.push(BuybackWork {
+                msg: ExecuteMsg::Buyback {
+                    denom: denom.clone(),
+                    limit: None,
+                },
+                denom,
+                pending,
+                amount_in: p.amount_in,
+                min_out: p.quote.min_out,
+                expected_out: p.quote.expected_out,
+                bounty: p.bounty,
+            }),
+            Err(e) => {
+                let state = DENOMS.may_load(deps.storage, &denom)?.unwrap_or_default();
+                waiting.push(WaitingDenom {
+                    next_allowed_at: window(&config, &state, now).next_allowed_at,
+                    denom,
+                    pending,
+                    refusal: e.to_string(),
+                })
+            }
+        }
+    }
+    Ok(KeeperWorkResponse {
+        ready,
+        waiting,
+        next_start_after,
+    })
 }

@@ -102,7 +102,7 @@ pub fn reply(deps: DepsMut, _env: Env, msg: Reply) -> Result<Response, ContractE
 }
 
 #[cfg_attr(not(feature = "library"), entry_point)]
-pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
+pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractError> {
     Ok(match msg {
         QueryMsg::Config {} => to_json_binary(&query::config(deps)?)?,
         QueryMsg::Ownership {} => to_json_binary(&spice_governance::ownership(deps.storage)?)?,
@@ -132,6 +132,7 @@ pub fn query(deps: Deps, _env: Env, msg: QueryMsg) -> Result<Binary, ContractErr
             limit,
         } => to_json_binary(&query::depth(deps, resource_class, denom, limit)?)?,
         QueryMsg::ResourceClass { resources } => to_json_binary(&query::resource_class(resources))?,
+        QueryMsg::KeeperWork { limit } => to_json_binary(&query::keeper_work(deps, env, limit)?)?,
     })
 }
 

@@ -151,6 +151,59 @@ pub enum QueryMsg {
     /// The classes an order for, and an offer of, these resources fall in.
     #[returns(ResourceClassResponse)]
     ResourceClass { resources: Resources },
+    /// Keeper work waiting now, one entry per call worth sending, each with the bounty it pays:
+    /// what `match_orders { limit }` would fill (run on a scratch copy of the book, so it is
+    /// exactly what the call does at this height) and what `expire_orders { limit }` would
+    /// remove. `limit` is the one the calls would be sent with (capped like them: 10 queued
+    /// items, 30 expiries). Both calls always start at the head of their queue, so there is
+    /// no `start_after`: after a call, ask again.
+    #[returns(KeeperWorkResponse)]
+    KeeperWork { limit: Option<u32> },
+}
+
+#[cw_serde]
+pub struct KeeperWorkResponse {
+    /// `None` when nothing is queued for matching.
+    pub match_orders: Option<MatchWork>,
+    /// `None` when no open order or offer has expired.
+    pub expire_orders: Option<ExpireWork>,
+}
+
+#[cw_serde]
+pub struct MatchWork {
+    /// The call to send.
+    pub msg: ExecuteMsg,
+    /// Queued items the call works through (an item whose bounded scan stops early goes back
+    /// to the end of the queue).
+    pub items: u32,
+    /// The fills it would make, in order. Empty: the call only advances the queue and pays no
+    /// bounty.
+    pub fills: Vec<FillPreview>,
+    /// What the call pays its sender, per denom: the sum of the fills' bounties (each paid once
+    /// its lease opened in the escrow).
+    pub bounty: Vec<Coin>,
+    /// Why the call would fail now (paused book or escrow); `fills` and `bounty` are then empty.
+    pub refusal: Option<String>,
+}
+
+#[cw_serde]
+pub struct FillPreview {
+    pub order_id: u64,
+    pub offer_id: u64,
+    pub replicas: u32,
+    /// What the lease would open with, after the bounty.
+    pub deposit: Coin,
+    pub bounty: Coin,
+}
+
+#[cw_serde]
+pub struct ExpireWork {
+    /// The call to send; it pays no bounty.
+    pub msg: ExecuteMsg,
+    /// Orders it would expire (refunding their deposits), oldest expiry first.
+    pub orders: Vec<u64>,
+    /// Offers it would expire (refunding their deposits).
+    pub offers: Vec<u64>,
 }
 
 #[cw_serde]

@@ -107,6 +107,9 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         QueryMsg::Ownership {} => to_json_binary(&spice_governance::ownership(deps.storage)?)?,
         QueryMsg::PauseInfo {} => to_json_binary(&spice_governance::pause_info(deps.storage)?)?,
         QueryMsg::Epoch { epoch } => to_json_binary(&query::epoch(deps, env, epoch)?)?,
+        QueryMsg::KeeperWork { start_after, limit } => {
+            to_json_binary(&query::keeper_work(deps, env, start_after, limit)?)?
+        }
         QueryMsg::Provider { address } => to_json_binary(&query::provider(deps, address)?)?,
         QueryMsg::Providers { start_after, limit } => {
             to_json_binary(&query::providers(deps, start_after, limit)?)?

@@ -213,6 +213,41 @@ pub enum QueryMsg {
     ProviderAudit { provider: String },
     #[returns(Option<DisputeResponse>)]
     Dispute { epoch: u64, provider: String },
+    /// Keeper work: the epochs `finalize_epoch` accepts now, in the order it requires (the next
+    /// one to finalize, then each following epoch whose report window has also closed), from
+    /// after `start_after` (default: before the next one), `limit` default 10, at most 30.
+    /// Finalizing pays no bounty.
+    #[returns(KeeperWorkResponse)]
+    KeeperWork {
+        start_after: Option<u64>,
+        limit: Option<u32>,
+    },
+}
+
+#[cw_serde]
+pub struct KeeperWorkResponse {
+    /// The calls to send, in this order (each epoch only after the one before it).
+    pub ready: Vec<FinalizeWork>,
+    /// The first epoch not listed, when it is not finalizable yet: why and from when.
+    pub next: Option<NextFinalize>,
+}
+
+#[cw_serde]
+pub struct FinalizeWork {
+    pub epoch: u64,
+    pub msg: ExecuteMsg,
+    /// What the epoch holds when finalized, and the weight it is shared over.
+    pub budget: Vec<Coin>,
+    pub total_weight: Uint128,
+}
+
+#[cw_serde]
+pub struct NextFinalize {
+    pub epoch: u64,
+    /// The error `finalize_epoch` gives for it now.
+    pub refusal: String,
+    /// When its report window closes (it can be finalized from then on, unless paused).
+    pub ready_at: Timestamp,
 }
 
 #[cw_serde]

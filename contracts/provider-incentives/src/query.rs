@@ -3,13 +3,15 @@ use cw_storage_plus::Bound;
 use spice_types::{page_limit, AuditedAttribute, ProviderAuditResponse};
 
 use crate::error::ContractError;
-use crate::execute::epochs::{add_coin, load_epoch, reward_per_weight, rewards};
+use crate::execute::epochs::{add_coin, finalizable, load_epoch, reward_per_weight, rewards};
 use crate::execute::providers::signed_attributes;
 use crate::msg::{
-    DisputeResponse, EpochResponse, EpochReward, PendingRewardsResponse, ProviderResponse,
-    ProvidersResponse,
+    DisputeResponse, EpochResponse, EpochReward, ExecuteMsg, FinalizeWork, KeeperWorkResponse,
+    NextFinalize, PendingRewardsResponse, ProviderResponse, ProvidersResponse,
 };
-use crate::state::{Config, EpochStatus, Provider, CONFIG, DISPUTES, PROVIDERS, PROVIDER_WEIGHT};
+use crate::state::{
+    Config, EpochStatus, Provider, CONFIG, DISPUTES, NEXT_FINALIZE, PROVIDERS, PROVIDER_WEIGHT,
+};
 
 pub fn config(deps: Deps) -> StdResult<Config> {
     CONFIG.load(deps.storage)
@@ -196,4 +198,46 @@ pub fn dispute(
             reason: d.reason,
             raised_at: d.raised_at,
         }))
+}
+
+/// See `QueryMsg::KeeperWork`: the same checks `finalize_epoch` runs (`finalizable`, the order,
+/// the pause), on at most `limit` epochs.
+pub fn keeper_work(
+    deps: Deps,
+    env: Env,
+    start_after: Option<u64>,
+    limit: Option<u32>,
+) -> Result<KeeperWorkResponse, ContractError> {
+    let config = CONFIG.load(deps.storage)?;
+    let now = env.block.time;
+    let first = NEXT_FINALIZE.load(deps.storage)?;
+    let first = match start_after {
+        Some(e) => first.max(e.saturating_add(1)),
+        None => first,
+    };
+    let limit = page_limit(limit) as u64;
+    let mut ready = vec![];
+    let mut next = None;
+    for epoch in first..first.saturating_add(limit) {
+        let check = spice_governance::assert_not_paused(deps.storage)
+            .map_err(ContractError::from)
+            .and_then(|()| finalizable(deps.storage, &config, epoch, now));
+        match check {
+            Ok(state) => ready.push(FinalizeWork {
+                epoch,
+                msg: ExecuteMsg::FinalizeEpoch { epoch },
+                budget: state.budget,
+                total_weight: state.total_weight,
+            }),
+            Err(e) => {
+                next = Some(NextFinalize {
+                    epoch,
+                    refusal: e.to_string(),
+                    ready_at: config.report_window_end(epoch)?,
+                });
+                break;
+            }
+        }
+    }
+    Ok(KeeperWorkResponse { ready, next })
 }

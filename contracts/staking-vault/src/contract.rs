@@ -122,6 +122,9 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
         QueryMsg::SimulateConvert { denom } => {
             to_json_binary(&query::simulate_convert(deps, env, denom)?)?
         }
+        QueryMsg::KeeperWork { start_after, limit } => {
+            to_json_binary(&query::keeper_work(deps, env, start_after, limit)?)?
+        }
         QueryMsg::History { start_after, limit } => {
             to_json_binary(&query::history(deps, start_after, limit)?)?
         }

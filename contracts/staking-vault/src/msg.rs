@@ -1,5 +1,5 @@
 use cosmwasm_schema::{cw_serde, QueryResponses};
-use cosmwasm_std::{Decimal, Decimal256, Uint128};
+use cosmwasm_std::{Coin, Decimal, Decimal256, Uint128};
 use spice_governance::{OwnershipAction, PauseInfoResponse};
 
 use crate::state::{
@@ -317,6 +317,17 @@ pub enum QueryMsg {
     #[returns(SimulateConvertResponse)]
     #[serde(deserialize_with = "spice_types::msg_fields::denom")]
     SimulateConvert { denom: String },
+    /// Keeper work: the permissionless steps that would execute now (each run here on a scratch
+    /// copy of the vault's storage, through the execute's own code), with the bounty each pays,
+    /// and those with work pending but refused now, with the refusal. The vault-wide steps
+    /// (`harvest`, `stake`, `begin_sunset_unbond`, `route_sunset_principal`) come on the first
+    /// page; the per-denom ones (`convert`, `forward_proceeds`) are paged by denom after
+    /// `start_after`, `limit` default 10, at most 30.
+    #[returns(KeeperWorkResponse)]
+    KeeperWork {
+        start_after: Option<String>,
+        limit: Option<u32>,
+    },
     /// Vault actions ascending by id.
     #[returns(HistoryResponse)]
     #[serde(deserialize_with = "spice_types::msg_fields::page")]
@@ -389,6 +400,32 @@ pub struct SimulateConvertResponse {
     pub bounty: Uint128,
     pub would_execute: bool,
     pub refusal: Option<String>,
+}
+
+#[cw_serde]
+pub struct KeeperWorkResponse {
+    /// Calls that would execute now, one transaction each.
+    pub ready: Vec<VaultWork>,
+    /// Calls with work pending that would be refused now.
+    pub waiting: Vec<VaultWaiting>,
+    /// The last denom this page read (pass it as `start_after`); `None` at the end.
+    pub next_start_after: Option<String>,
+}
+
+#[cw_serde]
+pub struct VaultWork {
+    pub msg: ExecuteMsg,
+    /// What the call pays its sender (empty: unpaid). For a native-strategy `harvest` this is
+    /// the bounty on the revenue already pending; the validators' rewards it withdraws add
+    /// `keeper_bounty_bps` of themselves on top.
+    pub bounty: Vec<Coin>,
+}
+
+#[cw_serde]
+pub struct VaultWaiting {
+    pub msg: ExecuteMsg,
+    /// The error the call gives now.
+    pub refusal: String,
 }
 
 #[cw_serde]

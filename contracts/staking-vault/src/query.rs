@@ -1,15 +1,15 @@
-use cosmwasm_std::{Deps, Env, Order, StdResult};
+use cosmwasm_std::{coins, Deps, DepsMut, Env, MessageInfo, Order, Response, StdResult};
 use cw_storage_plus::Bound;
 use spice_osmosis::SwapPreview;
 use spice_types::page_limit;
 
 use crate::error::ContractError;
 use crate::execute::config::MAX_ROUTES;
-use crate::execute::convert::{next_convert_at, plan, waiting};
+use crate::execute::convert::{next_convert_at, plan, waiting, waiting as waiting_amount};
 use crate::execute::strategy::outflow_left;
 use crate::msg::{
-    DenomProceeds, HistoryResponse, LpPositionsResponse, RouteInfo, RoutesResponse,
-    SimulateConvertResponse, StatusResponse,
+    DenomProceeds, ExecuteMsg, HistoryResponse, KeeperWorkResponse, LpPositionsResponse, RouteInfo,
+    RoutesResponse, SimulateConvertResponse, StatusResponse, VaultWaiting, VaultWork,
 };
 use crate::state::{
     Config, Strategy, ACTIVITY, BOOKS, CONFIG, DENOMS, HALT, HELD, HISTORY, LP_POSITIONS, PROCEEDS,
@@ -147,4 +147,146 @@ pub fn lp_positions(
         .take(page_limit(limit))
         .collect::<StdResult<_>>()?;
     Ok(LpPositionsResponse { position_ids })
+}
+
+/// What the call does at `env` on a scratch copy of storage (`spice_types::overlay`): the
+/// execute's own code, so its answer is the call's.
+fn dry_run(
+    deps: Deps,
+    env: &Env,
+    run: impl FnOnce(DepsMut, Env, MessageInfo) -> Result<Response, ContractError>,
+) -> Result<Response, ContractError> {
+    let mut overlay = spice_types::overlay::Overlay::new(deps.storage);
+    let scratch = DepsMut {
+        storage: &mut overlay,
+        api: deps.api,
+        querier: deps.querier,
+    };
+    let info = MessageInfo {
+        sender: env.contract.address.clone(),
+        funds: vec![],
+    };
+    run(scratch, env.clone(), info)
+}
+
+/// Refusals that only mean "nothing to do here": such a step is left out of the answer.
+fn nothing_to_do(e: &ContractError) -> bool {
+    matches!(
+        e,
+        ContractError::NothingToHarvest
+            | ContractError::NothingToStake
+            | ContractError::NothingToUnbond { .. }
+            | ContractError::NothingToRoute
+            | ContractError::NothingToForward { .. }
+            | ContractError::NoSunset
+            | ContractError::SunsetNotStarted { .. }
+            | ContractError::NoFallback
+            | ContractError::PrincipalHeld
+    )
+}
+
+/// See `QueryMsg::KeeperWork`.
+pub fn keeper_work(
+    deps: Deps,
+    env: Env,
+    start_after: Option<String>,
+    limit: Option<u32>,
+) -> Result<KeeperWorkResponse, ContractError> {
+    use crate::execute::{harvest, strategy, sunset};
+    let config = CONFIG.load(deps.storage)?;
+    let (mut ready, mut waiting) = (vec![], vec![]);
+    let mut outcome =
+        |msg: ExecuteMsg, result: Result<Vec<cosmwasm_std::Coin>, ContractError>| match result {
+            Ok(bounty) => ready.push(VaultWork { msg, bounty }),
+            Err(e) if nothing_to_do(&e) => {}
+            Err(e) => waiting.push(VaultWaiting {
+                msg,
+                refusal: e.to_string(),
+            }),
+        };
+    if start_after.is_none() {
+        // harvest: the bounty on what is pending now (what `pay` takes when no validator
+        // withdrawal runs first; with one, its rewards add their own share).
+        let pending_bounty = crate::execute::convert::bounty(
+            BOOKS.load(deps.storage)?.revenue_pending,
+            config.keeper_bounty_bps,
+        )?;
+        let paid = if pending_bounty.is_zero() {
+            vec![]
+        } else {
+            coins(pending_bounty.u128(), &config.akt_denom)
+        };
+        outcome(
+            ExecuteMsg::Harvest {},
+            dry_run(deps, &env, harvest::harvest).map(|_| paid),
+        );
+        outcome(
+            ExecuteMsg::Stake {},
+            dry_run(deps, &env, strategy::stake).map(|_| vec![]),
+        );
+        outcome(
+            ExecuteMsg::BeginSunsetUnbond {},
+            dry_run(deps, &env, sunset::begin_unbond).map(|_| vec![]),
+        );
+        outcome(
+            ExecuteMsg::RouteSunsetPrincipal {},
+            dry_run(deps, &env, sunset::route_principal).map(|_| vec![]),
+        );
+    }
+    // Per denom: the denoms `status` lists (routed, or holding proceeds; bounded), ascending.
+    let mut denoms: Vec<String> = ROUTES
+        .keys(deps.storage, None, None, Order::Ascending)
+        .take(MAX_ROUTES)
+        .collect::<StdResult<_>>()?;
+    for d in PROCEEDS
+        .keys(deps.storage, None, None, Order::Ascending)
+        .take(MAX_ROUTES * 2)
+    {
+        let d = d?;
+        if !denoms.contains(&d) {
+            denoms.push(d);
+        }
+    }
+    denoms.sort();
+    let limit = page_limit(limit);
+    let page: Vec<String> = denoms
+        .into_iter()
+        .filter(|d| start_after.as_ref().is_none_or(|s| d > s))
+        .take(limit)
+        .collect();
+    let next_start_after = (page.len() == limit)
+        .then(|| page.last().cloned())
+        .flatten();
+    for denom in page {
+        if waiting_amount(deps, &denom)?.is_zero() {
+            continue;
+        }
+        let convert = ExecuteMsg::Convert {
+            denom: Some(denom.clone()),
+            limit: None,
+        };
+        let planned = plan(deps, &env, &config, &denom, None).map(|p| {
+            if p.bounty.is_zero() {
+                vec![]
+            } else {
+                coins(p.bounty.u128(), &denom)
+            }
+        });
+        outcome(convert, planned);
+        let forward = denom.clone();
+        outcome(
+            ExecuteMsg::ForwardProceeds {
+                denom: denom.clone(),
+            },
+            dry_run(deps, &env, |d, e, i| {
+                sunset::forward_proceeds(d, e, i, forward)
+            })
+            .map(|_| vec![]),
+        );
+    }
+    Ok(KeeperWorkResponse {
+        ready,
+        waiting,
+        next_start_after,
+    })
 }

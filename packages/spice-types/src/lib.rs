@@ -5,6 +5,7 @@
 pub mod events;
 pub mod hooks;
 pub mod msg_fields;
+pub mod overlay;
 pub mod pagination;
 pub mod query;
 pub mod validation;

@@ -3,6 +3,7 @@ mod buyback;
 mod caps;
 mod config;
 mod dust;
+mod keeper_work;
 mod msg;
 mod pause;
 mod property;

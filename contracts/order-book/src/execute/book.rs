@@ -19,6 +19,10 @@ fn level_add(
     price: u128,
     units: u64,
 ) -> Result<(), ContractError> {
+    // Nothing to change (an order or offer closing after its last fill): no read, no write.
+    if units == 0 {
+        return Ok(());
+    }
     let current = levels.may_load(storage, (book, price))?.unwrap_or_default();
     let next = current
         .checked_add(units)
@@ -34,6 +38,10 @@ fn level_sub(
     price: u128,
     units: u64,
 ) -> Result<(), ContractError> {
+    // Nothing to change (an order or offer closing after its last fill): no read, no write.
+    if units == 0 {
+        return Ok(());
+    }
     let current = levels.may_load(storage, (book, price))?.unwrap_or_default();
     let next = current
         .checked_sub(units)

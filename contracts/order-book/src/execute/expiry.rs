@@ -2,7 +2,7 @@
 //! expiry first, through the expiry indexes. Open to anyone, also while paused.
 
 use cosmwasm_std::{
-    coins, BankMsg, DepsMut, Env, MessageInfo, Order as IterOrder, Response, StdResult,
+    coins, BankMsg, DepsMut, Env, MessageInfo, Order as IterOrder, Response, StdResult, Storage,
 };
 use cw_storage_plus::Bound;
 use spice_types::spice_event;
@@ -17,6 +17,30 @@ pub const DEFAULT_EXPIRE_LIMIT: u32 = 10;
 /// Orders and offers (together) one call removes.
 pub const MAX_EXPIRE_LIMIT: u32 = 30;
 
+/// The orders and offers `expire_orders { limit }` removes at `height`: up to `limit` (at most
+/// `MAX_EXPIRE_LIMIT`) in all, orders first, each side oldest expiry first. Read by the call and
+/// by `keeper_work`, so both list the same ids.
+pub fn due(
+    storage: &dyn Storage,
+    height: u64,
+    limit: Option<u32>,
+) -> StdResult<(Vec<u64>, Vec<u64>)> {
+    let limit = limit.unwrap_or(DEFAULT_EXPIRE_LIMIT).min(MAX_EXPIRE_LIMIT) as usize;
+    // Expired at `height` means expires_at <= height.
+    let due = Some(Bound::inclusive((height, u64::MAX)));
+    let orders: Vec<u64> = ORDER_EXPIRY
+        .keys(storage, None, due.clone(), IterOrder::Ascending)
+        .take(limit)
+        .map(|k| k.map(|(_, id)| id))
+        .collect::<StdResult<_>>()?;
+    let offers: Vec<u64> = OFFER_EXPIRY
+        .keys(storage, None, due, IterOrder::Ascending)
+        .take(limit - orders.len())
+        .map(|k| k.map(|(_, id)| id))
+        .collect::<StdResult<_>>()?;
+    Ok((orders, offers))
+}
+
 pub fn expire(
     mut deps: DepsMut,
     env: Env,
@@ -24,21 +48,7 @@ pub fn expire(
     limit: Option<u32>,
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
-    let limit = limit.unwrap_or(DEFAULT_EXPIRE_LIMIT).min(MAX_EXPIRE_LIMIT) as usize;
-    let height = env.block.height;
-    // Expired at `height` means expires_at <= height.
-    let due = Some(Bound::inclusive((height, u64::MAX)));
-    let due_orders: Vec<u64> = ORDER_EXPIRY
-        .keys(deps.storage, None, due.clone(), IterOrder::Ascending)
-        .take(limit)
-        .map(|k| k.map(|(_, id)| id))
-        .collect::<StdResult<_>>()?;
-    let due_offers: Vec<u64> = OFFER_EXPIRY
-        .keys(deps.storage, None, due, IterOrder::Ascending)
-        .take(limit - due_orders.len())
-        .map(|k| k.map(|(_, id)| id))
-        .collect::<StdResult<_>>()?;
-
+    let (due_orders, due_offers) = due(deps.storage, env.block.height, limit)?;
     let mut res = Response::new();
     for order_id in &due_orders {
         let mut order = order_exec::load(&deps, *order_id)?;

@@ -34,8 +34,9 @@ use crate::execute::book::{
 use crate::execute::{offers as offer_exec, orders as order_exec};
 use crate::spec::{auditors_satisfied, mismatch};
 use crate::state::{
-    ask_price_key, bid_price_key, book_key, offers, orders, Config, Offer, OfferStatus, Order,
-    OrderStatus, Pending, ASKS, BIDS, CONFIG, PENDING,
+    ask_price_key, bid_price_key, book_key, load_offer, load_order, may_load_offer, may_load_order,
+    save_offer, save_order, Config, Offer, OfferStatus, Order, OrderStatus, Pending, ASKS, BIDS,
+    CONFIG, PENDING,
 };
 
 /// Usable asks one order's scan fills from per call.
@@ -134,6 +135,8 @@ struct Matcher<'a> {
     events: Vec<Event>,
     bounty: BTreeMap<String, Uint128>,
     fills: u32,
+    /// Every fill of this call, in order (what `keeper_work` reports).
+    undos: Vec<FillUndo>,
 }
 
 impl<'a> Matcher<'a> {
@@ -152,6 +155,7 @@ impl<'a> Matcher<'a> {
             events: vec![],
             bounty: BTreeMap::new(),
             fills: 0,
+            undos: vec![],
         }
     }
 }
@@ -262,7 +266,11 @@ fn backups_for(
         if backups.len() == max_backups {
             break;
         }
-        let Some(offer) = offers().may_load(deps.storage, offer_id)? else {
+        // The filled offer is never its own backup: not even read.
+        if offer_id == filled.id {
+            continue;
+        }
+        let Some(offer) = may_load_offer(deps.storage, offer_id)? else {
             continue;
         };
         let taken = offer.provider == filled.provider
@@ -315,7 +323,7 @@ fn fill(
     if order.remaining() == 0 {
         order_exec::close(deps, order, OrderStatus::Filled)?;
     } else {
-        orders().save(deps.storage, order.id, order)?;
+        save_order(deps.storage, order, Some(OrderStatus::Open))?;
     }
     ask_filled(deps.storage, offer, n)?;
     offer.units_left -= n;
@@ -323,7 +331,7 @@ fn fill(
     let offer_deposit = if offer.units_left == 0 {
         offer_exec::close(deps, offer, OfferStatus::Exhausted)?
     } else {
-        offers().save(deps.storage, offer.id, offer)?;
+        save_offer(deps.storage, offer, false)?;
         None
     };
 
@@ -381,6 +389,7 @@ fn fill(
         SubMsg::reply_always(open, FILL_REPLY_ID)
     };
     m.msgs.push(sub.with_payload(to_json_binary(&undo)?));
+    m.undos.push(undo);
     m.fills += 1;
     Ok(())
 }
@@ -397,7 +406,7 @@ fn match_order(
     resume_after: Option<Cursor>,
     seq_below: u64,
 ) -> Result<(bool, Option<Cursor>, u32), ContractError> {
-    let Some(mut order) = orders().may_load(deps.storage, order_id)? else {
+    let Some(mut order) = may_load_order(deps.storage, order_id)? else {
         return Ok((true, None, 0));
     };
     if !order_exec::order_live(&order, m.height) {
@@ -432,7 +441,7 @@ fn match_order(
         if key.1 >= seq_below {
             continue;
         }
-        let Some(mut offer) = offers().may_load(deps.storage, offer_id)? else {
+        let Some(mut offer) = may_load_offer(deps.storage, offer_id)? else {
             continue;
         };
         if check_pair(deps.as_ref(), m, &order, &offer).is_ok() {
@@ -454,7 +463,7 @@ fn match_offer(
     resume_after: Option<Cursor>,
     seq_below: u64,
 ) -> Result<(bool, Option<Cursor>), ContractError> {
-    let Some(mut offer) = offers().may_load(deps.storage, offer_id)? else {
+    let Some(mut offer) = may_load_offer(deps.storage, offer_id)? else {
         return Ok((true, None));
     };
     if offer.status != OfferStatus::Open || !live(offer.expires_at, m.height) {
@@ -483,7 +492,7 @@ fn match_offer(
         if key.1 >= seq_below {
             continue;
         }
-        let Some(mut order) = orders().may_load(deps.storage, order_id)? else {
+        let Some(mut order) = may_load_order(deps.storage, order_id)? else {
             continue;
         };
         if check_pair(deps.as_ref(), m, &order, &offer).is_ok() {
@@ -518,7 +527,7 @@ fn assert_best_offer(
         .take(MAX_SCAN + 1)
         .collect::<StdResult<_>>()?;
     for (_, id) in keys.iter().take(MAX_SCAN) {
-        let Some(better) = offers().may_load(deps.storage, *id)? else {
+        let Some(better) = may_load_offer(deps.storage, *id)? else {
             continue;
         };
         if check_pair(deps, m, order, &better).is_ok() {
@@ -638,6 +647,78 @@ pub fn fill_order(
     Ok(finish(m, summary))
 }
 
+/// What one pass over the queue did: the fills (with their messages and events) and how many
+/// items it took and put back.
+pub struct QueueRun<'a> {
+    matcher: Matcher<'a>,
+    pub processed: usize,
+    pub requeued: u32,
+}
+
+impl QueueRun<'_> {
+    /// The fills this pass made, in order, each with the bounty its reply pays once the lease
+    /// opened.
+    pub fn fills(&self) -> &[FillUndo] {
+        &self.matcher.undos
+    }
+}
+
+/// The body of `match_orders` after its checks: up to `limit` queued items, oldest first, on
+/// whatever storage `deps` carries (the chain's, or `keeper_work`'s overlay).
+pub fn run_queue<'a>(
+    deps: &mut DepsMut,
+    env: &Env,
+    config: &'a Config,
+    keeper: Addr,
+    limit: Option<u32>,
+) -> Result<QueueRun<'a>, ContractError> {
+    let limit = limit.unwrap_or(DEFAULT_MATCH_LIMIT).min(MAX_MATCH_LIMIT) as usize;
+    let work: Vec<(u64, Pending)> = PENDING
+        .range(deps.storage, None, None, IterOrder::Ascending)
+        .take(limit)
+        .collect::<StdResult<_>>()?;
+    let processed = work.len();
+    let rules = if work.is_empty() {
+        EscrowRules::default()
+    } else {
+        escrow_rules(deps.as_ref(), config)?
+    };
+    let mut m = Matcher::new(config, rules, env, Some(keeper));
+    let mut requeued = 0u32;
+    for (key, item) in work {
+        PENDING.remove(deps.storage, key);
+        let cursor_in = |c: Option<(Uint128, u64)>| c.map(|(p, s)| (p.u128(), s));
+        let cursor_out = |c: Option<Cursor>| c.map(|(p, s)| (Uint128::new(p), s));
+        let again = match item {
+            Pending::Order { id, resume_after } => {
+                let (complete, cursor, _) =
+                    match_order(deps, &mut m, id, cursor_in(resume_after), key)?;
+                (!complete).then_some(Pending::Order {
+                    id,
+                    resume_after: cursor_out(cursor),
+                })
+            }
+            Pending::Offer { id, resume_after } => {
+                let (complete, cursor) =
+                    match_offer(deps, &mut m, id, cursor_in(resume_after), key)?;
+                (!complete).then_some(Pending::Offer {
+                    id,
+                    resume_after: cursor_out(cursor),
+                })
+            }
+        };
+        if let Some(work) = again {
+            enqueue_next(deps.storage, &work)?;
+            requeued += 1;
+        }
+    }
+    Ok(QueueRun {
+        matcher: m,
+        processed,
+        requeued,
+    })
+}
+
 /// Keeper: works through up to `limit` queued orders and offers (oldest first), each with a
 /// bounded scan; an item whose scan stopped at its bound goes back to the end of the queue with
 /// its cursor. Pays the sender `keeper_bounty_bps` of each fill's deposit once that fill's lease
@@ -652,46 +733,8 @@ pub fn match_orders(
     spice_governance::assert_not_paused(deps.storage)?;
     nonpayable(&info)?;
     let config = CONFIG.load(deps.storage)?;
-    let limit = limit.unwrap_or(DEFAULT_MATCH_LIMIT).min(MAX_MATCH_LIMIT) as usize;
-    let work: Vec<(u64, Pending)> = PENDING
-        .range(deps.storage, None, None, IterOrder::Ascending)
-        .take(limit)
-        .collect::<StdResult<_>>()?;
-    let processed = work.len();
-    let rules = if work.is_empty() {
-        EscrowRules::default()
-    } else {
-        escrow_rules(deps.as_ref(), &config)?
-    };
-    let mut m = Matcher::new(&config, rules, &env, Some(info.sender.clone()));
-    let mut requeued = 0u32;
-    for (key, item) in work {
-        PENDING.remove(deps.storage, key);
-        let cursor_in = |c: Option<(Uint128, u64)>| c.map(|(p, s)| (p.u128(), s));
-        let cursor_out = |c: Option<Cursor>| c.map(|(p, s)| (Uint128::new(p), s));
-        let again = match item {
-            Pending::Order { id, resume_after } => {
-                let (complete, cursor, _) =
-                    match_order(&mut deps, &mut m, id, cursor_in(resume_after), key)?;
-                (!complete).then_some(Pending::Order {
-                    id,
-                    resume_after: cursor_out(cursor),
-                })
-            }
-            Pending::Offer { id, resume_after } => {
-                let (complete, cursor) =
-                    match_offer(&mut deps, &mut m, id, cursor_in(resume_after), key)?;
-                (!complete).then_some(Pending::Offer {
-                    id,
-                    resume_after: cursor_out(cursor),
-                })
-            }
-        };
-        if let Some(work) = again {
-            enqueue_next(deps.storage, &work)?;
-            requeued += 1;
-        }
-    }
+    let run = run_queue(&mut deps, &env, &config, info.sender.clone(), limit)?;
+    let (m, processed, requeued) = (run.matcher, run.processed, run.requeued);
     let bounty: Vec<_> = m
         .bounty
         .iter()
@@ -748,10 +791,10 @@ fn fill_opened(deps: DepsMut, undo: FillUndo) -> Result<Response, ContractError>
     if let Some(deposit) = undo.offer_deposit {
         // An earlier fill of this batch on the same offer failed and reopened the offer: it
         // stands again, so its deposit goes back on its record instead of home.
-        let mut offer = offers().load(deps.storage, undo.offer_id)?;
+        let mut offer = load_offer(deps.storage, undo.offer_id)?;
         if offer.status == OfferStatus::Open {
             offer.deposit = Some(deposit.clone());
-            offers().save(deps.storage, offer.id, &offer)?;
+            save_offer(deps.storage, &offer, false)?;
             res = res.add_event(
                 spice_event(TAG, "offer_deposit_kept")
                     .add_attribute("offer_id", undo.offer_id.to_string())
@@ -773,7 +816,7 @@ fn fill_opened(deps: DepsMut, undo: FillUndo) -> Result<Response, ContractError>
 fn undo_fill(deps: DepsMut, undo: FillUndo, error: String) -> Result<Response, ContractError> {
     let n = undo.replicas;
     let mut res = Response::new();
-    let mut order = orders().load(deps.storage, undo.order_id)?;
+    let mut order = load_order(deps.storage, undo.order_id)?;
     let reopened_order = order.status == OrderStatus::Filled;
     match order.status {
         OrderStatus::Open | OrderStatus::Filled => {
@@ -789,7 +832,12 @@ fn undo_fill(deps: DepsMut, undo: FillUndo, error: String) -> Result<Response, C
                 insert_bid(deps.storage, &order)?;
                 open_orders_inc(deps.storage, &order.tenant)?;
             }
-            orders().save(deps.storage, order.id, &order)?;
+            let was = if reopened_order {
+                OrderStatus::Filled
+            } else {
+                OrderStatus::Open
+            };
+            save_order(deps.storage, &order, Some(was))?;
         }
         // Cannot happen within one transaction; the tenant gets the share back all the same.
         OrderStatus::Cancelled | OrderStatus::Expired => {
@@ -799,7 +847,7 @@ fn undo_fill(deps: DepsMut, undo: FillUndo, error: String) -> Result<Response, C
             });
         }
     }
-    let mut offer = offers().load(deps.storage, undo.offer_id)?;
+    let mut offer = load_offer(deps.storage, undo.offer_id)?;
     let reopened_offer = offer.status == OfferStatus::Exhausted && offer.units_left == 0;
     match offer.status {
         OfferStatus::Open => {
@@ -810,7 +858,7 @@ fn undo_fill(deps: DepsMut, undo: FillUndo, error: String) -> Result<Response, C
             if let Some(d) = undo.offer_deposit.clone() {
                 offer.deposit = Some(d);
             }
-            offers().save(deps.storage, offer.id, &offer)?;
+            save_offer(deps.storage, &offer, false)?;
         }
         OfferStatus::Exhausted => {
             offer_exec::transition(&mut offer, OfferStatus::Open)?;
@@ -822,7 +870,7 @@ fn undo_fill(deps: DepsMut, undo: FillUndo, error: String) -> Result<Response, C
             }
             insert_ask(deps.storage, &offer)?;
             open_offers_inc(deps.storage, &offer.provider)?;
-            offers().save(deps.storage, offer.id, &offer)?;
+            save_offer(deps.storage, &offer, false)?;
         }
         OfferStatus::Withdrawn | OfferStatus::Expired => {
             if let Some(d) = undo.offer_deposit.clone() {

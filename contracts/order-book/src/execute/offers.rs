@@ -7,13 +7,12 @@ use spice_types::{spice_event, ProviderAuditQuery, ProviderAuditResponse};
 
 use crate::contract::TAG;
 use crate::error::ContractError;
-use crate::execute::book::{
-    enqueue, insert_ask, nonpayable, open_offers_dec, open_offers_inc, remove_ask,
-};
+use crate::execute::book::{enqueue, insert_ask, nonpayable, open_offers_dec, remove_ask};
 use crate::execute::orders::check_expiry;
 use crate::spec::{offer_class, validate_capacity, Capacity, MAX_UNITS};
 use crate::state::{
-    next_seq, offers, Config, Offer, OfferStatus, Pending, CONFIG, NEXT_OFFER_ID, OPEN_OFFERS,
+    may_load_offer, next_offer_id, save_offer, Config, Offer, OfferStatus, Pending, CONFIG,
+    OPEN_OFFERS,
 };
 
 /// The one place an offer's status changes: open → exhausted | withdrawn | expired, and
@@ -48,7 +47,7 @@ pub fn close(
     transition(offer, to)?;
     open_offers_dec(deps.storage, &offer.provider)?;
     let held = offer.deposit.take();
-    offers().save(deps.storage, offer.id, offer)?;
+    save_offer(deps.storage, offer, false)?;
     Ok(held)
 }
 
@@ -93,9 +92,7 @@ fn check_deposit(config: &Config, info: &MessageInfo) -> Result<Option<Coin>, Co
 }
 
 pub fn load(deps: &DepsMut, offer_id: u64) -> Result<Offer, ContractError> {
-    offers()
-        .may_load(deps.storage, offer_id)?
-        .ok_or(ContractError::OfferNotFound { offer_id })
+    may_load_offer(deps.storage, offer_id)?.ok_or(ContractError::OfferNotFound { offer_id })
 }
 
 /// The registry's audit of `provider`, when a registry is configured.
@@ -166,8 +163,7 @@ pub fn post(
     }
     let deposit = check_deposit(&config, &info)?;
 
-    let id = NEXT_OFFER_ID.may_load(deps.storage)?.unwrap_or_default() + 1;
-    NEXT_OFFER_ID.save(deps.storage, &id)?;
+    let (id, seq) = next_offer_id(deps.storage)?;
     let offer = Offer {
         id,
         provider: info.sender.clone(),
@@ -177,15 +173,15 @@ pub fn post(
         price_per_block,
         units,
         units_left: units,
-        seq: next_seq(deps.storage)?,
+        seq,
         expires_at,
         created_at: env.block.height,
         status: OfferStatus::Open,
         deposit,
     };
-    offers().save(deps.storage, id, &offer)?;
+    save_offer(deps.storage, &offer, true)?;
     insert_ask(deps.storage, &offer)?;
-    open_offers_inc(deps.storage, &offer.provider)?;
+    OPEN_OFFERS.save(deps.storage, &offer.provider, &(open + 1))?;
     enqueue(
         deps.storage,
         offer.seq,

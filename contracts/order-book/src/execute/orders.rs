@@ -6,12 +6,12 @@ use spice_types::spice_event;
 use crate::contract::TAG;
 use crate::error::ContractError;
 use crate::execute::book::{
-    enqueue, enqueue_next, insert_bid, live, nonpayable, one_coin, open_orders_dec,
-    open_orders_inc, remove_bid,
+    enqueue, enqueue_next, insert_bid, live, nonpayable, one_coin, open_orders_dec, remove_bid,
 };
 use crate::spec::{order_class, validate_order_spec, OrderSpec, MAX_REPLICAS};
 use crate::state::{
-    next_seq, orders, Config, Order, OrderStatus, Pending, CONFIG, NEXT_ORDER_ID, OPEN_ORDERS,
+    may_load_order, next_order_id, next_seq, save_order, Config, Order, OrderStatus, Pending,
+    CONFIG, OPEN_ORDERS,
 };
 
 /// The one place an order's status changes: open → filled | cancelled | expired, and
@@ -43,11 +43,12 @@ pub fn close(
     to: OrderStatus,
 ) -> Result<Uint128, ContractError> {
     remove_bid(deps.storage, order)?;
+    let was = order.status;
     transition(order, to)?;
     open_orders_dec(deps.storage, &order.tenant)?;
     let held = order.deposit;
     order.deposit = Uint128::zero();
-    orders().save(deps.storage, order.id, order)?;
+    save_order(deps.storage, order, Some(was))?;
     Ok(held)
 }
 
@@ -107,9 +108,7 @@ pub fn check_expiry(expires_at: Option<u64>, env: &Env) -> Result<(), ContractEr
 }
 
 pub fn load(deps: &DepsMut, order_id: u64) -> Result<Order, ContractError> {
-    orders()
-        .may_load(deps.storage, order_id)?
-        .ok_or(ContractError::OrderNotFound { order_id })
+    may_load_order(deps.storage, order_id)?.ok_or(ContractError::OrderNotFound { order_id })
 }
 
 fn load_own_open(
@@ -174,8 +173,7 @@ pub fn place(
         });
     }
 
-    let id = NEXT_ORDER_ID.may_load(deps.storage)?.unwrap_or_default() + 1;
-    NEXT_ORDER_ID.save(deps.storage, &id)?;
+    let (id, seq) = next_order_id(deps.storage)?;
     let order = Order {
         id,
         tenant: info.sender.clone(),
@@ -186,14 +184,14 @@ pub fn place(
         replicas,
         filled_replicas: 0,
         deposit,
-        seq: next_seq(deps.storage)?,
+        seq,
         expires_at,
         created_at: env.block.height,
         status: OrderStatus::Open,
     };
-    orders().save(deps.storage, id, &order)?;
+    save_order(deps.storage, &order, None)?;
     insert_bid(deps.storage, &order)?;
-    open_orders_inc(deps.storage, &order.tenant)?;
+    OPEN_ORDERS.save(deps.storage, &order.tenant, &(open + 1))?;
     enqueue(
         deps.storage,
         order.seq,
@@ -271,7 +269,7 @@ pub fn amend(
     }
     remove_bid(deps.storage, &old)?;
     insert_bid(deps.storage, &order)?;
-    orders().save(deps.storage, order_id, &order)?;
+    save_order(deps.storage, &order, Some(OrderStatus::Open))?;
     // Only a higher price, more replicas or a new expiry (which may revive an order that had
     // expired when its queue item ran) can make new matches.
     if raised || order.remaining() > old.remaining() || order.expires_at != old.expires_at {

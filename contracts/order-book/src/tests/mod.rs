@@ -2,6 +2,7 @@ mod attacks;
 mod auth;
 mod config;
 mod expiry;
+mod keeper_work;
 mod matching;
 mod offers;
 mod orders;

@@ -17,6 +17,10 @@ fn orders_are_listed_by_tenant_and_status_through_indexes() {
     s.match_orders(10); // fills a and c (the two bids at 1)
     let ids = |v: Vec<crate::state::Order>| v.into_iter().map(|o| o.id).collect::<Vec<_>>();
     assert_eq!(ids(s.orders(Some(&t), None, None, None)), vec![a, b]);
+    // A tenant's orders across statuses (a filled, b open) page by id as one list.
+    assert_eq!(ids(s.orders(Some(&t), None, None, Some(1))), vec![a]);
+    assert_eq!(ids(s.orders(Some(&t), None, Some(a), Some(1))), vec![b]);
+    assert!(ids(s.orders(Some(&t), None, Some(b), None)).is_empty());
     assert_eq!(
         ids(s.orders(None, Some(OrderStatus::Filled), None, None)),
         vec![a, c]
@@ -83,4 +87,59 @@ fn depth_sums_units_per_price_level_best_first() {
         )
         .unwrap();
     assert_eq!(classes.order_class, "c1000-m1024-s8192-g0");
+}
+
+/// Records written before the compact layout (the public `Order` / `Offer` JSON, id included;
+/// queue items with long variant names) read back as the same order, offer and item.
+#[test]
+fn records_in_the_old_layout_read_back_unchanged_and_new_ones_are_smaller() {
+    use crate::state::{Pending, StoredOffer, StoredOrder};
+    use cosmwasm_std::{from_json, to_json_vec, Uint128};
+
+    let mut s = Suite::new();
+    let t = s.tenant.clone();
+    let p = s.p(0);
+    let order_id = s.place(&t, spec(), "1", 2);
+    let offer_id = s.post(&p, capacity("us-west"), "9", 3);
+    let order = s.order(order_id);
+    let offer = s.offer(offer_id);
+
+    let old = to_json_vec(&order).unwrap();
+    let stored: StoredOrder = from_json(&old).unwrap();
+    assert_eq!(stored.clone().into_order(order_id), order);
+    let new = to_json_vec(&stored).unwrap();
+    assert!(
+        new.len() * 10 < old.len() * 7,
+        "{} vs {}",
+        new.len(),
+        old.len()
+    );
+    let again: StoredOrder = from_json(&new).unwrap();
+    assert_eq!(again.into_order(order_id), order);
+
+    let old = to_json_vec(&offer).unwrap();
+    let stored: StoredOffer = from_json(&old).unwrap();
+    assert_eq!(stored.clone().into_offer(offer_id), offer);
+    let new = to_json_vec(&stored).unwrap();
+    assert!(new.len() < old.len(), "{} vs {}", new.len(), old.len());
+    let again: StoredOffer = from_json(&new).unwrap();
+    assert_eq!(again.into_offer(offer_id), offer);
+
+    let queued: Pending = from_json(br#"{"order":{"id":3,"resume_after":["5",7]}}"#).unwrap();
+    assert_eq!(
+        queued,
+        Pending::Order {
+            id: 3,
+            resume_after: Some((Uint128::new(5), 7))
+        }
+    );
+    let queued: Pending = from_json(br#"{"offer":{"id":4,"resume_after":null}}"#).unwrap();
+    assert_eq!(
+        queued,
+        Pending::Offer {
+            id: 4,
+            resume_after: None
+        }
+    );
+    assert_eq!(to_json_vec(&queued).unwrap(), br#"{"f":{"id":4}}"#.to_vec());
 }

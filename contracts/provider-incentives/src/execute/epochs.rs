@@ -215,6 +215,28 @@ pub fn fund(
 /// O(1): freezes the epoch's budget and total weight, which fixes every provider's share
 /// (`budget × weight / total_weight`). With no weight earned, the whole budget rolls over to
 /// the next epoch.
+/// The epoch's state if its reports are over at `now` (ended, report window closed), or why not.
+/// `finalize` and `keeper_work` both ask this.
+pub fn finalizable(
+    storage: &dyn Storage,
+    config: &Config,
+    epoch: u64,
+    now: Timestamp,
+) -> Result<EpochState, ContractError> {
+    let state = load_epoch(storage, config, epoch, now)?;
+    if state.status == EpochStatus::Open {
+        return Err(ContractError::EpochNotEnded {
+            epoch,
+            ends_at: config.epoch_end(epoch)?,
+        });
+    }
+    let closes_at = config.report_window_end(epoch)?;
+    if now < closes_at {
+        return Err(ContractError::ReportWindowOpen { epoch, closes_at });
+    }
+    Ok(state)
+}
+
 pub fn finalize(deps: DepsMut, env: Env, epoch: u64) -> Result<Response, ContractError> {
     spice_governance::assert_not_paused(deps.storage)?;
     let config = CONFIG.load(deps.storage)?;
@@ -226,17 +248,7 @@ pub fn finalize(deps: DepsMut, env: Env, epoch: u64) -> Result<Response, Contrac
         return Err(ContractError::EpochOutOfOrder { epoch, next });
     }
     let now = env.block.time;
-    let mut state = load_epoch(deps.storage, &config, epoch, now)?;
-    if state.status == EpochStatus::Open {
-        return Err(ContractError::EpochNotEnded {
-            epoch,
-            ends_at: config.epoch_end(epoch)?,
-        });
-    }
-    let closes_at = config.report_window_end(epoch)?;
-    if now < closes_at {
-        return Err(ContractError::ReportWindowOpen { epoch, closes_at });
-    }
+    let mut state = finalizable(deps.storage, &config, epoch, now)?;
     state.transition(epoch, EpochStatus::Finalized)?;
     state.finalized_at = Some(now);
     state.claimable_at = Some(now.plus_seconds(config.dispute_window_seconds));

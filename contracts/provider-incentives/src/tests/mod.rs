@@ -5,6 +5,7 @@ mod claims;
 mod config;
 mod disputes;
 mod epochs;
+mod keeper_work;
 mod property;
 mod providers;
 mod reports;

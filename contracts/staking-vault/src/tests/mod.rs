@@ -3,6 +3,7 @@ mod config;
 mod convert;
 mod fallback;
 mod fallback_property;
+mod keeper_work;
 mod msg;
 mod native;
 mod operator;
