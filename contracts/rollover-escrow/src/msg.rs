@@ -180,6 +180,32 @@ pub enum ExecuteMsg {
     PostBond {
         lease_id: u64,
     },
+    /// `settle` over 1–30 leases; a lease that cannot be settled is skipped
+    /// (`batch_item_skipped`), the others are settled.
+    SettleBatch {
+        lease_ids: Vec<u64>,
+    },
+    /// The provider's `withdraw` over 1–30 leases, one bank send per recipient; leases it does not
+    /// serve or with nothing earned are skipped. Open while paused.
+    WithdrawBatch {
+        lease_ids: Vec<u64>,
+    },
+    /// Keeper `top_up` over 1–30 leases; each bounty exactly as the single call's, paid in one send.
+    TopUpBatch {
+        lease_ids: Vec<u64>,
+    },
+    /// `deposit` to 1–30 leases. The coins attached must be the items' amounts summed per denom
+    /// (else nothing happens); a refused item is skipped and its amount sent back.
+    DepositBatch {
+        deposits: Vec<BatchDeposit>,
+    },
+}
+
+/// One item of `deposit_batch`.
+#[cw_serde]
+pub struct BatchDeposit {
+    pub lease_id: u64,
+    pub amount: Coin,
 }
 
 #[cw_serde]

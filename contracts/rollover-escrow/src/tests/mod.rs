@@ -1,5 +1,6 @@
 mod attacks;
 mod auth;
+mod batch;
 mod config;
 mod funding;
 mod lease;
