@@ -136,6 +136,9 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
             start_after,
             limit,
         )?)?,
+        QueryMsg::KeeperWork { start_after, limit } => {
+            to_json_binary(&query::keeper_work(deps, env, start_after, limit)?)?
+        }
         QueryMsg::Grant { granter, grantee } => {
             to_json_binary(&query::grant(deps, env, granter, grantee)?)?
         }

@@ -382,20 +382,13 @@ pub fn top_up_one(
         LeaseStatus::InsufficientFunds { since } => now.saturating_sub(since),
         LeaseStatus::Active | LeaseStatus::Pending => 0,
     };
-    let target = cost_of_blocks(&lease, gap.saturating_add(auto.target_runway_blocks))?;
-    let needed = target.saturating_sub(lease.balance);
-    let source = top_up_source(storage, &lease, &auto, now)?;
-    let moved = needed.min(source.available);
+    let (moved, bounty, source) = top_up_plan(storage, cfg, &lease, &auto, gap, now)?;
     if moved.is_zero() {
         if fx.events.len() > before {
             save_lease(storage, &mut lease)?;
         }
         return Ok(moved);
     }
-    // Rounded down: the keeper never gets more than its share, and never more than the source
-    // has left after the top-up.
-    let bounty =
-        mul_bps(moved, cfg.keeper_bounty_bps, false)?.min(source.available.checked_sub(moved)?);
     let spent = moved.checked_add(bounty)?;
     let entry = DepositEntry {
         depositor: source.depositor.clone(),
@@ -424,6 +417,46 @@ pub fn top_up_one(
             ),
     );
     Ok(moved)
+}
+
+/// What a top-up of the (settled) lease moves now and the keeper's bounty on it, from where.
+/// The bounty is rounded down: the keeper never gets more than its share, and never more than
+/// the source has left after the top-up.
+fn top_up_plan(
+    storage: &dyn Storage,
+    cfg: &Config,
+    lease: &Lease,
+    auto: &AutoTopUp,
+    gap: u64,
+    now: u64,
+) -> Result<(Uint128, Uint128, TopUpFunds), ContractError> {
+    let target = cost_of_blocks(lease, gap.saturating_add(auto.target_runway_blocks))?;
+    let needed = target.saturating_sub(lease.balance);
+    let source = top_up_source(storage, lease, auto, now)?;
+    let moved = needed.min(source.available);
+    let bounty =
+        mul_bps(moved, cfg.keeper_bounty_bps, false)?.min(source.available.checked_sub(moved)?);
+    Ok((moved, bounty, source))
+}
+
+/// For the keeper-work query: what `top_up` would move and pay on a lease already settled to
+/// `now` (None: no auto top-up, closed, or nothing to move).
+pub fn top_up_preview(
+    storage: &dyn Storage,
+    cfg: &Config,
+    lease: &Lease,
+    now: u64,
+) -> Result<Option<(Uint128, Uint128)>, ContractError> {
+    let Some(auto) = &lease.auto_top_up else {
+        return Ok(None);
+    };
+    let gap = match lease.status {
+        LeaseStatus::Closed => return Ok(None),
+        LeaseStatus::InsufficientFunds { since } => now.saturating_sub(since),
+        LeaseStatus::Active | LeaseStatus::Pending => 0,
+    };
+    let (moved, bounty, _) = top_up_plan(storage, cfg, lease, auto, gap, now)?;
+    Ok((!moved.is_zero()).then_some((moved, bounty)))
 }
 
 /// Where an auto top-up draws from: the depositor, the deposit source, the grant in use (if
