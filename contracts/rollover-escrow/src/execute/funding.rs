@@ -17,7 +17,7 @@ use crate::execute::health::settle_now;
 use crate::execute::lease::{check_denom, unauthorized};
 use crate::execute::ledger::{
     add_funds, cost_of_blocks, credit_balance, debit_balance, load_lease, mul_bps, nonpayable,
-    one_coin, save_lease, wrong_status, Effects,
+    one_coin, save_hot, save_lease, wrong_status, Effects,
 };
 use crate::state::{
     AutoTopUp, Config, DepositEntry, DepositSource, Grant, Lease, LeaseStatus, StoredTopUpSource,
@@ -78,7 +78,7 @@ pub fn deposit_one(
         amount: coin.amount,
     };
     add_funds(storage, &mut lease, cfg, entry, env.block.height, fx)?;
-    save_lease(storage, &mut lease)
+    save_hot(storage, &mut lease)
 }
 
 /// Checks `granter`'s grant to `grantee` can spend `amount` of `denom` now; returns it.
@@ -160,7 +160,7 @@ pub fn deposit_from_grant(
         amount,
     };
     add_funds(deps.storage, &mut lease, &cfg, entry, now, &mut fx)?;
-    save_lease(deps.storage, &mut lease)?;
+    save_hot(deps.storage, &mut lease)?;
     Ok(fx.into_response())
 }
 
@@ -385,7 +385,7 @@ pub fn top_up_one(
     let (moved, bounty, source) = top_up_plan(storage, cfg, &lease, &auto, gap, now)?;
     if moved.is_zero() {
         if fx.events.len() > before {
-            save_lease(storage, &mut lease)?;
+            save_hot(storage, &mut lease)?;
         }
         return Ok(moved);
     }
@@ -401,7 +401,7 @@ pub fn top_up_one(
         g.spent = g.spent.checked_add(spent)?;
         GRANTS.save(storage, (&source.depositor, &lease.tenant), &g)?;
     }
-    save_lease(storage, &mut lease)?;
+    save_hot(storage, &mut lease)?;
     fx.send(keeper, &lease.denom, bounty);
     fx.event(
         spice_event(TAG, "top_up")

@@ -9,8 +9,8 @@ use crate::contract::TAG;
 use crate::error::ContractError;
 use crate::execute::health::{ensure_liveness, grace_ends, record_heartbeat, settle_now};
 use crate::execute::ledger::{
-    self, in_range, load_lease, nonpayable, one_coin, save_lease, transition, wrong_status,
-    Effects, NETWORK_REASONS, PROVIDER_REASONS, TENANT_REASONS,
+    self, in_range, load_lease, nonpayable, one_coin, save_hot, save_lease, transition,
+    wrong_status, Effects, NETWORK_REASONS, PROVIDER_REASONS, TENANT_REASONS,
 };
 use crate::state::{
     Backup, Config, DepositEntry, DepositSource, Health, Lease, LeaseStatus, LeaseTotals, Stream,
@@ -276,7 +276,7 @@ pub fn settle_one(
     let before = fx.events.len();
     settle_now(storage, &mut lease, cfg, now, fx)?;
     if fx.events.len() > before {
-        save_lease(storage, &mut lease)?;
+        save_hot(storage, &mut lease)?;
     }
     Ok(())
 }
@@ -325,7 +325,7 @@ pub fn withdraw_one(
     if ledger::pay_provider(&mut lease, cfg, fx)?.is_zero() {
         return Err(ContractError::NothingToWithdraw { lease_id });
     }
-    save_lease(storage, &mut lease)
+    save_hot(storage, &mut lease)
 }
 
 /// Who may close with which reason: the tenant with 1–9999, the provider with 10000–19999,
@@ -465,11 +465,11 @@ pub fn close_expired(
         let mut lease = load_lease(deps.storage, id)?;
         settle_now(deps.storage, &mut lease, &cfg, now, &mut fx)?;
         let LeaseStatus::InsufficientFunds { since } = lease.status else {
-            save_lease(deps.storage, &mut lease)?;
+            save_hot(deps.storage, &mut lease)?;
             continue;
         };
         if now <= grace_ends(deps.storage, &cfg, since, now)? {
-            save_lease(deps.storage, &mut lease)?;
+            save_hot(deps.storage, &mut lease)?;
             continue;
         }
         let stop = crate::execute::health::stop(deps.storage, &lease, &cfg, now)?;

@@ -3,6 +3,7 @@ mod auth;
 mod batch;
 mod config;
 mod funding;
+mod hot_cold;
 mod keeper_work;
 mod lease;
 mod pause;
