@@ -249,18 +249,24 @@ pub enum EscrowAction {
     SettleBatch {
         leases: [Pick; 5],
         n: u8,
+        /// Also list a lease that does not exist (skipped, never reverting the others).
+        bad: bool,
         by: User,
     },
     #[proptest(weight = 2)]
     WithdrawBatch {
         leases: [Pick; 5],
         n: u8,
+        /// Also list a lease that does not exist (skipped, never reverting the others).
+        bad: bool,
         by: Party,
     },
     #[proptest(weight = 2)]
     TopUpBatch {
         leases: [Pick; 5],
         n: u8,
+        /// Also list a lease that does not exist (skipped, never reverting the others).
+        bad: bool,
         keeper: User,
     },
     /// `amount` to each of the first `n % 6` leases in its own denom; `short`: one unit less
@@ -269,6 +275,8 @@ pub enum EscrowAction {
     DepositBatch {
         leases: [Pick; 5],
         n: u8,
+        /// Also list a lease that does not exist (skipped, never reverting the others).
+        bad: bool,
         from: User,
         amount: Amount,
         short: bool,
@@ -677,16 +685,16 @@ pub fn apply(w: &mut World, a: &EscrowAction) -> Step {
             };
             w.exec(&keeper, &escrow, &msg, &[])?;
         }
-        EscrowAction::SettleBatch { leases, n, by } => {
-            let ids = batch_ids(count, &leases, n);
+        EscrowAction::SettleBatch { leases, n, bad, by } => {
+            let ids = batch_ids(count, &leases, n, bad);
             let by = w.user(by);
             let msg = ExecuteMsg::SettleBatch {
                 lease_ids: ids.clone(),
             };
             run_batch(w, &by, &msg, &[], &ids, Kind::Settle)?;
         }
-        EscrowAction::WithdrawBatch { leases, n, by } => {
-            let ids = batch_ids(count, &leases, n);
+        EscrowAction::WithdrawBatch { leases, n, bad, by } => {
+            let ids = batch_ids(count, &leases, n, bad);
             let first = ids.first().and_then(|id| lease(w, *id));
             let by = party(w, first.as_ref(), by);
             let msg = ExecuteMsg::WithdrawBatch {
@@ -694,9 +702,34 @@ pub fn apply(w: &mut World, a: &EscrowAction) -> Step {
             };
             run_batch(w, &by, &msg, &[], &ids, Kind::Withdraw)?;
         }
-        EscrowAction::TopUpBatch { leases, n, keeper } => {
-            let ids = batch_ids(count, &leases, n);
+        EscrowAction::TopUpBatch {
+            leases,
+            n,
+            bad,
+            keeper,
+        } => {
+            let ids = batch_ids(count, &leases, n, bad);
             let keeper = w.user(keeper);
+            // Work for the keeper: the first lease's tenant prefunds a tenth of its bank and
+            // asks for a long runway from it (either may be refused: then there is none).
+            let first = ids.first().and_then(|id| lease(w, *id));
+            // Only a user's balance is on the model's books (`check` sums the users').
+            if let Some(l) = first.filter(|l| w.users.contains(&l.tenant)) {
+                let t = l.tenant.clone();
+                let amount = w.bank(&t, &l.denom) / 10;
+                w.exec(
+                    &t,
+                    &escrow,
+                    &ExecuteMsg::FundBalance {},
+                    &funds(amount, &l.denom),
+                )?;
+                let msg = ExecuteMsg::SetAutoTopUp {
+                    lease_id: l.id,
+                    target_runway_blocks: 100_000,
+                    source: TopUpSource::Balance,
+                };
+                w.exec(&t, &escrow, &msg, &[])?;
+            }
             let msg = ExecuteMsg::TopUpBatch {
                 lease_ids: ids.clone(),
             };
@@ -705,11 +738,12 @@ pub fn apply(w: &mut World, a: &EscrowAction) -> Step {
         EscrowAction::DepositBatch {
             leases,
             n,
+            bad,
             from,
             amount,
             short,
         } => {
-            let ids = batch_ids(count, &leases, n);
+            let ids = batch_ids(count, &leases, n, bad);
             let from = w.user(from);
             let mut items = vec![];
             let mut listed: std::collections::BTreeMap<String, u128> = Default::default();
@@ -749,12 +783,16 @@ pub fn apply(w: &mut World, a: &EscrowAction) -> Step {
     Ok(())
 }
 
-fn batch_ids(count: u64, leases: &[Pick; 5], n: u8) -> Vec<u64> {
-    leases
+fn batch_ids(count: u64, leases: &[Pick; 5], n: u8, bad: bool) -> Vec<u64> {
+    let mut ids: Vec<u64> = leases
         .iter()
         .take(usize::from(n % 6))
         .map(|p| p.id(count))
-        .collect()
+        .collect();
+    if bad && !ids.is_empty() {
+        ids.push(count + 1);
+    }
+    ids
 }
 
 #[derive(Clone, Copy, PartialEq)]
