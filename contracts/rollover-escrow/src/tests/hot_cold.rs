@@ -95,3 +95,26 @@ fn a_lease_without_a_hot_record_reads_from_its_full_record() {
     assert_eq!(after.total_paid + after.total_fees, before.earned);
     assert_eq!(after.balance, before.balance);
 }
+
+/// Records stored before the short names (every 0.1/0.2 lease) still read, and new writes use
+/// the short names.
+#[test]
+fn long_field_names_of_older_records_still_read() {
+    use crate::state::{Health, LeaseTotals, Stream};
+    let stream: Stream = cosmwasm_std::from_json(
+        br#"{"settled_height":7,"carry":"0.5","earned":"3","earned_blocks":2}"#,
+    )
+    .unwrap();
+    assert_eq!(stream.settled_height, 7);
+    assert_eq!(stream.carry, cosmwasm_std::Decimal::percent(50));
+    assert_eq!(stream.fee_carry, cosmwasm_std::Decimal::zero());
+    let totals: LeaseTotals =
+        cosmwasm_std::from_json(br#"{"deposited":"10","paid":"1","fees":"0","refunded":"2"}"#)
+            .unwrap();
+    assert_eq!(totals.refunded.u128(), 2);
+    let health: Health =
+        cosmwasm_std::from_json(br#"{"last_heartbeat":5,"failure":null,"rollovers":1}"#).unwrap();
+    assert_eq!(health.rollovers, 1);
+    let json = cosmwasm_std::to_json_string(&health).unwrap();
+    assert_eq!(json, r#"{"lh":5,"fl":null,"ro":1}"#);
+}
