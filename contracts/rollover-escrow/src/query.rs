@@ -226,7 +226,8 @@ fn work_on(
             return Ok(Some((KeeperWork::CloseExpired, None)));
         }
     }
-    if stop.is_some_and(|s| s.height < now) {
+    // `rollover` moves only an active lease (one that ran dry is revived or closed instead).
+    if stop.is_some() && lease.status == LeaseStatus::Active {
         return Ok(Some((KeeperWork::Rollover, None)));
     }
     if let Some((_, bounty)) = top_up_preview(deps.storage, cfg, &lease, now)? {
