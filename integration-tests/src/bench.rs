@@ -715,6 +715,85 @@ impl Escrow {
     }
 }
 
+/// Largest batch the escrow accepts (`execute::batch::MAX_BATCH`).
+const ESCROW_MAX_BATCH: usize = 30;
+
+impl Escrow {
+    /// The batch paths over `n` fresh leases of one provider and one tenant (issue 23): settle,
+    /// withdraw, top_up (auto top-up from the tenant's prefunded balance) and deposit.
+    fn batch_paths(&mut self, n: usize) -> anyhow::Result<Vec<(String, CallReport)>> {
+        let (tenant, provider, keeper) =
+            (addr("batch-tenant"), addr("batch-provider"), addr("keeper"));
+        exec(
+            &mut self.c,
+            &tenant,
+            json!({ "fund_balance": {} }),
+            &coins(1_000_000_000, AKT_DENOM),
+        )?;
+        let mut ids = vec![];
+        for _ in 0..n {
+            let (_, id) = exec_attr(
+                &mut self.c,
+                &tenant,
+                open_lease_msg(&provider, json!([])),
+                &coins(1_000_000, AKT_DENOM),
+                "lease_id",
+            )?;
+            let id: u64 = id.parse()?;
+            exec(
+                &mut self.c,
+                &provider,
+                json!({ "accept_lease": { "lease_id": id } }),
+                &[],
+            )?;
+            exec(
+                &mut self.c,
+                &tenant,
+                json!({ "set_auto_top_up": { "lease_id": id, "target_runway_blocks": 1_000_000,
+                                             "source": "balance" } }),
+                &[],
+            )?;
+            ids.push(id);
+        }
+        self.c.advance_blocks(100, 600);
+        let settle = exec(
+            &mut self.c,
+            &keeper,
+            json!({ "settle_batch": { "lease_ids": ids } }),
+            &[],
+        )?;
+        self.c.advance_blocks(50, 300);
+        let withdraw = exec(
+            &mut self.c,
+            &provider,
+            json!({ "withdraw_batch": { "lease_ids": ids } }),
+            &[],
+        )?;
+        let top_up = exec(
+            &mut self.c,
+            &keeper,
+            json!({ "top_up_batch": { "lease_ids": ids } }),
+            &[],
+        )?;
+        let items: Vec<Value> = ids
+            .iter()
+            .map(|id| json!({ "lease_id": id, "amount": { "denom": AKT_DENOM, "amount": "1000" } }))
+            .collect();
+        let deposit = exec(
+            &mut self.c,
+            &tenant,
+            json!({ "deposit_batch": { "deposits": items } }),
+            &coins(1_000 * n as u128, AKT_DENOM),
+        )?;
+        Ok(vec![
+            (format!("settle_batch x{n}"), settle),
+            (format!("withdraw_batch x{n}"), withdraw),
+            (format!("top_up_batch x{n}"), top_up),
+            (format!("deposit_batch x{n}"), deposit),
+        ])
+    }
+}
+
 fn escrow_note(path: &str) -> &'static str {
     match path {
         "settle" | "withdraw" | "rollover" => "bank sends / incentives hook not executed",
@@ -733,6 +812,19 @@ pub fn rollover_escrow(results: &mut Results) -> anyhow::Result<()> {
             &report,
             escrow_note(path),
         );
+    }
+    for n in [1, 5, 20, ESCROW_MAX_BATCH] {
+        let mut escrow = Escrow::new()?;
+        for (path, report) in escrow.batch_paths(n)? {
+            results.push(
+                "path",
+                "rollover_escrow",
+                &path,
+                0,
+                &report,
+                "bank sends / incentives hooks not executed",
+            );
+        }
     }
     let mut escrow = Escrow::new()?;
     for n in SIZES {

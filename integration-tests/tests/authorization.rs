@@ -191,6 +191,21 @@ const PERMISSIONLESS: &[(&str, &str, &str)] = &[
     ),
     (
         "rollover-escrow",
+        "settle_batch",
+        "keeper: settle over a list of leases; no bounty",
+    ),
+    (
+        "rollover-escrow",
+        "top_up_batch",
+        "keeper: top_up over a list; each bounty exactly the single call's",
+    ),
+    (
+        "rollover-escrow",
+        "deposit_batch",
+        "adds the sender's attached funds to leases; skipped items go back to the sender",
+    ),
+    (
+        "rollover-escrow",
         "close_expired",
         "keeper crank: closes only leases dry past their grace, refunding their depositors",
     ),
@@ -1692,6 +1707,46 @@ fn escrow_rows() -> Vec<Row> {
         },
         Row {
             contract: "rollover-escrow",
+            variant: "withdraw_batch",
+            who: "the leases' provider",
+            sample: |w, _| {
+                guarded(
+                    &EscrowMsg::WithdrawBatch {
+                        lease_ids: vec![w.lease],
+                    },
+                    escrow_unauthorized(&w.stranger, w.lease),
+                )
+                .rightful(&w.provider, "provider")
+            },
+        },
+        Row {
+            contract: "rollover-escrow",
+            variant: "settle_batch",
+            who: "anyone (keeper)",
+            sample: |w, _| {
+                open(&EscrowMsg::SettleBatch {
+                    lease_ids: vec![w.lease],
+                })
+            },
+        },
+        Row {
+            contract: "rollover-escrow",
+            variant: "deposit_batch",
+            who: "anyone",
+            sample: |w, _| {
+                let s = w.stranger.clone();
+                w.give(&s, coins(1_000, AKT_DENOM));
+                open(&EscrowMsg::DepositBatch {
+                    deposits: vec![rollover_escrow::msg::BatchDeposit {
+                        lease_id: w.lease,
+                        amount: coin(1_000, AKT_DENOM),
+                    }],
+                })
+                .funds(coins(1_000, AKT_DENOM))
+            },
+        },
+        Row {
+            contract: "rollover-escrow",
             variant: "close_lease",
             who: "tenant, provider (own codes); anyone after grace",
             sample: |w, _| {
@@ -1816,6 +1871,17 @@ fn escrow_rows() -> Vec<Row> {
             sample: |w, escrow| {
                 auto_top_up(w, escrow, 1_000_000, 200_000);
                 open(&EscrowMsg::TopUp { lease_id: w.lease })
+            },
+        },
+        Row {
+            contract: "rollover-escrow",
+            variant: "top_up_batch",
+            who: "anyone (keeper)",
+            sample: |w, escrow| {
+                auto_top_up(w, escrow, 1_000_000, 200_000);
+                open(&EscrowMsg::TopUpBatch {
+                    lease_ids: vec![w.lease],
+                })
             },
         },
         Row {

@@ -1978,6 +1978,83 @@ fn escrow_refuses_malformed_input() {
             exact(EscrowError::UnexpectedFunds { count: 1 }),
         ),
         bad(
+            "settle_batch of no leases",
+            &tenant,
+            &EscrowMsg::SettleBatch { lease_ids: vec![] },
+            vec![],
+            exact(EscrowError::EmptyBatch),
+        ),
+        bad(
+            "withdraw_batch of 31 leases",
+            &tenant,
+            &EscrowMsg::WithdrawBatch {
+                lease_ids: vec![lease; 31],
+            },
+            vec![],
+            exact(EscrowError::BatchTooLarge { count: 31, max: 30 }),
+        ),
+        bad(
+            "top_up_batch of u64::MAX ids (none exists)",
+            &tenant,
+            &EscrowMsg::TopUpBatch {
+                lease_ids: vec![u64::MAX],
+            },
+            vec![],
+            exact(EscrowError::LeaseNotFound { lease_id: u64::MAX }),
+        ),
+        bad(
+            "top_up_batch with funds",
+            &tenant,
+            &EscrowMsg::TopUpBatch {
+                lease_ids: vec![lease],
+            },
+            coins(10, AKT_DENOM),
+            exact(EscrowError::UnexpectedFunds { count: 1 }),
+        ),
+        bad(
+            "deposit_batch listing more than attached",
+            &tenant,
+            &EscrowMsg::DepositBatch {
+                deposits: vec![rollover_escrow::msg::BatchDeposit {
+                    lease_id: lease,
+                    amount: cosmwasm_std::coin(11, AKT_DENOM),
+                }],
+            },
+            coins(10, AKT_DENOM),
+            exact(EscrowError::BatchFundsMismatch {
+                denom: AKT_DENOM.into(),
+                attached: Uint128::new(10),
+                listed: Uint128::new(11),
+            }),
+        ),
+        bad(
+            "deposit_batch listing u128::MAX twice",
+            &tenant,
+            &EscrowMsg::DepositBatch {
+                deposits: vec![
+                    rollover_escrow::msg::BatchDeposit {
+                        lease_id: lease,
+                        amount: cosmwasm_std::coin(u128::MAX, AKT_DENOM),
+                    };
+                    2
+                ],
+            },
+            coins(10, AKT_DENOM),
+            like::<EscrowError>("Overflow", |e| matches!(e, EscrowError::Overflow(_))),
+        ),
+        bad(
+            "deposit_batch of a zero item",
+            &tenant,
+            &EscrowMsg::DepositBatch {
+                deposits: vec![rollover_escrow::msg::BatchDeposit {
+                    lease_id: lease,
+                    amount: cosmwasm_std::coin(0, AKT_DENOM),
+                }],
+            },
+            vec![],
+            exact(EscrowError::ZeroAmount),
+        ),
+        bad(
             "withdraw_balance 0",
             &sponsor,
             &EscrowMsg::WithdrawBalance {
@@ -2205,6 +2282,16 @@ fn escrow_refuses_malformed_input() {
         limit: Some(10_000),
     };
     assert_eq!(page_len(&w, &escrow, &below, "leases"), 0);
+    let work = rollover_escrow::msg::QueryMsg::KeeperWork {
+        start_after: Some((u64::MAX, u64::MAX)),
+        limit: Some(10_000),
+    };
+    assert_eq!(page_len(&w, &escrow, &work, "items"), 0);
+    let work = rollover_escrow::msg::QueryMsg::KeeperWork {
+        start_after: None,
+        limit: Some(u32::MAX),
+    };
+    assert!(page_len(&w, &escrow, &work, "items") <= 30);
 }
 
 /// A lease priced at `Decimal::MAX` per block is the tenant's own choice; whatever it does to the

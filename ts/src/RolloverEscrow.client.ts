@@ -6,7 +6,7 @@
 
 import { ICosmWasmClient, ISigningCosmWasmClient } from "./baseClient";
 import { StdFee } from "@interchainjs/types";
-import { Uint128, InstantiateMsg, ExecuteMsg, Action, Expiration, Timestamp, Uint64, Decimal, TopUpSource, ConfigUpdate, OpenLeaseMsg, BackupProvider, Coin, QueryMsg, MigrateMsg, Addr, BalanceResponse, Config, GrantResponse, StoredTopUpSource, DepositSource, LeaseStatus, LeaseResponse, AutoTopUp, Backup, DepositEntry, Failure, ProviderTerm, ThresholdResponse, ThresholdEntry, LeasesResponse, OwnershipForString, PauseInfoResponse } from "./RolloverEscrow.types";
+import { Uint128, InstantiateMsg, ExecuteMsg, Action, Expiration, Timestamp, Uint64, Decimal, TopUpSource, ConfigUpdate, OpenLeaseMsg, BackupProvider, Coin, BatchDeposit, QueryMsg, MigrateMsg, Addr, BalanceResponse, Config, GrantResponse, KeeperWork, KeeperWorkResponse, KeeperWorkItem, StoredTopUpSource, DepositSource, LeaseStatus, LeaseResponse, AutoTopUp, Backup, DepositEntry, Failure, ProviderTerm, ThresholdResponse, ThresholdEntry, LeasesResponse, OwnershipForString, PauseInfoResponse } from "./RolloverEscrow.types";
 export interface RolloverEscrowReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<Config>;
@@ -44,6 +44,13 @@ export interface RolloverEscrowReadOnlyInterface {
     runwayBlocks: number;
     startAfter?: number[][];
   }) => Promise<ThresholdResponse>;
+  keeperWork: ({
+    limit,
+    startAfter
+  }: {
+    limit?: number;
+    startAfter?: number[][];
+  }) => Promise<KeeperWorkResponse>;
   grant: ({
     grantee,
     granter
@@ -72,6 +79,7 @@ export class RolloverEscrowQueryClient implements RolloverEscrowReadOnlyInterfac
     this.leasesByTenant = this.leasesByTenant.bind(this);
     this.leasesByProvider = this.leasesByProvider.bind(this);
     this.leasesBelowThreshold = this.leasesBelowThreshold.bind(this);
+    this.keeperWork = this.keeperWork.bind(this);
     this.grant = this.grant.bind(this);
     this.balance = this.balance.bind(this);
   }
@@ -148,6 +156,20 @@ export class RolloverEscrowQueryClient implements RolloverEscrowReadOnlyInterfac
       leases_below_threshold: {
         limit,
         runway_blocks: runwayBlocks,
+        start_after: startAfter
+      }
+    });
+  };
+  keeperWork = async ({
+    limit,
+    startAfter
+  }: {
+    limit?: number;
+    startAfter?: number[][];
+  }): Promise<KeeperWorkResponse> => {
+    return this.client.queryContractSmart(this.contractAddress, {
+      keeper_work: {
+        limit,
         start_after: startAfter
       }
     });
@@ -347,6 +369,26 @@ export interface RolloverEscrowInterface {
   }: {
     leaseId: number;
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  settleBatch: ({
+    leaseIds
+  }: {
+    leaseIds: number[];
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  withdrawBatch: ({
+    leaseIds
+  }: {
+    leaseIds: number[];
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  topUpBatch: ({
+    leaseIds
+  }: {
+    leaseIds: number[];
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  depositBatch: ({
+    deposits
+  }: {
+    deposits: BatchDeposit[];
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
 }
 export class RolloverEscrowClient implements RolloverEscrowInterface {
   client: ISigningCosmWasmClient;
@@ -381,6 +423,10 @@ export class RolloverEscrowClient implements RolloverEscrowInterface {
     this.setBackups = this.setBackups.bind(this);
     this.rollover = this.rollover.bind(this);
     this.postBond = this.postBond.bind(this);
+    this.settleBatch = this.settleBatch.bind(this);
+    this.withdrawBatch = this.withdrawBatch.bind(this);
+    this.topUpBatch = this.topUpBatch.bind(this);
+    this.depositBatch = this.depositBatch.bind(this);
   }
   updateConfig = async ({
     acceptedDenoms,
@@ -711,6 +757,50 @@ export class RolloverEscrowClient implements RolloverEscrowInterface {
     return await this.client.execute(this.sender, this.contractAddress, {
       post_bond: {
         lease_id: leaseId
+      }
+    }, fee_, memo_, funds_);
+  };
+  settleBatch = async ({
+    leaseIds
+  }: {
+    leaseIds: number[];
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      settle_batch: {
+        lease_ids: leaseIds
+      }
+    }, fee_, memo_, funds_);
+  };
+  withdrawBatch = async ({
+    leaseIds
+  }: {
+    leaseIds: number[];
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      withdraw_batch: {
+        lease_ids: leaseIds
+      }
+    }, fee_, memo_, funds_);
+  };
+  topUpBatch = async ({
+    leaseIds
+  }: {
+    leaseIds: number[];
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      top_up_batch: {
+        lease_ids: leaseIds
+      }
+    }, fee_, memo_, funds_);
+  };
+  depositBatch = async ({
+    deposits
+  }: {
+    deposits: BatchDeposit[];
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      deposit_batch: {
+        deposits
       }
     }, fee_, memo_, funds_);
   };

@@ -119,6 +119,22 @@ export type ExecuteMsg = {
   post_bond: {
     lease_id: number;
   };
+} | {
+  settle_batch: {
+    lease_ids: number[];
+  };
+} | {
+  withdraw_batch: {
+    lease_ids: number[];
+  };
+} | {
+  top_up_batch: {
+    lease_ids: number[];
+  };
+} | {
+  deposit_batch: {
+    deposits: BatchDeposit[];
+  };
 };
 export type Action = {
   transfer_ownership: {
@@ -172,6 +188,10 @@ export interface Coin {
   amount: Uint128;
   denom: string;
 }
+export interface BatchDeposit {
+  amount: Coin;
+  lease_id: number;
+}
 export type QueryMsg = {
   config: {};
 } | {
@@ -198,6 +218,11 @@ export type QueryMsg = {
   leases_below_threshold: {
     limit?: number | null;
     runway_blocks: number;
+    start_after?: [number, number] | null;
+  };
+} | {
+  keeper_work: {
+    limit?: number | null;
     start_after?: [number, number] | null;
   };
 } | {
@@ -240,6 +265,17 @@ export interface GrantResponse {
   remaining: Uint128;
   spend_limit?: Coin | null;
   spent: Uint128;
+}
+export type KeeperWork = "close_expired" | "rollover" | "top_up" | "settle";
+export interface KeeperWorkResponse {
+  items: KeeperWorkItem[];
+  next?: [number, number] | null;
+}
+export interface KeeperWorkItem {
+  bounty?: Coin | null;
+  depletion_height: number;
+  lease_id: number;
+  work: KeeperWork;
 }
 export type StoredTopUpSource = "balance" | {
   grant: {

@@ -81,6 +81,18 @@ pub fn execute(
             execute::rollover::accept_backup(deps, env, info, lease_id)
         }
         ExecuteMsg::CloseExpired { limit } => execute::lease::close_expired(deps, env, info, limit),
+        ExecuteMsg::SettleBatch { lease_ids } => {
+            execute::batch::settle_batch(deps, env, info, lease_ids)
+        }
+        ExecuteMsg::WithdrawBatch { lease_ids } => {
+            execute::batch::withdraw_batch(deps, env, info, lease_ids)
+        }
+        ExecuteMsg::TopUpBatch { lease_ids } => {
+            execute::batch::top_up_batch(deps, env, info, lease_ids)
+        }
+        ExecuteMsg::DepositBatch { deposits } => {
+            execute::batch::deposit_batch(deps, env, info, deposits)
+        }
     }
 }
 
@@ -124,6 +136,9 @@ pub fn query(deps: Deps, env: Env, msg: QueryMsg) -> Result<Binary, ContractErro
             start_after,
             limit,
         )?)?,
+        QueryMsg::KeeperWork { start_after, limit } => {
+            to_json_binary(&query::keeper_work(deps, env, start_after, limit)?)?
+        }
         QueryMsg::Grant { granter, grantee } => {
             to_json_binary(&query::grant(deps, env, granter, grantee)?)?
         }

@@ -211,4 +211,17 @@ pub enum ContractError {
         last_heartbeat: u64,
         timeout_at: u64,
     },
+
+    #[error("a batch needs at least one item")]
+    EmptyBatch,
+
+    #[error("a batch of {count} items; at most {max} are allowed")]
+    BatchTooLarge { count: usize, max: usize },
+
+    #[error("{attached} {denom} attached but the items list {listed}")]
+    BatchFundsMismatch {
+        denom: String,
+        attached: Uint128,
+        listed: Uint128,
+    },
 }

@@ -180,6 +180,32 @@ pub enum ExecuteMsg {
     PostBond {
         lease_id: u64,
     },
+    /// `settle` over 1–30 leases; a lease that cannot be settled is skipped
+    /// (`batch_item_skipped`), the others are settled.
+    SettleBatch {
+        lease_ids: Vec<u64>,
+    },
+    /// The provider's `withdraw` over 1–30 leases, one bank send per recipient; leases it does not
+    /// serve or with nothing earned are skipped. Open while paused.
+    WithdrawBatch {
+        lease_ids: Vec<u64>,
+    },
+    /// Keeper `top_up` over 1–30 leases; each bounty exactly as the single call's, paid in one send.
+    TopUpBatch {
+        lease_ids: Vec<u64>,
+    },
+    /// `deposit` to 1–30 leases. The coins attached must be the items' amounts summed per denom
+    /// (else nothing happens); a refused item is skipped and its amount sent back.
+    DepositBatch {
+        deposits: Vec<BatchDeposit>,
+    },
+}
+
+/// One item of `deposit_batch`.
+#[cw_serde]
+pub struct BatchDeposit {
+    pub lease_id: u64,
+    pub amount: Coin,
 }
 
 #[cw_serde]
@@ -212,6 +238,14 @@ pub enum QueryMsg {
     #[returns(ThresholdResponse)]
     LeasesBelowThreshold {
         runway_blocks: u64,
+        start_after: Option<(u64, u64)>,
+        limit: Option<u32>,
+    },
+    /// Pending keeper work (close_expired, rollover, top_up with its bounty, settle), one action
+    /// per lease, soonest-dry first; looks at most `limit` (default 10, at most 30) leases of the
+    /// depletion index after `start_after` (the previous page's `next`).
+    #[returns(KeeperWorkResponse)]
+    KeeperWork {
         start_after: Option<(u64, u64)>,
         limit: Option<u32>,
     },
@@ -275,6 +309,35 @@ pub struct ThresholdEntry {
 #[cw_serde]
 pub struct ThresholdResponse {
     pub leases: Vec<ThresholdEntry>,
+}
+
+/// What a keeper should send for a lease.
+#[cw_serde]
+pub enum KeeperWork {
+    /// `close_expired {}`: dry past its grace period.
+    CloseExpired,
+    /// `rollover { lease_id }`: its provider's failure stands.
+    Rollover,
+    /// `top_up { lease_id }` (or `top_up_batch`): its auto top-up would move funds now.
+    TopUp,
+    /// `settle { lease_id }` (or `settle_batch`): ran dry, not yet marked out of funds.
+    Settle,
+}
+
+#[cw_serde]
+pub struct KeeperWorkItem {
+    pub lease_id: u64,
+    pub depletion_height: u64,
+    pub work: KeeperWork,
+    /// What the call pays its sender now (None: no bounty).
+    pub bounty: Option<Coin>,
+}
+
+#[cw_serde]
+pub struct KeeperWorkResponse {
+    pub items: Vec<KeeperWorkItem>,
+    /// `start_after` of the next page; None when the index is exhausted.
+    pub next: Option<(u64, u64)>,
 }
 
 #[cw_serde]

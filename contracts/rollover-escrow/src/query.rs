@@ -1,13 +1,14 @@
-use cosmwasm_std::{Deps, Env, Order, StdResult};
+use cosmwasm_std::{Coin, Deps, Env, Order, StdResult};
 use cw_storage_plus::Bound;
 use spice_types::page_limit;
 
 use crate::error::ContractError;
-use crate::execute::health::settle_now;
+use crate::execute::funding::top_up_preview;
+use crate::execute::health::{grace_ends, settle_now};
 use crate::execute::ledger::{depletion_height, load_lease, Effects};
 use crate::msg::{
-    BalanceResponse, GrantResponse, LeaseResponse, LeasesResponse, ThresholdEntry,
-    ThresholdResponse,
+    BalanceResponse, GrantResponse, KeeperWork, KeeperWorkItem, KeeperWorkResponse, LeaseResponse,
+    LeasesResponse, ThresholdEntry, ThresholdResponse,
 };
 use crate::state::{
     leases, Config, Lease, LeaseStatus, BALANCES, CONFIG, DEPLETION, DEPOSITS, GRANTS,
@@ -160,6 +161,80 @@ pub fn leases_below_threshold(
         });
     }
     Ok(ThresholdResponse { leases: out })
+}
+
+/// Pending keeper work, read off the depletion index soonest-dry first (Levana perps' crank
+/// work query, as a page): per lease the one action a keeper should send now, with the bounty it
+/// pays. Bounded: at most `limit` (default 10, at most 30) index entries are looked at; `next`
+/// is the `start_after` of the following page (None at the end).
+///
+/// Order of precedence per lease: `close_expired` (dry past its grace), `rollover` (its
+/// provider's failure stands), `top_up` (its auto top-up would move funds now), `settle` (an
+/// active lease past its depletion height, not yet marked out of funds).
+pub fn keeper_work(
+    deps: Deps,
+    env: Env,
+    start_after: Option<(u64, u64)>,
+    limit: Option<u32>,
+) -> Result<KeeperWorkResponse, ContractError> {
+    let cfg = CONFIG.load(deps.storage)?;
+    let limit = page_limit(limit);
+    let keys: Vec<(u64, u64)> = DEPLETION
+        .keys(
+            deps.storage,
+            start_after.map(Bound::exclusive),
+            None,
+            Order::Ascending,
+        )
+        .take(limit)
+        .collect::<StdResult<_>>()?;
+    let next = (keys.len() == limit)
+        .then(|| keys.last().copied())
+        .flatten();
+    let mut items = vec![];
+    for (depletion_height, lease_id) in keys {
+        let lease = load_lease(deps.storage, lease_id)?;
+        if let Some((work, bounty)) = work_on(deps, &env, &cfg, lease)? {
+            items.push(KeeperWorkItem {
+                lease_id,
+                depletion_height,
+                work,
+                bounty,
+            });
+        }
+    }
+    Ok(KeeperWorkResponse { items, next })
+}
+
+/// The one action a keeper should take on `lease` now, and its bounty.
+fn work_on(
+    deps: Deps,
+    env: &Env,
+    cfg: &Config,
+    mut lease: Lease,
+) -> Result<Option<(KeeperWork, Option<Coin>)>, ContractError> {
+    let now = env.block.height;
+    let unmarked_dry =
+        lease.status == LeaseStatus::Active && lease.depletion_height.is_some_and(|h| h <= now);
+    let mut fx = Effects {
+        time: env.block.time,
+        ..Effects::default()
+    };
+    let stop = settle_now(deps.storage, &mut lease, cfg, now, &mut fx)?;
+    if let LeaseStatus::InsufficientFunds { since } = lease.status {
+        if now > grace_ends(deps.storage, cfg, since, now)? {
+            return Ok(Some((KeeperWork::CloseExpired, None)));
+        }
+    }
+    // `rollover` moves only an active lease (one that ran dry is revived or closed instead).
+    if stop.is_some() && lease.status == LeaseStatus::Active {
+        return Ok(Some((KeeperWork::Rollover, None)));
+    }
+    if let Some((_, bounty)) = top_up_preview(deps.storage, cfg, &lease, now)? {
+        let bounty = (!bounty.is_zero()).then(|| Coin::new(bounty, lease.denom.clone()));
+        return Ok(Some((KeeperWork::TopUp, bounty)));
+    }
+    Ok(unmarked_dry.then_some((KeeperWork::Settle, None)))
 }
 
 pub fn grant(

@@ -176,32 +176,84 @@ pub struct Lease {
     pub order_id: Option<u64>,
 }
 
+/// The part of a lease every block-level action changes (settle, withdraw, deposit, top-up,
+/// heartbeat, failure report), stored apart in `LEASE_HOT` so those actions write only it, and
+/// not the whole record with its backups, history and spec (issue 23: KV writes cost 30 gas a
+/// byte). A lease with a hot record reads these fields from it; one without (every lease written
+/// before the split, and every lease after a full save) reads them from its `leases()` record.
+#[cw_serde]
+pub struct LeaseHot {
+    #[serde(rename = "s", alias = "status")]
+    pub status: LeaseStatus,
+    #[serde(rename = "b", alias = "balance")]
+    pub balance: Uint128,
+    #[serde(rename = "st", alias = "stream")]
+    pub stream: Stream,
+    #[serde(rename = "t", alias = "totals")]
+    pub totals: LeaseTotals,
+    #[serde(rename = "hl", alias = "health")]
+    pub health: Health,
+    #[serde(rename = "dh", alias = "depletion_height")]
+    pub depletion_height: Option<u64>,
+}
+
+impl LeaseHot {
+    pub fn of(lease: &Lease) -> Self {
+        LeaseHot {
+            status: lease.status.clone(),
+            balance: lease.balance,
+            stream: lease.stream.clone(),
+            totals: lease.totals.clone(),
+            health: lease.health.clone(),
+            depletion_height: lease.depletion_height,
+        }
+    }
+
+    pub fn apply(self, lease: &mut Lease) {
+        lease.status = self.status;
+        lease.balance = self.balance;
+        lease.stream = self.stream;
+        lease.totals = self.totals;
+        lease.health = self.health;
+        lease.depletion_height = self.depletion_height;
+    }
+}
+
 // `Lease` is split into the parts below because a flat struct's deserializer keeps a wasm local
 // per field: at 30 fields it needed 116 locals, and wasmd refuses code with more than 100 in one
 // function.
 
-/// Where streaming stands.
+/// Where streaming stands. `Stream`, `LeaseTotals` and `Health` are written by every hot path
+/// (`LeaseHot`), so they are stored under short names (30 gas a byte); the long names are still
+/// read (`alias`), as in every lease stored before 0.3.
 #[cw_serde]
 pub struct Stream {
     /// Streaming has paid every block up to here.
+    #[serde(rename = "h", alias = "settled_height")]
     pub settled_height: u64,
     /// Owed to the provider but below one base unit; always < 1. Carried between settlements
     /// so `price × blocks` is paid exactly over time, never dropped.
+    #[serde(rename = "c", alias = "carry")]
     pub carry: Decimal,
     /// Settled to the current provider, not yet withdrawn.
+    #[serde(rename = "e", alias = "earned")]
     pub earned: Uint128,
     /// Blocks of service `earned` pays for.
+    #[serde(rename = "eb", alias = "earned_blocks")]
     pub earned_blocks: u64,
     /// Take fee owed on past payouts but below one base unit; always < 1. The fee on each
     /// payout is `floor(fee_carry + earned × take_fee_bps / 10 000)`, so over time the protocol
     /// receives its exact share and a tiny payout is never all fee.
     #[serde(default)]
+    #[serde(rename = "fc", alias = "fee_carry")]
     pub fee_carry: Decimal,
     /// Block time of the settlement point where the not-yet-paid service began.
     #[serde(default)]
+    #[serde(rename = "sf", alias = "served_from")]
     pub served_from: Option<Timestamp>,
     /// Block time `settled_height` corresponds to.
     #[serde(default)]
+    #[serde(rename = "st", alias = "settled_time")]
     pub settled_time: Option<Timestamp>,
 }
 
@@ -209,18 +261,25 @@ pub struct Stream {
 #[cw_serde]
 #[derive(Default)]
 pub struct LeaseTotals {
+    #[serde(rename = "d", alias = "deposited")]
     pub deposited: Uint128,
     /// Paid out to providers, net of take fees.
+    #[serde(rename = "p", alias = "paid")]
     pub paid: Uint128,
+    #[serde(rename = "f", alias = "fees")]
     pub fees: Uint128,
+    #[serde(rename = "r", alias = "refunded")]
     pub refunded: Uint128,
 }
 
 /// The current provider's liveness.
 #[cw_serde]
 pub struct Health {
+    #[serde(rename = "lh", alias = "last_heartbeat")]
     pub last_heartbeat: u64,
+    #[serde(rename = "fl", alias = "failure")]
     pub failure: Option<Failure>,
+    #[serde(rename = "ro", alias = "rollovers")]
     pub rollovers: u32,
 }
 
@@ -295,6 +354,8 @@ pub fn leases<'a>() -> IndexedMap<u64, Lease, LeaseIndexes<'a>> {
 }
 
 pub const CONFIG: Item<Config> = Item::new("cfg");
+/// Lease id → its hot part (`LeaseHot`), when written since its last full save.
+pub const LEASE_HOT: Map<u64, LeaseHot> = Map::new("lh");
 pub const NEXT_LEASE_ID: Item<u64> = Item::new("nid");
 /// (depletion height, lease id) for every active or out-of-funds lease: monitors and keepers
 /// page through leases about to run dry without scanning all leases.
@@ -320,5 +381,5 @@ pub const CLOSE_CURSOR: Item<(u64, u64)> = Item::new("cc");
 /// Every storage key this contract writes, including the governance package's; a test checks
 /// that none is a prefix of another.
 pub const STORAGE_KEYS: &[&str] = &[
-    "cfg", "nid", "ls", "it", "ip", "dh", "dp", "gr", "bl", "lv", "gs", "ps", "cc",
+    "cfg", "nid", "ls", "lh", "it", "ip", "dh", "dp", "gr", "bl", "lv", "gs", "ps", "cc",
 ];

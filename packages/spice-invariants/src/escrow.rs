@@ -243,6 +243,44 @@ pub enum EscrowAction {
         keeper: User,
         limit: u8,
     },
+    /// Batches (issue 23): the first `n % 6` of `leases` (0: an empty batch, refused), mixed
+    /// with the single calls above; checked by `check_batch`.
+    #[proptest(weight = 2)]
+    SettleBatch {
+        leases: [Pick; 5],
+        n: u8,
+        /// Also list a lease that does not exist (skipped, never reverting the others).
+        bad: bool,
+        by: User,
+    },
+    #[proptest(weight = 2)]
+    WithdrawBatch {
+        leases: [Pick; 5],
+        n: u8,
+        /// Also list a lease that does not exist (skipped, never reverting the others).
+        bad: bool,
+        by: Party,
+    },
+    #[proptest(weight = 2)]
+    TopUpBatch {
+        leases: [Pick; 5],
+        n: u8,
+        /// Also list a lease that does not exist (skipped, never reverting the others).
+        bad: bool,
+        keeper: User,
+    },
+    /// `amount` to each of the first `n % 6` leases in its own denom; `short`: one unit less
+    /// attached than listed, which must refuse the whole call.
+    #[proptest(weight = 2)]
+    DepositBatch {
+        leases: [Pick; 5],
+        n: u8,
+        /// Also list a lease that does not exist (skipped, never reverting the others).
+        bad: bool,
+        from: User,
+        amount: Amount,
+        short: bool,
+    },
 }
 
 /// How many leases exist (ids are 1..=count), as the model counted `open_lease` events.
@@ -646,6 +684,267 @@ pub fn apply(w: &mut World, a: &EscrowAction) -> Step {
                 limit: Some(u32::from(limit % 31)),
             };
             w.exec(&keeper, &escrow, &msg, &[])?;
+        }
+        EscrowAction::SettleBatch { leases, n, bad, by } => {
+            let ids = batch_ids(count, &leases, n, bad);
+            let by = w.user(by);
+            let msg = ExecuteMsg::SettleBatch {
+                lease_ids: ids.clone(),
+            };
+            run_batch(w, &by, &msg, &[], &ids, Kind::Settle)?;
+        }
+        EscrowAction::WithdrawBatch { leases, n, bad, by } => {
+            let ids = batch_ids(count, &leases, n, bad);
+            let first = ids.first().and_then(|id| lease(w, *id));
+            let by = party(w, first.as_ref(), by);
+            let msg = ExecuteMsg::WithdrawBatch {
+                lease_ids: ids.clone(),
+            };
+            run_batch(w, &by, &msg, &[], &ids, Kind::Withdraw)?;
+        }
+        EscrowAction::TopUpBatch {
+            leases,
+            n,
+            bad,
+            keeper,
+        } => {
+            let ids = batch_ids(count, &leases, n, bad);
+            let keeper = w.user(keeper);
+            // Work for the keeper: the first lease's tenant prefunds a tenth of its bank and
+            // asks for a long runway from it (either may be refused: then there is none).
+            let first = ids.first().and_then(|id| lease(w, *id));
+            // Only a user's balance is on the model's books (`check` sums the users').
+            if let Some(l) = first.filter(|l| w.users.contains(&l.tenant)) {
+                let t = l.tenant.clone();
+                let amount = w.bank(&t, &l.denom) / 10;
+                w.exec(
+                    &t,
+                    &escrow,
+                    &ExecuteMsg::FundBalance {},
+                    &funds(amount, &l.denom),
+                )?;
+                let msg = ExecuteMsg::SetAutoTopUp {
+                    lease_id: l.id,
+                    target_runway_blocks: 100_000,
+                    source: TopUpSource::Balance,
+                };
+                w.exec(&t, &escrow, &msg, &[])?;
+            }
+            let msg = ExecuteMsg::TopUpBatch {
+                lease_ids: ids.clone(),
+            };
+            run_batch(w, &keeper, &msg, &[], &ids, Kind::TopUp)?;
+        }
+        EscrowAction::DepositBatch {
+            leases,
+            n,
+            bad,
+            from,
+            amount,
+            short,
+        } => {
+            let ids = batch_ids(count, &leases, n, bad);
+            let from = w.user(from);
+            let mut items = vec![];
+            let mut listed: std::collections::BTreeMap<String, u128> = Default::default();
+            for id in &ids {
+                let denom = lease(w, *id).map_or_else(|| AKT_DENOM.to_string(), |l| l.denom);
+                let have = w
+                    .bank(&from, &denom)
+                    .saturating_sub(listed.get(&denom).copied().unwrap_or_default());
+                let a = amount.resolve(have / 6).max(1);
+                let sum = listed.entry(denom.clone()).or_default();
+                *sum = sum.saturating_add(a);
+                items.push(rollover_escrow::msg::BatchDeposit {
+                    lease_id: *id,
+                    amount: coin(a, denom),
+                });
+            }
+            let mut attached: Vec<cosmwasm_std::Coin> =
+                listed.iter().map(|(d, a)| coin(*a, d)).collect();
+            let short = short && !attached.is_empty();
+            if short {
+                attached[0].amount -= Uint128::one();
+                attached.retain(|c| !c.amount.is_zero());
+            }
+            let msg = ExecuteMsg::DepositBatch { deposits: items };
+            if short {
+                // Funds that do not add up: refused whatever the items.
+                let before = w.balances(&from);
+                w.exec_expect(&from, &escrow, &msg, &attached, false)?;
+                ensure(w.balances(&from) == before, || {
+                    "escrow: a refused deposit_batch moved the sender's coins".to_string()
+                })?;
+            } else {
+                run_batch(w, &from, &msg, &attached, &ids, Kind::Deposit)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+fn batch_ids(count: u64, leases: &[Pick; 5], n: u8, bad: bool) -> Vec<u64> {
+    let mut ids: Vec<u64> = leases
+        .iter()
+        .take(usize::from(n % 6))
+        .map(|p| p.id(count))
+        .collect();
+    if bad && !ids.is_empty() {
+        ids.push(count + 1);
+    }
+    ids
+}
+
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    Settle,
+    Withdraw,
+    TopUp,
+    Deposit,
+}
+
+fn attr_of(e: &cosmwasm_std::Event, key: &str) -> String {
+    e.attributes
+        .iter()
+        .find(|a| a.key == key)
+        .map(|a| a.value.clone())
+        .unwrap_or_default()
+}
+
+/// Sends a batch and checks what each item did, against the lease queries and bank balances:
+/// - an empty batch is refused;
+/// - every item is either applied (its id in the summary's `lease_ids`) or skipped (a
+///   `batch_item_skipped` event), and a lease all of whose items were skipped is exactly as
+///   before (a failed item changed nothing), while the applied ones stay applied;
+/// - a batch in which nothing applied is refused;
+/// - withdraw: the sender received exactly the `net` of the `withdraw` events and each applied
+///   lease has nothing left earned;
+/// - top_up: the keeper received exactly the bounties, and each bounty is at most
+///   `keeper_bounty_bps` of what that item moved, rounded down (what the single call pays: a
+///   batch never pays on the pooled amount);
+/// - deposit: the sender paid exactly the applied items (skipped ones came back).
+fn run_batch(
+    w: &mut World,
+    sender: &cosmwasm_std::Addr,
+    msg: &ExecuteMsg,
+    funds: &[cosmwasm_std::Coin],
+    ids: &[u64],
+    kind: Kind,
+) -> Step {
+    let escrow = w.suite.rollover_escrow.address.clone();
+    let before: Vec<Option<LeaseResponse>> = ids.iter().map(|id| lease(w, *id)).collect();
+    let bank_before = w.balances(sender);
+    let res = w.exec(sender, &escrow, msg, funds)?;
+    let Some(res) = res else {
+        ensure(w.balances(sender) == bank_before, || {
+            format!(
+                "escrow: a refused batch moved the sender's coins: {}",
+                json(msg)
+            )
+        })?;
+        return Ok(());
+    };
+    ensure(!ids.is_empty(), || {
+        "escrow: an empty batch was accepted".to_string()
+    })?;
+    let events = |ty: &str| -> Vec<&cosmwasm_std::Event> {
+        res.events
+            .iter()
+            .filter(|e| e.ty == format!("wasm-spice.escrow.{ty}"))
+            .collect()
+    };
+    let skipped: Vec<u64> = events("batch_item_skipped")
+        .iter()
+        .filter_map(|e| attr_of(e, "lease_id").parse().ok())
+        .collect();
+    let summary = events(match kind {
+        Kind::Settle => "settle_batch",
+        Kind::Withdraw => "withdraw_batch",
+        Kind::TopUp => "top_up_batch",
+        Kind::Deposit => "deposit_batch",
+    });
+    let applied: Vec<u64> = summary
+        .first()
+        .map(|e| attr_of(e, "lease_ids"))
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|x| x.parse().ok())
+        .collect();
+    ensure(
+        summary.len() == 1 && applied.len() + skipped.len() == ids.len() && !applied.is_empty(),
+        || {
+            format!(
+                "escrow: batch of {ids:?}: applied {applied:?}, skipped {skipped:?}, {} summaries",
+                summary.len()
+            )
+        },
+    )?;
+    for (id, was) in ids.iter().zip(&before) {
+        if !applied.contains(id) {
+            let now = lease(w, *id);
+            ensure(now == *was, || {
+                format!(
+                    "escrow: lease {id} was skipped in a batch but changed:
+before: {}
+after:  {}",
+                    json(was),
+                    json(&now)
+                )
+            })?;
+        }
+    }
+    let sum = |ty: &str, key: &str| -> u128 {
+        events(ty)
+            .iter()
+            .map(|e| attr_of(e, key).parse::<u128>().unwrap_or_default())
+            .sum()
+    };
+    let delta = |after: u128, before: u128| after as i128 - before as i128;
+    // `World::balances` is [AKT, USDC, OSMO, SPICE]: leases are in the first two.
+    let after = w.balances(sender);
+    match kind {
+        Kind::Settle => {}
+        Kind::Withdraw => {
+            let got: i128 = (0..2).map(|i| delta(after[i], bank_before[i])).sum();
+            let net = sum("withdraw", "net") as i128;
+            // The sender may also be the fee collector: never in this world (the vault is).
+            ensure(got == net, || {
+                format!("escrow: withdraw_batch paid its sender {got}, the events say {net}")
+            })?;
+            for id in &applied {
+                let l = lease(w, *id).ok_or("an applied lease disappeared")?;
+                ensure(l.earned.is_zero(), || {
+                    format!(
+                        "escrow: lease {id} still has {} earned after withdraw_batch",
+                        l.earned
+                    )
+                })?;
+            }
+        }
+        Kind::TopUp => {
+            let cfg: rollover_escrow::state::Config = w.query(&escrow, &QueryMsg::Config {});
+            for e in events("top_up") {
+                let moved = attr_of(e, "amount").parse::<u128>().unwrap_or_default();
+                let bounty = attr_of(e, "bounty").parse::<u128>().unwrap_or_default();
+                let share = moved * u128::from(cfg.keeper_bounty_bps) / 10_000;
+                ensure(bounty <= share, || {
+                    format!("escrow: a batch top-up of {moved} paid a bounty of {bounty} > {share}")
+                })?;
+            }
+            let got: i128 = (0..2).map(|i| delta(after[i], bank_before[i])).sum();
+            let bounties = sum("top_up", "bounty") as i128;
+            ensure(got == bounties, || {
+                format!("escrow: top_up_batch paid its keeper {got}, the events say {bounties}")
+            })?;
+        }
+        Kind::Deposit => {
+            let paid: i128 = (0..2).map(|i| delta(bank_before[i], after[i])).sum();
+            let deposited = sum("deposit", "amount") as i128;
+            ensure(paid == deposited, || {
+                format!(
+                    "escrow: deposit_batch took {paid} from its sender; the applied deposits are {deposited}"
+                )
+            })?;
         }
     }
     Ok(())

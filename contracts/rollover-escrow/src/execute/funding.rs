@@ -8,7 +8,7 @@
 //! sponsor paying for the grantee's leases). A refund of a grant-funded deposit goes back into
 //! the granter's balance and restores the grant's remaining limit.
 
-use cosmwasm_std::{Coin, DepsMut, Env, MessageInfo, Response, Uint128};
+use cosmwasm_std::{Addr, Coin, DepsMut, Env, MessageInfo, Response, Storage, Uint128};
 use spice_types::spice_event;
 
 use crate::contract::TAG;
@@ -17,11 +17,11 @@ use crate::execute::health::settle_now;
 use crate::execute::lease::{check_denom, unauthorized};
 use crate::execute::ledger::{
     add_funds, cost_of_blocks, credit_balance, debit_balance, load_lease, mul_bps, nonpayable,
-    one_coin, save_lease, wrong_status, Effects,
+    one_coin, save_hot, save_lease, wrong_status, Effects,
 };
 use crate::state::{
-    AutoTopUp, DepositEntry, DepositSource, Grant, LeaseStatus, StoredTopUpSource, TopUpSource,
-    BALANCES, CONFIG, GRANTS, GRANT_SEQ,
+    AutoTopUp, Config, DepositEntry, DepositSource, Grant, Lease, LeaseStatus, StoredTopUpSource,
+    TopUpSource, BALANCES, CONFIG, GRANTS, GRANT_SEQ,
 };
 
 pub fn deposit(
@@ -33,7 +33,31 @@ pub fn deposit(
     spice_governance::assert_not_paused(deps.storage)?;
     let cfg = CONFIG.load(deps.storage)?;
     let coin = one_coin(&info)?;
-    let mut lease = load_lease(deps.storage, lease_id)?;
+    let mut fx = Effects::at(&env);
+    deposit_one(
+        deps.storage,
+        &cfg,
+        &env,
+        &info.sender,
+        lease_id,
+        coin,
+        &mut fx,
+    )?;
+    Ok(fx.into_response())
+}
+
+/// Adds `coin` (already received) to one lease (shared by `deposit` and `deposit_batch`); every
+/// failure comes before the first write, so a batch can skip (and refund) a failed item.
+pub fn deposit_one(
+    storage: &mut dyn Storage,
+    cfg: &Config,
+    env: &Env,
+    sender: &Addr,
+    lease_id: u64,
+    coin: Coin,
+    fx: &mut Effects,
+) -> Result<(), ContractError> {
+    let mut lease = load_lease(storage, lease_id)?;
     if coin.denom != lease.denom {
         return Err(ContractError::WrongDenom {
             lease_id,
@@ -41,29 +65,20 @@ pub fn deposit(
             got: coin.denom,
         });
     }
-    let mut fx = Effects::at(&env);
     // The order book funds on the tenant's behalf, so its deposits are the tenant's (refunded
     // to the tenant, never limited by sponsors' entries).
-    let depositor = if cfg.order_book.as_ref() == Some(&info.sender) {
+    let depositor = if cfg.order_book.as_ref() == Some(sender) {
         lease.tenant.clone()
     } else {
-        info.sender
+        sender.clone()
     };
     let entry = DepositEntry {
         depositor,
         source: DepositSource::Bank,
         amount: coin.amount,
     };
-    add_funds(
-        deps.storage,
-        &mut lease,
-        &cfg,
-        entry,
-        env.block.height,
-        &mut fx,
-    )?;
-    save_lease(deps.storage, &mut lease)?;
-    Ok(fx.into_response())
+    add_funds(storage, &mut lease, cfg, entry, env.block.height, fx)?;
+    save_hot(storage, &mut lease)
 }
 
 /// Checks `granter`'s grant to `grantee` can spend `amount` of `denom` now; returns it.
@@ -145,7 +160,7 @@ pub fn deposit_from_grant(
         amount,
     };
     add_funds(deps.storage, &mut lease, &cfg, entry, now, &mut fx)?;
-    save_lease(deps.storage, &mut lease)?;
+    save_hot(deps.storage, &mut lease)?;
     Ok(fx.into_response())
 }
 
@@ -329,14 +344,37 @@ pub fn top_up(
     spice_governance::assert_not_paused(deps.storage)?;
     nonpayable(&info)?;
     let cfg = CONFIG.load(deps.storage)?;
+    let mut fx = Effects::at(&env);
+    let moved = top_up_one(deps.storage, &cfg, &env, &info.sender, lease_id, &mut fx)?;
+    let mut res = fx.into_response();
+    if moved.is_zero() {
+        res = res
+            .add_attribute("lease_id", lease_id.to_string())
+            .add_attribute("moved", "0");
+    }
+    Ok(res)
+}
+
+/// One top-up (shared by `top_up` and `top_up_batch`), returning what moved. The bounty is
+/// computed per lease, rounded down, exactly as a single call would: a batch never pays more
+/// than the same top-ups one by one. Every failure comes before the first write (`add_funds`
+/// checks everything before it writes, and runs before the source is debited).
+pub fn top_up_one(
+    storage: &mut dyn Storage,
+    cfg: &Config,
+    env: &Env,
+    keeper: &Addr,
+    lease_id: u64,
+    fx: &mut Effects,
+) -> Result<Uint128, ContractError> {
     let now = env.block.height;
-    let mut lease = load_lease(deps.storage, lease_id)?;
+    let mut lease = load_lease(storage, lease_id)?;
     let auto = lease
         .auto_top_up
         .clone()
         .ok_or(ContractError::NoAutoTopUp { lease_id })?;
-    let mut fx = Effects::at(&env);
-    settle_now(deps.storage, &mut lease, &cfg, now, &mut fx)?;
+    let before = fx.events.len();
+    settle_now(storage, &mut lease, cfg, now, fx)?;
     // Blocks to pay for: the target runway, plus (for an out-of-funds lease within grace) the
     // blocks since it ran dry, which a revival pays the provider for.
     let gap = match lease.status {
@@ -344,72 +382,32 @@ pub fn top_up(
         LeaseStatus::InsufficientFunds { since } => now.saturating_sub(since),
         LeaseStatus::Active | LeaseStatus::Pending => 0,
     };
-    let target = cost_of_blocks(&lease, gap.saturating_add(auto.target_runway_blocks))?;
-    let needed = target.saturating_sub(lease.balance);
-
-    // What the source can give, and under which grant.
-    let (depositor, source, mut grant) = match &auto.source {
-        StoredTopUpSource::Balance => (lease.tenant.clone(), DepositSource::Balance, None),
-        StoredTopUpSource::Grant { granter } => {
-            let grant: Option<Grant> = GRANTS
-                .may_load(deps.storage, (granter, &lease.tenant))?
-                .filter(|g| {
-                    g.spend_limit.denom == lease.denom && g.expiration.is_none_or(|e| now < e)
-                });
-            let seq = grant.as_ref().map_or(0, |g| g.seq);
-            (
-                granter.clone(),
-                DepositSource::Grant {
-                    grantee: lease.tenant.clone(),
-                    seq,
-                    earlier: Uint128::zero(),
-                },
-                Some(grant),
-            )
-        }
-    };
-    let mut available = BALANCES
-        .may_load(deps.storage, (&depositor, &lease.denom))?
-        .unwrap_or_default();
-    if let Some(g) = &grant {
-        let remaining = g
-            .as_ref()
-            .map(|g| g.spend_limit.amount.saturating_sub(g.spent))
-            .unwrap_or_default();
-        available = available.min(remaining);
-    }
-    let moved = needed.min(available);
+    let (moved, bounty, source) = top_up_plan(storage, cfg, &lease, &auto, gap, now)?;
     if moved.is_zero() {
-        if !fx.events.is_empty() {
-            save_lease(deps.storage, &mut lease)?;
+        if fx.events.len() > before {
+            save_hot(storage, &mut lease)?;
         }
-        return Ok(fx
-            .into_response()
-            .add_attribute("lease_id", lease_id.to_string())
-            .add_attribute("moved", "0"));
+        return Ok(moved);
     }
-    // Rounded down: the keeper never gets more than its share, and never more than the source
-    // has left after the top-up.
-    let bounty = mul_bps(moved, cfg.keeper_bounty_bps, false)?.min(available.checked_sub(moved)?);
     let spent = moved.checked_add(bounty)?;
-    debit_balance(deps.storage, &depositor, &lease.denom, spent)?;
-    if let Some(Some(g)) = grant.as_mut() {
-        g.spent = g.spent.checked_add(spent)?;
-        GRANTS.save(deps.storage, (&depositor, &lease.tenant), g)?;
-    }
     let entry = DepositEntry {
-        depositor: depositor.clone(),
-        source,
+        depositor: source.depositor.clone(),
+        source: source.deposit_source,
         amount: moved,
     };
-    add_funds(deps.storage, &mut lease, &cfg, entry, now, &mut fx)?;
-    save_lease(deps.storage, &mut lease)?;
-    fx.send(&info.sender, &lease.denom, bounty);
+    add_funds(storage, &mut lease, cfg, entry, now, fx)?;
+    debit_balance(storage, &source.depositor, &lease.denom, spent)?;
+    if let Some(mut g) = source.grant {
+        g.spent = g.spent.checked_add(spent)?;
+        GRANTS.save(storage, (&source.depositor, &lease.tenant), &g)?;
+    }
+    save_hot(storage, &mut lease)?;
+    fx.send(keeper, &lease.denom, bounty);
     fx.event(
         spice_event(TAG, "top_up")
             .add_attribute("lease_id", lease_id.to_string())
-            .add_attribute("keeper", info.sender.as_str())
-            .add_attribute("from", depositor.as_str())
+            .add_attribute("keeper", keeper.as_str())
+            .add_attribute("from", source.depositor.as_str())
             .add_attribute("amount", moved)
             .add_attribute("bounty", bounty)
             .add_attribute("denom", &lease.denom)
@@ -418,5 +416,100 @@ pub fn top_up(
                 auto.target_runway_blocks.to_string(),
             ),
     );
-    Ok(fx.into_response())
+    Ok(moved)
+}
+
+/// What a top-up of the (settled) lease moves now and the keeper's bounty on it, from where.
+/// The bounty is rounded down: the keeper never gets more than its share, and never more than
+/// the source has left after the top-up.
+fn top_up_plan(
+    storage: &dyn Storage,
+    cfg: &Config,
+    lease: &Lease,
+    auto: &AutoTopUp,
+    gap: u64,
+    now: u64,
+) -> Result<(Uint128, Uint128, TopUpFunds), ContractError> {
+    let target = cost_of_blocks(lease, gap.saturating_add(auto.target_runway_blocks))?;
+    let needed = target.saturating_sub(lease.balance);
+    let source = top_up_source(storage, lease, auto, now)?;
+    let moved = needed.min(source.available);
+    let bounty =
+        mul_bps(moved, cfg.keeper_bounty_bps, false)?.min(source.available.checked_sub(moved)?);
+    Ok((moved, bounty, source))
+}
+
+/// For the keeper-work query: what `top_up` would move and pay on a lease already settled to
+/// `now` (None: no auto top-up, closed, or nothing to move).
+pub fn top_up_preview(
+    storage: &dyn Storage,
+    cfg: &Config,
+    lease: &Lease,
+    now: u64,
+) -> Result<Option<(Uint128, Uint128)>, ContractError> {
+    let Some(auto) = &lease.auto_top_up else {
+        return Ok(None);
+    };
+    let gap = match lease.status {
+        LeaseStatus::Closed => return Ok(None),
+        LeaseStatus::InsufficientFunds { since } => now.saturating_sub(since),
+        LeaseStatus::Active | LeaseStatus::Pending => 0,
+    };
+    let (moved, bounty, _) = top_up_plan(storage, cfg, lease, auto, gap, now)?;
+    Ok((!moved.is_zero()).then_some((moved, bounty)))
+}
+
+/// Where an auto top-up draws from: the depositor, the deposit source, the grant in use (if
+/// any) and what can be drawn now (the prefunded balance, capped by the grant's remaining limit).
+struct TopUpFunds {
+    depositor: Addr,
+    deposit_source: DepositSource,
+    grant: Option<Grant>,
+    available: Uint128,
+}
+
+fn top_up_source(
+    storage: &dyn Storage,
+    lease: &Lease,
+    auto: &AutoTopUp,
+    now: u64,
+) -> Result<TopUpFunds, ContractError> {
+    let (depositor, deposit_source, grant, limit) = match &auto.source {
+        StoredTopUpSource::Balance => (lease.tenant.clone(), DepositSource::Balance, None, None),
+        StoredTopUpSource::Grant { granter } => {
+            let grant: Option<Grant> =
+                GRANTS
+                    .may_load(storage, (granter, &lease.tenant))?
+                    .filter(|g| {
+                        g.spend_limit.denom == lease.denom && g.expiration.is_none_or(|e| now < e)
+                    });
+            let seq = grant.as_ref().map_or(0, |g| g.seq);
+            let remaining = grant
+                .as_ref()
+                .map(|g| g.spend_limit.amount.saturating_sub(g.spent))
+                .unwrap_or_default();
+            (
+                granter.clone(),
+                DepositSource::Grant {
+                    grantee: lease.tenant.clone(),
+                    seq,
+                    earlier: Uint128::zero(),
+                },
+                grant,
+                Some(remaining),
+            )
+        }
+    };
+    let mut available = BALANCES
+        .may_load(storage, (&depositor, &lease.denom))?
+        .unwrap_or_default();
+    if let Some(remaining) = limit {
+        available = available.min(remaining);
+    }
+    Ok(TopUpFunds {
+        depositor,
+        deposit_source,
+        grant,
+        available,
+    })
 }

@@ -1,5 +1,6 @@
 use cosmwasm_std::{
-    Addr, Api, Decimal, DepsMut, Env, MessageInfo, Order, Response, StdError, StdResult, Uint128,
+    Addr, Api, Decimal, DepsMut, Env, MessageInfo, Order, Response, StdError, StdResult, Storage,
+    Uint128,
 };
 use cw_storage_plus::Bound;
 use spice_types::{spice_event, BackupProvider, OpenLeaseMsg};
@@ -8,8 +9,8 @@ use crate::contract::TAG;
 use crate::error::ContractError;
 use crate::execute::health::{ensure_liveness, grace_ends, record_heartbeat, settle_now};
 use crate::execute::ledger::{
-    self, in_range, load_lease, nonpayable, one_coin, save_lease, transition, wrong_status,
-    Effects, NETWORK_REASONS, PROVIDER_REASONS, TENANT_REASONS,
+    self, in_range, load_lease, nonpayable, one_coin, save_hot, save_lease, transition,
+    wrong_status, Effects, NETWORK_REASONS, PROVIDER_REASONS, TENANT_REASONS,
 };
 use crate::state::{
     Backup, Config, DepositEntry, DepositSource, Health, Lease, LeaseStatus, LeaseTotals, Stream,
@@ -257,13 +258,27 @@ pub fn settle_lease(
     spice_governance::assert_not_paused(deps.storage)?;
     nonpayable(&info)?;
     let cfg = CONFIG.load(deps.storage)?;
-    let mut lease = load_lease(deps.storage, lease_id)?;
     let mut fx = Effects::at(&env);
-    settle_now(deps.storage, &mut lease, &cfg, env.block.height, &mut fx)?;
-    if !fx.events.is_empty() {
-        save_lease(deps.storage, &mut lease)?;
-    }
+    settle_one(deps.storage, &cfg, env.block.height, lease_id, &mut fx)?;
     Ok(fx.into_response())
+}
+
+/// Settles one lease (shared by `settle` and `settle_batch`); every failure comes before the
+/// first write, so a batch can skip a failed item with nothing of it changed.
+pub fn settle_one(
+    storage: &mut dyn Storage,
+    cfg: &Config,
+    now: u64,
+    lease_id: u64,
+    fx: &mut Effects,
+) -> Result<(), ContractError> {
+    let mut lease = load_lease(storage, lease_id)?;
+    let before = fx.events.len();
+    settle_now(storage, &mut lease, cfg, now, fx)?;
+    if fx.events.len() > before {
+        save_hot(storage, &mut lease)?;
+    }
+    Ok(())
 }
 
 /// The provider's exit: open while paused.
@@ -275,22 +290,42 @@ pub fn withdraw(
 ) -> Result<Response, ContractError> {
     nonpayable(&info)?;
     let cfg = CONFIG.load(deps.storage)?;
-    let mut lease = load_lease(deps.storage, lease_id)?;
+    let mut fx = Effects::at(&env);
+    withdraw_one(
+        deps.storage,
+        &cfg,
+        env.block.height,
+        &info,
+        lease_id,
+        &mut fx,
+    )?;
+    Ok(fx.into_response())
+}
+
+/// Settles one lease and pays its provider (shared by `withdraw` and `withdraw_batch`); every
+/// failure comes before the first write.
+pub fn withdraw_one(
+    storage: &mut dyn Storage,
+    cfg: &Config,
+    now: u64,
+    info: &MessageInfo,
+    lease_id: u64,
+    fx: &mut Effects,
+) -> Result<(), ContractError> {
+    let mut lease = load_lease(storage, lease_id)?;
     if info.sender != lease.provider {
         return Err(unauthorized(
-            &info,
+            info,
             "withdraw from",
             lease_id,
             "the provider",
         ));
     }
-    let mut fx = Effects::at(&env);
-    settle_now(deps.storage, &mut lease, &cfg, env.block.height, &mut fx)?;
-    if ledger::pay_provider(&mut lease, &cfg, &mut fx)?.is_zero() {
+    settle_now(storage, &mut lease, cfg, now, fx)?;
+    if ledger::pay_provider(&mut lease, cfg, fx)?.is_zero() {
         return Err(ContractError::NothingToWithdraw { lease_id });
     }
-    save_lease(deps.storage, &mut lease)?;
-    Ok(fx.into_response())
+    save_hot(storage, &mut lease)
 }
 
 /// Who may close with which reason: the tenant with 1–9999, the provider with 10000–19999,
@@ -430,11 +465,11 @@ pub fn close_expired(
         let mut lease = load_lease(deps.storage, id)?;
         settle_now(deps.storage, &mut lease, &cfg, now, &mut fx)?;
         let LeaseStatus::InsufficientFunds { since } = lease.status else {
-            save_lease(deps.storage, &mut lease)?;
+            save_hot(deps.storage, &mut lease)?;
             continue;
         };
         if now <= grace_ends(deps.storage, &cfg, since, now)? {
-            save_lease(deps.storage, &mut lease)?;
+            save_hot(deps.storage, &mut lease)?;
             continue;
         }
         let stop = crate::execute::health::stop(deps.storage, &lease, &cfg, now)?;

@@ -11,8 +11,8 @@ use crate::contract::TAG;
 use crate::error::ContractError;
 use crate::execute::health::{grace_ends, settle_now, Stop, SLASH_FULL_INTERVALS};
 use crate::state::{
-    leases, Closure, Config, DepositEntry, DepositSource, Lease, LeaseStatus, ProviderTerm,
-    BALANCES, DEPLETION, DEPOSITS, GRANTS,
+    leases, Closure, Config, DepositEntry, DepositSource, Lease, LeaseHot, LeaseStatus,
+    ProviderTerm, BALANCES, DEPLETION, DEPOSITS, GRANTS, LEASE_HOT,
 };
 
 /// Separate deposits a lease tracks for refunds, in three buckets so no outsider can crowd out
@@ -110,14 +110,17 @@ pub fn nonpayable(info: &MessageInfo) -> Result<(), ContractError> {
 }
 
 pub fn load_lease(storage: &dyn Storage, lease_id: u64) -> Result<Lease, ContractError> {
-    leases()
+    let mut lease = leases()
         .may_load(storage, lease_id)?
-        .ok_or(ContractError::LeaseNotFound { lease_id })
+        .ok_or(ContractError::LeaseNotFound { lease_id })?;
+    if let Some(hot) = LEASE_HOT.may_load(storage, lease_id)? {
+        hot.apply(&mut lease);
+    }
+    Ok(lease)
 }
 
-/// Saves the lease and keeps its `DEPLETION` index entry in step with its balance, price and
-/// status. Every write of a lease goes through here.
-pub fn save_lease(storage: &mut dyn Storage, lease: &mut Lease) -> Result<(), ContractError> {
+/// Keeps the lease's `DEPLETION` index entry in step with its balance, price and status.
+fn index_depletion(storage: &mut dyn Storage, lease: &mut Lease) -> Result<(), ContractError> {
     let new = depletion_height(lease)?;
     if new != lease.depletion_height {
         if let Some(old) = lease.depletion_height {
@@ -128,7 +131,35 @@ pub fn save_lease(storage: &mut dyn Storage, lease: &mut Lease) -> Result<(), Co
         }
         lease.depletion_height = new;
     }
+    Ok(())
+}
+
+/// Saves the whole lease (for messages that change its cold part: provider, price, backups,
+/// history, bond, auto top-up, closure) and drops its hot record, which the full record now
+/// carries. Every write of a lease goes through here or `save_hot`.
+pub fn save_lease(storage: &mut dyn Storage, lease: &mut Lease) -> Result<(), ContractError> {
+    index_depletion(storage, lease)?;
     leases().save(storage, lease.id, lease)?;
+    LEASE_HOT.remove(storage, lease.id);
+    Ok(())
+}
+
+/// Saves only the hot part (`LeaseHot`): for messages that change nothing else. Debug builds
+/// (every test) check that the cold part is indeed unchanged, so a handler that changes it and
+/// saves only the hot part fails its tests instead of losing the change.
+pub fn save_hot(storage: &mut dyn Storage, lease: &mut Lease) -> Result<(), ContractError> {
+    #[cfg(debug_assertions)]
+    {
+        let mut stored = load_lease(storage, lease.id)?;
+        LeaseHot::of(lease).apply(&mut stored);
+        assert_eq!(
+            &stored, lease,
+            "save_hot of lease {} with a changed cold part",
+            lease.id
+        );
+    }
+    index_depletion(storage, lease)?;
+    LEASE_HOT.save(storage, lease.id, &LeaseHot::of(lease))?;
     Ok(())
 }
 

@@ -1,3 +1,4 @@
+pub mod batch;
 pub mod config;
 pub mod funding;
 pub mod health;

@@ -12,7 +12,7 @@ use crate::execute::health::{
 };
 use crate::execute::lease::{unauthorized, validate_backups};
 use crate::execute::ledger::{
-    self, in_range, load_lease, nonpayable, one_coin, save_lease, wrong_status, Effects,
+    self, in_range, load_lease, nonpayable, one_coin, save_hot, save_lease, wrong_status, Effects,
     PROVIDER_REASONS, REASON_NO_BACKUP_LEFT, REASON_ROLLOVER_REQUESTED,
 };
 use crate::state::{Failure, LeaseStatus, CONFIG};
@@ -47,7 +47,7 @@ pub fn heartbeat(
         let cleared = lease.health.failure.is_some() && !report_attested(&lease, &cfg);
         if cleared {
             lease.health.failure = None;
-            save_lease(deps.storage, &mut lease)?;
+            save_hot(deps.storage, &mut lease)?;
         }
         event = event
             .add_attribute("lease_id", lease_id.to_string())
@@ -117,7 +117,7 @@ pub fn report_failure(
             height: now,
             time: Some(env.block.time),
         });
-        save_lease(deps.storage, &mut lease)?;
+        save_hot(deps.storage, &mut lease)?;
     }
     let height = lease.health.failure.as_ref().map_or(now, |f| f.height);
     Ok(Response::new().add_event(

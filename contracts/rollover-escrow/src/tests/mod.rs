@@ -1,7 +1,10 @@
 mod attacks;
 mod auth;
+mod batch;
 mod config;
 mod funding;
+mod hot_cold;
+mod keeper_work;
 mod lease;
 mod pause;
 mod property;

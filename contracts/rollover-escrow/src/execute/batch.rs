@@ -1,0 +1,272 @@
+//! Batches: a provider's withdrawals, a keeper's settlements and top-ups, and a tenant's deposits
+//! over many leases in one call. Each item runs exactly the single message's code (`*_one`),
+//! whose failures all come before its first write, so a failed item is skipped with nothing of
+//! it changed (reported in a `batch_item_skipped` event with its reason) and never reverts the
+//! others; only a batch in which every item fails is refused, with the first item's error. Bank sends to the same recipient are merged into one (one send per recipient,
+//! carrying every denom); keeper bounties are computed per item, so a batch pays exactly what
+//! the same single calls would.
+
+use std::collections::BTreeMap;
+
+use cosmwasm_std::{
+    BankMsg, Coin, CosmosMsg, DepsMut, Env, MessageInfo, ReplyOn, Response, SubMsg, Uint128,
+};
+use spice_types::spice_event;
+
+use crate::contract::TAG;
+use crate::error::ContractError;
+use crate::execute::funding::{deposit_one, top_up_one};
+use crate::execute::lease::{settle_one, withdraw_one};
+use crate::execute::ledger::{nonpayable, Effects};
+use crate::msg::BatchDeposit;
+use crate::state::CONFIG;
+
+/// Most items in one batch: keeps every call well inside a block's gas.
+pub const MAX_BATCH: usize = 30;
+
+/// Refuses an empty or oversized batch, before anything is read.
+pub fn check_size(count: usize) -> Result<(), ContractError> {
+    if count == 0 {
+        return Err(ContractError::EmptyBatch);
+    }
+    if count > MAX_BATCH {
+        return Err(ContractError::BatchTooLarge {
+            count,
+            max: MAX_BATCH,
+        });
+    }
+    Ok(())
+}
+
+/// The outcome of a batch being run: the effects of the items applied, their ids, and how many
+/// were skipped.
+struct Batch {
+    action: &'static str,
+    fx: Effects,
+    env: Env,
+    applied: Vec<u64>,
+    skipped: usize,
+    /// The first item's failure: a batch in which no item applies is refused with it.
+    first_err: Option<ContractError>,
+}
+
+impl Batch {
+    fn new(action: &'static str, env: &Env) -> Self {
+        Batch {
+            action,
+            fx: Effects::at(env),
+            env: env.clone(),
+            applied: vec![],
+            skipped: 0,
+            first_err: None,
+        }
+    }
+
+    /// Runs one item with effects of its own, kept only when it succeeds.
+    fn item<T>(
+        &mut self,
+        lease_id: u64,
+        run: impl FnOnce(&mut Effects) -> Result<T, ContractError>,
+    ) -> Option<T> {
+        let mut fx = Effects::at(&self.env);
+        match run(&mut fx) {
+            Ok(out) => {
+                self.fx.events.extend(fx.events);
+                self.fx.msgs.extend(fx.msgs);
+                self.applied.push(lease_id);
+                Some(out)
+            }
+            Err(err) => {
+                self.skipped += 1;
+                self.fx.event(
+                    spice_event(TAG, "batch_item_skipped")
+                        .add_attribute("action", self.action)
+                        .add_attribute("lease_id", lease_id.to_string())
+                        .add_attribute("reason", err.to_string()),
+                );
+                self.first_err.get_or_insert(err);
+                None
+            }
+        }
+    }
+
+    /// The response, or the first failure when no item applied (nothing to report, nothing
+    /// changed: a stranger's batch of other providers' leases is refused like the single call).
+    fn into_response(self, info: &MessageInfo) -> Result<Response, ContractError> {
+        if self.applied.is_empty() {
+            if let Some(err) = self.first_err {
+                return Err(err);
+            }
+        }
+        let ids: Vec<String> = self.applied.iter().map(u64::to_string).collect();
+        let summary = spice_event(TAG, &format!("{}_batch", self.action))
+            .add_attribute("sender", info.sender.as_str())
+            .add_attribute("items", (ids.len() + self.skipped).to_string())
+            .add_attribute("applied", ids.len().to_string())
+            .add_attribute("skipped", self.skipped.to_string())
+            .add_attribute("lease_ids", ids.join(","));
+        Ok(Response::new()
+            .add_events(self.fx.events)
+            .add_event(summary)
+            .add_submessages(merge_sends(self.fx.msgs)))
+    }
+}
+
+/// One bank send per recipient: plain sends (no reply) to the same address are merged, their
+/// coins summed per denom; every other message keeps its place after them.
+fn merge_sends(msgs: Vec<SubMsg>) -> Vec<SubMsg> {
+    let mut sends: Vec<(String, BTreeMap<String, Uint128>)> = vec![];
+    let mut rest = vec![];
+    for m in msgs {
+        match (&m.msg, &m.reply_on) {
+            (CosmosMsg::Bank(BankMsg::Send { to_address, amount }), ReplyOn::Never) => {
+                let at = match sends.iter().position(|(to, _)| to == to_address) {
+                    Some(i) => i,
+                    None => {
+                        sends.push((to_address.clone(), BTreeMap::new()));
+                        sends.len() - 1
+                    }
+                };
+                for c in amount {
+                    let sum = sends[at].1.entry(c.denom.clone()).or_default();
+                    // Sums of coins the contract holds: cannot exceed the supply.
+                    *sum = sum.saturating_add(c.amount);
+                }
+            }
+            _ => rest.push(m),
+        }
+    }
+    sends
+        .into_iter()
+        .map(|(to_address, coins)| {
+            SubMsg::new(BankMsg::Send {
+                to_address,
+                amount: coins
+                    .into_iter()
+                    .map(|(denom, amount)| Coin::new(amount, denom))
+                    .collect(),
+            })
+        })
+        .chain(rest)
+        .collect()
+}
+
+/// The provider's withdrawals from many leases: open while paused, like `withdraw`.
+pub fn withdraw_batch(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    lease_ids: Vec<u64>,
+) -> Result<Response, ContractError> {
+    nonpayable(&info)?;
+    check_size(lease_ids.len())?;
+    let cfg = CONFIG.load(deps.storage)?;
+    let now = env.block.height;
+    let mut batch = Batch::new("withdraw", &env);
+    for id in lease_ids {
+        batch.item(id, |fx| {
+            withdraw_one(deps.storage, &cfg, now, &info, id, fx)
+        });
+    }
+    batch.into_response(&info)
+}
+
+/// Anyone: settles many leases.
+pub fn settle_batch(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    lease_ids: Vec<u64>,
+) -> Result<Response, ContractError> {
+    spice_governance::assert_not_paused(deps.storage)?;
+    nonpayable(&info)?;
+    check_size(lease_ids.len())?;
+    let cfg = CONFIG.load(deps.storage)?;
+    let now = env.block.height;
+    let mut batch = Batch::new("settle", &env);
+    for id in lease_ids {
+        batch.item(id, |fx| settle_one(deps.storage, &cfg, now, id, fx));
+    }
+    batch.into_response(&info)
+}
+
+/// Anyone (keeper): tops up many leases; each bounty as in `top_up`, one send for all of them.
+pub fn top_up_batch(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    lease_ids: Vec<u64>,
+) -> Result<Response, ContractError> {
+    spice_governance::assert_not_paused(deps.storage)?;
+    nonpayable(&info)?;
+    check_size(lease_ids.len())?;
+    let cfg = CONFIG.load(deps.storage)?;
+    let mut batch = Batch::new("top_up", &env);
+    for id in lease_ids {
+        batch.item(id, |fx| {
+            top_up_one(deps.storage, &cfg, &env, &info.sender, id, fx)
+        });
+    }
+    batch.into_response(&info)
+}
+
+/// Anyone: deposits to many leases. The coins attached must be exactly the items' amounts,
+/// summed per denom, or the whole call is refused; an item that fails is skipped and its amount
+/// sent back to the sender.
+pub fn deposit_batch(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    deposits: Vec<BatchDeposit>,
+) -> Result<Response, ContractError> {
+    spice_governance::assert_not_paused(deps.storage)?;
+    check_size(deposits.len())?;
+    check_funds(&info, &deposits)?;
+    let cfg = CONFIG.load(deps.storage)?;
+    let mut batch = Batch::new("deposit", &env);
+    for d in deposits {
+        let coin = d.amount.clone();
+        if batch
+            .item(d.lease_id, |fx| {
+                deposit_one(deps.storage, &cfg, &env, &info.sender, d.lease_id, coin, fx)
+            })
+            .is_none()
+        {
+            batch
+                .fx
+                .send(&info.sender, &d.amount.denom, d.amount.amount);
+        }
+    }
+    batch.into_response(&info)
+}
+
+/// The attached coins are exactly the listed amounts, per denom; no item is zero.
+fn check_funds(info: &MessageInfo, deposits: &[BatchDeposit]) -> Result<(), ContractError> {
+    let mut listed: BTreeMap<&str, Uint128> = BTreeMap::new();
+    for d in deposits {
+        if d.amount.amount.is_zero() {
+            return Err(ContractError::ZeroAmount);
+        }
+        let sum = listed.entry(d.amount.denom.as_str()).or_default();
+        *sum = sum.checked_add(d.amount.amount)?;
+    }
+    let mut attached: BTreeMap<&str, Uint128> = BTreeMap::new();
+    for c in &info.funds {
+        let sum = attached.entry(c.denom.as_str()).or_default();
+        *sum = sum.checked_add(c.amount)?;
+    }
+    for denom in listed.keys().chain(attached.keys()) {
+        let (a, l) = (
+            attached.get(denom).copied().unwrap_or_default(),
+            listed.get(denom).copied().unwrap_or_default(),
+        );
+        if a != l {
+            return Err(ContractError::BatchFundsMismatch {
+                denom: denom.to_string(),
+                attached: a,
+                listed: l,
+            });
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,120 @@
+//! The hot/cold split (issue 23): settle, withdraw, deposit, top-up, heartbeat and failure
+//! reports write only the lease's small hot record; messages that change the rest write the
+//! whole lease and drop the hot record; a lease without one (as every lease stored before the
+//! split) is read from its full record, so every query answers the same either way.
+
+use cosmwasm_std::{coins, Binary};
+
+use super::suite::{backup, Suite, AKT};
+use crate::msg::ExecuteMsg;
+use crate::state::{leases, LEASE_HOT};
+
+fn raw(s: &Suite, key: &[u8]) -> Option<Binary> {
+    s.app
+        .wrap()
+        .query_wasm_raw(&s.escrow, key.to_vec())
+        .unwrap()
+        .map(Binary::from)
+}
+
+fn full(s: &Suite, id: u64) -> Option<Binary> {
+    raw(s, &leases().key(id))
+}
+
+fn hot(s: &Suite, id: u64) -> Option<Binary> {
+    raw(s, &LEASE_HOT.key(id))
+}
+
+#[test]
+fn hot_paths_write_only_the_hot_record_and_full_saves_drop_it() {
+    let mut s = Suite::new();
+    let (t, p, m) = (s.tenant.clone(), s.provider.clone(), s.monitor.clone());
+    let b1 = s.backup1.clone();
+    let id = s.open_active("1.5", 100_000, vec![]);
+    // Opened and accepted: full saves only.
+    let stored = full(&s, id).expect("stored");
+    assert_eq!(hot(&s, id), None);
+
+    s.advance_live(30);
+    let k = s.keeper.clone();
+    s.exec(&k, &ExecuteMsg::Settle { lease_id: id }, &[])
+        .unwrap();
+    assert!(hot(&s, id).is_some());
+    s.advance_live(10);
+    s.exec(&p, &ExecuteMsg::Withdraw { lease_id: id }, &[])
+        .unwrap();
+    s.exec(&t, &ExecuteMsg::Deposit { lease_id: id }, &coins(500, AKT))
+        .unwrap();
+    s.exec(
+        &m,
+        &ExecuteMsg::ReportFailure {
+            lease_id: id,
+            reason: 10_005,
+        },
+        &[],
+    )
+    .unwrap();
+    // None of them rewrote the full record.
+    assert_eq!(full(&s, id), Some(stored.clone()));
+    let view = s.lease(id);
+    assert_eq!(view.total_deposited.u128(), 100_500);
+    assert!(view.total_paid.u128() > 0);
+
+    // A cold change (the standby list) writes the whole lease and drops the hot record.
+    s.exec(
+        &t,
+        &ExecuteMsg::SetBackups {
+            lease_id: id,
+            backups: vec![backup(&b1, "1")],
+        },
+        &[],
+    )
+    .unwrap();
+    assert_eq!(hot(&s, id), None);
+    assert_ne!(full(&s, id), Some(stored));
+    let mut after = s.lease(id);
+    assert_eq!(after.backups.len(), 1);
+    after.backups = view.backups.clone();
+    assert_eq!(after, view, "the full save carried every hot field");
+}
+
+/// A lease stored before the split has no hot record: it is read from its full record, and its
+/// first hot write splits it.
+#[test]
+fn a_lease_without_a_hot_record_reads_from_its_full_record() {
+    let mut s = Suite::new();
+    let p = s.provider.clone();
+    let id = s.open_active("2", 10_000, vec![]);
+    s.advance_live(20);
+    let before = s.lease(id);
+    assert_eq!(hot(&s, id), None);
+    s.exec(&p, &ExecuteMsg::Withdraw { lease_id: id }, &[])
+        .unwrap();
+    assert!(hot(&s, id).is_some());
+    let after = s.lease(id);
+    assert_eq!(after.total_paid + after.total_fees, before.earned);
+    assert_eq!(after.balance, before.balance);
+}
+
+/// Records stored before the short names (every 0.1/0.2 lease) still read, and new writes use
+/// the short names.
+#[test]
+fn long_field_names_of_older_records_still_read() {
+    use crate::state::{Health, LeaseTotals, Stream};
+    let stream: Stream = cosmwasm_std::from_json(
+        br#"{"settled_height":7,"carry":"0.5","earned":"3","earned_blocks":2}"#,
+    )
+    .unwrap();
+    assert_eq!(stream.settled_height, 7);
+    assert_eq!(stream.carry, cosmwasm_std::Decimal::percent(50));
+    assert_eq!(stream.fee_carry, cosmwasm_std::Decimal::zero());
+    let totals: LeaseTotals =
+        cosmwasm_std::from_json(br#"{"deposited":"10","paid":"1","fees":"0","refunded":"2"}"#)
+            .unwrap();
+    assert_eq!(totals.refunded.u128(), 2);
+    let health: Health =
+        cosmwasm_std::from_json(br#"{"last_heartbeat":5,"failure":null,"rollovers":1}"#).unwrap();
+    assert_eq!(health.rollovers, 1);
+    let json = cosmwasm_std::to_json_string(&health).unwrap();
+    assert_eq!(json, r#"{"lh":5,"fl":null,"ro":1}"#);
+}
