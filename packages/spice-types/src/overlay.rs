@@ -37,6 +37,13 @@ impl Storage for Overlay<'_> {
         end: Option<&[u8]>,
         order: Order,
     ) -> Box<dyn Iterator<Item = Record> + 'b> {
+        // An inverted range is empty, as in the chain's stores and `MemoryStorage`
+        // (`BTreeMap::range` would panic on it, failing the whole query).
+        if let (Some(s), Some(e)) = (start, end) {
+            if s > e {
+                return Box::new(std::iter::empty());
+            }
+        }
         let lower = start.map_or(Bound::Unbounded, |s| Bound::Included(s.to_vec()));
         let upper = end.map_or(Bound::Unbounded, |e| Bound::Excluded(e.to_vec()));
         let mine = self.changes.range((lower, upper));
@@ -135,6 +142,13 @@ mod tests {
         assert_eq!(all(&o, Order::Descending), rev);
         let bounded: Vec<_> = o.range(Some(b"b"), Some(b"c"), Order::Ascending).collect();
         assert_eq!(bounded, vec![(b"b".to_vec(), b"new".to_vec())]);
+        // An inverted range is empty, never a panic (a requeued order's cursor above its
+        // lowered max price asks exactly this).
+        assert_eq!(o.range(Some(b"d"), Some(b"b"), Order::Ascending).count(), 0);
+        assert_eq!(
+            o.range(Some(b"d"), Some(b"b"), Order::Descending).count(),
+            0
+        );
         drop(o);
         assert_eq!(all(&base, Order::Ascending).len(), 3);
         assert_eq!(base.get(b"c"), Some(b"base".to_vec()));
