@@ -1388,6 +1388,36 @@ fn incentives_rows() -> Vec<Row> {
         },
         Row {
             contract: "provider-incentives",
+            variant: "leases_settled",
+            who: "the configured escrow",
+            sample: |w, _| {
+                let escrow = w.escrow();
+                let now = w.app.block_info().time;
+                let one = spice_types::LeaseSettlement {
+                    provider: w.provider.to_string(),
+                    tenant: w.tenant.to_string(),
+                    lease_id: w.lease,
+                    denom: AKT_DENOM.into(),
+                    amount: Uint128::new(1_000_000),
+                    take_fee: Uint128::new(10_000),
+                    blocks: 1_000_000,
+                    served_from: now,
+                    served_until: now,
+                };
+                guarded(
+                    &IncentivesMsg::LeasesSettled {
+                        settlements: vec![one.clone(), one],
+                    },
+                    exact(IncentivesError::NotEscrow {
+                        sender: w.stranger.to_string(),
+                        escrow: escrow.to_string(),
+                    }),
+                )
+                .rightful(&escrow, "escrow")
+            },
+        },
+        Row {
+            contract: "provider-incentives",
             variant: "finalize_epoch",
             who: "anyone (keeper)",
             sample: |w, _| {

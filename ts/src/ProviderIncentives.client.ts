@@ -6,7 +6,7 @@
 
 import { ICosmWasmClient, ISigningCosmWasmClient } from "./baseClient";
 import { StdFee } from "@interchainjs/types";
-import { Timestamp, Uint64, Uint128, Decimal, InstantiateMsg, Coin, ValueWeight, ExecuteMsg, DisputeOutcome, Action, Expiration, ProviderInfo, AttributeInput, ReportEntry, EpochRange, ConfigUpdate, QueryMsg, MigrateMsg, Addr, Config, NullableDisputeResponse, DisputeResponse, Decimal256, EpochStatus, EpochResponse, DenomRate, KeeperWorkResponse, NextFinalize, FinalizeWork, OwnershipForString, PauseInfoResponse, PendingRewardsResponse, EpochReward, ProviderResponse, SignedAttribute, Leaving, ProviderAuditResponse, AuditedAttribute, ProvidersResponse } from "./ProviderIncentives.types";
+import { Timestamp, Uint64, Uint128, Decimal, InstantiateMsg, Coin, ValueWeight, ExecuteMsg, DisputeOutcome, Action, Expiration, ProviderInfo, AttributeInput, ReportEntry, LeaseSettlement, EpochRange, ConfigUpdate, QueryMsg, MigrateMsg, Addr, Config, NullableDisputeResponse, DisputeResponse, Decimal256, EpochStatus, EpochResponse, DenomRate, KeeperWorkResponse, NextFinalize, FinalizeWork, OwnershipForString, PauseInfoResponse, PendingRewardsResponse, EpochReward, ProviderResponse, SignedAttribute, Leaving, ProviderAuditResponse, AuditedAttribute, ProvidersResponse } from "./ProviderIncentives.types";
 export interface ProviderIncentivesReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<Config>;
@@ -235,6 +235,11 @@ export interface ProviderIncentivesInterface {
     takeFee: Uint128;
     tenant: string;
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  leasesSettled: ({
+    settlements
+  }: {
+    settlements: LeaseSettlement[];
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   finalizeEpoch: ({
     epoch
   }: {
@@ -331,6 +336,7 @@ export class ProviderIncentivesClient implements ProviderIncentivesInterface {
     this.auditProvider = this.auditProvider.bind(this);
     this.submitReport = this.submitReport.bind(this);
     this.leaseSettled = this.leaseSettled.bind(this);
+    this.leasesSettled = this.leasesSettled.bind(this);
     this.finalizeEpoch = this.finalizeEpoch.bind(this);
     this.claim = this.claim.bind(this);
     this.dispute = this.dispute.bind(this);
@@ -437,6 +443,17 @@ export class ProviderIncentivesClient implements ProviderIncentivesInterface {
         served_until: servedUntil,
         take_fee: takeFee,
         tenant
+      }
+    }, fee_, memo_, funds_);
+  };
+  leasesSettled = async ({
+    settlements
+  }: {
+    settlements: LeaseSettlement[];
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      leases_settled: {
+        settlements
       }
     }, fee_, memo_, funds_);
   };

@@ -74,6 +74,10 @@ export type ExecuteMsg = {
     tenant: string;
   };
 } | {
+  leases_settled: {
+    settlements: LeaseSettlement[];
+  };
+} | {
   finalize_epoch: {
     epoch: number;
   };
@@ -138,6 +142,17 @@ export interface AttributeInput {
 export interface ReportEntry {
   provider: string;
   utilization_units: Uint128;
+}
+export interface LeaseSettlement {
+  amount: Uint128;
+  blocks: number;
+  denom: string;
+  lease_id: number;
+  provider: string;
+  served_from: Timestamp;
+  served_until: Timestamp;
+  take_fee: Uint128;
+  tenant: string;
 }
 export interface EpochRange {
   first: number;

@@ -70,6 +70,12 @@ pub fn execute(
                 served_until,
             },
         ),
+        ExecuteMsg::LeasesSettled { settlements } => execute::reports::lease_settled(
+            deps,
+            env,
+            info,
+            IncentivesHookMsg::LeasesSettled { settlements },
+        ),
         ExecuteMsg::FinalizeEpoch { epoch } => execute::epochs::finalize(deps, env, epoch),
         ExecuteMsg::Claim { epochs, limit } => {
             execute::claims::claim(deps, env, info, epochs, limit)

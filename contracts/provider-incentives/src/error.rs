@@ -89,6 +89,9 @@ pub enum ContractError {
     #[error("{sender} is not the configured escrow ({escrow})")]
     NotEscrow { sender: String, escrow: String },
 
+    #[error("a settlement hook carries {count} settlements; 1 to {max} are allowed")]
+    SettlementCount { count: usize, max: usize },
+
     // --- Epochs ---
     #[error("epoch {epoch} is out of the representable range")]
     EpochOutOfRange { epoch: u64 },

@@ -145,6 +145,11 @@ pub enum ExecuteMsg {
         served_from: Timestamp,
         served_until: Timestamp,
     },
+    /// The configured escrow only: up to 30 settlements in one call (the escrow's batches),
+    /// each credited exactly as its own `lease_settled`, in order.
+    LeasesSettled {
+        settlements: Vec<spice_types::LeaseSettlement>,
+    },
     /// Anyone, once the epoch's report window has closed: fixes its reward per weight unit.
     FinalizeEpoch { epoch: u64 },
     /// The sender claims its rewards over at most `limit` epochs (default 10, max 30), in

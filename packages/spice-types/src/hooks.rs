@@ -29,6 +29,58 @@ pub enum IncentivesHookMsg {
         /// … and ended (this settlement, or the failure time when settlement stopped there).
         served_until: Timestamp,
     },
+    /// Several settlements in one call (the escrow's batches: one hook per batch instead of
+    /// one per lease), each credited exactly as its own `lease_settled` would be, in order.
+    /// At most [`MAX_SETTLEMENTS_PER_HOOK`]; incentives refuses more (the escrow never sends
+    /// more: it splits).
+    LeasesSettled { settlements: Vec<LeaseSettlement> },
+}
+
+/// Most settlements one `leases_settled` hook carries (the escrow's largest batch).
+pub const MAX_SETTLEMENTS_PER_HOOK: usize = 30;
+
+/// One provider payout, as `IncentivesHookMsg::LeaseSettled` carries it.
+#[cw_serde]
+pub struct LeaseSettlement {
+    pub provider: String,
+    pub tenant: String,
+    pub lease_id: u64,
+    pub denom: String,
+    pub amount: Uint128,
+    pub take_fee: Uint128,
+    pub blocks: u64,
+    pub served_from: Timestamp,
+    pub served_until: Timestamp,
+}
+
+impl IncentivesHookMsg {
+    /// The settlements this hook carries, in order.
+    pub fn into_settlements(self) -> Vec<LeaseSettlement> {
+        match self {
+            IncentivesHookMsg::LeaseSettled {
+                provider,
+                tenant,
+                lease_id,
+                denom,
+                amount,
+                take_fee,
+                blocks,
+                served_from,
+                served_until,
+            } => vec![LeaseSettlement {
+                provider,
+                tenant,
+                lease_id,
+                denom,
+                amount,
+                take_fee,
+                blocks,
+                served_from,
+                served_until,
+            }],
+            IncentivesHookMsg::LeasesSettled { settlements } => settlements,
+        }
+    }
 }
 
 impl IncentivesHookMsg {

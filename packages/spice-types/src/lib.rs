@@ -12,8 +12,8 @@ pub mod validation;
 
 pub use events::{spice_event, ContractTag};
 pub use hooks::{
-    AuditedAttribute, BackupProvider, EscrowOpenLease, IncentivesHookMsg, OpenLeaseMsg,
-    ProviderAuditQuery, ProviderAuditResponse,
+    AuditedAttribute, BackupProvider, EscrowOpenLease, IncentivesHookMsg, LeaseSettlement,
+    OpenLeaseMsg, ProviderAuditQuery, ProviderAuditResponse, MAX_SETTLEMENTS_PER_HOOK,
 };
 pub use pagination::{page_limit, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT};
 pub use validation::{

@@ -3,7 +3,7 @@
 //! served).
 
 use cosmwasm_std::{Addr, DepsMut, Env, MessageInfo, Order, Response, StdResult, Storage, Uint128};
-use spice_types::{spice_event, IncentivesHookMsg};
+use spice_types::{spice_event, IncentivesHookMsg, LeaseSettlement, MAX_SETTLEMENTS_PER_HOOK};
 
 use crate::contract::TAG;
 use crate::error::ContractError;
@@ -319,7 +319,35 @@ pub fn lease_settled(
                 .unwrap_or_else(|| "none".into()),
         });
     }
-    let IncentivesHookMsg::LeaseSettled {
+    let settlements = hook.into_settlements();
+    if settlements.is_empty() || settlements.len() > MAX_SETTLEMENTS_PER_HOOK {
+        return Err(ContractError::SettlementCount {
+            count: settlements.len(),
+            max: MAX_SETTLEMENTS_PER_HOOK,
+        });
+    }
+    let mut response = Response::new();
+    for settlement in settlements {
+        response = response.add_event(credit_settlement(
+            deps.storage,
+            deps.api,
+            &env,
+            &config,
+            settlement,
+        )?);
+    }
+    Ok(response)
+}
+
+/// One settlement credited (see [`lease_settled`]): its `lease_settled` event.
+fn credit_settlement(
+    storage: &mut dyn cosmwasm_std::Storage,
+    api: &dyn cosmwasm_std::Api,
+    env: &Env,
+    config: &Config,
+    settlement: LeaseSettlement,
+) -> Result<cosmwasm_std::Event, ContractError> {
+    let LeaseSettlement {
         provider,
         tenant,
         lease_id,
@@ -329,13 +357,13 @@ pub fn lease_settled(
         blocks,
         served_from,
         served_until,
-    } = hook;
-    let provider = deps.api.addr_validate(&provider)?;
-    let tenant = deps.api.addr_validate(&tenant)?;
+    } = settlement;
+    let provider = api.addr_validate(&provider)?;
+    let tenant = api.addr_validate(&tenant)?;
     let now = env.block.time;
     let mut credited: Vec<String> = vec![];
     let mut total = Uint128::zero();
-    let (result, value, forfeited) = if spice_governance::assert_not_paused(deps.storage).is_err() {
+    let (result, value, forfeited) = if spice_governance::assert_not_paused(storage).is_err() {
         ("paused", Uint128::zero(), Uint128::zero())
     } else if let Some(price) = config.value_weight(&denom) {
         // One settlement is worth at most MAX_UTILIZATION_UNITS (like one oracle entry), so the
@@ -343,22 +371,21 @@ pub fn lease_settled(
         let value = amount
             .checked_mul_floor(price)
             .map_or(MAX_UTILIZATION_UNITS, |v| v.min(MAX_UTILIZATION_UNITS));
-        let next = NEXT_FINALIZE.load(deps.storage)?;
-        let (portions, forfeited) =
-            attribute(&config, next, now, served_from, served_until, value)?;
+        let next = NEXT_FINALIZE.load(storage)?;
+        let (portions, forfeited) = attribute(config, next, now, served_from, served_until, value)?;
         let mut last = "forfeited";
         for (epoch, units) in portions {
-            let mut state = load_epoch(deps.storage, &config, epoch, now)?;
+            let mut state = load_epoch(storage, config, epoch, now)?;
             let c = credit(
-                deps.storage,
-                &config,
+                storage,
+                config,
                 epoch,
                 &mut state,
                 &provider,
                 Some(&tenant),
                 units,
             )?;
-            EPOCHS.save(deps.storage, epoch, &state)?;
+            EPOCHS.save(storage, epoch, &state)?;
             total = total.checked_add(c.weight())?;
             credited.push(format!("{epoch}:{}", c.weight()));
             last = c.as_str();
@@ -367,28 +394,26 @@ pub fn lease_settled(
     } else {
         ("unpriced", Uint128::zero(), Uint128::zero())
     };
-    Ok(Response::new().add_event(
-        spice_event(TAG, "lease_settled")
-            .add_attribute("provider", provider.as_str())
-            .add_attribute("tenant", tenant.as_str())
-            .add_attribute("lease_id", lease_id.to_string())
-            .add_attribute("denom", denom)
-            .add_attribute("amount", amount.to_string())
-            .add_attribute("take_fee", take_fee.to_string())
-            .add_attribute("blocks", blocks.to_string())
-            .add_attribute("served_from", served_from.seconds().to_string())
-            .add_attribute("served_until", served_until.seconds().to_string())
-            .add_attribute("value", value.to_string())
-            .add_attribute("forfeited_value", forfeited.to_string())
-            .add_attribute("result", result)
-            .add_attribute(
-                "epochs",
-                if credited.is_empty() {
-                    "none".into()
-                } else {
-                    credited.join(",")
-                },
-            )
-            .add_attribute("weight", total.to_string()),
-    ))
+    Ok(spice_event(TAG, "lease_settled")
+        .add_attribute("provider", provider.as_str())
+        .add_attribute("tenant", tenant.as_str())
+        .add_attribute("lease_id", lease_id.to_string())
+        .add_attribute("denom", denom)
+        .add_attribute("amount", amount.to_string())
+        .add_attribute("take_fee", take_fee.to_string())
+        .add_attribute("blocks", blocks.to_string())
+        .add_attribute("served_from", served_from.seconds().to_string())
+        .add_attribute("served_until", served_until.seconds().to_string())
+        .add_attribute("value", value.to_string())
+        .add_attribute("forfeited_value", forfeited.to_string())
+        .add_attribute("result", result)
+        .add_attribute(
+            "epochs",
+            if credited.is_empty() {
+                "none".into()
+            } else {
+                credited.join(",")
+            },
+        )
+        .add_attribute("weight", total.to_string()))
 }

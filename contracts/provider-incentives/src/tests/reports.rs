@@ -275,3 +275,114 @@ fn lease_settled_while_paused_is_acknowledged_but_not_counted() {
                 .any(|a| a.key == "result" && a.value == "paused")));
     assert_eq!(s.epoch(0).total_weight, Uint128::zero());
 }
+
+fn settlement(
+    provider: &cosmwasm_std::Addr,
+    tenant: &cosmwasm_std::Addr,
+    lease_id: u64,
+    amount: u128,
+    at: cosmwasm_std::Timestamp,
+) -> spice_types::LeaseSettlement {
+    spice_types::LeaseSettlement {
+        provider: provider.to_string(),
+        tenant: tenant.to_string(),
+        lease_id,
+        denom: "uakt".into(),
+        amount: Uint128::new(amount),
+        take_fee: Uint128::new(amount / 100),
+        blocks: 10,
+        served_from: at,
+        served_until: at,
+    }
+}
+
+#[test]
+fn leases_settled_credits_each_settlement_exactly_as_its_own_hook() {
+    // Two identical suites: one gets three `lease_settled` hooks, the other one
+    // `leases_settled` carrying the same three settlements (the escrow's batch).
+    let [mut singles, mut batched] = [Suite::new(), Suite::new()];
+    let (a, b) = (singles.p(0), singles.p(1));
+    for s in [&mut singles, &mut batched] {
+        s.onboard(&a, 2);
+        s.onboard(&b, 1);
+    }
+    let tenant = singles.stranger.clone();
+    let at = singles.genesis;
+    let list = vec![
+        settlement(&a, &tenant, 1, 10, at),
+        settlement(&b, &tenant, 2, 7, at),
+        settlement(&a, &tenant, 3, 5, at),
+    ];
+    let escrow = singles.escrow.clone();
+    for one in &list {
+        let hook = IncentivesHookMsg::LeaseSettled {
+            provider: one.provider.clone(),
+            tenant: one.tenant.clone(),
+            lease_id: one.lease_id,
+            denom: one.denom.clone(),
+            amount: one.amount,
+            take_fee: one.take_fee,
+            blocks: one.blocks,
+            served_from: one.served_from,
+            served_until: one.served_until,
+        };
+        let msg: ExecuteMsg = from_json(to_json_binary(&hook).unwrap()).unwrap();
+        singles.exec(&escrow, &msg, &[]).unwrap();
+    }
+    let hook = IncentivesHookMsg::LeasesSettled { settlements: list };
+    let msg: ExecuteMsg = from_json(to_json_binary(&hook).unwrap()).unwrap();
+    let res = batched.exec(&escrow, &msg, &[]).unwrap();
+    // One `lease_settled` event per settlement, in order.
+    let ids: Vec<String> = res
+        .events
+        .iter()
+        .filter(|e| e.ty == "wasm-spice.incentives.lease_settled")
+        .flat_map(|e| e.attributes.iter().filter(|x| x.key == "lease_id"))
+        .map(|x| x.value.clone())
+        .collect();
+    assert_eq!(ids, ["1", "2", "3"]);
+    // a: (10 + 5) × 1.5 = 22 (rounded down per settlement: 15 + 7), b: 7 at tier 1.
+    for p in [&a, &b] {
+        assert_eq!(weight_of(&batched, p, 0), weight_of(&singles, p, 0));
+    }
+    assert_eq!(weight_of(&batched, &a, 0), Uint128::new(22));
+    assert_eq!(weight_of(&batched, &b, 0), Uint128::new(7));
+    assert_eq!(batched.epoch(0).total_weight, singles.epoch(0).total_weight);
+}
+
+#[test]
+fn leases_settled_is_the_escrows_only_and_bounded() {
+    let mut s = Suite::new();
+    let a = s.p(0);
+    s.onboard(&a, 1);
+    let tenant = s.stranger.clone();
+    let at = s.genesis;
+    let msg = |n: usize| ExecuteMsg::LeasesSettled {
+        settlements: (0..n as u64)
+            .map(|i| settlement(&a, &tenant, i, 1, at))
+            .collect(),
+    };
+    let stranger = s.stranger.clone();
+    assert_eq!(
+        contract_err(s.exec(&stranger, &msg(2), &[]).unwrap_err()),
+        ContractError::NotEscrow {
+            sender: stranger.to_string(),
+            escrow: s.escrow.to_string()
+        }
+    );
+    let escrow = s.escrow.clone();
+    for n in [0, spice_types::MAX_SETTLEMENTS_PER_HOOK + 1] {
+        assert_eq!(
+            contract_err(s.exec(&escrow, &msg(n), &[]).unwrap_err()),
+            ContractError::SettlementCount {
+                count: n,
+                max: spice_types::MAX_SETTLEMENTS_PER_HOOK
+            }
+        );
+    }
+    // Refusals credited nothing; the largest allowed hook is accepted.
+    assert_eq!(s.epoch(0).total_weight, Uint128::zero());
+    s.exec(&escrow, &msg(spice_types::MAX_SETTLEMENTS_PER_HOOK), &[])
+        .unwrap();
+    assert_eq!(s.epoch(0).total_weight, Uint128::new(30));
+}

@@ -9,15 +9,16 @@
 use std::collections::BTreeMap;
 
 use cosmwasm_std::{
-    BankMsg, Coin, CosmosMsg, DepsMut, Env, MessageInfo, ReplyOn, Response, SubMsg, Uint128,
+    from_json, to_json_binary, BankMsg, Coin, CosmosMsg, DepsMut, Env, MessageInfo, ReplyOn,
+    Response, SubMsg, Uint128, WasmMsg,
 };
-use spice_types::spice_event;
+use spice_types::{spice_event, IncentivesHookMsg, MAX_SETTLEMENTS_PER_HOOK};
 
 use crate::contract::TAG;
 use crate::error::ContractError;
 use crate::execute::funding::{deposit_one, top_up_one};
 use crate::execute::lease::{settle_one, withdraw_one};
-use crate::execute::ledger::{nonpayable, Effects};
+use crate::execute::ledger::{nonpayable, Effects, REPLY_INCENTIVES_HOOK};
 use crate::msg::BatchDeposit;
 use crate::state::CONFIG;
 
@@ -108,7 +109,7 @@ impl Batch {
         Ok(Response::new()
             .add_events(self.fx.events)
             .add_event(summary)
-            .add_submessages(merge_sends(self.fx.msgs)))
+            .add_submessages(merge_hooks(merge_sends(self.fx.msgs))?))
     }
 }
 
@@ -149,6 +150,51 @@ fn merge_sends(msgs: Vec<SubMsg>) -> Vec<SubMsg> {
         })
         .chain(rest)
         .collect()
+}
+
+/// One incentives hook per batch: the items' `lease_settled` hooks (each a sub-message whose
+/// failure `reply` swallows) become one `leases_settled` carrying every settlement in order, in
+/// chunks of at most `MAX_SETTLEMENTS_PER_HOOK`; a single hook is sent as it is. Incentives
+/// credits each settlement exactly as its own hook (provider-incentives must be upgraded to
+/// understand `leases_settled` before the escrow).
+fn merge_hooks(msgs: Vec<SubMsg>) -> Result<Vec<SubMsg>, ContractError> {
+    let mut hooks = vec![];
+    let mut rest = vec![];
+    for m in msgs {
+        match &m.msg {
+            CosmosMsg::Wasm(WasmMsg::Execute {
+                contract_addr, msg, ..
+            }) if m.id == REPLY_INCENTIVES_HOOK => {
+                let hook: IncentivesHookMsg = from_json(msg)?;
+                hooks.push((contract_addr.clone(), hook, m));
+            }
+            _ => rest.push(m),
+        }
+    }
+    if hooks.len() < 2 {
+        rest.extend(hooks.into_iter().map(|(_, _, m)| m));
+        return Ok(rest);
+    }
+    // One escrow, one incentives contract: every hook goes to the same address.
+    let incentives = hooks[0].0.clone();
+    let settlements: Vec<_> = hooks
+        .into_iter()
+        .flat_map(|(_, hook, _)| hook.into_settlements())
+        .collect();
+    for chunk in settlements.chunks(MAX_SETTLEMENTS_PER_HOOK) {
+        let msg = IncentivesHookMsg::LeasesSettled {
+            settlements: chunk.to_vec(),
+        };
+        rest.push(SubMsg::reply_on_error(
+            WasmMsg::Execute {
+                contract_addr: incentives.clone(),
+                msg: to_json_binary(&msg)?,
+                funds: vec![],
+            },
+            REPLY_INCENTIVES_HOOK,
+        ));
+    }
+    Ok(rest)
 }
 
 /// The provider's withdrawals from many leases: open while paused, like `withdraw`.

@@ -10,6 +10,7 @@ use crate::execute::batch::MAX_BATCH;
 use crate::msg::{BatchDeposit, ExecuteMsg};
 use crate::state::{LeaseStatus, TopUpSource};
 use crate::ContractError;
+use spice_types::IncentivesHookMsg;
 
 /// Opens a lease served by `provider` (accepted by it), paid by the suite's tenant.
 fn open_for(s: &mut Suite, provider: &Addr, price: &str, deposit: u128) -> u64 {
@@ -509,4 +510,61 @@ fn batches_follow_the_pause_rules_of_their_single_messages() {
         &[],
     )
     .unwrap();
+}
+
+#[test]
+fn withdraw_batch_tells_incentives_once_with_every_settlement_the_singles_would_send() {
+    let [(mut single, ids), (mut batch, _)] = twin();
+    let inc_single = single.with_incentives();
+    let inc_batch = batch.with_incentives();
+    let p = single.provider.clone();
+    for id in &ids[..3] {
+        single
+            .exec(&p, &ExecuteMsg::Withdraw { lease_id: *id }, &[])
+            .unwrap();
+    }
+    batch
+        .exec(
+            &p,
+            &ExecuteMsg::WithdrawBatch {
+                lease_ids: ids[..3].to_vec(),
+            },
+            &[],
+        )
+        .unwrap();
+    let singles: Vec<_> = single
+        .hooks(&inc_single)
+        .into_iter()
+        .flat_map(IncentivesHookMsg::into_settlements)
+        .collect();
+    assert_eq!(singles.len(), 3);
+    // One call for the whole batch, carrying exactly the three settlements, in order.
+    assert_eq!(
+        batch.hooks(&inc_batch),
+        vec![IncentivesHookMsg::LeasesSettled {
+            settlements: singles
+        }]
+    );
+}
+
+#[test]
+fn a_batch_with_one_settlement_sends_the_plain_hook() {
+    let [(mut s, ids), _] = twin();
+    let inc = s.with_incentives();
+    let p = s.provider.clone();
+    s.exec(
+        &p,
+        &ExecuteMsg::WithdrawBatch {
+            lease_ids: vec![ids[0], ids[3]],
+        },
+        &[],
+    )
+    .unwrap();
+    // ids[3] is backup1's lease: skipped; the one settlement goes out as `lease_settled`.
+    let hooks = s.hooks(&inc);
+    assert_eq!(hooks.len(), 1);
+    assert!(
+        matches!(&hooks[0], IncentivesHookMsg::LeaseSettled { lease_id, .. } if *lease_id == ids[0]),
+        "{hooks:?}"
+    );
 }
