@@ -948,6 +948,23 @@ impl Incentives {
                                        "served_until": ((start + 60) * 1_000_000_000).to_string() } }),
             &[],
         )?;
+        // An escrow batch's one hook: 20 settlements of the same provider (the per-settlement
+        // cost is this row / 20; a single `lease_settled` is the row above).
+        let settlements: Vec<_> = (0..20u64)
+            .map(|i| {
+                json!({ "provider": provider, "tenant": addr("bench-tenant"),
+                        "lease_id": 2 + i, "denom": AKT_DENOM,
+                        "amount": "1000", "take_fee": "10", "blocks": 100,
+                        "served_from": ((start + 10) * 1_000_000_000).to_string(),
+                        "served_until": ((start + 60) * 1_000_000_000).to_string() })
+            })
+            .collect();
+        let settled_batch = exec(
+            &mut self.c,
+            &addr("escrow"),
+            json!({ "leases_settled": { "settlements": settlements } }),
+            &[],
+        )?;
         self.set_time(start + EPOCH_SECONDS + 60);
         let report = exec(
             &mut self.c,
@@ -979,6 +996,7 @@ impl Incentives {
             ("audit_provider", audit),
             ("fund", fund),
             ("lease_settled", settled),
+            ("leases_settled (20 settlements)", settled_batch),
             ("submit_report", report),
             ("finalize_epoch", finalize),
             ("claim", claim),
