@@ -100,6 +100,22 @@ pub struct ChainOverrides {
     pub gas_price: Option<f64>,
 }
 
+impl ChainOverrides {
+    /// `[<network>.chain]` of the deploy config at `path`; none when the file does not exist
+    /// (the built-in network's values then apply). `keeper`, `status` and `alerts` read the
+    /// node settings this one way.
+    pub fn from_config_file(path: &Path, network: &str) -> Result<Self> {
+        if !path.is_file() {
+            return Ok(Self::default());
+        }
+        Ok(DeployFile::load(path)?
+            .networks
+            .get(network)
+            .map(|n| n.chain.clone())
+            .unwrap_or_default())
+    }
+}
+
 /// Who governs and operates the suite. `"deployer"` stands for the signing account (handy on
 /// a local chain; never for a real owner).
 #[derive(Debug, Clone, Deserialize)]

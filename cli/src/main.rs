@@ -278,15 +278,7 @@ fn status_node(
     config: &Path,
     state: Option<PathBuf>,
 ) -> Result<status::StatusReport> {
-    let overrides = if config.is_file() {
-        DeployFile::load(config)?
-            .networks
-            .get(network.name())
-            .map(|n| n.chain.clone())
-            .unwrap_or_default()
-    } else {
-        ChainOverrides::default()
-    };
+    let overrides = ChainOverrides::from_config_file(config, network.name())?;
     let state_path = state.unwrap_or_else(|| deploy::default_state_path(network.name()));
     if !state_path.is_file() {
         bail!(

@@ -20,7 +20,7 @@ use cw_orch::daemon::{
 use cw_orch::environment::{ChainInfoOwned, ChainKind, NetworkInfoOwned};
 use cw_orch::prelude::*;
 use serde_json::Value;
-use spice_cli::deploy::{default_state_path, ChainOverrides, DeployFile, DeployState};
+use spice_cli::deploy::{default_state_path, ChainOverrides, DeployState};
 
 use crate::chain::{
     FailedOnChain, Simulation, SuiteAddresses, SuiteChain, Transport, TxOutcome, Unconfirmed,
@@ -869,15 +869,7 @@ pub fn connect_keeper(
     if explicit && !config.is_file() {
         bail!("no deploy config at {}", config.display());
     }
-    let overrides = if config.is_file() {
-        DeployFile::load(config)?
-            .networks
-            .get(network.name())
-            .map(|n| n.chain.clone())
-            .unwrap_or_default()
-    } else {
-        ChainOverrides::default()
-    };
+    let overrides = ChainOverrides::from_config_file(config, network.name())?;
     let state_path = state_file
         .map(Path::to_path_buf)
         .unwrap_or_else(|| default_state_path(network.name()));

@@ -794,3 +794,29 @@ fn lock_of_a_killed_deploy_does_not_block_the_rerun() {
     holder.wait().unwrap();
     assert!(StateLock::acquire(&path).is_ok());
 }
+
+#[test]
+fn node_overrides_come_from_the_networks_chain_table_or_default_without_a_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let missing = dir.path().join("absent.toml");
+    let none = spice_cli::deploy::ChainOverrides::from_config_file(&missing, "local").unwrap();
+    assert_eq!(none.grpc_url, None);
+    assert_eq!(none.chain_id, None);
+
+    let path = dir.path().join("deploy.toml");
+    let text = format!(
+        "{CONFIG}\n[mock.chain]\ngrpc_url = \"http://127.0.0.1:29090\"\nchain_id = \"spice-1\"\ngas_price = 0.5\n"
+    );
+    std::fs::write(&path, text).unwrap();
+    let mock = spice_cli::deploy::ChainOverrides::from_config_file(&path, "mock").unwrap();
+    assert_eq!(mock.grpc_url.as_deref(), Some("http://127.0.0.1:29090"));
+    assert_eq!(mock.chain_id.as_deref(), Some("spice-1"));
+    assert_eq!(mock.gas_price, Some(0.5));
+    // A network without a table of its own keeps the built-in values.
+    let other = spice_cli::deploy::ChainOverrides::from_config_file(&path, "local").unwrap();
+    assert_eq!(other.grpc_url, None);
+
+    std::fs::write(&path, "[mock.chain]\ngrpc = \"typo\"\n").unwrap();
+    let err = spice_cli::deploy::ChainOverrides::from_config_file(&path, "mock").unwrap_err();
+    assert!(format!("{err:#}").contains("parsing"), "{err:#}");
+}

@@ -4,7 +4,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
-use spice_cli::deploy::{default_state_path, ChainOverrides, DeployFile, DeployState};
+use spice_cli::deploy::{default_state_path, ChainOverrides, DeployState};
 
 use super::channels::{Channels, SmtpConfig, WebhookConfig};
 use super::store::{self, Firing, RetryPolicy, Store};
@@ -377,15 +377,7 @@ fn connect(run: &RunArgs) -> Result<Box<dyn SuiteChain>> {
         "osmo-test-5" => Network::OsmoTest5,
         _ => Network::Osmosis1,
     };
-    let mut overrides = if run.config.is_file() {
-        DeployFile::load(&run.config)?
-            .networks
-            .get(network.name())
-            .map(|n| n.chain.clone())
-            .unwrap_or_default()
-    } else {
-        ChainOverrides::default()
-    };
+    let mut overrides = ChainOverrides::from_config_file(&run.config, network.name())?;
     if let Some(url) = &run.grpc_url {
         overrides.grpc_url = Some(url.clone());
     }
