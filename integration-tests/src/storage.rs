@@ -99,6 +99,19 @@ impl CountingStorage {
     }
 }
 
+/// `SPICE_KV_TRACE=1` prints every counted operation (key printable, key and value lengths) to
+/// stderr: where a path's bytes go when a gas figure needs explaining.
+fn trace(op: &str, key: &[u8], value_len: u64) {
+    static ON: std::sync::OnceLock<bool> = std::sync::OnceLock::new();
+    if *ON.get_or_init(|| std::env::var_os("SPICE_KV_TRACE").is_some()) {
+        let printable: String = key
+            .iter()
+            .map(|&b| if b.is_ascii_graphic() { b as char } else { '.' })
+            .collect();
+        eprintln!("kv {op} key={} value={value_len} {printable}", key.len());
+    }
+}
+
 fn len(bytes: &[u8]) -> u64 {
     // usize → u64 cannot truncate on the 32/64-bit hosts this runs on.
     bytes.len() as u64
@@ -111,6 +124,7 @@ impl Storage for CountingStorage {
             Ok(Some(value)) => len(value),
             _ => 0,
         };
+        trace("get", key, value_len);
         self.count(|c| {
             c.reads += 1;
             c.read_bytes += len(key) + value_len;
@@ -148,6 +162,7 @@ impl Storage for CountingStorage {
 
     fn set(&mut self, key: &[u8], value: &[u8]) -> BackendResult<()> {
         self.record_previous(key);
+        trace("set", key, len(value));
         self.count(|c| {
             c.writes += 1;
             c.write_bytes += len(key) + len(value);
@@ -157,6 +172,7 @@ impl Storage for CountingStorage {
 
     fn remove(&mut self, key: &[u8]) -> BackendResult<()> {
         self.record_previous(key);
+        trace("del", key, 0);
         self.count(|c| c.deletes += 1);
         self.inner.remove(key)
     }
