@@ -1002,6 +1002,93 @@ def escrow(run):
     run.a["escrow_fees"] = fees
 
 
+BATCH = 5
+
+
+def escrow_batches(run):
+    """The batch forms on the node: a provider's withdrawals, a keeper's settlements (one bad
+    item skipped, the others applied) and a tenant's deposits over BATCH leases, each checked
+    against bank balances and the leases' own totals, with node gas for BENCHMARKS.md."""
+    E = "rollover_escrow"
+    chain = run.chain
+
+    def lease(lease_id):
+        return run.query(E, {"lease": {"lease_id": lease_id}})
+
+    def summary(res, action):
+        got = res.attrs(f".escrow.{action}_batch")
+        check(len(got) == 1, f"{action}_batch: {len(got)} summary events")
+        return got[0]
+
+    ids = []
+    for i in range(BATCH):
+        res = run.execute(f"escrow batches: tenant opens lease {i + 1}/{BATCH}", E, {"open_lease": {
+            "tenant": None, "provider": run.addr("provider"), "price_per_block": PRIMARY_PRICE,
+            "denom": chain.denom, "backups": [], "spec_ref": None, "order_id": None}},
+            "tenant", amount=LEASE_DEPOSIT)
+        ids.append(int(res.attr(".open_lease", "lease_id")))
+    for lease_id in ids:
+        run.execute(f"escrow batches: provider accepts lease {lease_id}", E,
+                    {"accept_lease": {"lease_id": lease_id}}, "provider")
+    last = lease(ids[-1])
+    chain.wait_height(last["provider_since"] + 3)
+
+    before = {i: lease(i) for i in ids}
+    provider_before, vault_before = run.bal("provider"), run.bal("staking_vault")
+    res = run.execute(f"escrow batches: provider withdraws from {BATCH} leases in one call", E,
+                      {"withdraw_batch": {"lease_ids": ids}}, "provider",
+                      bench=f"withdraw_batch x{BATCH}",
+                      note="one bank send per recipient, one incentives hook")
+    s = summary(res, "withdraw")
+    expect_eq("withdraw_batch applied", (s["applied"], s["skipped"]), (str(BATCH), "0"))
+    after = {i: lease(i) for i in ids}
+    paid = sum(int(after[i]["total_paid"]) - int(before[i]["total_paid"]) for i in ids)
+    fees = sum(int(after[i]["total_fees"]) - int(before[i]["total_fees"]) for i in ids)
+    check(all(int(after[i]["total_paid"]) > int(before[i]["total_paid"]) for i in ids),
+          "every lease of the batch paid its provider")
+    expect_eq("provider received every lease's net pay (less its one fee)", run.bal("provider"),
+              provider_before + paid - res.fee)
+    expect_eq("take fees to the vault", run.bal("staking_vault"), vault_before + fees)
+    ok(f"withdraw_batch x{BATCH}: {paid} to the provider, {fees} in fees, gas {res.gas_used} "
+       f"({res.gas_used // BATCH} per lease)")
+
+    chain.wait_height(res.height + 2)
+    unknown = max(ids) + 1_000
+    res = run.execute(f"escrow batches: keeper settles {BATCH} leases and an unknown one", E,
+                      {"settle_batch": {"lease_ids": ids + [unknown]}}, "keeper",
+                      bench=f"settle_batch x{BATCH}",
+                      note="plus one unknown lease, skipped")
+    s = summary(res, "settle")
+    expect_eq("settle_batch applied / skipped", (s["applied"], s["skipped"]), (str(BATCH), "1"))
+    skipped = res.attrs(".escrow.batch_item_skipped")
+    expect_eq("the skipped item is the unknown lease",
+              [(x["lease_id"], x["action"]) for x in skipped], [(str(unknown), "settle")])
+    for i in ids:
+        lz = lease(i)
+        check(lz["settled_height"] >= res.height,
+              f"lease {i}: settled_height {lz['settled_height']} before {res.height}")
+    ok(f"settle_batch: {BATCH} settled, lease {unknown} skipped ({skipped[0]['reason']}), "
+       f"gas {res.gas_used}")
+
+    amounts = [TOP_UP // (k + 2) for k in range(BATCH)]
+    tenant_before, escrow_before = run.bal("tenant"), run.bal(E)
+    before = {i: lease(i) for i in ids}
+    res = run.execute(f"escrow batches: tenant deposits to {BATCH} leases in one call", E,
+                      {"deposit_batch": {"deposits": [
+                          {"lease_id": i, "amount": {"denom": chain.denom, "amount": str(a)}}
+                          for i, a in zip(ids, amounts)]}}, "tenant", amount=sum(amounts),
+                      bench=f"deposit_batch x{BATCH}")
+    s = summary(res, "deposit")
+    expect_eq("deposit_batch applied", (s["applied"], s["skipped"]), (str(BATCH), "0"))
+    expect_eq("tenant paid exactly the listed amounts", run.bal("tenant"),
+              tenant_before - sum(amounts) - res.fee)
+    expect_eq("escrow holds them", run.bal(E), escrow_before + sum(amounts))
+    for i, a in zip(ids, amounts):
+        expect_eq(f"lease {i}: total_deposited", int(lease(i)["total_deposited"]),
+                  int(before[i]["total_deposited"]) + a)
+    ok(f"deposit_batch x{BATCH}: {sum(amounts)} over {BATCH} leases, gas {res.gas_used}")
+
+
 # ---- order-book ---------------------------------------------------------------------------
 
 GIB = 1 << 30
@@ -1171,6 +1258,8 @@ def main():
                          lambda: incentives_settle(run))
             run.flow("rollover-escrow: lease, stream, withdraw, top-up, failure, rollover, close",
                      lambda: escrow(run))
+            run.flow(f"rollover-escrow: batches of {BATCH} (withdraw, settle with a bad item, "
+                     "deposit)", lambda: escrow_batches(run))
             if incentives_ok:
                 run.flow("order-book: standing order, offers, match into an escrow lease",
                          lambda: order_book(run))
@@ -1211,7 +1300,7 @@ def main():
     for name, passed, error, seconds in run.results:
         print(f"  {'PASS' if passed else 'FAIL'}  {name} ({seconds:.1f}s){'' if passed else ': ' + error}")
         failed += not passed
-    expected = 9
+    expected = 10
     if len(run.results) < expected and not failed:
         failed = 1
     print(f"\n{len(run.results) - failed}/{expected} flows passed in "
