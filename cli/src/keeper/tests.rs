@@ -1828,3 +1828,71 @@ fn a_batch_is_sent_only_when_its_items_together_cover_the_fee() {
         assert_eq!(runway(&chain.inner, *id), Some(14_400), "lease {id}");
     }
 }
+
+/// Three leases without an auto top-up run dry (the escrow has not marked them yet): one
+/// `settle_batch` of the three marks them out of funds, a duty within --max-duty-fee; each
+/// item's outcome is read from its events.
+#[test]
+fn dry_leases_are_settled_in_one_batch() {
+    let mut inner = EmbeddedChain::deploy(coin(FEE, OSMO_DENOM)).unwrap();
+    let escrow = inner.suite().rollover_escrow.address.clone();
+    let app = inner.app_mut();
+    let leases: Vec<u64> = (0..3)
+        .map(|i| {
+            let tenant = app.api().addr_make(&format!("dry_tenant_{i}"));
+            spice_testing::fund(app, &tenant, vec![coin(1_000, AKT_DENOM)]).unwrap();
+            crate::embedded::open_lease(
+                app,
+                &escrow,
+                &tenant,
+                &format!("dry_provider_{i}"),
+                Decimal::percent(10_000),
+                1_000,
+                vec![],
+            )
+            .unwrap()
+        })
+        .collect();
+    // 10 blocks of runway each: two blocks past it, within the grace period and before a
+    // provider counts as silent.
+    app.update_block(|b| b.height += 12);
+    let mut chain = Recorder::new(inner);
+    let mut k = keeper(&chain, &config());
+    let report = round(&mut k, &mut chain);
+
+    let settles: Vec<Vec<u64>> = chain
+        .sent
+        .iter()
+        .filter_map(|(_, msg)| msg.get("settle_batch"))
+        .map(|b| serde_json::from_value(b["lease_ids"].clone()).unwrap())
+        .collect();
+    assert_eq!(settles, vec![leases.clone()], "{:#?}", report.decisions);
+    let d = decisions_of(&report, Action::Settle)[0];
+    assert!(d.succeeded(), "{d:#?}");
+    assert_eq!(d.bounty.as_deref(), Some("none"));
+    let items = d.tx.as_ref().unwrap().items.as_ref().unwrap();
+    let got: Vec<(u64, &str)> = items
+        .iter()
+        .map(|i| (i.lease_id, i.result.as_str()))
+        .collect();
+    let want: Vec<(u64, &str)> = leases.iter().map(|id| (*id, "out_of_funds")).collect();
+    assert_eq!(got, want);
+    for id in &leases {
+        let lease: rollover_escrow::msg::LeaseResponse = query(
+            &chain.inner,
+            escrow.as_str(),
+            &rollover_escrow::msg::QueryMsg::Lease { lease_id: *id },
+        );
+        assert!(
+            matches!(
+                lease.status,
+                rollover_escrow::state::LeaseStatus::InsufficientFunds { .. }
+            ),
+            "lease {id}: {:?}",
+            lease.status
+        );
+    }
+    // Marked: the next round finds nothing to settle.
+    let again = round(&mut k, &mut chain);
+    assert_eq!(again.executed(Action::Settle), 0, "{:#?}", again.decisions);
+}
