@@ -13,20 +13,24 @@ env` prints, like e2e.py). Steps:
 2. A fresh suite by `spice deploy` (the code ids of --base-state, no new upload): incentives with
    a one-hour epoch whose genesis lies an epoch and a minute in the past (epoch 0 over, its report
    window closed), the vault's native strategy delegating to the localnet's validator.
-3. Work for every action this chain supports: a lease below its runway with a prefunded auto
-   top-up (top_up); a lease whose provider the monitor reported failed, with a standby backup
+3. Work for every action this chain supports: two leases below their runway with auto top-ups
+   from one prefunded balance (one top_up_batch of both); a lease whose provider the monitor reported failed, with a standby backup
    (rollover); a GPU order crossing an audited provider's offer (match_orders); an order past
    its expiry (expire_orders); epoch 0 due (finalize_epoch); stake delegated long enough to
    earn rewards (harvest) and inj pending in the vault (stake). buyback and convert need
    Osmosis pools (poolmanager swaps, TWAP), which Injective's node lacks: not seeded, their
    rounds must stay idle.
 4. One keeper round (`--once --json-log`), then checks: exit 0; each seeded action sent and
-   accepted at least once; every transaction looked up by the hash the log gives: code 0, the
-   fee its auth info carried == the log's fee_paid, the coins it moved to the keeper == the
-   log's bounty_paid; the keeper's sequence moved by exactly the number of transactions the log
-   reports; its bank balance moved by the bounties less the fees; no (action, target) twice; the
-   work done on chain (lease topped up, rolled over, order filled, order expired, epoch
-   finalized, vault staked and harvested).
+   accepted exactly once (the keeper plans from each contract's `keeper_work` and batches
+   top-ups); every transaction looked up by the hash the log gives: code 0, the fee its auth
+   info carried == the log's fee_paid, the coins it moved to the keeper == the log's
+   bounty_paid; the keeper's sequence moved by exactly the number of transactions the log
+   reports; its bank balance moved by the bounties less the fees; no (action, target) twice and
+   no lease in two items of the round (a batch's target is its lease list); the top-up sent as
+   one `top_up_batch` of both leases, each item's outcome in the log == the `top_up` event of
+   that lease in the transaction found by hash, and each lease's `total_deposited` up by that
+   amount; the work done on chain (leases topped up, rolled over, order filled, order expired,
+   epoch finalized, vault staked and harvested).
 5. A second round right away: exit 0, and nothing sent but a harvest of the staking rewards that
    accrued since the first round if their bounty covers the fee (new work: the chain pays
    rewards every block), checked by hash like the first round's, for less than the first
@@ -62,7 +66,7 @@ DISPUTE_WINDOW_SECONDS = 10
 PRICE = "1000000000000000"            # 0.001 INJ a block
 BACKUP_PRICE = "1200000000000000"
 LOW_DEPOSIT = 1 * INJ                  # 1,000 blocks: inside the horizon
-PREFUND = 5 * INJ
+PREFUND = 10 * INJ                     # two top-ups of ~2 INJ each, with room
 TARGET_RUNWAY = 3_000
 HEALTHY_DEPOSIT = 20 * INJ             # 20,000 blocks (16,666 at the backup's price)
 # Orders: the book wants min_runway_blocks (14,400) × max price as deposit.
@@ -229,10 +233,62 @@ def check_sent_txs(suite, decisions):
         fees += fee
         bounties += bounty
         rows.append({"action": d["action"], "target": d.get("target"), "hash": tx["hash"],
+                     "items": len(tx.get("items") or []) or 1,
                      "gas_used": int(found["gas_used"]), "gas_wanted": int(found["gas_wanted"]),
                      "fee": str(fee), "bounty": str(bounty),
                      "estimated_fee": d.get("fee"), "estimated_bounty": d.get("bounty")})
     return fees, bounties, rows
+
+
+def leases_of(target):
+    """`lease 7` → [7]; `leases 3,4` → [3, 4]; anything else → []."""
+    words = (target or "").split(" ", 1)
+    if len(words) != 2 or words[0] not in ("lease", "leases"):
+        return []
+    return [int(x) for x in words[1].split(",")]
+
+
+def event_attrs(tx, suffix):
+    """The attributes of each event of `tx` whose type ends with `suffix`."""
+    return [{a["key"]: a["value"] for a in e["attributes"]} for e in tx.get("events", [])
+            if e["type"].endswith(suffix)]
+
+
+def check_top_up_batch(suite, decisions, work):
+    """The seeded leases went in one top_up_batch; each item's logged outcome is the `top_up`
+    event of its lease in the transaction found by hash, and the lease's total_deposited rose by
+    exactly that amount. Returns the batch's row facts."""
+    txs = [d for d in sent(decisions) if d["action"] == "top_up"]
+    expect_eq("top_up transactions in round 1", len(txs), 1)
+    d = txs[0]
+    ids = leases_of(d.get("target"))
+    expect_eq("top_up batch's leases", sorted(ids), sorted(work["leases_top_up"]))
+    items = d["tx"].get("items") or []
+    expect_eq("top_up batch's logged items", [i["lease_id"] for i in items], ids)
+    found = tx_lookup(suite.chain, d["tx"]["hash"])
+    msg_types = [a["value"] for e in found.get("events", []) if e["type"] == "message"
+                 for a in e["attributes"] if a["key"] == "action"]
+    events = {int(e["lease_id"]): e for e in event_attrs(found, ".top_up")}
+    for item in items:
+        lease_id = item["lease_id"]
+        expect_eq(f"lease {lease_id}: item result", item["result"], "topped_up")
+        ev = events.get(lease_id)
+        check(ev is not None, f"lease {lease_id}: no top_up event in {d['tx']['hash']}")
+        expect_eq(f"lease {lease_id}: amount logged vs the event", inj_amount(item["amount"]),
+                  int(ev["amount"]))
+        expect_eq(f"lease {lease_id}: bounty logged vs the event", inj_amount(item["bounty"]),
+                  int(ev["bounty"]))
+        lease = suite.query("rollover_escrow", {"lease": {"lease_id": lease_id}})
+        expect_eq(f"lease {lease_id}: total_deposited rise == the event's amount",
+                  int(lease["total_deposited"]) - work["lease_top_up_deposited"][lease_id],
+                  int(ev["amount"]))
+    summary = event_attrs(found, ".top_up_batch")
+    check(summary, f"no top_up_batch event in {d['tx']['hash']} ({msg_types})")
+    expect_eq("top_up_batch applied", summary[0]["applied"], str(len(ids)))
+    return {"hash": d["tx"]["hash"], "items": len(ids), "gas_used": int(found["gas_used"]),
+            "gas_per_item": int(found["gas_used"]) // len(ids),
+            "amounts": {i["lease_id"]: i["amount"] for i in items},
+            "bounty": d["tx"].get("bounty_paid")}
 
 
 def setup_keeper(suite):
@@ -290,20 +346,26 @@ def seed(suite):
     suite.execute(V, {"deposit": {}}, "user1", amount=PENDING)
     work["vault_pending"] = PENDING
 
-    # top_up: 1,000 blocks of runway, auto top-up to 3,000 from a prefunded balance.
-    res = suite.execute(E, {"open_lease": {
-        "tenant": None, "provider": chain.address("provider"), "price_per_block": PRICE,
-        "denom": denom, "backups": [], "spec_ref": "keeper-e2e-top-up", "order_id": None}},
-        "tenant", amount=LOW_DEPOSIT)
-    top_up = int(res.attr(".open_lease", "lease_id"))
-    suite.execute(E, {"accept_lease": {"lease_id": top_up}}, "provider")
+    # top_up: two leases with 1,000 blocks of runway, auto top-up to 3,000 from one prefunded
+    # balance: one top_up_batch of both.
     suite.execute(E, {"fund_balance": {}}, "tenant", amount=PREFUND)
-    suite.execute(E, {"set_auto_top_up": {"lease_id": top_up,
-                                          "target_runway_blocks": TARGET_RUNWAY,
-                                          "source": "balance"}}, "tenant")
-    work["lease_top_up"] = top_up
-    work["lease_top_up_depletion"] = suite.query(E, {"lease": {"lease_id": top_up}})[
-        "depletion_height"]
+    work["leases_top_up"] = []
+    work["lease_top_up_depletion"] = {}
+    work["lease_top_up_deposited"] = {}
+    for i in range(2):
+        res = suite.execute(E, {"open_lease": {
+            "tenant": None, "provider": chain.address("provider"), "price_per_block": PRICE,
+            "denom": denom, "backups": [], "spec_ref": f"keeper-e2e-top-up-{i}",
+            "order_id": None}}, "tenant", amount=LOW_DEPOSIT)
+        top_up = int(res.attr(".open_lease", "lease_id"))
+        suite.execute(E, {"accept_lease": {"lease_id": top_up}}, "provider")
+        suite.execute(E, {"set_auto_top_up": {"lease_id": top_up,
+                                              "target_runway_blocks": TARGET_RUNWAY,
+                                              "source": "balance"}}, "tenant")
+        lease = suite.query(E, {"lease": {"lease_id": top_up}})
+        work["leases_top_up"].append(top_up)
+        work["lease_top_up_depletion"][top_up] = lease["depletion_height"]
+        work["lease_top_up_deposited"][top_up] = int(lease["total_deposited"])
 
     # rollover: a funded lease with a standby backup whose provider the monitor reports failed.
     res = suite.execute(E, {"open_lease": {
@@ -366,9 +428,11 @@ def seed(suite):
 def check_work_done(suite, work):
     chain = suite.chain
     E, B, P, V = "rollover_escrow", "order_book", "provider_incentives", "staking_vault"
-    lease = suite.query(E, {"lease": {"lease_id": work["lease_top_up"]}})
-    check(lease["depletion_height"] > work["lease_top_up_depletion"] + TARGET_RUNWAY // 2,
-          f"lease {work['lease_top_up']} not topped up: depletion {lease['depletion_height']}")
+    for top_up in work["leases_top_up"]:
+        lease = suite.query(E, {"lease": {"lease_id": top_up}})
+        check(lease["depletion_height"] > work["lease_top_up_depletion"][top_up]
+              + TARGET_RUNWAY // 2,
+              f"lease {top_up} not topped up: depletion {lease['depletion_height']}")
     lease = suite.query(E, {"lease": {"lease_id": work["lease_rollover"]}})
     expect_eq("rolled-over lease's provider", lease["provider"], chain.address("backup"))
     expect_eq("rollovers", lease["rollovers"], 1)
@@ -433,6 +497,12 @@ def main():
         check(not missing, f"seeded actions not sent: {missing}; decisions: "
               + "; ".join(f"{x['action']}: {x['decision']} {x['reason']}" for x in d
                           if x["action"] in missing))
+        twice = {a: len(xs) for a, xs in by_action.items() if len(xs) != 1}
+        check(not twice, f"round 1 sent more than one transaction for {twice}")
+        seen = []
+        for x in txs:
+            seen += leases_of(x.get("target"))
+        check(len(seen) == len(set(seen)), f"a lease in two items of round 1: {seen}")
         for action in OSMOSIS_ONLY:
             check(action not in by_action, f"{action} sent on a chain without Osmosis pools")
         keys = [(x["action"], x.get("target")) for x in txs]
@@ -443,6 +513,7 @@ def main():
         bal0, bal1 = first["balance"]
         expect_eq("keeper balance delta == bounties - fees", bal1 - bal0, bounties - fees)
         check_work_done(suite, work)
+        batch = check_top_up_batch(suite, d, work)
         logged_total = [x for x in first["other"] if "transaction(s) sent" in x]
         check(logged_total and f"{len(txs)} transaction(s) sent" in logged_total[-1],
               f"the keeper's closing line does not report {len(txs)} transactions: "
@@ -468,6 +539,7 @@ def main():
 
         summary.update({
             "first_round": {"seconds": first["seconds"], "transactions": rows,
+                            "top_up_batch": batch,
                             "fees": str(fees), "bounties": str(bounties),
                             "sequence_delta": seq1 - seq0, "balance_delta": str(bal1 - bal0)},
             "second_round": {"seconds": second["seconds"], "transactions": rows2,
@@ -478,7 +550,8 @@ def main():
         for r in rows:
             print(f"   {r['action']:<15} {r['target'] or '':<10} gas {r['gas_used']:>8}/"
                   f"{r['gas_wanted']:<8} fee {int(r['fee']) / INJ:.6f} INJ  "
-                  f"bounty {int(r['bounty']) / INJ:.6f} INJ")
+                  f"bounty {int(r['bounty']) / INJ:.6f} INJ  items {r['items']} "
+                  f"(gas/item {r['gas_used'] // r['items']})")
         print(f"   {len(rows)} transactions, fees {fees / INJ:.6f} INJ, bounties "
               f"{bounties / INJ:.6f} INJ; not on this chain: {', '.join(OSMOSIS_ONLY)} "
               f"(need Osmosis pools)")

@@ -1,72 +1,43 @@
-//! `buyback` on buyback-burn: revenue held by the contract is swapped to SPICE along its route,
-//! TWAP-guarded, and burned. `simulate_buyback` says whether it would go through now and the
-//! bounty (in the input denom).
+//! `buyback { denom }` on buyback-burn: revenue held by the contract is swapped to SPICE along
+//! its route, TWAP-guarded, and burned. Its `keeper_work` lists each denom whose buyback would
+//! execute now, with the bounty (input denom), and those waiting with the refusal.
 
 use anyhow::Result;
-use buyback_burn::msg::{QueryMsg, SimulateBuybackResponse, StatusResponse};
 use cosmwasm_std::coin;
 
-use super::harvest::nonzero;
-use super::{msg_json, Bounty, Candidate, Contract, Ctx, Finding};
+use super::work::RoundWork;
+use super::{msg_json, nonzero, Bounty, Candidate, Ctx, Finding};
 
-/// Pages of routed denoms read per round (30 each).
-const MAX_PAGES: usize = 10;
-
-pub fn plan(ctx: &Ctx) -> Result<Vec<Finding>> {
+pub fn plan(ctx: &Ctx, work: &mut RoundWork) -> Result<Vec<Finding>> {
+    let found = work.buyback(ctx)?;
     let mut findings = vec![];
-    let mut start_after = None;
-    for _ in 0..MAX_PAGES {
-        let status: StatusResponse = ctx.query(
-            Contract::BuybackBurn,
-            &QueryMsg::Status {
-                start_after: start_after.clone(),
-                limit: Some(30),
-            },
-        )?;
-        for d in status.denoms.iter().filter(|d| !d.pending.is_zero()) {
-            findings.push(denom_finding(ctx, &d.denom)?);
-        }
-        match status.denoms.last() {
-            Some(last) if status.denoms.len() == 30 => start_after = Some(last.denom.clone()),
-            _ => break,
-        }
+    for w in &found.ready {
+        findings.push(Finding::Work(Candidate {
+            target: Some(w.denom.clone()),
+            work: format!(
+                "{} waiting; would swap {} to SPICE, expecting {} (at least {}), and burn it",
+                coin(w.pending.u128(), &w.denom),
+                coin(w.amount_in.u128(), &w.denom),
+                w.expected_out,
+                w.min_out
+            ),
+            msg: msg_json(&w.msg)?,
+            bounty: Bounty::Paid(nonzero(w.bounty.u128(), &w.denom)),
+            batch: None,
+        }));
+    }
+    for w in &found.waiting {
+        findings.push(Finding::Idle {
+            target: Some(w.denom.clone()),
+            reason: format!(
+                "{} waiting, but buyback would be refused now: {}",
+                coin(w.pending.u128(), &w.denom),
+                w.refusal
+            ),
+        });
     }
     if findings.is_empty() {
         findings.push(Finding::idle("no revenue waiting"));
     }
     Ok(findings)
-}
-
-fn denom_finding(ctx: &Ctx, denom: &str) -> Result<Finding> {
-    let sim: SimulateBuybackResponse = ctx.query(
-        Contract::BuybackBurn,
-        &QueryMsg::SimulateBuyback {
-            denom: denom.to_string(),
-            limit: None,
-        },
-    )?;
-    let pending = coin(sim.pending.u128(), denom);
-    if !sim.would_execute || sim.amount_in.is_zero() {
-        return Ok(Finding::Idle {
-            target: Some(denom.to_string()),
-            reason: format!(
-                "{pending} waiting, but buyback would be refused now: {}",
-                sim.refusal.unwrap_or_else(|| "nothing to swap".into())
-            ),
-        });
-    }
-    Ok(Finding::Work(Candidate {
-        target: Some(denom.to_string()),
-        work: format!(
-            "{pending} waiting; would swap {} to SPICE, expecting {} (at least {}), and burn it",
-            coin(sim.amount_in.u128(), denom),
-            sim.expected_out,
-            sim.min_out
-        ),
-        msg: msg_json(&buyback_burn::msg::ExecuteMsg::Buyback {
-            denom: denom.to_string(),
-            limit: None,
-        })?,
-        bounty: Bounty::Paid(nonzero(sim.bounty.u128(), denom)),
-    }))
 }

@@ -52,15 +52,18 @@ pub struct RunArgs {
     /// (aliases: akt, spice, osmo). Repeatable. Bounties in a denom without a price are worth 0.
     #[arg(long = "price", value_name = "DENOM=PRICE")]
     pub prices: Vec<String>,
-    /// Never send actions that pay no bounty (stake, expire_orders, rollover, finalize_epoch).
+    /// Never send actions that pay no bounty (stake, expire_orders, close_expired, rollover,
+    /// settle, finalize_epoch).
     #[arg(long)]
     pub no_duties: bool,
     /// Largest fee paid for an action that pays no bounty, in fee-denom base units.
     #[arg(long, default_value = "50000")]
     pub max_duty_fee: String,
-    /// Leases running dry within this many blocks are topped up (or alerted on).
-    #[arg(long, default_value_t = 14_400)]
-    pub top_up_horizon_blocks: u64,
+    /// Pages of the escrow's `keeper_work` (30 leases each, soonest-dry first) read per round:
+    /// the first from the start, the others resuming where the last round stopped. A cut scan
+    /// is logged.
+    #[arg(long, default_value_t = 10, value_parser = clap::value_parser!(u64).range(1..=100))]
+    pub escrow_pages: u64,
     /// A round stops reading and sending once this many seconds have passed since it began
     /// (the rest waits for the next round); each call to the node is bounded too
     /// (`--call-timeout-seconds`).
@@ -155,8 +158,7 @@ impl RunArgs {
                 max_delay: Duration::from_secs(30),
             },
             settings: Settings {
-                top_up_horizon_blocks: self.top_up_horizon_blocks,
-                ..Settings::default()
+                escrow_pages: self.escrow_pages as usize,
             },
             limits: Limits {
                 round_timeout: Duration::from_secs(self.round_timeout_seconds),

@@ -9,6 +9,7 @@ use std::io::Write;
 use cosmwasm_std::{Coin, Uint128};
 use serde::Serialize;
 
+use super::escrow::ItemOutcome;
 use super::{Action, Bounty};
 use crate::chain::TxOutcome;
 
@@ -68,6 +69,10 @@ pub struct TxReport {
     pub attempts: u32,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// A batch's items (`top_up_batch`, `settle_batch`, or their lone-item call), each with
+    /// its outcome read from the transaction's events.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub items: Option<Vec<ItemOutcome>>,
 }
 
 impl TxReport {
@@ -93,6 +98,7 @@ impl TxReport {
             bounty_paid,
             attempts,
             error: None,
+            items: None,
         }
     }
 
@@ -105,6 +111,7 @@ impl TxReport {
             bounty_paid: None,
             attempts,
             error: Some(error),
+            items: None,
         }
     }
 
@@ -275,12 +282,31 @@ impl Decision {
                 field("bounty_paid", &coins_for_people(b));
             }
             field("attempts", &tx.attempts.to_string());
+            if let Some(items) = &tx.items {
+                let text: Vec<String> = items.iter().map(item_text).collect();
+                field("items", &text.join("; "));
+            }
             if let Some(e) = &tx.error {
                 field("error", e);
             }
         }
         out
     }
+}
+
+/// `7:topped_up 1 INJ bounty 0.002 INJ`, `8:skipped (lease 8 has no auto top-up set)`.
+fn item_text(item: &ItemOutcome) -> String {
+    let mut out = format!("{}:{}", item.lease_id, item.result);
+    if let Some(amount) = &item.amount {
+        out.push_str(&format!(" {}", coins_for_people(amount)));
+    }
+    if let Some(bounty) = &item.bounty {
+        out.push_str(&format!(" bounty {}", coins_for_people(bounty)));
+    }
+    if let Some(reason) = &item.reason {
+        out.push_str(&format!(" ({reason})"));
+    }
+    out
 }
 
 /// `998003uosmo,5uakt` as people read it (`0.998003 OSMO, 0.000005 AKT`); `none`, `0` and

@@ -2,21 +2,32 @@
 //!
 //! Each round walks the keeper actions in an order where one action's result is the next one's
 //! work (harvest sends revenue to buyback-burn before `buyback`, `convert` fills the vault's
-//! pending AKT before `stake`, fills open leases before they are checked). For each action the
-//! keeper reads the contract's own queries just before deciding, so it acts on the state the
-//! previous action left:
+//! pending AKT before `stake`, fills open leases before they are checked). Every contract lists
+//! its pending keeper work in one `keeper_work` query, with the bounty each call pays (Levana's
+//! crank-work query is the model): the keeper reads it once per contract and round, and again
+//! only when an earlier action of the round changed that contract (see [`Action::changes`] and
+//! [`work`]), so it acts on the state the previous action left:
 //!
 //! | action | reads | sends | bounty |
 //! |---|---|---|---|
-//! | harvest | vault `status`, `config` | `harvest` | `revenue_pending × keeper_bounty_bps` (AKT) |
-//! | buyback | buyback-burn `status`, `simulate_buyback` | `buyback { denom }` | the simulation's `bounty` (input denom) |
-//! | convert | vault `status`, `simulate_convert` | `convert { denom }` | the simulation's `bounty` (input denom) |
-//! | stake | vault `status`, `config` | `stake` | none (a duty) |
-//! | match_orders | order-book `orders { status: open }`, `depth`, `config` | `match_orders { limit: 10 }` | each fill's deposit × `keeper_bounty_bps` (order denom) |
-//! | expire_orders | order-book `orders { status: open }`, `offers` | `expire_orders { limit: 30 }` | none (a duty) |
-//! | rollover | escrow `leases_below_threshold` (every streaming lease, in slices), `lease`, `config` | `rollover { lease_id }` | none (a duty) |
-//! | top_up | escrow `leases_below_threshold { runway_blocks: horizon }`, `lease`, `balance`, `grant`, `config` | `top_up { lease_id }` | moved × `keeper_bounty_bps` (lease denom) |
-//! | finalize_epoch | incentives `epoch` | `finalize_epoch { epoch }` | none (a duty) |
+//! | harvest | vault `keeper_work` (ready `harvest`) | `harvest` | the listed bounty (`revenue_pending × keeper_bounty_bps`, AKT); a native harvest's withdrawn rewards add theirs, valued by the simulation |
+//! | buyback | buyback-burn `keeper_work` (ready denoms) | `buyback { denom }` per denom | the listed `bounty` (input denom) |
+//! | convert | vault `keeper_work` (ready `convert { denom }`) | `convert { denom }` per denom | the listed bounty (input denom) |
+//! | stake | vault `keeper_work` (ready `stake`) | `stake` | none (a duty) |
+//! | match_orders | order-book `keeper_work { limit: 30 }` (`match_orders`: fills on a scratch book) | the listed `match_orders { limit }` | the listed `bounty`: each fill's deposit × `keeper_bounty_bps` (order denom) |
+//! | expire_orders | order-book `keeper_work` (`expire_orders`) | the listed `expire_orders { limit }` | none (a duty) |
+//! | close_expired | escrow `pause_info`, `keeper_work` (≤ `--escrow-pages` pages of 30 leases) | `close_expired { limit: 30 }` per 30 leases | none (a duty) |
+//! | rollover | escrow `keeper_work` | `rollover { lease_id }` per lease (no batch form) | none (a duty) |
+//! | top_up | escrow `keeper_work` | `top_up_batch { lease_ids }`, ≤ 30 leases a transaction (`top_up` for a lone lease) | the sum of the items' bounties: moved × `keeper_bounty_bps` each (lease denom) |
+//! | settle | escrow `keeper_work` | `settle_batch { lease_ids }`, ≤ 30 leases a transaction (`settle` for a lone lease) | none (a duty) |
+//! | finalize_epoch | incentives `keeper_work` (epochs in order) | `finalize_epoch { epoch }` per epoch | none (a duty) |
+//!
+//! A batch is one decision: simulated as a whole, valued by the sum its items pay, sent or
+//! skipped as one. The escrow skips an item that fails and applies the others; a batch refused
+//! as a whole in simulation (every item failed, or an older escrow) is split: the item the
+//! error names is dropped, or else the batch is halved, so one bad item never holds the others
+//! back (see [`escrow`]). Each item's outcome (topped up, settled, skipped with the reason) is
+//! read from the transaction's events and logged with it.
 //!
 //! The bounty column is the plan; before sending, each transaction is simulated and valued by
 //! what the simulation pays the sender (its bank transfers to the keeper), so work another
@@ -41,17 +52,15 @@
 
 pub mod buyback;
 pub mod cli;
-pub mod convert;
+pub mod escrow;
 pub mod expire_orders;
 pub mod finalize_epoch;
-pub mod harvest;
 pub mod log;
 pub mod match_orders;
 pub mod policy;
 pub mod retry;
-pub mod rollover;
-pub mod stake;
-pub mod top_up;
+pub mod vault;
+pub mod work;
 
 #[cfg(test)]
 mod tests;
@@ -65,7 +74,7 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::chain::{FailedOnChain, SuiteAddresses, SuiteChain, TxOutcome, Unconfirmed};
+use crate::chain::{FailedOnChain, SuiteAddresses, SuiteChain, Unconfirmed};
 use log::{Decision, Logger, TxReport, TxResult, Verdict};
 use policy::Policy;
 use retry::{RetryPolicy, StopFlag};
@@ -80,23 +89,28 @@ pub enum Action {
     Stake,
     MatchOrders,
     ExpireOrders,
+    CloseExpired,
     Rollover,
     TopUp,
+    Settle,
     FinalizeEpoch,
 }
 
 impl Action {
     /// A round's order: revenue flows harvest → buyback, proceeds convert → stake, fills open
-    /// leases before leases are checked, and a rolled-over lease is topped up at its new price.
-    pub const ROUND: [Action; 9] = [
+    /// leases before leases are checked, expired leases close before the rest are looked at, a
+    /// rolled-over lease is topped up at its new price, and what no top-up saved is settled.
+    pub const ROUND: [Action; 11] = [
         Action::Harvest,
         Action::Buyback,
         Action::Convert,
         Action::Stake,
         Action::MatchOrders,
         Action::ExpireOrders,
+        Action::CloseExpired,
         Action::Rollover,
         Action::TopUp,
+        Action::Settle,
         Action::FinalizeEpoch,
     ];
 
@@ -108,8 +122,10 @@ impl Action {
             Action::Stake => "stake",
             Action::MatchOrders => "match_orders",
             Action::ExpireOrders => "expire_orders",
+            Action::CloseExpired => "close_expired",
             Action::Rollover => "rollover",
             Action::TopUp => "top_up",
+            Action::Settle => "settle",
             Action::FinalizeEpoch => "finalize_epoch",
         }
     }
@@ -119,36 +135,45 @@ impl Action {
             Action::Harvest | Action::Convert | Action::Stake => Contract::StakingVault,
             Action::Buyback => Contract::BuybackBurn,
             Action::MatchOrders | Action::ExpireOrders => Contract::OrderBook,
-            Action::Rollover | Action::TopUp => Contract::RolloverEscrow,
+            Action::CloseExpired | Action::Rollover | Action::TopUp | Action::Settle => {
+                Contract::RolloverEscrow
+            }
             Action::FinalizeEpoch => Contract::ProviderIncentives,
         }
     }
 
-    /// `expire_orders` only refunds what expired, so the order book keeps it open while paused.
-    fn open_while_paused(self) -> bool {
-        self == Action::ExpireOrders
-    }
-
-    fn plan(self, ctx: &Ctx, memory: &mut Memory) -> Result<Vec<Finding>> {
+    /// The contracts whose keeper work a sent transaction of this action changes: its own, and
+    /// the next one's in the round (harvest's revenue is buyback-burn's work, a fill opens a
+    /// lease in the escrow). Their `keeper_work` is read again before the next action uses it.
+    pub fn changes(self) -> &'static [Contract] {
         match self {
-            Action::Harvest => harvest::plan(ctx),
-            Action::Buyback => buyback::plan(ctx),
-            Action::Convert => convert::plan(ctx),
-            Action::Stake => stake::plan(ctx),
-            Action::MatchOrders => match_orders::plan(ctx, memory),
-            Action::ExpireOrders => expire_orders::plan(ctx, memory),
-            Action::Rollover => rollover::plan(ctx, memory),
-            Action::TopUp => top_up::plan(ctx),
-            Action::FinalizeEpoch => finalize_epoch::plan(ctx, memory),
+            Action::Harvest => &[Contract::StakingVault, Contract::BuybackBurn],
+            Action::MatchOrders => &[Contract::OrderBook, Contract::RolloverEscrow],
+            a => match a.contract() {
+                Contract::StakingVault => &[Contract::StakingVault],
+                Contract::BuybackBurn => &[Contract::BuybackBurn],
+                Contract::OrderBook => &[Contract::OrderBook],
+                Contract::RolloverEscrow => &[Contract::RolloverEscrow],
+                Contract::ProviderIncentives => &[Contract::ProviderIncentives],
+            },
         }
     }
 
-    /// Learns from what a sent transaction did.
-    fn observe(self, candidate: &Candidate, outcome: &TxOutcome, memory: &mut Memory) {
+    fn plan(
+        self,
+        ctx: &Ctx,
+        memory: &mut Memory,
+        work: &mut work::RoundWork,
+    ) -> Result<Vec<Finding>> {
         match self {
-            Action::MatchOrders => match_orders::observe(outcome, memory),
-            Action::FinalizeEpoch => finalize_epoch::observe(candidate, memory),
-            _ => {}
+            Action::Harvest | Action::Convert | Action::Stake => vault::plan(self, ctx, work),
+            Action::Buyback => buyback::plan(ctx, work),
+            Action::MatchOrders => match_orders::plan(ctx, work),
+            Action::ExpireOrders => expire_orders::plan(ctx, work),
+            Action::CloseExpired | Action::Rollover | Action::TopUp | Action::Settle => {
+                escrow::plan(self, ctx, memory, work)
+            }
+            Action::FinalizeEpoch => finalize_epoch::plan(ctx, work),
         }
     }
 }
@@ -203,6 +228,8 @@ pub struct Candidate {
     pub work: String,
     pub msg: Value,
     pub bounty: Bounty,
+    /// The escrow leases a `top_up_batch` / `settle_batch` (or its lone-item call) acts on.
+    pub batch: Option<escrow::Batch>,
 }
 
 /// What an action's reads found.
@@ -230,18 +257,25 @@ impl Finding {
     }
 }
 
+/// `amount denom` as a coin list, empty for zero.
+fn nonzero(amount: u128, denom: &str) -> Vec<Coin> {
+    if amount == 0 {
+        vec![]
+    } else {
+        vec![Coin::new(amount, denom)]
+    }
+}
+
 /// Serializes a typed contract message into the JSON a chain is sent.
 fn msg_json(msg: &impl Serialize) -> Result<Value> {
     Ok(serde_json::to_value(msg)?)
 }
 
-/// What an action's reads see: the chain, where the suite is, and the latest block.
+/// What an action's reads see: the chain, where the suite is, and the keeper's settings.
 pub struct Ctx<'a> {
     pub chain: &'a dyn SuiteChain,
     pub addresses: &'a SuiteAddresses,
     pub settings: &'a Settings,
-    pub height: u64,
-    pub time: u64,
 }
 
 impl Ctx<'_> {
@@ -264,35 +298,22 @@ impl Ctx<'_> {
 /// transaction that achieved nothing.
 #[derive(Clone, Debug, Default)]
 pub struct Memory {
-    /// Offers up to this id are closed (a closed offer never reopens): scans start after it.
-    pub offers_closed_through: u64,
-    /// The crossing book a `match_orders` filled nothing from: incompatible specs, not worth
-    /// another fee until the book changes.
-    pub futile_crossing: Option<String>,
-    /// The crossing the `match_orders` being sent was planned for.
-    pub pending_crossing: Option<String>,
-    /// Every epoch below this one is finalized.
-    pub epochs_finalized_below: u64,
-    /// Where the last health scan of the escrow's streaming leases stopped.
-    pub rollover_scan_after: Option<(u64, u64)>,
+    /// Where the last round's scan of the escrow's `keeper_work` stopped (past its first page):
+    /// the next round resumes there.
+    pub escrow_scan_after: Option<(u64, u64)>,
 }
 
 /// Tuning of what counts as work.
 #[derive(Clone, Debug)]
 pub struct Settings {
-    /// Leases running dry within this many blocks are checked for a top-up (and alerted on).
-    pub top_up_horizon_blocks: u64,
-    /// Streaming leases whose health one round checks for `rollover`.
-    pub rollover_scan_per_round: u32,
+    /// Pages of the escrow's `keeper_work` (30 leases each) read per round: the first from the
+    /// soonest-dry lease, the rest resuming where the last round stopped.
+    pub escrow_pages: usize,
 }
 
 impl Default for Settings {
     fn default() -> Self {
-        Settings {
-            // About a day of 6-second blocks.
-            top_up_horizon_blocks: 14_400,
-            rollover_scan_per_round: 120,
-        }
+        Settings { escrow_pages: 10 }
     }
 }
 
@@ -338,6 +359,8 @@ pub struct Keeper {
     settings: Settings,
     limits: Limits,
     memory: Memory,
+    /// This round's `keeper_work` answers.
+    work: work::RoundWork,
     round: u64,
     /// Fees of the last hour's transactions, oldest first.
     fees: VecDeque<(Instant, Uint128)>,
@@ -408,6 +431,7 @@ impl Keeper {
             settings: config.settings.clone(),
             limits: config.limits.clone(),
             memory: Memory::default(),
+            work: work::RoundWork::default(),
             round: 0,
             fees: VecDeque::new(),
             in_flight: None,
@@ -422,6 +446,7 @@ impl Keeper {
         stop: &StopFlag,
     ) -> RoundReport {
         self.round += 1;
+        self.work = work::RoundWork::default();
         let mut report = RoundReport::default();
         let deadline = Instant::now() + self.limits.round_timeout;
         for action in Action::ROUND {
@@ -511,22 +536,21 @@ impl Keeper {
         let round = self.round;
         let base = |height: u64| Decision::new(round, height, action, contract.name());
 
-        // Reads: the block, the pause flag, then the action's own queries.
+        // Reads: the block, then the contract's `keeper_work` (read once a round, again only
+        // after an action changed it).
         let (reads, _) = self.retry.run_by(stop, Some(deadline), || -> Result<_> {
             let height = chain.block_height()?;
             let time = chain.block_time()?;
-            let paused = !action.open_while_paused() && paused(&*chain, &address)?;
+            let ctx = Ctx {
+                chain: &*chain,
+                addresses: &self.addresses,
+                settings: &self.settings,
+            };
+            let paused = self.work.paused(&ctx, contract)?;
             let findings = if paused {
                 vec![]
             } else {
-                let ctx = Ctx {
-                    chain: &*chain,
-                    addresses: &self.addresses,
-                    settings: &self.settings,
-                    height,
-                    time,
-                };
-                action.plan(&ctx, &mut self.memory)?
+                action.plan(&ctx, &mut self.memory, &mut self.work)?
             };
             Ok((height, time, paused, findings))
         });
@@ -544,7 +568,8 @@ impl Keeper {
         if findings.is_empty() {
             record(base(height).verdict(Verdict::Idle, "no work"));
         }
-        for finding in findings {
+        let mut queue: VecDeque<Finding> = findings.into();
+        while let Some(finding) = queue.pop_front() {
             let candidate = match finding {
                 Finding::Idle { target, reason } => {
                     record(base(height).target(target).verdict(Verdict::Idle, reason));
@@ -592,13 +617,50 @@ impl Keeper {
                 Ok(simulation) => simulation,
                 Err(e) => {
                     // A simulation that fails for the contract's reasons is a refusal ahead of
-                    // time: nothing is sent.
-                    let verdict = if retry::is_transport(&e) {
+                    // time: nothing is sent. A refused batch is split so its other items still
+                    // go: the item the error names is dropped, or else the batch is halved.
+                    let transport = retry::is_transport(&e);
+                    let verdict = if transport {
                         Verdict::Error
                     } else {
                         Verdict::Skip
                     };
-                    record(d.verdict(verdict, format!("estimating the fee: {e:#}")));
+                    let error = format!("{e:#}");
+                    let batch = candidate.batch.as_ref().filter(|b| b.items.len() > 1);
+                    let split = match batch {
+                        Some(b) if !transport => Some(escrow::split(b, &error)),
+                        _ => None,
+                    };
+                    match split {
+                        Some(Ok((dropped, rest))) => {
+                            let then = match &dropped {
+                                Some(bad) => format!(
+                                    "lease {} dropped from it (the error names it), the other \
+                                     {} sent on their own",
+                                    bad.lease_id,
+                                    b_len(&rest)
+                                ),
+                                None => format!(
+                                    "split into {} to find the item the escrow refuses",
+                                    rest.iter()
+                                        .filter_map(|c| c.target.clone())
+                                        .collect::<Vec<_>>()
+                                        .join(" and ")
+                                ),
+                            };
+                            record(
+                                d.verdict(verdict, format!("estimating the fee: {error}; {then}")),
+                            );
+                            for c in rest.into_iter().rev() {
+                                queue.push_front(Finding::Work(c));
+                            }
+                        }
+                        Some(Err(split_error)) => record(d.verdict(
+                            verdict,
+                            format!("estimating the fee: {error}; splitting: {split_error:#}"),
+                        )),
+                        None => record(d.verdict(verdict, format!("estimating the fee: {error}"))),
+                    }
                     continue;
                 }
             };
@@ -606,7 +668,8 @@ impl Keeper {
             d = d.fee(&fee);
             // A paid action is worth what its simulation pays the sender, not what the plan
             // expected from a snapshot: a top-up another top-up already drained, a match whose
-            // fills the book refuses, pay nothing and are not sent.
+            // fills the book refuses, pay nothing and are not sent. A batch is worth the sum of
+            // what its items pay.
             let mut candidate = candidate;
             if let Bounty::Paid(planned) = &candidate.bounty {
                 match simulation.received_by(&chain.sender()) {
@@ -661,9 +724,13 @@ impl Keeper {
                     continue;
                 }
             }
-            let (tx, charged) = self.send(chain, action, &address, &candidate, stop, deadline);
+            let (tx, charged) = self.send(chain, &address, &candidate, stop, deadline);
             self.fees
                 .push_back((Instant::now(), charged.unwrap_or(fee.amount)));
+            // Whatever became of it, the contracts it may have changed are read again.
+            for c in action.changes() {
+                self.work.forget(*c);
+            }
             d.tx = Some(tx);
             record(d.verdict(Verdict::Execute, decision.reason));
         }
@@ -675,7 +742,6 @@ impl Keeper {
     fn send(
         &mut self,
         chain: &mut dyn SuiteChain,
-        action: Action,
         address: &str,
         candidate: &Candidate,
         stop: &StopFlag,
@@ -698,10 +764,18 @@ impl Keeper {
             attempts += 1;
             let error = match chain.execute(address, &candidate.msg, &[]) {
                 Ok(outcome) => {
-                    action.observe(candidate, &outcome, &mut self.memory);
                     // A chain without fees (embedded) reports 0: the estimate is counted.
                     let charged = (!outcome.fee_paid.is_zero()).then_some(outcome.fee_paid);
-                    return (TxReport::ok(&outcome, attempts, &candidate.bounty), charged);
+                    let mut report = TxReport::ok(&outcome, attempts, &candidate.bounty);
+                    if let Some(batch) = &candidate.batch {
+                        // Items pay one merged send: the bounty is what reached the keeper.
+                        if matches!(candidate.bounty, Bounty::Paid(_)) {
+                            report.bounty_paid =
+                                escrow::paid_to(&outcome.attributes, &chain.sender()).ok();
+                        }
+                        report.items = Some(escrow::item_outcomes(batch, &outcome.attributes));
+                    }
+                    return (report, charged);
                 }
                 Err(e) => e,
             };
@@ -774,9 +848,11 @@ impl Keeper {
     }
 }
 
-fn paused(chain: &dyn SuiteChain, address: &str) -> Result<bool> {
-    let info = chain.query(address, &serde_json::json!({ "pause_info": {} }))?;
-    Ok(info["paused"].as_bool().unwrap_or(false))
+/// Items in the candidates `rest` (one batch, or none).
+fn b_len(rest: &[Candidate]) -> usize {
+    rest.iter()
+        .map(|c| c.batch.as_ref().map_or(1, |b| b.items.len()))
+        .sum()
 }
 
 /// What a run did, counted (a keeper runs for months: rounds are logged, not kept).
@@ -832,9 +908,4 @@ pub fn sum_coins(coins: impl IntoIterator<Item = Coin>) -> Result<Vec<Coin>> {
         .filter(|(_, a)| !a.is_zero())
         .map(|(d, a)| Coin::new(a, d))
         .collect())
-}
-
-/// `amount × bps / 10 000`, rounded down as every contract of the suite rounds bounties.
-pub fn bps_of(amount: Uint128, bps: u16) -> Result<Uint128> {
-    Ok(amount.checked_multiply_ratio(bps, spice_types::BPS_DENOMINATOR)?)
 }

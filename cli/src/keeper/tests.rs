@@ -73,6 +73,20 @@ fn query<T: serde::de::DeserializeOwned>(
     chain.app().wrap().query_wasm_smart(contract, msg).unwrap()
 }
 
+/// The actions the seeded work gives something to do (no lease is dry: nothing to settle or
+/// close).
+const SEEDED: [Action; 9] = [
+    Action::Harvest,
+    Action::Buyback,
+    Action::Convert,
+    Action::Stake,
+    Action::MatchOrders,
+    Action::ExpireOrders,
+    Action::Rollover,
+    Action::TopUp,
+    Action::FinalizeEpoch,
+];
+
 fn decisions_of(report: &RoundReport, action: Action) -> Vec<&super::log::Decision> {
     report
         .decisions
@@ -117,7 +131,7 @@ fn every_kind_of_work_is_done_once_and_the_next_round_finds_none() {
     let mut k = keeper(&chain, &config());
 
     let first = round(&mut k, &mut chain);
-    for action in Action::ROUND {
+    for action in SEEDED {
         assert_eq!(
             first.executed(action),
             1,
@@ -125,16 +139,17 @@ fn every_kind_of_work_is_done_once_and_the_next_round_finds_none() {
             decisions_of(&first, action)
         );
     }
-    assert_eq!(first.sent(), Action::ROUND.len());
-    let alerts: Vec<_> = first
-        .decisions
-        .iter()
-        .filter(|d| d.decision == Verdict::Alert)
-        .collect();
-    assert_eq!(alerts.len(), 1, "{alerts:#?}");
-    assert_eq!(
-        alerts[0].target.as_deref(),
-        Some(format!("lease {}", work.lease_without_top_up).as_str())
+    assert_eq!(first.sent(), SEEDED.len());
+    // The thin lease without an auto top-up is not dry yet: no keeper work (the escrow's
+    // keeper_work lists it once it needs a settle).
+    let thin = format!("lease {}", work.lease_without_top_up);
+    assert!(
+        first
+            .decisions
+            .iter()
+            .all(|d| d.target.as_deref() != Some(thin.as_str())),
+        "{:#?}",
+        first.decisions
     );
 
     // The bounties arrived: in OSMO for the conversion, in AKT for the rest.
@@ -219,7 +234,7 @@ fn a_fee_above_the_bounty_skips_with_the_reason() {
     let report = round(&mut k, &mut chain);
     assert_eq!(report.sent(), 0);
     assert_eq!(balances(&chain, &sender), before);
-    for action in Action::ROUND {
+    for action in SEEDED {
         let d = decisions_of(&report, action)
             .into_iter()
             .find(|d| d.work.is_some())
@@ -248,7 +263,7 @@ fn a_fee_above_the_bounty_skips_with_the_reason() {
 
     // At the usual fee the same work goes through.
     chain.set_fee(coin(FEE, OSMO_DENOM));
-    assert_eq!(round(&mut k, &mut chain).sent(), Action::ROUND.len());
+    assert_eq!(round(&mut k, &mut chain).sent(), SEEDED.len());
 }
 
 #[test]
@@ -618,15 +633,10 @@ fn a_match_whose_simulation_fills_nothing_is_never_sent() {
     let keeper_before = balances(&chain, &chain.sender());
     let first = round(&mut k, &mut chain);
     let m = &decisions_of(&first, Action::MatchOrders)[0];
-    // The depth promised 10 bps of the 10 AKT deposit; the simulation fills nothing and pays
-    // nothing, so no fee is spent on it.
-    assert_eq!(m.decision, Verdict::Skip, "{m:#?}");
-    assert_eq!(m.bounty.as_deref(), Some("0"), "{m:#?}");
-    let work = m.work.as_deref().unwrap_or_default();
-    assert!(
-        work.contains(&format!("planned bounty 10000{AKT_DENOM}, simulated 0")),
-        "{m:#?}"
-    );
+    // The prices cross, but the book's keeper_work (the match run on a scratch book) fills
+    // nothing and pays nothing, so no fee is spent on it.
+    assert_eq!(m.decision, Verdict::Idle, "{m:#?}");
+    assert!(m.reason.contains("none would fill"), "{m:#?}");
     assert!(m.tx.is_none(), "{m:#?}");
     assert_eq!(first.sent(), 0);
     let second = round(&mut k, &mut chain);
@@ -674,7 +684,19 @@ fn each_decision_is_one_log_line_in_text_or_json() {
     assert!(convert["work"]
         .as_str()
         .unwrap()
-        .contains("500000000uosmo waiting"));
+        .contains("convert would swap them to AKT now"));
+    // The top-up's item, with its outcome from the transaction's events.
+    let top_up = lines.iter().find(|l| l["action"] == "top_up").unwrap();
+    let item = &top_up["tx"]["items"][0];
+    assert_eq!(item["result"], "topped_up", "{top_up}");
+    assert_eq!(item["amount"], format!("1340000{AKT_DENOM}"), "{top_up}");
+    let line = report
+        .decisions
+        .iter()
+        .find(|d| d.action == Action::TopUp)
+        .unwrap()
+        .to_line();
+    assert!(line.contains(":topped_up "), "{line}");
 
     let line = report
         .decisions
@@ -699,11 +721,12 @@ fn each_decision_is_one_log_line_in_text_or_json() {
     assert!(!line.contains('\n'));
 }
 
-/// Two leases top up from one tenant balance that covers only the first. Planned from one
-/// snapshot, each looks like a full top-up with a bounty; the second's simulation (after the
-/// first was sent) moves what is left and pays no bounty, so it is not sent.
+/// Two leases top up from one tenant balance that covers only the first. The escrow's
+/// keeper_work previews each alone, so each looks like a full top-up with a bounty; in the
+/// batch, the second item moves what the first left and pays no bounty. The batch is valued by
+/// its simulation (the first item's bounty), not the planned sum.
 #[test]
-fn a_top_up_whose_source_an_earlier_top_up_drained_is_not_sent() {
+fn a_batch_is_valued_by_what_its_simulation_pays_not_the_planned_sum() {
     use rollover_escrow::msg::ExecuteMsg as Escrow;
     use rollover_escrow::state::TopUpSource;
     let mut chain = EmbeddedChain::deploy(coin(FEE, OSMO_DENOM)).unwrap();
@@ -748,34 +771,43 @@ fn a_top_up_whose_source_an_earlier_top_up_drained_is_not_sent() {
     let mut k = keeper(&chain, &config());
     let report = round(&mut k, &mut chain);
     let top_ups = decisions_of(&report, Action::TopUp);
-    let sent: Vec<_> = top_ups.iter().filter(|d| d.tx.is_some()).collect();
-    let skipped: Vec<_> = top_ups
-        .iter()
-        .filter(|d| d.decision == Verdict::Skip)
-        .collect();
-    assert_eq!(sent.len(), 1, "{top_ups:#?}");
-    assert_eq!(skipped.len(), 1, "{top_ups:#?}");
-    // The first moved 1,340,000 (to 14,400 blocks at 100 a block) and paid 10 bps of it.
+    assert_eq!(top_ups.len(), 1, "{top_ups:#?}");
+    let batch = top_ups[0];
     assert_eq!(
-        sent[0].target.as_deref(),
-        Some(format!("lease {}", leases[0]).as_str())
+        batch.target.as_deref(),
+        Some(format!("leases {},{}", leases[0], leases[1]).as_str())
+    );
+    assert!(batch.succeeded(), "{batch:#?}");
+    // The first moved 1,340,000 (to 14,400 blocks at 100 a block) and paid 10 bps of it; the
+    // second moved the 158,660 left and paid nothing.
+    let work = batch.work.as_deref().unwrap_or_default();
+    assert!(
+        work.contains(&format!(
+            "planned bounty 2680{AKT_DENOM}, simulated 1340{AKT_DENOM}"
+        )),
+        "{work}"
     );
     assert_eq!(
         chain.balance(&sender, AKT_DENOM).unwrap(),
         before + Uint128::new(1_340)
     );
-    // The second was planned at the same bounty and simulated at none.
+    let tx = batch.tx.as_ref().unwrap();
+    assert_eq!(tx.bounty_paid, Some(format!("1340{AKT_DENOM}")));
+    let items = tx.items.as_ref().unwrap();
+    assert_eq!(items.len(), 2);
     assert_eq!(
-        skipped[0].target.as_deref(),
-        Some(format!("lease {}", leases[1]).as_str())
+        (items[0].lease_id, items[0].result.as_str()),
+        (leases[0], "topped_up")
     );
-    assert_eq!(skipped[0].bounty.as_deref(), Some("0"), "{:#?}", skipped[0]);
-    let work = skipped[0].work.as_deref().unwrap_or_default();
-    assert!(
-        work.contains(&format!("planned bounty 1340{AKT_DENOM}, simulated 0")),
-        "{work}"
+    assert_eq!(items[0].amount, Some(format!("1340000{AKT_DENOM}")));
+    assert_eq!(items[0].bounty, Some(format!("1340{AKT_DENOM}")));
+    assert_eq!(
+        (items[1].lease_id, items[1].result.as_str()),
+        (leases[1], "topped_up")
     );
-    // The simulation changed nothing: the tenant's balance still holds what the first left.
+    assert_eq!(items[1].amount, Some(format!("158660{AKT_DENOM}")));
+    assert_eq!(items[1].bounty, Some(format!("0{AKT_DENOM}")));
+    // The tenant's balance is spent.
     let balance: rollover_escrow::msg::BalanceResponse = query(
         &chain,
         escrow.as_str(),
@@ -784,7 +816,7 @@ fn a_top_up_whose_source_an_earlier_top_up_drained_is_not_sent() {
             denom: AKT_DENOM.into(),
         },
     );
-    assert_eq!(balance.amount.u128(), 1_500_000 - 1_340_000 - 1_340);
+    assert!(balance.amount.is_zero(), "{balance:?}");
 }
 
 /// Answers as a contract migrated after this keeper was built gives them: every struct of
@@ -855,7 +887,7 @@ fn answers_with_fields_a_migration_added_are_read_and_the_work_is_done() {
         .filter(|d| d.decision == Verdict::Error)
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    for action in Action::ROUND {
+    for action in SEEDED {
         assert_eq!(
             report.executed(action),
             1,
@@ -1227,9 +1259,13 @@ impl SuiteChain for NativeVault {
     }
     fn query(&self, contract: &str, msg: &Value) -> Result<Value> {
         let mut answer = self.inner.query(contract, msg)?;
-        if self.is_vault(contract) && msg.get("status").is_some() {
-            answer["strategy"] = "native".into();
-            answer["books"]["revenue_pending"] = "0".into();
+        if self.is_vault(contract) && msg.get("keeper_work").is_some() {
+            // No revenue pending: the harvest is listed ready with no bounty of its own.
+            for step in answer["ready"].as_array_mut().into_iter().flatten() {
+                if step["msg"].get("harvest").is_some() {
+                    step["bounty"] = serde_json::json!([]);
+                }
+            }
         }
         Ok(answer)
     }
@@ -1280,7 +1316,14 @@ fn native_validator_rewards_are_harvested_though_no_revenue_is_pending() {
     let report = round(&mut k, &mut vault);
     let harvest = &decisions_of(&report, Action::Harvest)[0];
     assert_eq!(harvest.decision, Verdict::Execute, "{harvest:#?}");
-    assert!(harvest.work.as_deref().unwrap().contains("native strategy"));
+    assert!(
+        harvest
+            .work
+            .as_deref()
+            .unwrap()
+            .contains(&format!("planned bounty 0, simulated 600{AKT_DENOM}")),
+        "{harvest:#?}"
+    );
     assert_eq!(harvest.bounty, Some(format!("600{AKT_DENOM}")));
     assert_eq!(vault.harvests, 1);
 
@@ -1332,4 +1375,524 @@ fn gas_buffer_defaults_to_one_and_a_half_and_refuses_less_than_the_simulation() 
     let err = run_flags(&["--gas-buffer", "0.9"]).config().unwrap_err();
     assert!(err.to_string().contains("--gas-buffer 0.9"), "{err}");
     assert!(run_flags(&["--gas-buffer", "11"]).config().is_err());
+}
+
+/// Records every query and transaction, and lets a test rewrite the escrow's answers and
+/// refuse its batches: the embedded chain underneath.
+struct Recorder {
+    inner: EmbeddedChain,
+    /// `(contract, message key)` of every query, in order.
+    queries: RefCell<Vec<(String, String)>>,
+    /// `(contract, message)` of every transaction sent.
+    sent: Vec<(String, Value)>,
+    /// Items added to the escrow's `keeper_work` answers (the first page).
+    extra_items: Vec<Value>,
+    /// A top-up (single or batch) naming this lease is refused as a whole, as an escrow that
+    /// reverted whole batches would; with `name_it`, the error names the lease.
+    refuse_lease: Option<u64>,
+    name_it: bool,
+}
+
+impl Recorder {
+    fn new(inner: EmbeddedChain) -> Self {
+        Recorder {
+            inner,
+            queries: RefCell::new(vec![]),
+            sent: vec![],
+            extra_items: vec![],
+            refuse_lease: None,
+            name_it: false,
+        }
+    }
+
+    fn refused(&self, msg: &Value) -> Option<anyhow::Error> {
+        let bad = self.refuse_lease?;
+        let ids: Vec<u64> = match (msg.get("top_up_batch"), msg.get("top_up")) {
+            (Some(b), _) => serde_json::from_value(b["lease_ids"].clone()).unwrap(),
+            (_, Some(t)) => vec![t["lease_id"].as_u64().unwrap()],
+            _ => return None,
+        };
+        ids.contains(&bad).then(|| {
+            if self.name_it {
+                anyhow::anyhow!("execute wasm contract failed: lease {bad} has no auto top-up set")
+            } else {
+                anyhow::anyhow!("execute wasm contract failed: batch refused")
+            }
+        })
+    }
+
+    /// Lease ids of the top-ups sent, one list per transaction.
+    fn top_ups_sent(&self) -> Vec<Vec<u64>> {
+        self.sent
+            .iter()
+            .filter_map(
+                |(_, msg)| match (msg.get("top_up_batch"), msg.get("top_up")) {
+                    (Some(b), _) => Some(serde_json::from_value(b["lease_ids"].clone()).unwrap()),
+                    (_, Some(t)) => Some(vec![t["lease_id"].as_u64().unwrap()]),
+                    _ => None,
+                },
+            )
+            .collect()
+    }
+
+    /// `keeper_work` queries per contract address.
+    fn keeper_work_queries(&self, contract: &str) -> usize {
+        self.queries
+            .borrow()
+            .iter()
+            .filter(|(c, k)| c == contract && k == "keeper_work")
+            .count()
+    }
+}
+
+impl SuiteChain for Recorder {
+    fn sender(&self) -> String {
+        self.inner.sender()
+    }
+    fn block_height(&self) -> Result<u64> {
+        self.inner.block_height()
+    }
+    fn block_time(&self) -> Result<u64> {
+        self.inner.block_time()
+    }
+    fn query(&self, contract: &str, msg: &Value) -> Result<Value> {
+        let key = msg
+            .as_object()
+            .and_then(|o| o.keys().next().cloned())
+            .unwrap_or_default();
+        self.queries
+            .borrow_mut()
+            .push((contract.to_string(), key.clone()));
+        let mut answer = self.inner.query(contract, msg)?;
+        let escrow = self.inner.addresses()?.rollover_escrow;
+        if contract == escrow && key == "keeper_work" && msg["keeper_work"]["start_after"].is_null()
+        {
+            let items = answer["items"].as_array_mut().unwrap();
+            items.extend(self.extra_items.iter().cloned());
+        }
+        Ok(answer)
+    }
+    fn execute(&mut self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<TxOutcome> {
+        if let Some(e) = self.refused(msg) {
+            return Err(e);
+        }
+        self.sent.push((contract.to_string(), msg.clone()));
+        self.inner.execute(contract, msg, funds)
+    }
+    fn balance(&self, address: &str, denom: &str) -> Result<Uint128> {
+        self.inner.balance(address, denom)
+    }
+    fn simulate(&mut self, contract: &str, msg: &Value, funds: &[Coin]) -> Result<Simulation> {
+        if let Some(e) = self.refused(msg) {
+            return Err(e);
+        }
+        self.inner.simulate(contract, msg, funds)
+    }
+    fn fee_denom(&self) -> String {
+        self.inner.fee_denom()
+    }
+    fn addresses(&self) -> Result<SuiteAddresses> {
+        self.inner.addresses()
+    }
+}
+
+/// Opens `n` leases, each 1,000 blocks from dry (100 uakt a block), with an auto top-up to
+/// 14,400 blocks from its tenant's prefunded balance: each top-up moves 1,340,000 uakt and pays
+/// a 1,340 uakt bounty. (One tenant per lease: the embedded helper finds a tenant's newest lease
+/// in its first page of 30.)
+fn leases_to_top_up(chain: &mut EmbeddedChain, n: usize) -> Vec<u64> {
+    use rollover_escrow::msg::ExecuteMsg as Escrow;
+    use rollover_escrow::state::TopUpSource;
+    let escrow = chain.suite().rollover_escrow.address.clone();
+    let app = chain.app_mut();
+    (0..n)
+        .map(|i| {
+            let tenant = app.api().addr_make(&format!("tenant_{i}"));
+            spice_testing::fund(app, &tenant, vec![coin(1_341_340 + 100_000, AKT_DENOM)]).unwrap();
+            app.execute_contract(
+                tenant.clone(),
+                escrow.clone(),
+                &Escrow::FundBalance {},
+                &[coin(1_341_340, AKT_DENOM)],
+            )
+            .unwrap();
+            let id = crate::embedded::open_lease(
+                app,
+                &escrow,
+                &tenant,
+                &format!("provider_{i}"),
+                Decimal::percent(10_000),
+                100_000,
+                vec![],
+            )
+            .unwrap();
+            app.execute_contract(
+                tenant,
+                escrow.clone(),
+                &Escrow::SetAutoTopUp {
+                    lease_id: id,
+                    target_runway_blocks: 14_400,
+                    source: TopUpSource::Balance,
+                },
+                &[],
+            )
+            .unwrap();
+            id
+        })
+        .collect()
+}
+
+fn runway(chain: &EmbeddedChain, lease_id: u64) -> Option<u64> {
+    let escrow = chain.suite().rollover_escrow.address.clone();
+    let lease: rollover_escrow::msg::LeaseResponse = query(
+        chain,
+        escrow.as_str(),
+        &rollover_escrow::msg::QueryMsg::Lease { lease_id },
+    );
+    lease.runway_blocks
+}
+
+/// Without work, a round reads each contract's `keeper_work` once (and the escrow's pause
+/// flag), nothing else; with work, only `keeper_work` again where an action changed it.
+#[test]
+fn a_round_plans_from_one_keeper_work_query_per_contract() {
+    let mut inner = EmbeddedChain::deploy(coin(FEE, OSMO_DENOM)).unwrap();
+    let suite = inner.suite().clone();
+    let roles = inner.roles().clone();
+    flows::spice_economy(inner.app_mut(), &suite, &roles).unwrap();
+    flows::lease_with_rollover(inner.app_mut(), &suite, &roles).unwrap();
+    let mut chain = Recorder::new(inner);
+    let a = chain.addresses().unwrap();
+    let mut k = keeper(&chain, &config());
+    chain.queries.borrow_mut().clear();
+    let report = round(&mut k, &mut chain);
+    assert_eq!(report.sent(), 0, "{:#?}", report.decisions);
+    let mut asked = chain.queries.borrow().clone();
+    asked.sort();
+    let mut expected: Vec<(String, String)> = [
+        &a.staking_vault,
+        &a.buyback_burn,
+        &a.order_book,
+        &a.rollover_escrow,
+        &a.provider_incentives,
+    ]
+    .iter()
+    .map(|c| (c.to_string(), "keeper_work".to_string()))
+    .chain([(a.rollover_escrow.clone(), "pause_info".to_string())])
+    .collect();
+    expected.sort();
+    assert_eq!(asked, expected);
+
+    // With every kind of work: harvest changes the vault (read again for convert, and after
+    // convert for stake) and buyback-burn (read first after it anyway); the match changes the
+    // book (read again for expire_orders) and the escrow (read after it anyway); rollover and
+    // top_up change the escrow (read again for top_up and settle).
+    let (inner, _) = seeded();
+    let mut chain = Recorder::new(inner);
+    let a = chain.addresses().unwrap();
+    let mut k = keeper(&chain, &config());
+    chain.queries.borrow_mut().clear();
+    let report = round(&mut k, &mut chain);
+    assert_eq!(report.sent(), SEEDED.len(), "{:#?}", report.decisions);
+    let other: Vec<_> = chain
+        .queries
+        .borrow()
+        .iter()
+        .filter(|(_, k)| k != "keeper_work" && k != "pause_info")
+        .cloned()
+        .collect();
+    assert!(other.is_empty(), "{other:?}");
+    assert_eq!(chain.keeper_work_queries(&a.staking_vault), 3);
+    assert_eq!(chain.keeper_work_queries(&a.buyback_burn), 1);
+    assert_eq!(chain.keeper_work_queries(&a.order_book), 2);
+    assert_eq!(chain.keeper_work_queries(&a.rollover_escrow), 3);
+    assert_eq!(chain.keeper_work_queries(&a.provider_incentives), 1);
+}
+
+/// 35 leases need a top-up: one `top_up_batch` of the first 30, one of the other 5, each
+/// paying the sum of its items' bounties; every lease is topped up.
+#[test]
+fn top_ups_go_in_batches_of_at_most_30() {
+    let mut inner = EmbeddedChain::deploy(coin(FEE, OSMO_DENOM)).unwrap();
+    let leases = leases_to_top_up(&mut inner, 35);
+    let mut chain = Recorder::new(inner);
+    let escrow = chain.addresses().unwrap().rollover_escrow;
+    let sender = chain.sender();
+    let before = chain.balance(&sender, AKT_DENOM).unwrap();
+    let mut k = keeper(&chain, &config());
+    let report = round(&mut k, &mut chain);
+
+    assert_eq!(
+        chain.top_ups_sent(),
+        vec![leases[..30].to_vec(), leases[30..].to_vec()]
+    );
+    assert!(chain.sent.iter().all(|(c, _)| *c == escrow));
+    let batches = decisions_of(&report, Action::TopUp);
+    assert_eq!(batches.len(), 2, "{batches:#?}");
+    for (batch, ids) in batches.iter().zip([&leases[..30], &leases[30..]]) {
+        assert!(batch.succeeded(), "{batch:#?}");
+        let tx = batch.tx.as_ref().unwrap();
+        assert_eq!(
+            tx.bounty_paid,
+            Some(format!("{}{AKT_DENOM}", 1_340 * ids.len()))
+        );
+        let items = tx.items.as_ref().unwrap();
+        let got: Vec<(u64, &str)> = items
+            .iter()
+            .map(|i| (i.lease_id, i.result.as_str()))
+            .collect();
+        let want: Vec<(u64, &str)> = ids.iter().map(|id| (*id, "topped_up")).collect();
+        assert_eq!(got, want);
+    }
+    for id in &leases {
+        assert_eq!(runway(&chain.inner, *id), Some(14_400), "lease {id}");
+    }
+    assert_eq!(
+        chain.balance(&sender, AKT_DENOM).unwrap(),
+        before + Uint128::new(1_340 * 35)
+    );
+}
+
+/// `--escrow-pages 1`: a round reads 30 leases of the escrow's work and logs the cut; the
+/// leases after it wait for the next round, which finds them.
+#[test]
+fn the_escrow_scan_is_bounded_per_round_and_the_cut_is_logged() {
+    let mut inner = EmbeddedChain::deploy(coin(FEE, OSMO_DENOM)).unwrap();
+    let leases = leases_to_top_up(&mut inner, 35);
+    let mut chain = Recorder::new(inner);
+    let escrow = chain.addresses().unwrap().rollover_escrow;
+    let mut config = config();
+    config.settings.escrow_pages = 1;
+    let mut k = keeper(&chain, &config);
+
+    let first = round(&mut k, &mut chain);
+    assert_eq!(
+        chain.keeper_work_queries(&escrow),
+        2,
+        "one page, read again after the send"
+    );
+    assert_eq!(chain.top_ups_sent(), vec![leases[..30].to_vec()]);
+    let cut: Vec<_> = first
+        .decisions
+        .iter()
+        .filter(|d| d.target.as_deref() == Some("keeper_work"))
+        .collect();
+    assert_eq!(cut.len(), 1, "{:#?}", first.decisions);
+    assert!(cut[0].reason.contains("read 1 page(s)"), "{:#?}", cut[0]);
+    assert!(cut[0].reason.contains("next rounds"), "{:#?}", cut[0]);
+    for id in &leases[30..] {
+        assert_eq!(runway(&chain.inner, *id), Some(1_000), "lease {id} waits");
+    }
+
+    // The topped-up leases now run dry later: the 5 left are the first page of the next round.
+    let second = round(&mut k, &mut chain);
+    assert_eq!(
+        chain.top_ups_sent(),
+        vec![leases[..30].to_vec(), leases[30..].to_vec()]
+    );
+    assert_eq!(second.executed(Action::TopUp), 1);
+    for id in &leases {
+        assert_eq!(runway(&chain.inner, *id), Some(14_400), "lease {id}");
+    }
+}
+
+/// An item the escrow cannot top up (here a lease that does not exist, listed by a stale
+/// answer) is skipped inside the batch, reported with its reason; the others are topped up.
+#[test]
+fn a_failing_item_is_skipped_and_the_rest_of_its_batch_applied() {
+    let mut inner = EmbeddedChain::deploy(coin(FEE, OSMO_DENOM)).unwrap();
+    let leases = leases_to_top_up(&mut inner, 2);
+    let mut chain = Recorder::new(inner);
+    chain.extra_items.push(serde_json::json!({
+        "lease_id": 4242, "depletion_height": 0, "work": "top_up", "bounty": null
+    }));
+    let mut k = keeper(&chain, &config());
+    let report = round(&mut k, &mut chain);
+    assert_eq!(chain.top_ups_sent(), vec![vec![leases[0], leases[1], 4242]]);
+    let batch = decisions_of(&report, Action::TopUp)[0];
+    assert!(batch.succeeded(), "{batch:#?}");
+    let items = batch.tx.as_ref().unwrap().items.as_ref().unwrap();
+    assert_eq!(items[0].result, "topped_up");
+    assert_eq!(items[1].result, "topped_up");
+    assert_eq!(items[2].lease_id, 4242);
+    assert_eq!(items[2].result, "skipped");
+    assert!(
+        items[2]
+            .reason
+            .as_deref()
+            .unwrap_or_default()
+            .contains("lease 4242 does not exist"),
+        "{items:#?}"
+    );
+    for id in &leases {
+        assert_eq!(runway(&chain.inner, *id), Some(14_400), "lease {id}");
+    }
+}
+
+/// A batch refused as a whole in simulation (an escrow that reverts the batch for one item):
+/// the item the error names is dropped and the others go in one batch; when the error names
+/// none, the batch is halved until the bad item is alone. Either way every other lease is
+/// topped up and the bad one is never sent.
+#[test]
+fn a_batch_refused_for_one_item_is_split_so_the_others_go() {
+    // The error names the lease.
+    let mut inner = EmbeddedChain::deploy(coin(FEE, OSMO_DENOM)).unwrap();
+    let leases = leases_to_top_up(&mut inner, 4);
+    let mut chain = Recorder::new(inner);
+    chain.refuse_lease = Some(leases[3]);
+    chain.name_it = true;
+    let mut k = keeper(&chain, &config());
+    let report = round(&mut k, &mut chain);
+    assert_eq!(chain.top_ups_sent(), vec![leases[..3].to_vec()]);
+    let ds = decisions_of(&report, Action::TopUp);
+    assert_eq!(ds.len(), 2, "{ds:#?}");
+    assert_eq!(ds[0].decision, Verdict::Skip);
+    assert!(
+        ds[0]
+            .reason
+            .contains(&format!("lease {} dropped", leases[3])),
+        "{:#?}",
+        ds[0]
+    );
+    assert!(ds[1].succeeded(), "{:#?}", ds[1]);
+    for id in &leases[..3] {
+        assert_eq!(runway(&chain.inner, *id), Some(14_400), "lease {id}");
+    }
+    assert_eq!(runway(&chain.inner, leases[3]), Some(1_000));
+
+    // The error names nothing: [a b c X] → [a b] sent, [c X] → [c] sent, [X] refused.
+    let mut inner = EmbeddedChain::deploy(coin(FEE, OSMO_DENOM)).unwrap();
+    let leases = leases_to_top_up(&mut inner, 4);
+    let mut chain = Recorder::new(inner);
+    chain.refuse_lease = Some(leases[3]);
+    let mut k = keeper(&chain, &config());
+    let report = round(&mut k, &mut chain);
+    assert_eq!(
+        chain.top_ups_sent(),
+        vec![leases[..2].to_vec(), vec![leases[2]]]
+    );
+    let ds = decisions_of(&report, Action::TopUp);
+    let verdicts: Vec<_> = ds.iter().map(|d| d.decision).collect();
+    assert_eq!(
+        verdicts,
+        vec![
+            Verdict::Skip,
+            Verdict::Execute,
+            Verdict::Skip,
+            Verdict::Execute,
+            Verdict::Skip
+        ],
+        "{ds:#?}"
+    );
+    assert_eq!(
+        ds[4].target.as_deref(),
+        Some(format!("lease {}", leases[3]).as_str())
+    );
+    for id in &leases[..3] {
+        assert_eq!(runway(&chain.inner, *id), Some(14_400), "lease {id}");
+    }
+    assert_eq!(runway(&chain.inner, leases[3]), Some(1_000));
+}
+
+/// Two top-ups each pay 1,340 uakt (6,700 uosmo at 5 uosmo a uakt). A fee of 10,000 uosmo is
+/// more than either is worth alone but less than the batch of both: the batch is sent. At a fee
+/// of 14,000 the batch is not worth it and nothing is sent.
+#[test]
+fn a_batch_is_sent_only_when_its_items_together_cover_the_fee() {
+    let mut inner = EmbeddedChain::deploy(coin(14_000, OSMO_DENOM)).unwrap();
+    let leases = leases_to_top_up(&mut inner, 2);
+    let mut chain = Recorder::new(inner);
+    let mut k = keeper(&chain, &config());
+    let report = round(&mut k, &mut chain);
+    assert!(chain.top_ups_sent().is_empty());
+    let batch = decisions_of(&report, Action::TopUp)[0];
+    assert_eq!(batch.decision, Verdict::Skip, "{batch:#?}");
+    assert_eq!(
+        batch.bounty.as_deref(),
+        Some(format!("2680{AKT_DENOM}").as_str())
+    );
+    assert_eq!(batch.bounty_value.as_deref(), Some("13400uosmo"));
+    assert!(
+        batch.reason.contains("does not cover the fee 14000uosmo"),
+        "{batch:#?}"
+    );
+    for id in &leases {
+        assert_eq!(runway(&chain.inner, *id), Some(1_000), "lease {id}");
+    }
+
+    chain.inner.set_fee(coin(10_000, OSMO_DENOM));
+    let report = round(&mut k, &mut chain);
+    assert_eq!(chain.top_ups_sent(), vec![leases.clone()]);
+    assert_eq!(report.executed(Action::TopUp), 1);
+    for id in &leases {
+        assert_eq!(runway(&chain.inner, *id), Some(14_400), "lease {id}");
+    }
+}
+
+/// Three leases without an auto top-up run dry (the escrow has not marked them yet): one
+/// `settle_batch` of the three marks them out of funds, a duty within --max-duty-fee; each
+/// item's outcome is read from its events.
+#[test]
+fn dry_leases_are_settled_in_one_batch() {
+    let mut inner = EmbeddedChain::deploy(coin(FEE, OSMO_DENOM)).unwrap();
+    let escrow = inner.suite().rollover_escrow.address.clone();
+    let app = inner.app_mut();
+    let leases: Vec<u64> = (0..3)
+        .map(|i| {
+            let tenant = app.api().addr_make(&format!("dry_tenant_{i}"));
+            spice_testing::fund(app, &tenant, vec![coin(1_000, AKT_DENOM)]).unwrap();
+            crate::embedded::open_lease(
+                app,
+                &escrow,
+                &tenant,
+                &format!("dry_provider_{i}"),
+                Decimal::percent(10_000),
+                1_000,
+                vec![],
+            )
+            .unwrap()
+        })
+        .collect();
+    // 10 blocks of runway each: two blocks past it, within the grace period and before a
+    // provider counts as silent.
+    app.update_block(|b| b.height += 12);
+    let mut chain = Recorder::new(inner);
+    let mut k = keeper(&chain, &config());
+    let report = round(&mut k, &mut chain);
+
+    let settles: Vec<Vec<u64>> = chain
+        .sent
+        .iter()
+        .filter_map(|(_, msg)| msg.get("settle_batch"))
+        .map(|b| serde_json::from_value(b["lease_ids"].clone()).unwrap())
+        .collect();
+    assert_eq!(settles, vec![leases.clone()], "{:#?}", report.decisions);
+    let d = decisions_of(&report, Action::Settle)[0];
+    assert!(d.succeeded(), "{d:#?}");
+    assert_eq!(d.bounty.as_deref(), Some("none"));
+    let items = d.tx.as_ref().unwrap().items.as_ref().unwrap();
+    let got: Vec<(u64, &str)> = items
+        .iter()
+        .map(|i| (i.lease_id, i.result.as_str()))
+        .collect();
+    let want: Vec<(u64, &str)> = leases.iter().map(|id| (*id, "out_of_funds")).collect();
+    assert_eq!(got, want);
+    for id in &leases {
+        let lease: rollover_escrow::msg::LeaseResponse = query(
+            &chain.inner,
+            escrow.as_str(),
+            &rollover_escrow::msg::QueryMsg::Lease { lease_id: *id },
+        );
+        assert!(
+            matches!(
+                lease.status,
+                rollover_escrow::state::LeaseStatus::InsufficientFunds { .. }
+            ),
+            "lease {id}: {:?}",
+            lease.status
+        );
+    }
+    // Marked: the next round finds nothing to settle.
+    let again = round(&mut k, &mut chain);
+    assert_eq!(again.executed(Action::Settle), 0, "{:#?}", again.decisions);
 }
