@@ -116,5 +116,99 @@ fn long_field_names_of_older_records_still_read() {
         cosmwasm_std::from_json(br#"{"last_heartbeat":5,"failure":null,"rollovers":1}"#).unwrap();
     assert_eq!(health.rollovers, 1);
     let json = cosmwasm_std::to_json_string(&health).unwrap();
-    assert_eq!(json, r#"{"lh":5,"fl":null,"ro":1}"#);
+    assert_eq!(json, r#"{"lh":5,"ro":1}"#);
+}
+
+fn deposits_raw(s: &Suite, id: u64) -> String {
+    let raw = raw(s, &crate::state::DEPOSITS.key(id)).expect("a deposit list");
+    String::from_utf8(raw.to_vec()).unwrap()
+}
+
+/// Deposit lists as the ledger writes them are compact (short names, the tenant's own entries
+/// without its address), lists in the long form (`open_lease`'s, every list stored before)
+/// still read, and the query answers the same entries either way.
+#[test]
+fn deposit_lists_are_written_compact_and_the_long_form_still_reads() {
+    use crate::state::{DepositEntry, DepositSource};
+    let mut s = Suite::new();
+    let (t, sp) = (s.tenant.clone(), s.sponsor.clone());
+    let id = s.open_active("1", 10_000, vec![]);
+    // As open_lease stored it: the long form, with the tenant's address.
+    let long = deposits_raw(&s, id);
+    assert!(
+        long.contains("\"depositor\"") && long.contains(t.as_str()),
+        "{long}"
+    );
+    assert_eq!(
+        s.lease(id).deposits,
+        vec![DepositEntry {
+            depositor: t.clone(),
+            source: DepositSource::Bank,
+            amount: 10_000u128.into(),
+        }]
+    );
+
+    s.exec(&t, &ExecuteMsg::Deposit { lease_id: id }, &coins(500, AKT))
+        .unwrap();
+    s.exec(
+        &sp,
+        &ExecuteMsg::Deposit { lease_id: id },
+        &coins(2_000, AKT),
+    )
+    .unwrap();
+    let compact = deposits_raw(&s, id);
+    assert!(!compact.contains(t.as_str()), "{compact}");
+    assert!(compact.contains(sp.as_str()), "{compact}");
+    assert!(!compact.contains("\"depositor\""), "{compact}");
+    assert_eq!(
+        s.lease(id).deposits,
+        vec![
+            DepositEntry {
+                depositor: t.clone(),
+                source: DepositSource::Bank,
+                amount: 10_500u128.into(),
+            },
+            DepositEntry {
+                depositor: sp.clone(),
+                source: DepositSource::Bank,
+                amount: 2_000u128.into(),
+            },
+        ]
+    );
+    // Closing refunds each depositor from the compact list.
+    let (tenant_before, sponsor_before) = (s.bank(&t, AKT), s.bank(&sp, AKT));
+    s.exec(
+        &t,
+        &ExecuteMsg::CloseLease {
+            lease_id: id,
+            reason: 1,
+        },
+        &[],
+    )
+    .unwrap();
+    assert_eq!(s.bank(&sp, AKT), sponsor_before + 2_000);
+    assert_eq!(s.bank(&t, AKT), tenant_before + 10_500);
+}
+
+/// Hot fields at their default are not stored (30 gas a byte on every hot write) and read back
+/// as the default.
+#[test]
+fn hot_records_leave_out_default_fields() {
+    let mut s = Suite::new();
+    let p = s.provider.clone();
+    let id = s.open_active("2", 10_000, vec![]);
+    s.advance_live(20);
+    let before = s.lease(id);
+    s.exec(&p, &ExecuteMsg::Withdraw { lease_id: id }, &[])
+        .unwrap();
+    let stored = String::from_utf8(hot(&s, id).expect("hot record").to_vec()).unwrap();
+    for absent in ["\"fl\"", "\"ro\"", "\"r\"", "\"e\"", "\"eb\"", "null"] {
+        assert!(!stored.contains(absent), "{absent} in {stored}");
+    }
+    let after = s.lease(id);
+    assert_eq!(after.failure, None);
+    assert_eq!(after.rollovers, 0);
+    assert_eq!(after.earned.u128(), 0);
+    assert_eq!(after.total_refunded.u128(), 0);
+    assert_eq!(after.total_paid + after.total_fees, before.earned);
 }
