@@ -284,6 +284,12 @@ pub struct LeaseTotals {
     #[serde(rename = "r", alias = "refunded")]
     #[serde(default, skip_serializing_if = "Uint128::is_zero")]
     pub refunded: Uint128,
+    /// Set while the lease's deposit list is exactly one entry, the tenant's own bank deposit,
+    /// of this amount (the common case: the tenant, or the order book for it, funds the lease).
+    /// The list then lives here, in the hot record every deposit writes anyway, and `DEPOSITS`
+    /// is neither read nor written (issue 23); None: `DEPOSITS` holds the list.
+    #[serde(rename = "sd", default, skip_serializing_if = "Option::is_none")]
+    pub sole_deposit: Option<Uint128>,
 }
 
 /// The current provider's liveness.

@@ -617,6 +617,13 @@ pub fn load_deposits(
     storage: &dyn Storage,
     lease: &Lease,
 ) -> Result<Vec<DepositEntry>, ContractError> {
+    if let Some(amount) = lease.totals.sole_deposit {
+        return Ok(vec![DepositEntry {
+            depositor: lease.tenant.clone(),
+            source: DepositSource::Bank,
+            amount,
+        }]);
+    }
     Ok(DEPOSIT_LIST
         .may_load(storage, lease.id)?
         .unwrap_or_default()
@@ -625,11 +632,20 @@ pub fn load_deposits(
         .collect())
 }
 
+/// Stores the list: a list of only the tenant's own bank deposit in the lease itself (its hot
+/// record, written anyway), any other in `DEPOSITS`.
 fn save_deposits(
     storage: &mut dyn Storage,
-    lease: &Lease,
+    lease: &mut Lease,
     entries: Vec<DepositEntry>,
 ) -> Result<(), ContractError> {
+    if let [only] = entries.as_slice() {
+        if only.depositor == lease.tenant && only.source == DepositSource::Bank {
+            lease.totals.sole_deposit = Some(only.amount);
+            return Ok(());
+        }
+    }
+    lease.totals.sole_deposit = None;
     let stored: Vec<StoredDeposit> = entries
         .into_iter()
         .map(|e| StoredDeposit::of(e, &lease.tenant))
@@ -714,6 +730,7 @@ pub fn refund_all(
     lease.totals.refunded = lease.totals.refunded.checked_add(refunded)?;
     lease.balance = Uint128::zero();
     DEPOSIT_LIST.remove(storage, lease.id);
+    lease.totals.sole_deposit = None;
     Ok(refunded)
 }
 

@@ -150,6 +150,17 @@ fn deposit_lists_are_written_compact_and_the_long_form_still_reads() {
 
     s.exec(&t, &ExecuteMsg::Deposit { lease_id: id }, &coins(500, AKT))
         .unwrap();
+    // Only the tenant's own bank deposit: the list lives in the hot record, the stored one is
+    // neither read nor written.
+    assert_eq!(deposits_raw(&s, id), long);
+    assert_eq!(
+        s.lease(id).deposits,
+        vec![DepositEntry {
+            depositor: t.clone(),
+            source: DepositSource::Bank,
+            amount: 10_500u128.into(),
+        }]
+    );
     s.exec(
         &sp,
         &ExecuteMsg::Deposit { lease_id: id },
@@ -188,6 +199,63 @@ fn deposit_lists_are_written_compact_and_the_long_form_still_reads() {
     .unwrap();
     assert_eq!(s.bank(&sp, AKT), sponsor_before + 2_000);
     assert_eq!(s.bank(&t, AKT), tenant_before + 10_500);
+    assert_eq!(s.lease(id).deposits, vec![]);
+    assert_eq!(raw(&s, &crate::state::DEPOSITS.key(id)), None);
+}
+
+/// The tenant's sole deposit kept in the hot record: refunded in full at close, and the list
+/// moves back to `DEPOSITS` when another depositor comes, and back again when only the tenant's
+/// is left.
+#[test]
+fn a_tenant_only_deposit_list_refunds_and_moves_between_the_hot_record_and_the_list() {
+    use crate::state::{DepositEntry, DepositSource};
+    let mut s = Suite::new();
+    let (t, sp, p) = (s.tenant.clone(), s.sponsor.clone(), s.provider.clone());
+    let id = s.open_active("10", 1_000, vec![]);
+    s.exec(
+        &t,
+        &ExecuteMsg::Deposit { lease_id: id },
+        &coins(1_000, AKT),
+    )
+    .unwrap();
+    s.exec(
+        &sp,
+        &ExecuteMsg::Deposit { lease_id: id },
+        &coins(1_000, AKT),
+    )
+    .unwrap();
+    // 250 blocks at 10 spend 2,500: the tenant's 2,000 and 500 of the sponsor's.
+    s.advance_live(250);
+    s.exec(&p, &ExecuteMsg::Withdraw { lease_id: id }, &[])
+        .unwrap();
+    // The tenant deposits again: the sponsor's 500 left stay the older entry, the tenant's
+    // spent entry is dropped and its new one comes after.
+    s.exec(&t, &ExecuteMsg::Deposit { lease_id: id }, &coins(700, AKT))
+        .unwrap();
+    let entry = |who: &cosmwasm_std::Addr, amount: u128| DepositEntry {
+        depositor: who.clone(),
+        source: DepositSource::Bank,
+        amount: amount.into(),
+    };
+    assert_eq!(s.lease(id).deposits, vec![entry(&sp, 500), entry(&t, 700)]);
+    // 50 more blocks spend the sponsor's 500: the next deposit leaves only the tenant's.
+    s.advance_live(50);
+    s.exec(&t, &ExecuteMsg::Deposit { lease_id: id }, &coins(300, AKT))
+        .unwrap();
+    assert_eq!(s.lease(id).deposits, vec![entry(&t, 1_000)]);
+    let (tenant_before, sponsor_before) = (s.bank(&t, AKT), s.bank(&sp, AKT));
+    s.exec(
+        &t,
+        &ExecuteMsg::CloseLease {
+            lease_id: id,
+            reason: 1,
+        },
+        &[],
+    )
+    .unwrap();
+    assert_eq!(s.bank(&sp, AKT), sponsor_before);
+    assert_eq!(s.bank(&t, AKT), tenant_before + 1_000);
+    assert_eq!(s.lease(id).deposits, vec![]);
 }
 
 /// Hot fields at their default are not stored (30 gas a byte on every hot write) and read back
