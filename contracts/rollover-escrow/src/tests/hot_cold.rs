@@ -280,3 +280,48 @@ fn hot_records_leave_out_default_fields() {
     assert_eq!(after.total_refunded.u128(), 0);
     assert_eq!(after.total_paid + after.total_fees, before.earned);
 }
+
+/// Only the tenant's own bank deposit is kept in the hot record: a list left with one entry of
+/// anyone else (here a sponsor's, after the tenant's was spent) stays in `DEPOSITS` with its
+/// depositor, and the close refunds the sponsor, not the tenant.
+#[test]
+fn a_sole_sponsor_entry_is_refunded_to_the_sponsor() {
+    use crate::state::{DepositEntry, DepositSource};
+    let mut s = Suite::new();
+    let (t, sp) = (s.tenant.clone(), s.sponsor.clone());
+    let id = s.open_active("10", 1_000, vec![]);
+    s.exec(
+        &sp,
+        &ExecuteMsg::Deposit { lease_id: id },
+        &coins(1_000, AKT),
+    )
+    .unwrap();
+    // 150 blocks at 10 spend the tenant's 1,000 and 500 of the sponsor's.
+    s.advance_live(150);
+    s.exec(
+        &sp,
+        &ExecuteMsg::Deposit { lease_id: id },
+        &coins(1_000, AKT),
+    )
+    .unwrap();
+    assert_eq!(
+        s.lease(id).deposits,
+        vec![DepositEntry {
+            depositor: sp.clone(),
+            source: DepositSource::Bank,
+            amount: 1_500u128.into(),
+        }]
+    );
+    let (tenant_before, sponsor_before) = (s.bank(&t, AKT), s.bank(&sp, AKT));
+    s.exec(
+        &t,
+        &ExecuteMsg::CloseLease {
+            lease_id: id,
+            reason: 1,
+        },
+        &[],
+    )
+    .unwrap();
+    assert_eq!(s.bank(&sp, AKT), sponsor_before + 1_500);
+    assert_eq!(s.bank(&t, AKT), tenant_before);
+}
