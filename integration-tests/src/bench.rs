@@ -720,7 +720,9 @@ const ESCROW_MAX_BATCH: usize = 30;
 
 impl Escrow {
     /// The batch paths over `n` fresh leases of one provider and one tenant (issue 23): settle,
-    /// withdraw, top_up (auto top-up from the tenant's prefunded balance) and deposit.
+    /// withdraw, top_up (auto top-up from the tenant's prefunded balance) and deposit; with
+    /// `n == 1` also the single `top_up` they compare with, on one more lease set up the same way
+    /// (settled and withdrawn in the same block as the batch's).
     fn batch_paths(&mut self, n: usize) -> anyhow::Result<Vec<(String, CallReport)>> {
         let (tenant, provider, keeper) =
             (addr("batch-tenant"), addr("batch-provider"), addr("keeper"));
@@ -731,7 +733,9 @@ impl Escrow {
             &coins(1_000_000_000, AKT_DENOM),
         )?;
         let mut ids = vec![];
-        for _ in 0..n {
+        // With the batch of one, one more lease for the single `top_up` (the same setup).
+        let singles = usize::from(n == 1);
+        for _ in 0..n + singles {
             let (_, id) = exec_attr(
                 &mut self.c,
                 &tenant,
@@ -755,6 +759,7 @@ impl Escrow {
             )?;
             ids.push(id);
         }
+        let single = ids.split_off(n);
         self.c.advance_blocks(100, 600);
         let settle = exec(
             &mut self.c,
@@ -769,6 +774,23 @@ impl Escrow {
             json!({ "withdraw_batch": { "lease_ids": ids } }),
             &[],
         )?;
+        let mut rows = vec![];
+        for id in single {
+            // Settled and withdrawn in this block, like the batch's leases.
+            exec(
+                &mut self.c,
+                &provider,
+                json!({ "withdraw": { "lease_id": id } }),
+                &[],
+            )?;
+            let top_up = exec(
+                &mut self.c,
+                &keeper,
+                json!({ "top_up": { "lease_id": id } }),
+                &[],
+            )?;
+            rows.push(("top_up".to_string(), top_up));
+        }
         let top_up = exec(
             &mut self.c,
             &keeper,
@@ -785,12 +807,13 @@ impl Escrow {
             json!({ "deposit_batch": { "deposits": items } }),
             &coins(1_000 * n as u128, AKT_DENOM),
         )?;
-        Ok(vec![
+        rows.extend([
             (format!("settle_batch x{n}"), settle),
             (format!("withdraw_batch x{n}"), withdraw),
             (format!("top_up_batch x{n}"), top_up),
             (format!("deposit_batch x{n}"), deposit),
-        ])
+        ]);
+        Ok(rows)
     }
 }
 

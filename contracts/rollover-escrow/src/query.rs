@@ -5,14 +5,12 @@ use spice_types::page_limit;
 use crate::error::ContractError;
 use crate::execute::funding::top_up_preview;
 use crate::execute::health::{grace_ends, settle_now};
-use crate::execute::ledger::{depletion_height, load_lease, Effects};
+use crate::execute::ledger::{depletion_height, load_deposits, load_lease, Effects};
 use crate::msg::{
     BalanceResponse, GrantResponse, KeeperWork, KeeperWorkItem, KeeperWorkResponse, LeaseResponse,
     LeasesResponse, ThresholdEntry, ThresholdResponse,
 };
-use crate::state::{
-    leases, Config, Lease, LeaseStatus, BALANCES, CONFIG, DEPLETION, DEPOSITS, GRANTS,
-};
+use crate::state::{leases, Config, Lease, LeaseStatus, BALANCES, CONFIG, DEPLETION, GRANTS};
 
 pub fn config(deps: Deps) -> StdResult<Config> {
     CONFIG.load(deps.storage)
@@ -31,9 +29,7 @@ fn view(deps: Deps, env: &Env, mut lease: Lease) -> Result<LeaseResponse, Contra
     let last_heartbeat = crate::execute::health::last_seen(&lease, live.as_ref());
     let depletion = depletion_height(&lease)?;
     let runway_blocks = depletion.map(|h| h.saturating_sub(now));
-    let deposits = DEPOSITS
-        .may_load(deps.storage, lease.id)?
-        .unwrap_or_default();
+    let deposits = load_deposits(deps.storage, &lease)?;
     Ok(LeaseResponse {
         id: lease.id,
         tenant: lease.tenant,

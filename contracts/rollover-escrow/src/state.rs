@@ -194,6 +194,7 @@ pub struct LeaseHot {
     #[serde(rename = "hl", alias = "health")]
     pub health: Health,
     #[serde(rename = "dh", alias = "depletion_height")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub depletion_height: Option<u64>,
 }
 
@@ -223,6 +224,12 @@ impl LeaseHot {
 // per field: at 30 fields it needed 116 locals, and wasmd refuses code with more than 100 in one
 // function.
 
+/// Hot fields at their default are left out of the stored record (a byte costs 30 gas on every
+/// hot write) and read back as the default.
+fn is_zero<T: Default + PartialEq>(v: &T) -> bool {
+    *v == T::default()
+}
+
 /// Where streaming stands. `Stream`, `LeaseTotals` and `Health` are written by every hot path
 /// (`LeaseHot`), so they are stored under short names (30 gas a byte); the long names are still
 /// read (`alias`), as in every lease stored before 0.3.
@@ -234,25 +241,28 @@ pub struct Stream {
     /// Owed to the provider but below one base unit; always < 1. Carried between settlements
     /// so `price × blocks` is paid exactly over time, never dropped.
     #[serde(rename = "c", alias = "carry")]
+    #[serde(default, skip_serializing_if = "Decimal::is_zero")]
     pub carry: Decimal,
     /// Settled to the current provider, not yet withdrawn.
     #[serde(rename = "e", alias = "earned")]
+    #[serde(default, skip_serializing_if = "Uint128::is_zero")]
     pub earned: Uint128,
     /// Blocks of service `earned` pays for.
     #[serde(rename = "eb", alias = "earned_blocks")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub earned_blocks: u64,
     /// Take fee owed on past payouts but below one base unit; always < 1. The fee on each
     /// payout is `floor(fee_carry + earned × take_fee_bps / 10 000)`, so over time the protocol
     /// receives its exact share and a tiny payout is never all fee.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Decimal::is_zero")]
     #[serde(rename = "fc", alias = "fee_carry")]
     pub fee_carry: Decimal,
     /// Block time of the settlement point where the not-yet-paid service began.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(rename = "sf", alias = "served_from")]
     pub served_from: Option<Timestamp>,
     /// Block time `settled_height` corresponds to.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     #[serde(rename = "st", alias = "settled_time")]
     pub settled_time: Option<Timestamp>,
 }
@@ -262,14 +272,24 @@ pub struct Stream {
 #[derive(Default)]
 pub struct LeaseTotals {
     #[serde(rename = "d", alias = "deposited")]
+    #[serde(default, skip_serializing_if = "Uint128::is_zero")]
     pub deposited: Uint128,
     /// Paid out to providers, net of take fees.
     #[serde(rename = "p", alias = "paid")]
+    #[serde(default, skip_serializing_if = "Uint128::is_zero")]
     pub paid: Uint128,
     #[serde(rename = "f", alias = "fees")]
+    #[serde(default, skip_serializing_if = "Uint128::is_zero")]
     pub fees: Uint128,
     #[serde(rename = "r", alias = "refunded")]
+    #[serde(default, skip_serializing_if = "Uint128::is_zero")]
     pub refunded: Uint128,
+    /// Set while the lease's deposit list is exactly one entry, the tenant's own bank deposit,
+    /// of this amount (the common case: the tenant, or the order book for it, funds the lease).
+    /// The list then lives here, in the hot record every deposit writes anyway, and `DEPOSITS`
+    /// is neither read nor written (issue 23); None: `DEPOSITS` holds the list.
+    #[serde(rename = "sd", default, skip_serializing_if = "Option::is_none")]
+    pub sole_deposit: Option<Uint128>,
 }
 
 /// The current provider's liveness.
@@ -278,8 +298,10 @@ pub struct Health {
     #[serde(rename = "lh", alias = "last_heartbeat")]
     pub last_heartbeat: u64,
     #[serde(rename = "fl", alias = "failure")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub failure: Option<Failure>,
     #[serde(rename = "ro", alias = "rollovers")]
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub rollovers: u32,
 }
 
@@ -318,6 +340,39 @@ pub struct DepositEntry {
     pub source: DepositSource,
     /// Still unspent. Deposits are spent oldest first, so newest entries are refunded first.
     pub amount: Uint128,
+}
+
+/// A `DepositEntry` as the ledger stores it (issue 23: every deposit rewrites its lease's list at
+/// 30 gas a byte): short names, and no address for the tenant's own entries (`depositor` None:
+/// the lease's tenant). Lists written by `open_lease` and every list stored before 0.4 use the
+/// long names and always carry the address; both read.
+#[cw_serde]
+pub struct StoredDeposit {
+    #[serde(rename = "d", alias = "depositor")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub depositor: Option<Addr>,
+    #[serde(rename = "s", alias = "source")]
+    pub source: DepositSource,
+    #[serde(rename = "a", alias = "amount")]
+    pub amount: Uint128,
+}
+
+impl StoredDeposit {
+    pub fn of(entry: DepositEntry, tenant: &Addr) -> Self {
+        StoredDeposit {
+            depositor: (entry.depositor != *tenant).then_some(entry.depositor),
+            source: entry.source,
+            amount: entry.amount,
+        }
+    }
+
+    pub fn entry(self, tenant: &Addr) -> DepositEntry {
+        DepositEntry {
+            depositor: self.depositor.unwrap_or_else(|| tenant.clone()),
+            source: self.source,
+            amount: self.amount,
+        }
+    }
 }
 
 #[cw_serde]
@@ -360,8 +415,12 @@ pub const NEXT_LEASE_ID: Item<u64> = Item::new("nid");
 /// (depletion height, lease id) for every active or out-of-funds lease: monitors and keepers
 /// page through leases about to run dry without scanning all leases.
 pub const DEPLETION: Map<(u64, u64), ()> = Map::new("dh");
-/// Unspent deposits per lease, oldest first (at most `MAX_DEPOSIT_ENTRIES`).
+/// Unspent deposits per lease, oldest first (at most `MAX_DEPOSIT_ENTRIES`), as `open_lease`
+/// writes them (long names).
 pub const DEPOSITS: Map<u64, Vec<DepositEntry>> = Map::new("dp");
+/// The same lists as the ledger reads and writes them (`StoredDeposit`: compact, reads both
+/// forms). Same key as `DEPOSITS`.
+pub const DEPOSIT_LIST: Map<u64, Vec<StoredDeposit>> = Map::new("dp");
 /// (granter, grantee) → grant.
 pub const GRANTS: Map<(&Addr, &Addr), Grant> = Map::new("gr");
 /// (owner, denom) → prefunded balance, the source for grants and auto top-ups.

@@ -19,6 +19,7 @@ use crate::error::ContractError;
 use crate::execute::funding::{deposit_one, top_up_one};
 use crate::execute::lease::{settle_one, withdraw_one};
 use crate::execute::ledger::{nonpayable, Effects, REPLY_INCENTIVES_HOOK};
+use crate::execute::overlay::Overlay;
 use crate::msg::BatchDeposit;
 use crate::state::CONFIG;
 
@@ -209,11 +210,11 @@ pub fn withdraw_batch(
     let cfg = CONFIG.load(deps.storage)?;
     let now = env.block.height;
     let mut batch = Batch::new("withdraw", &env);
+    let mut store = Overlay::new(deps.storage);
     for id in lease_ids {
-        batch.item(id, |fx| {
-            withdraw_one(deps.storage, &cfg, now, &info, id, fx)
-        });
+        batch.item(id, |fx| withdraw_one(&mut store, &cfg, now, &info, id, fx));
     }
+    store.flush();
     batch.into_response(&info)
 }
 
@@ -230,9 +231,11 @@ pub fn settle_batch(
     let cfg = CONFIG.load(deps.storage)?;
     let now = env.block.height;
     let mut batch = Batch::new("settle", &env);
+    let mut store = Overlay::new(deps.storage);
     for id in lease_ids {
-        batch.item(id, |fx| settle_one(deps.storage, &cfg, now, id, fx));
+        batch.item(id, |fx| settle_one(&mut store, &cfg, now, id, fx));
     }
+    store.flush();
     batch.into_response(&info)
 }
 
@@ -248,11 +251,13 @@ pub fn top_up_batch(
     check_size(lease_ids.len())?;
     let cfg = CONFIG.load(deps.storage)?;
     let mut batch = Batch::new("top_up", &env);
+    let mut store = Overlay::new(deps.storage);
     for id in lease_ids {
         batch.item(id, |fx| {
-            top_up_one(deps.storage, &cfg, &env, &info.sender, id, fx)
+            top_up_one(&mut store, &cfg, &env, &info.sender, id, fx)
         });
     }
+    store.flush();
     batch.into_response(&info)
 }
 
@@ -270,11 +275,12 @@ pub fn deposit_batch(
     check_funds(&info, &deposits)?;
     let cfg = CONFIG.load(deps.storage)?;
     let mut batch = Batch::new("deposit", &env);
+    let mut store = Overlay::new(deps.storage);
     for d in deposits {
         let coin = d.amount.clone();
         if batch
             .item(d.lease_id, |fx| {
-                deposit_one(deps.storage, &cfg, &env, &info.sender, d.lease_id, coin, fx)
+                deposit_one(&mut store, &cfg, &env, &info.sender, d.lease_id, coin, fx)
             })
             .is_none()
         {
@@ -283,6 +289,7 @@ pub fn deposit_batch(
                 .send(&info.sender, &d.amount.denom, d.amount.amount);
         }
     }
+    store.flush();
     batch.into_response(&info)
 }
 

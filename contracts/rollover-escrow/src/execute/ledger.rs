@@ -12,7 +12,7 @@ use crate::error::ContractError;
 use crate::execute::health::{grace_ends, settle_now, Stop, SLASH_FULL_INTERVALS};
 use crate::state::{
     leases, Closure, Config, DepositEntry, DepositSource, Lease, LeaseHot, LeaseStatus,
-    ProviderTerm, BALANCES, DEPLETION, DEPOSITS, GRANTS, LEASE_HOT,
+    ProviderTerm, StoredDeposit, BALANCES, DEPLETION, DEPOSIT_LIST, GRANTS, LEASE_HOT,
 };
 
 /// Separate deposits a lease tracks for refunds, in three buckets so no outsider can crowd out
@@ -541,7 +541,7 @@ pub fn add_funds(
             min: cfg.min_sponsor_deposit,
         });
     }
-    let mut entries = DEPOSITS.may_load(storage, lease.id)?.unwrap_or_default();
+    let mut entries = load_deposits(storage, lease)?;
     prune_deposits(&mut entries, lease.balance)?;
     fx.event(
         spice_event(TAG, "deposit")
@@ -589,7 +589,7 @@ pub fn add_funds(
         }
     }
     debug_assert!(entries.len() <= MAX_DEPOSIT_ENTRIES);
-    DEPOSITS.save(storage, lease.id, &entries)?;
+    save_deposits(storage, lease, entries)?;
     lease.balance = lease.balance.checked_add(amount)?;
     lease.totals.deposited = lease.totals.deposited.checked_add(amount)?;
     if revive {
@@ -609,6 +609,48 @@ pub fn add_funds(
         );
         settle_now(storage, lease, cfg, now, fx)?;
     }
+    Ok(())
+}
+
+/// The lease's unspent deposits, oldest first.
+pub fn load_deposits(
+    storage: &dyn Storage,
+    lease: &Lease,
+) -> Result<Vec<DepositEntry>, ContractError> {
+    if let Some(amount) = lease.totals.sole_deposit {
+        return Ok(vec![DepositEntry {
+            depositor: lease.tenant.clone(),
+            source: DepositSource::Bank,
+            amount,
+        }]);
+    }
+    Ok(DEPOSIT_LIST
+        .may_load(storage, lease.id)?
+        .unwrap_or_default()
+        .into_iter()
+        .map(|e| e.entry(&lease.tenant))
+        .collect())
+}
+
+/// Stores the list: a list of only the tenant's own bank deposit in the lease itself (its hot
+/// record, written anyway), any other in `DEPOSITS`.
+fn save_deposits(
+    storage: &mut dyn Storage,
+    lease: &mut Lease,
+    entries: Vec<DepositEntry>,
+) -> Result<(), ContractError> {
+    if let [only] = entries.as_slice() {
+        if only.depositor == lease.tenant && only.source == DepositSource::Bank {
+            lease.totals.sole_deposit = Some(only.amount);
+            return Ok(());
+        }
+    }
+    lease.totals.sole_deposit = None;
+    let stored: Vec<StoredDeposit> = entries
+        .into_iter()
+        .map(|e| StoredDeposit::of(e, &lease.tenant))
+        .collect();
+    DEPOSIT_LIST.save(storage, lease.id, &stored)?;
     Ok(())
 }
 
@@ -640,7 +682,7 @@ pub fn refund_all(
     lease: &mut Lease,
     fx: &mut Effects,
 ) -> Result<Uint128, ContractError> {
-    let entries = DEPOSITS.may_load(storage, lease.id)?.unwrap_or_default();
+    let entries = load_deposits(storage, lease)?;
     let mut left = lease.balance;
     for entry in entries.iter().rev() {
         if left.is_zero() {
@@ -687,7 +729,8 @@ pub fn refund_all(
     let refunded = lease.balance;
     lease.totals.refunded = lease.totals.refunded.checked_add(refunded)?;
     lease.balance = Uint128::zero();
-    DEPOSITS.remove(storage, lease.id);
+    DEPOSIT_LIST.remove(storage, lease.id);
+    lease.totals.sole_deposit = None;
     Ok(refunded)
 }
 
