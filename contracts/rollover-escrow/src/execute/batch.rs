@@ -19,9 +19,9 @@ use crate::error::ContractError;
 use crate::execute::funding::{deposit_one, top_up_one};
 use crate::execute::lease::{settle_one, withdraw_one};
 use crate::execute::ledger::{nonpayable, Effects, REPLY_INCENTIVES_HOOK};
-use crate::execute::overlay::Overlay;
 use crate::msg::BatchDeposit;
 use crate::state::CONFIG;
+use spice_types::overlay::WriteBack;
 
 /// Most items in one batch: keeps every call well inside a block's gas.
 pub const MAX_BATCH: usize = 30;
@@ -210,7 +210,7 @@ pub fn withdraw_batch(
     let cfg = CONFIG.load(deps.storage)?;
     let now = env.block.height;
     let mut batch = Batch::new("withdraw", &env);
-    let mut store = Overlay::new(deps.storage);
+    let mut store = WriteBack::new(deps.storage);
     for id in lease_ids {
         batch.item(id, |fx| withdraw_one(&mut store, &cfg, now, &info, id, fx));
     }
@@ -231,7 +231,7 @@ pub fn settle_batch(
     let cfg = CONFIG.load(deps.storage)?;
     let now = env.block.height;
     let mut batch = Batch::new("settle", &env);
-    let mut store = Overlay::new(deps.storage);
+    let mut store = WriteBack::new(deps.storage);
     for id in lease_ids {
         batch.item(id, |fx| settle_one(&mut store, &cfg, now, id, fx));
     }
@@ -251,7 +251,7 @@ pub fn top_up_batch(
     check_size(lease_ids.len())?;
     let cfg = CONFIG.load(deps.storage)?;
     let mut batch = Batch::new("top_up", &env);
-    let mut store = Overlay::new(deps.storage);
+    let mut store = WriteBack::new(deps.storage);
     for id in lease_ids {
         batch.item(id, |fx| {
             top_up_one(&mut store, &cfg, &env, &info.sender, id, fx)
@@ -275,7 +275,7 @@ pub fn deposit_batch(
     check_funds(&info, &deposits)?;
     let cfg = CONFIG.load(deps.storage)?;
     let mut batch = Batch::new("deposit", &env);
-    let mut store = Overlay::new(deps.storage);
+    let mut store = WriteBack::new(deps.storage);
     for d in deposits {
         let coin = d.amount.clone();
         if batch

@@ -19,11 +19,11 @@ use crate::execute::ledger::{
     add_funds, cost_of_blocks, credit_balance, debit_balance, load_lease, mul_bps, nonpayable,
     one_coin, save_hot, save_lease, wrong_status, Effects,
 };
-use crate::execute::overlay::Overlay;
 use crate::state::{
     AutoTopUp, Config, DepositEntry, DepositSource, Grant, Lease, LeaseStatus, StoredTopUpSource,
     TopUpSource, BALANCES, CONFIG, GRANTS, GRANT_SEQ,
 };
+use spice_types::overlay::WriteBack;
 
 pub fn deposit(
     deps: DepsMut,
@@ -347,8 +347,8 @@ pub fn top_up(
     let cfg = CONFIG.load(deps.storage)?;
     let mut fx = Effects::at(&env);
     // The source's balance and the provider's liveness are each read twice on the way (plan,
-    // settle, debit): through the overlay, once.
-    let mut store = Overlay::new(deps.storage);
+    // settle, debit): through the write-back cache, once.
+    let mut store = WriteBack::new(deps.storage);
     let moved = top_up_one(&mut store, &cfg, &env, &info.sender, lease_id, &mut fx)?;
     store.flush();
     let mut res = fx.into_response();

@@ -4,5 +4,4 @@ pub mod funding;
 pub mod health;
 pub mod lease;
 pub mod ledger;
-pub mod overlay;
 pub mod rollover;
