@@ -253,6 +253,42 @@ mod tests {
     }
 
     #[test]
+    fn open_leases_attaches_the_deposits_summed_per_denom_sorted_without_zeros() {
+        let item = |denom: &str, deposit: u128| OpenLeaseItem {
+            lease: OpenLeaseMsg {
+                tenant: Some("osmo1t".into()),
+                provider: "osmo1p".into(),
+                price_per_block: Decimal::one(),
+                denom: denom.into(),
+                backups: vec![],
+                spec_ref: None,
+                order_id: Some(1),
+            },
+            deposit: Uint128::new(deposit),
+        };
+        let msg = EscrowOpenLeases::OpenLeases {
+            leases: vec![
+                item("uusdc", 5),
+                item("uakt", 7),
+                item("uatom", 0),
+                item("uusdc", 6),
+            ],
+        }
+        .into_cosmos_msg(&Addr::unchecked("escrow"))
+        .unwrap();
+        let CosmosMsg::Wasm(WasmMsg::Execute { msg, funds, .. }) = msg else {
+            panic!("not a wasm execute");
+        };
+        assert_eq!(
+            funds,
+            vec![Coin::new(7u128, "uakt"), Coin::new(11u128, "uusdc")]
+        );
+        let text = String::from_utf8(msg.to_vec()).unwrap();
+        assert!(text.starts_with(r#"{"open_leases":{"leases":[{"lease":{"tenant":"osmo1t""#));
+        assert!(text.contains(r#""deposit":"5"}"#));
+    }
+
+    #[test]
     fn lease_settled_json_is_flat_snake_case() {
         let msg = IncentivesHookMsg::LeaseSettled {
             provider: "osmo1p".into(),
