@@ -556,9 +556,113 @@ impl Book {
     }
 }
 
+/// Fills in the batch rows: enough for the escrow's `open_leases` instead of `open_lease`.
+const BATCH_FILLS: usize = 5;
+
+/// A keeper pass of `BATCH_FILLS` fills, then the escrow's `open_leases` sub-call (the message
+/// the book sent, executed on a real escrow as the book) and the book's reply to the escrow's
+/// answer, run one after the other by hand as the chain would (the harness never executes
+/// sub-messages). The three together are what the pass costs.
+fn book_batch_paths() -> anyhow::Result<Vec<(&'static str, CallReport)>> {
+    use cosmwasm_std_vm::{CosmosMsg, WasmMsg};
+    let mut book = Book::new()?;
+    let keeper = addr("keeper");
+    for i in 0..BATCH_FILLS {
+        exec(
+            &mut book.c,
+            &nth("batch-provider", i),
+            post_offer_msg("0.5"),
+            &coins(OFFER_DEPOSIT, AKT_DENOM),
+        )?;
+    }
+    exec(
+        &mut book.c,
+        &keeper,
+        json!({ "match_orders": { "limit": 10 } }),
+        &[],
+    )?;
+    for i in 0..BATCH_FILLS {
+        exec(
+            &mut book.c,
+            &nth("batch-tenant", i),
+            place_order_msg("0.5"),
+            &coins(ORDER_DEPOSIT, AKT_DENOM),
+        )?;
+    }
+    let matched = book
+        .c
+        .execute(&keeper, &json!({ "match_orders": { "limit": 10 } }), &[])
+        .map_err(|e| anyhow!("order_book match_orders x{BATCH_FILLS}: {e}"))?;
+    let [sub] = matched.response.messages.as_slice() else {
+        // A book older than `open_leases` (one `open_lease` per fill): only its own call.
+        eprintln!(
+            "bench: match_orders x{BATCH_FILLS} sent {} sub-messages, not one open_leases: \
+             its sub-calls are not measured",
+            matched.response.messages.len()
+        );
+        return Ok(vec![("match_orders x5 fills", matched.without_response())]);
+    };
+    let CosmosMsg::Wasm(WasmMsg::Execute { msg, funds, .. }) = &sub.msg else {
+        bail!(
+            "match_orders x{BATCH_FILLS} sent {:?}, not a wasm execute",
+            sub.msg
+        );
+    };
+    let mut escrow = VmContract::load("rollover_escrow")?;
+    let mut init = escrow_instantiate();
+    init["order_book"] = json!(book.c.address());
+    instantiate(&mut escrow, &addr("dao"), init, &[])?;
+    let open_leases: Value = serde_json::from_slice(msg.as_slice())?;
+    let book_addr = book.c.address().to_string();
+    let opened = escrow
+        .execute(&book_addr, &open_leases, funds)
+        .map_err(|e| anyhow!("rollover_escrow open_leases: {e}"))?;
+    let data = opened
+        .response
+        .data
+        .clone()
+        .context("open_leases answered no data")?;
+    let data = String::from_utf8(data.to_vec()).context("open_leases data is JSON")?;
+    #[allow(deprecated)]
+    let reply = Reply {
+        id: sub.id,
+        payload: sub.payload.clone(),
+        gas_used: 0,
+        result: SubMsgResult::Ok(SubMsgResponse {
+            events: vec![],
+            data: None,
+            msg_responses: vec![MsgResponse {
+                type_url: "/cosmwasm.wasm.v1.MsgExecuteContractResponse".into(),
+                value: Binary::from(proto_string_field_1(&data)),
+            }],
+        }),
+    };
+    let replied = book
+        .c
+        .reply(&reply)
+        .map_err(|e| anyhow!("order_book reply to open_leases: {e}"))?;
+    Ok(vec![
+        ("match_orders x5 fills", matched.without_response()),
+        (
+            "open_leases x5 (escrow sub-call)",
+            opened.without_response(),
+        ),
+        ("match_orders x5 reply", replied.without_response()),
+    ])
+}
+
 fn book_note(path: &str) -> &'static str {
     match path {
         "match_orders" => "escrow open_lease submessage and its reply not executed",
+        "match_orders x5 fills" => {
+            "one pass, five fills: the book's call alone (its open_leases and reply below)"
+        }
+        "open_leases x5 (escrow sub-call)" => {
+            "the escrow opening the pass's five leases, sent by the book"
+        }
+        "match_orders x5 reply" => {
+            "the book's reply to open_leases: five fills paid (bounties, offer deposits)"
+        }
         "keeper_work (query, one fill)" => {
             "a query: the preview's writes stay in memory, none reach the store"
         }
@@ -569,6 +673,9 @@ fn book_note(path: &str) -> &'static str {
 pub fn order_book(results: &mut Results) -> anyhow::Result<()> {
     let mut book = Book::new()?;
     for (path, report) in book.paths()? {
+        results.push("path", "order_book", path, 0, &report, book_note(path));
+    }
+    for (path, report) in book_batch_paths()? {
         results.push("path", "order_book", path, 0, &report, book_note(path));
     }
     let mut book = Book::new()?;

@@ -1705,6 +1705,33 @@ fn escrow_rows() -> Vec<Row> {
         },
         Row {
             contract: "rollover-escrow",
+            variant: "open_leases",
+            who: "the configured order book",
+            sample: |w, _| {
+                let (s, book) = (w.stranger.clone(), w.book());
+                w.give(&s, coins(1_000, AKT_DENOM));
+                w.give(&book, coins(1_000, AKT_DENOM));
+                let provider = w.provider.clone();
+                let mut lease = w.lease_msg(&provider, false);
+                lease.tenant = Some(w.tenant.to_string());
+                guarded(
+                    &EscrowMsg::OpenLeases {
+                        leases: vec![spice_types::OpenLeaseItem {
+                            lease,
+                            deposit: Uint128::new(1_000),
+                        }],
+                    },
+                    exact(EscrowError::NotOrderBook {
+                        sender: s.to_string(),
+                        order_book: book.to_string(),
+                    }),
+                )
+                .funds(coins(1_000, AKT_DENOM))
+                .rightful(&book, "order book")
+            },
+        },
+        Row {
+            contract: "rollover-escrow",
             variant: "accept_lease",
             who: "the lease's provider",
             sample: |w, _| {

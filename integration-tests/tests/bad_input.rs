@@ -1750,7 +1750,16 @@ fn escrow_refuses_malformed_input() {
             coin(10_000, "uatom"),
         ],
     );
+    let book = w.book();
+    w.give(&book, coins(1_000_000, AKT_DENOM));
     let base = w.lease_msg(&provider, false);
+    let item = |deposit: u128| spice_types::OpenLeaseItem {
+        lease: spice_types::OpenLeaseMsg {
+            tenant: Some(tenant.to_string()),
+            ..base.clone()
+        },
+        deposit: Uint128::new(deposit),
+    };
     let open = |f: &dyn Fn(&mut spice_types::OpenLeaseMsg)| {
         let mut msg = base.clone();
         f(&mut msg);
@@ -2053,6 +2062,44 @@ fn escrow_refuses_malformed_input() {
             },
             vec![],
             exact(EscrowError::ZeroAmount),
+        ),
+        bad(
+            "open_leases of no leases",
+            &book,
+            &EscrowMsg::OpenLeases { leases: vec![] },
+            vec![],
+            exact(EscrowError::EmptyBatch),
+        ),
+        bad(
+            "open_leases of 31 leases",
+            &book,
+            &EscrowMsg::OpenLeases {
+                leases: vec![item(1); 31],
+            },
+            coins(31, AKT_DENOM),
+            exact(EscrowError::BatchTooLarge { count: 31, max: 30 }),
+        ),
+        bad(
+            "open_leases listing more than attached",
+            &book,
+            &EscrowMsg::OpenLeases {
+                leases: vec![item(600), item(500)],
+            },
+            coins(1_000, AKT_DENOM),
+            exact(EscrowError::BatchFundsMismatch {
+                denom: AKT_DENOM.into(),
+                attached: Uint128::new(1_000),
+                listed: Uint128::new(1_100),
+            }),
+        ),
+        bad(
+            "open_leases listing u128::MAX twice",
+            &book,
+            &EscrowMsg::OpenLeases {
+                leases: vec![item(u128::MAX); 2],
+            },
+            coins(10, AKT_DENOM),
+            like::<EscrowError>("Overflow", |e| matches!(e, EscrowError::Overflow(_))),
         ),
         bad(
             "withdraw_balance 0",

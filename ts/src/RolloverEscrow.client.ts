@@ -6,7 +6,7 @@
 
 import { ICosmWasmClient, ISigningCosmWasmClient } from "./baseClient";
 import { StdFee } from "@interchainjs/types";
-import { Uint128, InstantiateMsg, ExecuteMsg, Action, Expiration, Timestamp, Uint64, Decimal, TopUpSource, ConfigUpdate, OpenLeaseMsg, BackupProvider, Coin, BatchDeposit, QueryMsg, MigrateMsg, Addr, BalanceResponse, Config, GrantResponse, KeeperWork, KeeperWorkResponse, KeeperWorkItem, StoredTopUpSource, DepositSource, LeaseStatus, LeaseResponse, AutoTopUp, Backup, DepositEntry, Failure, ProviderTerm, ThresholdResponse, ThresholdEntry, LeasesResponse, OwnershipForString, PauseInfoResponse } from "./RolloverEscrow.types";
+import { Uint128, InstantiateMsg, ExecuteMsg, Action, Expiration, Timestamp, Uint64, Decimal, TopUpSource, ConfigUpdate, OpenLeaseMsg, BackupProvider, OpenLeaseItem, Coin, BatchDeposit, QueryMsg, MigrateMsg, Addr, BalanceResponse, Config, GrantResponse, KeeperWork, KeeperWorkResponse, KeeperWorkItem, StoredTopUpSource, DepositSource, LeaseStatus, LeaseResponse, AutoTopUp, Backup, DepositEntry, Failure, ProviderTerm, ThresholdResponse, ThresholdEntry, LeasesResponse, OwnershipForString, PauseInfoResponse } from "./RolloverEscrow.types";
 export interface RolloverEscrowReadOnlyInterface {
   contractAddress: string;
   config: () => Promise<Config>;
@@ -258,6 +258,11 @@ export interface RolloverEscrowInterface {
     specRef?: string;
     tenant?: string;
   }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
+  openLeases: ({
+    leases
+  }: {
+    leases: OpenLeaseItem[];
+  }, fee_?: number | StdFee | "auto", memo_?: string, funds_?: Coin[]) => Promise<any>;
   acceptLease: ({
     leaseId
   }: {
@@ -404,6 +409,7 @@ export class RolloverEscrowClient implements RolloverEscrowInterface {
     this.pause = this.pause.bind(this);
     this.unpause = this.unpause.bind(this);
     this.openLease = this.openLease.bind(this);
+    this.openLeases = this.openLeases.bind(this);
     this.acceptLease = this.acceptLease.bind(this);
     this.settle = this.settle.bind(this);
     this.withdraw = this.withdraw.bind(this);
@@ -524,6 +530,17 @@ export class RolloverEscrowClient implements RolloverEscrowInterface {
         provider,
         spec_ref: specRef,
         tenant
+      }
+    }, fee_, memo_, funds_);
+  };
+  openLeases = async ({
+    leases
+  }: {
+    leases: OpenLeaseItem[];
+  }, fee_: number | StdFee | "auto" = "auto", memo_?: string, funds_?: Coin[]): Promise<any> => {
+    return await this.client.execute(this.sender, this.contractAddress, {
+      open_leases: {
+        leases
       }
     }, fee_, memo_, funds_);
   };

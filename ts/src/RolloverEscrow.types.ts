@@ -36,6 +36,10 @@ export type ExecuteMsg = {
 } | {
   open_lease: OpenLeaseMsg;
 } | {
+  open_leases: {
+    leases: OpenLeaseItem[];
+  };
+} | {
   accept_lease: {
     lease_id: number;
   };
@@ -183,6 +187,10 @@ export interface OpenLeaseMsg {
 export interface BackupProvider {
   price_per_block: Decimal;
   provider: string;
+}
+export interface OpenLeaseItem {
+  deposit: Uint128;
+  lease: OpenLeaseMsg;
 }
 export interface Coin {
   amount: Uint128;

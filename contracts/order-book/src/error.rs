@@ -220,6 +220,11 @@ pub enum ContractError {
     #[error("reply {id} is not one this contract sends")]
     UnknownReply { id: u64 },
 
+    #[error(
+        "the escrow's open_leases answer cannot be read ({reason}): nothing of this call stands"
+    )]
+    OpenLeasesAnswerUnreadable { reason: String },
+
     #[error("order class {order_class} and offer class {offer_class} differ")]
     ClassMismatch {
         order_class: String,

@@ -38,6 +38,9 @@ pub fn execute(
         ExecuteMsg::Pause {} => Ok(spice_governance::pause(TAG, deps, &env, &info)?),
         ExecuteMsg::Unpause {} => execute::config::unpause(deps, env, info),
         ExecuteMsg::OpenLease(msg) => execute::lease::open(deps, env, info, msg),
+        ExecuteMsg::OpenLeases { leases } => {
+            execute::open_batch::open_leases(deps, env, info, leases)
+        }
         ExecuteMsg::AcceptLease { lease_id } => execute::lease::accept(deps, env, info, lease_id),
         ExecuteMsg::Settle { lease_id } => execute::lease::settle_lease(deps, env, info, lease_id),
         ExecuteMsg::Withdraw { lease_id } => execute::lease::withdraw(deps, env, info, lease_id),

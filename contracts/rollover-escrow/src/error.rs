@@ -224,4 +224,7 @@ pub enum ContractError {
         attached: Uint128,
         listed: Uint128,
     },
+
+    #[error("{sender} may not open leases in a batch: only the order book {order_book} may")]
+    NotOrderBook { sender: String, order_book: String },
 }

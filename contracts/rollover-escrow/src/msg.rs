@@ -1,7 +1,7 @@
 use cosmwasm_schema::{cw_serde, QueryResponses};
 use cosmwasm_std::{Addr, Coin, Decimal, Uint128};
 use spice_governance::{OwnershipAction, PauseInfoResponse};
-use spice_types::{BackupProvider, OpenLeaseMsg};
+use spice_types::{BackupProvider, OpenLeaseItem, OpenLeaseMsg};
 
 use crate::state::{
     AutoTopUp, Backup, Config, DepositEntry, Failure, LeaseStatus, ProviderTerm, TopUpSource,
@@ -86,6 +86,13 @@ pub enum ExecuteMsg {
     /// A tenant (lease waits for `accept_lease`) or the order book (lease starts at once);
     /// exactly one coin of `denom` attached as the first deposit.
     OpenLease(OpenLeaseMsg),
+    /// The order book only: opens 1–30 leases, each exactly as its own `open_lease`. The coins
+    /// attached must be the items' deposits summed per denom (else nothing happens). A refused
+    /// item is skipped with nothing of it written and its deposit sent back to the order book;
+    /// the response's `data` is an `OpenLeasesResponse` (spice-types) with one result per item.
+    OpenLeases {
+        leases: Vec<OpenLeaseItem>,
+    },
     /// The provider agrees to a tenant-opened lease; streaming starts this block.
     AcceptLease {
         lease_id: u64,

@@ -76,6 +76,15 @@ fn run() -> anyhow::Result<bool> {
             .with_context(|| format!("writing {}", budgets.display()))?;
         eprintln!("bench: wrote {}", budgets.display());
     }
+    if only.is_some() {
+        // A partial run writes no document: its rows go to stderr instead.
+        for r in &results.rows {
+            eprintln!(
+                "bench: {} {}.{} @{}: {} SDK gas, {} VM gas",
+                r.table, r.contract, r.path, r.entries, r.report.sdk_gas, r.report.vm_gas
+            );
+        }
+    }
     for m in &missing {
         eprintln!("bench: not measured: {m}");
     }

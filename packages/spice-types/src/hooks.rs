@@ -144,6 +144,65 @@ impl OpenLeaseMsg {
     }
 }
 
+/// Most leases one `open_leases` opens (the order book splits a larger pass into several calls).
+pub const MAX_OPEN_LEASES: usize = 30;
+
+/// One lease of an `open_leases` batch: the lease and its first deposit, in `lease.denom`.
+#[cw_serde]
+pub struct OpenLeaseItem {
+    pub lease: OpenLeaseMsg,
+    pub deposit: Uint128,
+}
+
+/// order-book → rollover-escrow: open several leases in one call, each exactly as its own
+/// `open_lease` would (sender: the escrow's configured order book only). The coins attached
+/// must be the items' deposits summed per denom. An item the escrow refuses is skipped (nothing
+/// of it written) and its deposit sent back to the order book in the same call; the response's
+/// `data` is an [`OpenLeasesResponse`] with one result per item, in item order.
+///
+/// JSON: `{"open_leases":{"leases":[{"lease":{…open_lease's fields…},"deposit":"100"}]}}`.
+#[cw_serde]
+pub enum EscrowOpenLeases {
+    OpenLeases { leases: Vec<OpenLeaseItem> },
+}
+
+/// The `data` of `open_leases`: what became of each item, in item order.
+#[cw_serde]
+pub struct OpenLeasesResponse {
+    pub results: Vec<OpenLeaseResult>,
+}
+
+#[cw_serde]
+pub enum OpenLeaseResult {
+    /// The lease opened with this id.
+    Opened { lease_id: u64 },
+    /// The escrow refused the item (its deposit went back to the sender), and why.
+    Refused { error: String },
+}
+
+impl EscrowOpenLeases {
+    /// The message that opens `leases`, with their deposits attached (summed per denom).
+    pub fn into_cosmos_msg(self, escrow: &Addr) -> StdResult<CosmosMsg> {
+        let EscrowOpenLeases::OpenLeases { leases } = &self;
+        let mut funds: Vec<Coin> = vec![];
+        for item in leases {
+            match funds.iter_mut().find(|c| c.denom == item.lease.denom) {
+                Some(c) => c.amount = c.amount.checked_add(item.deposit)?,
+                None => funds.push(Coin::new(item.deposit, item.lease.denom.clone())),
+            }
+        }
+        // The chain wants funds sorted by denom and without zero coins.
+        funds.retain(|c| !c.amount.is_zero());
+        funds.sort_by(|a, b| a.denom.cmp(&b.denom));
+        Ok(WasmMsg::Execute {
+            contract_addr: escrow.to_string(),
+            msg: to_json_binary(&self)?,
+            funds,
+        }
+        .into())
+    }
+}
+
 /// order-book → provider-incentives query: is this provider audited, and how?
 /// JSON: `{"provider_audit":{"provider":"…"}}`, answered with [`ProviderAuditResponse`].
 #[cw_serde]
@@ -191,6 +250,42 @@ mod tests {
             to_json_string(&msg).unwrap(),
             r#"{"open_lease":{"tenant":"osmo1t","provider":"osmo1p","price_per_block":"0.5","denom":"uakt","backups":[{"provider":"osmo1b","price_per_block":"1"}],"spec_ref":null,"order_id":3}}"#
         );
+    }
+
+    #[test]
+    fn open_leases_attaches_the_deposits_summed_per_denom_sorted_without_zeros() {
+        let item = |denom: &str, deposit: u128| OpenLeaseItem {
+            lease: OpenLeaseMsg {
+                tenant: Some("osmo1t".into()),
+                provider: "osmo1p".into(),
+                price_per_block: Decimal::one(),
+                denom: denom.into(),
+                backups: vec![],
+                spec_ref: None,
+                order_id: Some(1),
+            },
+            deposit: Uint128::new(deposit),
+        };
+        let msg = EscrowOpenLeases::OpenLeases {
+            leases: vec![
+                item("uusdc", 5),
+                item("uakt", 7),
+                item("uatom", 0),
+                item("uusdc", 6),
+            ],
+        }
+        .into_cosmos_msg(&Addr::unchecked("escrow"))
+        .unwrap();
+        let CosmosMsg::Wasm(WasmMsg::Execute { msg, funds, .. }) = msg else {
+            panic!("not a wasm execute");
+        };
+        assert_eq!(
+            funds,
+            vec![Coin::new(7u128, "uakt"), Coin::new(11u128, "uusdc")]
+        );
+        let text = String::from_utf8(msg.to_vec()).unwrap();
+        assert!(text.starts_with(r#"{"open_leases":{"leases":[{"lease":{"tenant":"osmo1t""#));
+        assert!(text.contains(r#""deposit":"5"}"#));
     }
 
     #[test]

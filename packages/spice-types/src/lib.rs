@@ -12,8 +12,9 @@ pub mod validation;
 
 pub use events::{spice_event, ContractTag};
 pub use hooks::{
-    AuditedAttribute, BackupProvider, EscrowOpenLease, IncentivesHookMsg, LeaseSettlement,
-    OpenLeaseMsg, ProviderAuditQuery, ProviderAuditResponse, MAX_SETTLEMENTS_PER_HOOK,
+    AuditedAttribute, BackupProvider, EscrowOpenLease, EscrowOpenLeases, IncentivesHookMsg,
+    LeaseSettlement, OpenLeaseItem, OpenLeaseMsg, OpenLeaseResult, OpenLeasesResponse,
+    ProviderAuditQuery, ProviderAuditResponse, MAX_OPEN_LEASES, MAX_SETTLEMENTS_PER_HOOK,
 };
 pub use pagination::{page_limit, DEFAULT_PAGE_LIMIT, MAX_PAGE_LIMIT};
 pub use validation::{

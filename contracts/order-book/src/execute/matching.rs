@@ -9,21 +9,29 @@
 //!
 //! One item never blocks the batch: a pair the escrow would refuse (a tenant as its own
 //! provider, a denom the escrow does not take, backups it would refuse) is skipped before it is
-//! tried, and each lease opens as a `SubMsg` whose failure is caught in `reply`, which undoes
-//! that fill alone (the order gets its replicas and deposit back, the offer its units) while
-//! the rest of the batch stands. The keeper's bounty and a used-up offer's deposit refund are
-//! paid in the same reply, only once the lease opened.
+//! tried. A call's fills open their leases in one escrow `open_leases` sub-message (per
+//! `MAX_OPEN_LEASES` fills; a call with a single fill sends that fill's `open_lease`), whose
+//! reply reads the escrow's per-item results: a refused item's fill is undone alone (the order
+//! gets its replicas and deposit back, the offer its units; the escrow sent its deposit back in
+//! the same call) while the rest stand. The keeper's bounty and a used-up offer's deposit
+//! refund are paid in the same reply, only for the fills whose leases opened. When the whole
+//! sub-message fails (escrow paused, out of gas, an escrow too old to know `open_leases`),
+//! every fill it carried is undone and nothing is paid.
 
 use std::collections::BTreeMap;
 
 use cosmwasm_schema::cw_serde;
 use cosmwasm_schema::serde::Deserialize;
 use cosmwasm_std::{
-    coin, from_json, to_json_binary, Addr, BankMsg, Coin, Decimal, Deps, DepsMut, Env, Event,
-    MessageInfo, Order as IterOrder, Reply, Response, StdResult, SubMsg, SubMsgResult, Uint128,
+    coin, from_json, to_json_binary, Addr, BankMsg, Binary, Coin, CosmosMsg, Decimal, Deps,
+    DepsMut, Env, Event, MessageInfo, Order as IterOrder, Reply, ReplyOn, Response, StdResult,
+    SubMsg, SubMsgResponse, SubMsgResult, Uint128,
 };
 use cw_storage_plus::Bound;
-use spice_types::{spice_event, BackupProvider, OpenLeaseMsg, BPS_DENOMINATOR};
+use spice_types::{
+    spice_event, BackupProvider, EscrowOpenLeases, OpenLeaseItem, OpenLeaseMsg, OpenLeaseResult,
+    OpenLeasesResponse, BPS_DENOMINATOR, MAX_OPEN_LEASES,
+};
 
 use crate::contract::TAG;
 use crate::error::ContractError;
@@ -52,8 +60,10 @@ pub const MAX_BIDS_PER_OFFER: usize = 4;
 pub const MAX_MATCH_LIMIT: u32 = 10;
 pub const DEFAULT_MATCH_LIMIT: u32 = 5;
 
-/// The reply id of every lease a fill opens.
+/// The reply id of a call's single fill's `open_lease`.
 pub const FILL_REPLY_ID: u64 = 1;
+/// The reply id of an `open_leases` carrying several fills (its payload: their `FillUndo`s).
+pub const FILLS_REPLY_ID: u64 = 2;
 
 type Cursor = (u128, u64);
 
@@ -131,12 +141,13 @@ struct Matcher<'a> {
     /// Nonzero only inside `match_orders`.
     bounty_bps: u16,
     keeper: Option<Addr>,
-    msgs: Vec<SubMsg>,
     events: Vec<Event>,
     bounty: BTreeMap<String, Uint128>,
     fills: u32,
-    /// Every fill of this call, in order (what `keeper_work` reports).
+    /// Every fill of this call, in order (what `keeper_work` reports) …
     undos: Vec<FillUndo>,
+    /// … and the lease each one opens, in the same order.
+    opens: Vec<OpenLeaseItem>,
 }
 
 impl<'a> Matcher<'a> {
@@ -151,11 +162,11 @@ impl<'a> Matcher<'a> {
                 0
             },
             keeper,
-            msgs: vec![],
             events: vec![],
             bounty: BTreeMap::new(),
             fills: 0,
             undos: vec![],
+            opens: vec![],
         }
     }
 }
@@ -359,16 +370,18 @@ fn fill(
             .add_attribute("order_status", order.status.name())
             .add_attribute("offer_status", offer.status.name()),
     );
-    let open = OpenLeaseMsg {
-        tenant: Some(order.tenant.to_string()),
-        provider: offer.provider.to_string(),
-        price_per_block: lease_price,
-        denom: order.denom.clone(),
-        backups,
-        spec_ref: Some(format!("order-book/{}/{}", order.id, order.resource_class)),
-        order_id: Some(order.id),
-    }
-    .into_cosmos_msg(&m.config.escrow, coin(lease_deposit.u128(), &order.denom))?;
+    let open = OpenLeaseItem {
+        lease: OpenLeaseMsg {
+            tenant: Some(order.tenant.to_string()),
+            provider: offer.provider.to_string(),
+            price_per_block: lease_price,
+            denom: order.denom.clone(),
+            backups,
+            spec_ref: Some(format!("order-book/{}/{}", order.id, order.resource_class)),
+            order_id: Some(order.id),
+        },
+        deposit: lease_deposit,
+    };
     let undo = FillUndo {
         order_id: order.id,
         offer_id: offer.id,
@@ -381,14 +394,7 @@ fn fill(
         keeper: m.keeper.clone().filter(|_| !bounty.is_zero()),
         offer_deposit,
     };
-    // The reply undoes this fill alone if the escrow refuses the lease; it also runs on
-    // success when there is a bounty or a deposit to pay out.
-    let sub = if undo.bounty.is_zero() && undo.offer_deposit.is_none() {
-        SubMsg::reply_on_error(open, FILL_REPLY_ID)
-    } else {
-        SubMsg::reply_always(open, FILL_REPLY_ID)
-    };
-    m.msgs.push(sub.with_payload(to_json_binary(&undo)?));
+    m.opens.push(open);
     m.undos.push(undo);
     m.fills += 1;
     Ok(())
@@ -503,11 +509,49 @@ fn match_offer(
     Ok((complete, cursor))
 }
 
-fn finish(m: Matcher, summary: Event) -> Response {
-    Response::new()
-        .add_submessages(m.msgs)
+/// The call's response: its fills' leases opened in the escrow, their events and `summary`.
+///
+/// A single fill sends `open_lease` as before (it needs no result list, costs the escrow no
+/// batch bookkeeping, and works with an escrow of any version). Several fills go in one
+/// `open_leases` per `MAX_OPEN_LEASES` (the escrow's bound; a pass fills at most
+/// `MAX_MATCH_LIMIT × MAX_CANDIDATES`), each carrying its fills' `FillUndo`s as its payload: the
+/// only pending reply state, one bounded record per sub-message, nothing in storage.
+fn finish(m: Matcher, summary: Event) -> Result<Response, ContractError> {
+    let escrow = &m.config.escrow;
+    let mut msgs: Vec<SubMsg> = vec![];
+    if let ([undo], [open]) = (m.undos.as_slice(), m.opens.as_slice()) {
+        let msg = open
+            .lease
+            .clone()
+            .into_cosmos_msg(escrow, coin(open.deposit.u128(), &open.lease.denom))?;
+        // The reply undoes this fill if the escrow refuses the lease; it also runs on success
+        // when there is a bounty or a deposit to pay out.
+        let sub = if undo.bounty.is_zero() && undo.offer_deposit.is_none() {
+            SubMsg::reply_on_error(msg, FILL_REPLY_ID)
+        } else {
+            SubMsg::reply_always(msg, FILL_REPLY_ID)
+        };
+        msgs.push(sub.with_payload(to_json_binary(undo)?));
+    } else {
+        for (opens, undos) in m
+            .opens
+            .chunks(MAX_OPEN_LEASES)
+            .zip(m.undos.chunks(MAX_OPEN_LEASES))
+        {
+            let msg = EscrowOpenLeases::OpenLeases {
+                leases: opens.to_vec(),
+            }
+            .into_cosmos_msg(escrow)?;
+            // Always: a refused item must be undone, and an opened one paid.
+            msgs.push(
+                SubMsg::reply_always(msg, FILLS_REPLY_ID).with_payload(to_json_binary(undos)?),
+            );
+        }
+    }
+    Ok(Response::new()
+        .add_submessages(msgs)
         .add_events(m.events)
-        .add_event(summary)
+        .add_event(summary))
 }
 
 /// Refuses a provider's explicit fill when a compatible offer rests ahead of `offer` in
@@ -644,7 +688,7 @@ pub fn fill_order(
         .add_attribute("scanned", scanned.to_string())
         .add_attribute("queued", queued.to_string())
         .add_attribute("picked_by_tenant", picked_by_tenant.to_string());
-    Ok(finish(m, summary))
+    finish(m, summary)
 }
 
 /// What one pass over the queue did: the fills (with their messages and events) and how many
@@ -754,20 +798,147 @@ pub fn match_orders(
                 .collect::<Vec<_>>()
                 .join(","),
         );
-    Ok(finish(m, summary))
+    finish(m, summary)
 }
 
-/// The escrow's answer to one fill's `open_lease`. Never fails (a failing reply would revert
-/// the whole batch): on success it pays the fill's keeper bounty and the used-up offer's
-/// deposit; on failure it undoes that fill alone and says why.
+/// The escrow's answer to the call's leases. Never fails on the escrow's refusals (a failing
+/// reply would revert the whole batch): `FILL_REPLY_ID` is one fill's `open_lease`, paid when it
+/// opened and undone when refused; `FILLS_REPLY_ID` is an `open_leases`, whose per-item results
+/// say, fill by fill in order, which to pay and which to undo, and whose failure as a whole
+/// undoes every fill it carried. The only failure is an answer the book cannot read (an
+/// `open_leases` that succeeded without one result per fill): then the whole call reverts,
+/// leases and deposits included, so no coin is lost to a guess.
 pub fn reply(deps: DepsMut, msg: Reply) -> Result<Response, ContractError> {
-    if msg.id != FILL_REPLY_ID {
-        return Err(ContractError::UnknownReply { id: msg.id });
+    match msg.id {
+        FILL_REPLY_ID => {
+            let undo: FillUndo = from_json(&msg.payload)?;
+            match msg.result {
+                SubMsgResult::Ok(_) => fill_opened(deps, undo),
+                SubMsgResult::Err(error) => undo_fill(deps, undo, error),
+            }
+        }
+        FILLS_REPLY_ID => fills_reply(deps, msg),
+        id => Err(ContractError::UnknownReply { id }),
     }
-    let undo: FillUndo = from_json(&msg.payload)?;
-    match msg.result {
-        SubMsgResult::Ok(_) => fill_opened(deps, undo),
-        SubMsgResult::Err(error) => undo_fill(deps, undo, error),
+}
+
+fn fills_reply(mut deps: DepsMut, msg: Reply) -> Result<Response, ContractError> {
+    let undos: Vec<FillUndo> = from_json(&msg.payload)?;
+    let outcomes: Vec<Result<u64, String>> = match msg.result {
+        SubMsgResult::Ok(answer) => {
+            let results = open_leases_results(answer)?;
+            if results.len() != undos.len() {
+                return Err(ContractError::OpenLeasesAnswerUnreadable {
+                    reason: format!("{} results for {} leases", results.len(), undos.len()),
+                });
+            }
+            results
+                .into_iter()
+                .map(|r| match r {
+                    OpenLeaseResult::Opened { lease_id } => Ok(lease_id),
+                    OpenLeaseResult::Refused { error } => Err(error),
+                })
+                .collect()
+        }
+        SubMsgResult::Err(error) => undos.iter().map(|_| Err(error.clone())).collect(),
+    };
+    let (mut sends, mut rest, mut events) = (Sends::default(), vec![], vec![]);
+    let (mut opened, mut failed) = (vec![], 0u32);
+    for (undo, outcome) in undos.into_iter().zip(outcomes) {
+        let res = match outcome {
+            Ok(lease_id) => {
+                opened.push(format!("{}:{lease_id}", undo.order_id));
+                events.push(
+                    spice_event(TAG, "fill_opened")
+                        .add_attribute("order_id", undo.order_id.to_string())
+                        .add_attribute("offer_id", undo.offer_id.to_string())
+                        .add_attribute("lease_id", lease_id.to_string()),
+                );
+                fill_opened(deps.branch(), undo)?
+            }
+            Err(error) => {
+                failed += 1;
+                undo_fill(deps.branch(), undo, error)?
+            }
+        };
+        events.extend(res.events);
+        for sub in res.messages {
+            match &sub.msg {
+                CosmosMsg::Bank(BankMsg::Send { to_address, amount })
+                    if sub.reply_on == ReplyOn::Never =>
+                {
+                    sends.add(to_address.clone(), amount.clone())?
+                }
+                _ => rest.push(sub),
+            }
+        }
+    }
+    events.push(
+        spice_event(TAG, "fills_opened")
+            .add_attribute("opened", opened.len().to_string())
+            .add_attribute("failed", failed.to_string())
+            // order_id:lease_id per opened fill, in fill order.
+            .add_attribute("leases", opened.join(",")),
+    );
+    Ok(Response::new()
+        .add_messages(sends.into_msgs())
+        .add_submessages(rest)
+        .add_events(events))
+}
+
+/// The `OpenLeasesResponse` in an `open_leases` answer: the escrow's `data`, wrapped by the
+/// chain as a `MsgExecuteContractResponse` (in `msg_responses`, and in the older `data` field).
+fn open_leases_results(answer: SubMsgResponse) -> Result<Vec<OpenLeaseResult>, ContractError> {
+    let unreadable = |reason: String| ContractError::OpenLeasesAnswerUnreadable { reason };
+    #[allow(deprecated)]
+    let wrapped: Option<Binary> = answer
+        .msg_responses
+        .into_iter()
+        .next()
+        .map(|r| r.value)
+        .or(answer.data);
+    let wrapped = wrapped.ok_or_else(|| unreadable("no data".into()))?;
+    // JSON never parses as that protobuf (its `{` is an invalid field), so an answer passed on
+    // unwrapped is read as it is.
+    let data = match cw_utils::parse_execute_response_data(&wrapped) {
+        Ok(r) => r.data.ok_or_else(|| unreadable("empty data".into()))?,
+        Err(_) => wrapped,
+    };
+    let answer: OpenLeasesResponse = from_json(&data).map_err(|e| unreadable(e.to_string()))?;
+    Ok(answer.results)
+}
+
+/// Bank sends merged per recipient (one send for every bounty of a keeper, for instance).
+#[derive(Default)]
+struct Sends(Vec<(String, BTreeMap<String, Uint128>)>);
+
+impl Sends {
+    fn add(&mut self, to: String, amount: Vec<Coin>) -> Result<(), ContractError> {
+        let at = match self.0.iter().position(|(t, _)| *t == to) {
+            Some(i) => i,
+            None => {
+                self.0.push((to, BTreeMap::new()));
+                self.0.len() - 1
+            }
+        };
+        for c in amount {
+            let sum = self.0[at].1.entry(c.denom).or_default();
+            *sum = sum.checked_add(c.amount)?;
+        }
+        Ok(())
+    }
+
+    fn into_msgs(self) -> Vec<BankMsg> {
+        self.0
+            .into_iter()
+            .map(|(to_address, coins)| BankMsg::Send {
+                to_address,
+                amount: coins
+                    .into_iter()
+                    .map(|(denom, amount)| Coin::new(amount, denom))
+                    .collect(),
+            })
+            .collect()
     }
 }
 

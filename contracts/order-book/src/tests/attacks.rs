@@ -190,27 +190,32 @@ fn backups_never_exceed_the_escrows_max_backups() {
 
 /// The real escrow, refusing every lease whose provider is `p5` (as if that provider were
 /// banned there), and every lease of `tenant2` with `p4`: refusals the book cannot foresee.
+/// In an `open_leases` batch such an item is given a zero price, so the real escrow refuses it
+/// by its own rules (skipped, deposit sent back) while the others open.
 fn refusing_escrow_exec(
     deps: DepsMut,
     env: Env,
     info: MessageInfo,
     msg: rollover_escrow::msg::ExecuteMsg,
 ) -> Result<Response, rollover_escrow::ContractError> {
-    if let rollover_escrow::msg::ExecuteMsg::OpenLease(open) = &msg {
-        if open.provider
-            == cosmwasm_std::testing::MockApi::default()
-                .addr_make("p5")
-                .as_str()
-        {
+    let banned = |open: &spice_types::OpenLeaseMsg| {
+        let api = cosmwasm_std::testing::MockApi::default();
+        open.provider == api.addr_make("p5").as_str()
+            || (open.provider == api.addr_make("p4").as_str()
+                && open.tenant.as_deref() == Some(api.addr_make("tenant2").as_str()))
+    };
+    let msg = match msg {
+        rollover_escrow::msg::ExecuteMsg::OpenLease(open) if banned(&open) => {
             return Err(cosmwasm_std::StdError::generic_err("provider banned").into());
         }
-        let api = cosmwasm_std::testing::MockApi::default();
-        if open.provider == api.addr_make("p4").as_str()
-            && open.tenant.as_deref() == Some(api.addr_make("tenant2").as_str())
-        {
-            return Err(cosmwasm_std::StdError::generic_err("pair banned").into());
+        rollover_escrow::msg::ExecuteMsg::OpenLeases { mut leases } => {
+            for item in leases.iter_mut().filter(|i| banned(&i.lease)) {
+                item.lease.price_per_block = cosmwasm_std::Decimal::zero();
+            }
+            rollover_escrow::msg::ExecuteMsg::OpenLeases { leases }
         }
-    }
+        other => other,
+    };
     rollover_escrow::contract::execute(deps, env, info, msg)
 }
 
@@ -223,12 +228,23 @@ fn escrow_query(
 }
 
 /// Points the book at a fresh escrow running `refusing_escrow_exec`.
-fn use_refusing_escrow(s: &mut Suite) {
-    let code = s.app.store_code(Box::new(ContractWrapper::new(
-        refusing_escrow_exec,
-        rollover_escrow::contract::instantiate,
-        escrow_query,
-    )));
+pub(super) fn use_refusing_escrow(s: &mut Suite) {
+    use_escrow_code(
+        s,
+        Box::new(ContractWrapper::new(
+            refusing_escrow_exec,
+            rollover_escrow::contract::instantiate,
+            escrow_query,
+        )),
+    );
+}
+
+/// Points the book at a fresh escrow running `code`, opening leases for the book.
+pub(super) fn use_escrow_code(
+    s: &mut Suite,
+    code: Box<dyn cw_multi_test::Contract<cosmwasm_std::Empty>>,
+) {
+    let code = s.app.store_code(code);
     let owner = s.owner.clone();
     // A fresh escrow with this code, opening leases for the book.
     let fresh = s

@@ -5,6 +5,7 @@ mod expiry;
 mod keeper_work;
 mod matching;
 mod offers;
+mod open_batch;
 mod orders;
 mod pause;
 mod property;

@@ -4,4 +4,5 @@ pub mod funding;
 pub mod health;
 pub mod lease;
 pub mod ledger;
+pub mod open_batch;
 pub mod rollover;

@@ -6,6 +6,7 @@ mod funding;
 mod hot_cold;
 mod keeper_work;
 mod lease;
+mod open_batch;
 mod pause;
 mod property;
 mod review;
