@@ -2452,7 +2452,7 @@ mod tests {
         );
         let deposit = line("| rollover_escrow | deposit |");
         assert!(
-            deposit.contains("| 80,001 |") && deposit.contains("| no: a deposit writes"),
+            deposit.contains("| 80,001 |") && deposit.contains("| no: over the 60,000 call floor"),
             "{deposit}"
         );
         assert!(line("| rollover_escrow | withdraw |").contains("not measured"));
