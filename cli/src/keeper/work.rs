@@ -79,22 +79,19 @@ impl RoundWork {
                 waiting: vec![],
                 next_start_after: None,
             };
-            let mut start_after = None;
-            for _ in 0..MAX_PAGES {
-                let page: KeeperWorkResponse = ctx.query(
-                    Contract::StakingVault,
-                    &QueryMsg::KeeperWork {
-                        start_after,
-                        limit: Some(PAGE),
-                    },
-                )?;
-                all.ready.extend(page.ready);
-                all.waiting.extend(page.waiting);
-                start_after = page.next_start_after;
-                if start_after.is_none() {
-                    break;
-                }
-            }
+            read_pages(
+                ctx,
+                Contract::StakingVault,
+                |start_after| QueryMsg::KeeperWork {
+                    start_after,
+                    limit: Some(PAGE),
+                },
+                |page: KeeperWorkResponse| {
+                    all.ready.extend(page.ready);
+                    all.waiting.extend(page.waiting);
+                    page.next_start_after
+                },
+            )?;
             self.vault = Some(all);
         }
         Ok(self.vault.as_ref().expect("read above"))
@@ -108,22 +105,19 @@ impl RoundWork {
                 waiting: vec![],
                 next_start_after: None,
             };
-            let mut start_after = None;
-            for _ in 0..MAX_PAGES {
-                let page: KeeperWorkResponse = ctx.query(
-                    Contract::BuybackBurn,
-                    &QueryMsg::KeeperWork {
-                        start_after,
-                        limit: Some(PAGE),
-                    },
-                )?;
-                all.ready.extend(page.ready);
-                all.waiting.extend(page.waiting);
-                start_after = page.next_start_after;
-                if start_after.is_none() {
-                    break;
-                }
-            }
+            read_pages(
+                ctx,
+                Contract::BuybackBurn,
+                |start_after| QueryMsg::KeeperWork {
+                    start_after,
+                    limit: Some(PAGE),
+                },
+                |page: KeeperWorkResponse| {
+                    all.ready.extend(page.ready);
+                    all.waiting.extend(page.waiting);
+                    page.next_start_after
+                },
+            )?;
             self.buyback = Some(all);
         }
         Ok(self.buyback.as_ref().expect("read above"))
@@ -202,4 +196,22 @@ impl RoundWork {
         }
         Ok(self.escrow.as_ref().expect("read above"))
     }
+}
+
+/// Reads a paged `keeper_work` from its start, at most [`MAX_PAGES`] pages: `query` builds the
+/// query for a cursor, `absorb` keeps a page and returns the next cursor (`None`: the end).
+fn read_pages<K, Q: serde::Serialize, P: serde::de::DeserializeOwned>(
+    ctx: &Ctx,
+    contract: Contract,
+    query: impl Fn(Option<K>) -> Q,
+    mut absorb: impl FnMut(P) -> Option<K>,
+) -> Result<()> {
+    let mut start_after = None;
+    for _ in 0..MAX_PAGES {
+        start_after = absorb(ctx.query(contract, &query(start_after))?);
+        if start_after.is_none() {
+            break;
+        }
+    }
+    Ok(())
 }

@@ -295,23 +295,38 @@ pub fn deposit_batch(
 
 /// The attached coins are exactly the listed amounts, per denom; no item is zero.
 fn check_funds(info: &MessageInfo, deposits: &[BatchDeposit]) -> Result<(), ContractError> {
-    let mut listed: BTreeMap<&str, Uint128> = BTreeMap::new();
-    for d in deposits {
-        if d.amount.amount.is_zero() {
-            return Err(ContractError::ZeroAmount);
-        }
-        let sum = listed.entry(d.amount.denom.as_str()).or_default();
-        *sum = sum.checked_add(d.amount.amount)?;
+    if deposits.iter().any(|d| d.amount.amount.is_zero()) {
+        return Err(ContractError::ZeroAmount);
+    }
+    funds_equal_listed(
+        info,
+        deposits
+            .iter()
+            .map(|d| (d.amount.denom.as_str(), d.amount.amount)),
+    )
+}
+
+/// The attached coins are exactly the `listed` amounts summed per denom (a zero amount counts
+/// for nothing: the chain carries no zero coin), else `BatchFundsMismatch` naming the first
+/// denom that differs.
+pub fn funds_equal_listed<'a>(
+    info: &MessageInfo,
+    listed: impl IntoIterator<Item = (&'a str, Uint128)>,
+) -> Result<(), ContractError> {
+    let mut per_denom: BTreeMap<&str, Uint128> = BTreeMap::new();
+    for (denom, amount) in listed {
+        let sum = per_denom.entry(denom).or_default();
+        *sum = sum.checked_add(amount)?;
     }
     let mut attached: BTreeMap<&str, Uint128> = BTreeMap::new();
     for c in &info.funds {
         let sum = attached.entry(c.denom.as_str()).or_default();
         *sum = sum.checked_add(c.amount)?;
     }
-    for denom in listed.keys().chain(attached.keys()) {
+    for denom in per_denom.keys().chain(attached.keys()) {
         let (a, l) = (
             attached.get(denom).copied().unwrap_or_default(),
-            listed.get(denom).copied().unwrap_or_default(),
+            per_denom.get(denom).copied().unwrap_or_default(),
         );
         if a != l {
             return Err(ContractError::BatchFundsMismatch {

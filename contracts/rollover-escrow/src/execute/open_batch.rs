@@ -135,28 +135,10 @@ fn opened_id(res: &Response) -> Result<u64, ContractError> {
 /// The attached coins are exactly the items' deposits, summed per denom (zero deposits count
 /// for nothing: the chain carries no zero coin).
 fn check_funds(info: &MessageInfo, leases: &[OpenLeaseItem]) -> Result<(), ContractError> {
-    let mut listed: BTreeMap<&str, Uint128> = BTreeMap::new();
-    for item in leases {
-        let sum = listed.entry(item.lease.denom.as_str()).or_default();
-        *sum = sum.checked_add(item.deposit)?;
-    }
-    let mut attached: BTreeMap<&str, Uint128> = BTreeMap::new();
-    for c in &info.funds {
-        let sum = attached.entry(c.denom.as_str()).or_default();
-        *sum = sum.checked_add(c.amount)?;
-    }
-    for denom in listed.keys().chain(attached.keys()) {
-        let (a, l) = (
-            attached.get(denom).copied().unwrap_or_default(),
-            listed.get(denom).copied().unwrap_or_default(),
-        );
-        if a != l {
-            return Err(ContractError::BatchFundsMismatch {
-                denom: denom.to_string(),
-                attached: a,
-                listed: l,
-            });
-        }
-    }
-    Ok(())
+    crate::execute::batch::funds_equal_listed(
+        info,
+        leases
+            .iter()
+            .map(|item| (item.lease.denom.as_str(), item.deposit)),
+    )
 }
