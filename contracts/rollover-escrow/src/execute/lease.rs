@@ -83,6 +83,16 @@ pub fn open(
     info: MessageInfo,
     msg: OpenLeaseMsg,
 ) -> Result<Response, ContractError> {
+    open_with_id(deps, env, info, msg).map(|(_, res)| res)
+}
+
+/// `open_lease`, also answering the new lease's id (for `open_leases`' per-item results).
+pub fn open_with_id(
+    deps: DepsMut,
+    env: Env,
+    info: MessageInfo,
+    msg: OpenLeaseMsg,
+) -> Result<(u64, Response), ContractError> {
     spice_governance::assert_not_paused(deps.storage)?;
     let cfg = CONFIG.load(deps.storage)?;
     let coin = one_coin(&info)?;
@@ -187,7 +197,7 @@ pub fn open(
     )?;
     ensure_liveness(deps.storage, &lease.provider, &env)?;
     save_lease(deps.storage, &mut lease)?;
-    Ok(Response::new().add_event(
+    let res = Response::new().add_event(
         spice_event(TAG, "open_lease")
             .add_attribute("lease_id", id.to_string())
             .add_attribute("sender", info.sender.as_str())
@@ -205,7 +215,8 @@ pub fn open(
                     .map(|o| o.to_string())
                     .unwrap_or_else(|| "none".into()),
             ),
-    ))
+    );
+    Ok((id, res))
 }
 
 pub fn accept(

@@ -12,7 +12,7 @@
 use std::collections::BTreeMap;
 
 use cosmwasm_std::{
-    to_json_binary, BankMsg, Coin, DepsMut, Env, Event, MessageInfo, Response, StdError, Uint128,
+    to_json_binary, BankMsg, Coin, DepsMut, Env, Event, MessageInfo, Response, SubMsg, Uint128,
 };
 use spice_types::{
     spice_event, OpenLeaseItem, OpenLeaseResult, OpenLeasesResponse, MAX_OPEN_LEASES,
@@ -54,6 +54,7 @@ pub fn open_leases(
     let mut events: Vec<Event> = vec![];
     let mut opened: Vec<String> = vec![];
     let mut refund: BTreeMap<String, Uint128> = BTreeMap::new();
+    let mut messages: Vec<SubMsg> = vec![];
     for (index, item) in leases.into_iter().enumerate() {
         let deposit = Coin::new(item.deposit, item.lease.denom.clone());
         let refused = spice_event(TAG, "open_lease_refused")
@@ -72,10 +73,11 @@ pub fn open_leases(
             // A zero deposit is refused by the item itself (`ZeroAmount`), like `open_lease`.
             funds: vec![deposit.clone()],
         };
-        match lease::open(deps.branch(), env.clone(), item_info, item.lease) {
-            Ok(res) => {
-                let lease_id = opened_id(&res)?;
+        match lease::open_with_id(deps.branch(), env.clone(), item_info, item.lease) {
+            Ok((lease_id, res)) => {
                 events.extend(res.events);
+                // Whatever an opening sends goes out with the batch (today it sends nothing).
+                messages.extend(res.messages);
                 opened.push(lease_id.to_string());
                 results.push(OpenLeaseResult::Opened { lease_id });
             }
@@ -110,6 +112,7 @@ pub fn open_leases(
         );
     let mut res = Response::new()
         .add_events(events)
+        .add_submessages(messages)
         .add_event(summary)
         .set_data(to_json_binary(&OpenLeasesResponse { results })?);
     if !refund.is_empty() {
@@ -120,16 +123,6 @@ pub fn open_leases(
         });
     }
     Ok(res)
-}
-
-/// The id `lease::open` gave the lease, from its `open_lease` event.
-fn opened_id(res: &Response) -> Result<u64, ContractError> {
-    res.events
-        .iter()
-        .flat_map(|e| e.attributes.iter())
-        .find(|a| a.key == "lease_id")
-        .and_then(|a| a.value.parse().ok())
-        .ok_or_else(|| StdError::generic_err("open_lease reported no lease_id").into())
 }
 
 /// The attached coins are exactly the items' deposits, summed per denom (zero deposits count
