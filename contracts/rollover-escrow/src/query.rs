@@ -1,9 +1,10 @@
 use cosmwasm_std::{Coin, Deps, Env, Order, StdResult};
 use cw_storage_plus::Bound;
+use spice_types::overlay::Overlay;
 use spice_types::page_limit;
 
 use crate::error::ContractError;
-use crate::execute::funding::top_up_preview;
+use crate::execute::funding::{top_up_one, top_up_preview};
 use crate::execute::health::{grace_ends, settle_now};
 use crate::execute::ledger::{depletion_height, load_deposits, load_lease, Effects};
 use crate::msg::{
@@ -189,15 +190,20 @@ pub fn keeper_work(
         .flatten();
     let mut items = vec![];
     for (depletion_height, lease_id) in keys {
-        let lease = load_lease(deps.storage, lease_id)?;
-        if let Some((work, bounty)) = work_on(deps, &env, &cfg, lease)? {
-            items.push(KeeperWorkItem {
-                lease_id,
-                depletion_height,
-                work,
-                bounty,
-            });
-        }
+        // One lease's error hides that lease only: a page that failed for one hostile lease
+        // (review: a tenant's top-up target whose cost overflows) would hide every other lease's
+        // work from every keeper.
+        let Ok(Some((work, bounty))) =
+            load_lease(deps.storage, lease_id).and_then(|lease| work_on(deps, &env, &cfg, lease))
+        else {
+            continue;
+        };
+        items.push(KeeperWorkItem {
+            lease_id,
+            depletion_height,
+            work,
+            bounty,
+        });
     }
     Ok(KeeperWorkResponse { items, next })
 }
@@ -226,9 +232,25 @@ fn work_on(
     if stop.is_some() && lease.status == LeaseStatus::Active {
         return Ok(Some((KeeperWork::Rollover, None)));
     }
-    if let Some((_, bounty)) = top_up_preview(deps.storage, cfg, &lease, now)? {
-        let bounty = (!bounty.is_zero()).then(|| Coin::new(bounty, lease.denom.clone()));
-        return Ok(Some((KeeperWork::TopUp, bounty)));
+    // Listed only when `top_up` itself would succeed: its own code run on a write overlay that
+    // is dropped (review: a top-up the escrow refuses, e.g. a full grant bucket, listed with a
+    // bounty, made keepers pay for failing batch items).
+    if let Ok(Some((_, bounty))) = top_up_preview(deps.storage, cfg, &lease, now) {
+        let mut scratch = Overlay::new(deps.storage);
+        let mut dry = Effects::at(env);
+        if top_up_one(
+            &mut scratch,
+            cfg,
+            env,
+            &env.contract.address,
+            lease.id,
+            &mut dry,
+        )
+        .is_ok_and(|moved| !moved.is_zero())
+        {
+            let bounty = (!bounty.is_zero()).then(|| Coin::new(bounty, lease.denom.clone()));
+            return Ok(Some((KeeperWork::TopUp, bounty)));
+        }
     }
     Ok(unmarked_dry.then_some((KeeperWork::Settle, None)))
 }

@@ -435,7 +435,10 @@ fn top_up_plan(
     gap: u64,
     now: u64,
 ) -> Result<(Uint128, Uint128, TopUpFunds), ContractError> {
-    let target = cost_of_blocks(lease, gap.saturating_add(auto.target_runway_blocks))?;
+    // A target whose cost overflows asks for more than any source holds: everything available
+    // (review: an overflow here made the keeper-work page of every lease fail).
+    let target = cost_of_blocks(lease, gap.saturating_add(auto.target_runway_blocks))
+        .unwrap_or(Uint128::MAX);
     let needed = target.saturating_sub(lease.balance);
     let source = top_up_source(storage, lease, auto, now)?;
     let moved = needed.min(source.available);

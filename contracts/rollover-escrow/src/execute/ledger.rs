@@ -589,9 +589,13 @@ pub fn add_funds(
         }
     }
     debug_assert!(entries.len() <= MAX_DEPOSIT_ENTRIES);
+    // Every check before the first write (review: an overflow after the list was saved left a
+    // failed batch item's entry in the batch's write-back cache).
+    let balance = lease.balance.checked_add(amount)?;
+    let deposited = lease.totals.deposited.checked_add(amount)?;
     save_deposits(storage, lease, entries)?;
-    lease.balance = lease.balance.checked_add(amount)?;
-    lease.totals.deposited = lease.totals.deposited.checked_add(amount)?;
+    lease.balance = balance;
+    lease.totals.deposited = deposited;
     if revive {
         transition(lease, LeaseStatus::Active)?;
         // The provider owed no service while the lease was dry (R4), so its obligation starts
