@@ -319,6 +319,38 @@ pub fn item_outcomes(batch: &Batch, attributes: &[(String, String, String)]) -> 
         .collect()
 }
 
+/// When a simulated batch would skip some of its items but not all: those items in words
+/// (`lease 7 (reason), …`) and a candidate of the others. `None` when it skips none (or every
+/// item: then the batch's own refusal path applies).
+pub fn without_skipped(
+    batch: &Batch,
+    attributes: &[(String, String, String)],
+) -> Option<(String, Result<Candidate>)> {
+    let outcomes = item_outcomes(batch, attributes);
+    let skipped: Vec<&ItemOutcome> = outcomes.iter().filter(|o| o.result == "skipped").collect();
+    if skipped.is_empty() || skipped.len() == batch.items.len() {
+        return None;
+    }
+    let words = skipped
+        .iter()
+        .map(|o| {
+            format!(
+                "lease {} ({})",
+                o.lease_id,
+                o.reason.as_deref().unwrap_or("no reason given")
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ");
+    let keep: Vec<KeeperWorkItem> = batch
+        .items
+        .iter()
+        .filter(|i| !skipped.iter().any(|o| o.lease_id == i.lease_id))
+        .cloned()
+        .collect();
+    Some((words, batch_candidate(batch.kind, keep)))
+}
+
 /// Coins the transaction moved to the keeper, as the log writes them (`0` for none).
 pub fn paid_to(attributes: &[(String, String, String)], keeper: &str) -> Result<String> {
     let coins: Vec<Coin> = crate::chain::transfers_to(attributes, keeper)?;

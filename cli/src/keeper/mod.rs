@@ -664,6 +664,35 @@ impl Keeper {
                     continue;
                 }
             };
+            // Items the escrow would skip (their state changed since `keeper_work` was read) cost
+            // gas and pay nothing: they are dropped and the rest simulated again, once per drop,
+            // so the batch shrinks each time and the loop ends.
+            if let (Some(batch), Some(attributes)) = (
+                candidate.batch.as_ref().filter(|b| b.items.len() > 1),
+                simulation.attributes.as_ref(),
+            ) {
+                if let Some(rest) = escrow::without_skipped(batch, attributes) {
+                    let (dropped, rest) = rest;
+                    match rest {
+                        Ok(rest) => {
+                            record(d.verdict(
+                                Verdict::Skip,
+                                format!(
+                                    "the escrow would skip {dropped}: dropped, the other {} \
+                                     simulated again",
+                                    b_len(std::slice::from_ref(&rest))
+                                ),
+                            ));
+                            queue.push_front(Finding::Work(rest));
+                        }
+                        Err(e) => record(d.verdict(
+                            Verdict::Skip,
+                            format!("the escrow would skip {dropped}; rebuilding: {e:#}"),
+                        )),
+                    }
+                    continue;
+                }
+            }
             let fee = simulation.fee.clone();
             d = d.fee(&fee);
             // A paid action is worth what its simulation pays the sender, not what the plan
