@@ -1,10 +1,10 @@
-use cosmwasm_std::{Coin, Deps, Env, Order, StdResult};
+use cosmwasm_std::{Addr, BankMsg, Coin, CosmosMsg, Deps, Env, Order, StdResult, Uint128};
 use cw_storage_plus::Bound;
 use spice_types::overlay::Overlay;
 use spice_types::page_limit;
 
 use crate::error::ContractError;
-use crate::execute::funding::{top_up_one, top_up_preview};
+use crate::execute::funding::top_up_one;
 use crate::execute::health::{grace_ends, settle_now};
 use crate::execute::ledger::{depletion_height, load_deposits, load_lease, Effects};
 use crate::msg::{
@@ -232,22 +232,23 @@ fn work_on(
     if stop.is_some() && lease.status == LeaseStatus::Active {
         return Ok(Some((KeeperWork::Rollover, None)));
     }
-    // Listed only when `top_up` itself would succeed: its own code run on a write overlay that
-    // is dropped (review: a top-up the escrow refuses, e.g. a full grant bucket, listed with a
-    // bounty, made keepers pay for failing batch items).
-    if let Ok(Some((_, bounty))) = top_up_preview(deps.storage, cfg, &lease, now) {
-        let mut scratch = Overlay::new(deps.storage);
+    // Listed only when `top_up` itself would move funds: its own code run on a write overlay
+    // that is dropped, with the contract standing in for the keeper, so the bounty listed is
+    // what the call pays (review: a top-up the escrow refuses, e.g. a full grant bucket, was
+    // listed with a bounty and made keepers pay for failing batch items).
+    if lease.auto_top_up.is_some() {
+        let stand_in = &env.contract.address;
         let mut dry = Effects::at(env);
-        if top_up_one(
-            &mut scratch,
+        let moved = top_up_one(
+            &mut Overlay::new(deps.storage),
             cfg,
             env,
-            &env.contract.address,
+            stand_in,
             lease.id,
             &mut dry,
-        )
-        .is_ok_and(|moved| !moved.is_zero())
-        {
+        );
+        if moved.is_ok_and(|moved| !moved.is_zero()) {
+            let bounty = paid_to(&dry, stand_in, &lease.denom);
             let bounty = (!bounty.is_zero()).then(|| Coin::new(bounty, lease.denom.clone()));
             return Ok(Some((KeeperWork::TopUp, bounty)));
         }
@@ -296,4 +297,18 @@ pub fn balance(deps: Deps, owner: String, denom: String) -> Result<BalanceRespon
         denom,
         amount,
     })
+}
+
+/// What `fx`'s bank sends pay `to` in `denom`.
+fn paid_to(fx: &Effects, to: &Addr, denom: &str) -> Uint128 {
+    fx.msgs
+        .iter()
+        .filter_map(|m| match &m.msg {
+            CosmosMsg::Bank(BankMsg::Send { to_address, amount }) if to_address == to.as_str() => {
+                Some(amount.iter().filter(|c| c.denom == denom).map(|c| c.amount))
+            }
+            _ => None,
+        })
+        .flatten()
+        .sum()
 }

@@ -447,26 +447,6 @@ fn top_up_plan(
     Ok((moved, bounty, source))
 }
 
-/// For the keeper-work query: what `top_up` would move and pay on a lease already settled to
-/// `now` (None: no auto top-up, closed, or nothing to move).
-pub fn top_up_preview(
-    storage: &dyn Storage,
-    cfg: &Config,
-    lease: &Lease,
-    now: u64,
-) -> Result<Option<(Uint128, Uint128)>, ContractError> {
-    let Some(auto) = &lease.auto_top_up else {
-        return Ok(None);
-    };
-    let gap = match lease.status {
-        LeaseStatus::Closed => return Ok(None),
-        LeaseStatus::InsufficientFunds { since } => now.saturating_sub(since),
-        LeaseStatus::Active | LeaseStatus::Pending => 0,
-    };
-    let (moved, bounty, _) = top_up_plan(storage, cfg, lease, auto, gap, now)?;
-    Ok((!moved.is_zero()).then_some((moved, bounty)))
-}
-
 /// Where an auto top-up draws from: the depositor, the deposit source, the grant in use (if
 /// any) and what can be drawn now (the prefunded balance, capped by the grant's remaining limit).
 struct TopUpFunds {
